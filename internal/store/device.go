@@ -1,0 +1,260 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"sort"
+	"strings"
+	"time"
+
+	vigil "github.com/vigil-health/vigil"
+)
+
+const deviceColumns = `id, asset_tag, serial, manufacturer, model, device_type, firmware, mac, ip, hostname,
+	site_id, location, owner_team, stores_ephi, sends_ephi, criticality, lifecycle, first_seen, last_seen, created_at, updated_at`
+
+func scanDevice(s scanner) (*vigil.Device, error) {
+	var d vigil.Device
+	var stores, sends int
+	var crit, life, first, last, created, updated string
+	if err := s.Scan(&d.ID, &d.AssetTag, &d.Serial, &d.Manufacturer, &d.Model, &d.DeviceType, &d.Firmware, &d.MAC, &d.IP, &d.Hostname,
+		&d.SiteID, &d.Location, &d.OwnerTeam, &stores, &sends, &crit, &life, &first, &last, &created, &updated); err != nil {
+		return nil, err
+	}
+	d.StoresEPHI, d.SendsEPHI = stores != 0, sends != 0
+	d.Criticality, d.Lifecycle = vigil.Criticality(crit), vigil.Lifecycle(life)
+	d.FirstSeen, d.LastSeen, d.CreatedAt, d.UpdatedAt = parseTime(first), parseTime(last), parseTime(created), parseTime(updated)
+	return &d, nil
+}
+
+// FindDeviceByID returns one device, including one no source lists any more.
+func (db *DB) FindDeviceByID(ctx context.Context, id int64) (*vigil.Device, error) {
+	d, err := scanDevice(db.queryRow(ctx, `SELECT `+deviceColumns+` FROM devices WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, vigil.Errorf(vigil.ENOTFOUND, "no device %d", id)
+	}
+	return d, dbErr("reading a device", err)
+}
+
+// FindDevices returns the devices matching f, ordered by id, and the number
+// matching before paging. With f.AsOf it rebuilds the inventory as it stood
+// at that time from the device history.
+func (db *DB) FindDevices(ctx context.Context, f vigil.DeviceFilter) ([]*vigil.Device, int, error) {
+	if f.AsOf != nil {
+		return db.findDevicesAsOf(ctx, f)
+	}
+	where, args := deviceWhere(f)
+	var total int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM devices`+where, args...).Scan(&total); err != nil {
+		return nil, 0, dbErr("listing devices", err)
+	}
+	rows, err := db.query(ctx, `SELECT `+deviceColumns+` FROM devices`+where+` ORDER BY id`+limitClause(f.Offset, f.Limit), args...)
+	if err != nil {
+		return nil, 0, dbErr("listing devices", err)
+	}
+	defer rows.Close()
+	var out []*vigil.Device
+	for rows.Next() {
+		d, err := scanDevice(rows)
+		if err != nil {
+			return nil, 0, dbErr("listing devices", err)
+		}
+		out = append(out, d)
+	}
+	return out, total, dbErr("listing devices", rows.Err())
+}
+
+func deviceWhere(f vigil.DeviceFilter) (string, []any) {
+	conds := []string{"removed_at IS NULL"}
+	var args []any
+	if f.ID != nil {
+		conds, args = append(conds, "id = ?"), append(args, *f.ID)
+	}
+	if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
+		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
+		var ors []string
+		for _, c := range []string{"asset_tag", "serial", "manufacturer", "model", "device_type", "mac", "ip", "hostname", "location"} {
+			ors = append(ors, "LOWER("+c+`) LIKE ? ESCAPE '\'`)
+			args = append(args, like)
+		}
+		conds = append(conds, "("+strings.Join(ors, " OR ")+")")
+	}
+	if f.DeviceType != "" {
+		conds, args = append(conds, "device_type = ?"), append(args, f.DeviceType)
+	}
+	if f.SiteID != nil {
+		conds, args = append(conds, "site_id = ?"), append(args, *f.SiteID)
+	}
+	if f.Criticality != "" {
+		conds, args = append(conds, "criticality = ?"), append(args, string(f.Criticality))
+	}
+	if f.EPHI != nil {
+		if *f.EPHI {
+			conds = append(conds, "(stores_ephi = 1 OR sends_ephi = 1)")
+		} else {
+			conds = append(conds, "(stores_ephi = 0 AND sends_ephi = 0)")
+		}
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// findDevicesAsOf loads the device versions valid at f.AsOf and filters them
+// in memory with the same rules as the live query.
+func (db *DB) findDevicesAsOf(ctx context.Context, f vigil.DeviceFilter) ([]*vigil.Device, int, error) {
+	at := fmtTime(*f.AsOf)
+	rows, err := db.query(ctx, `SELECT state FROM device_versions WHERE valid_from <= ? AND (valid_to IS NULL OR valid_to > ?) ORDER BY device_id`, at, at)
+	if err != nil {
+		return nil, 0, dbErr("rebuilding the inventory", err)
+	}
+	defer rows.Close()
+	var all []*vigil.Device
+	for rows.Next() {
+		var state string
+		if err := rows.Scan(&state); err != nil {
+			return nil, 0, dbErr("rebuilding the inventory", err)
+		}
+		var d vigil.Device
+		if err := json.Unmarshal([]byte(state), &d); err != nil {
+			return nil, 0, dbErr("rebuilding the inventory", err)
+		}
+		if matchDevice(&d, f) {
+			all = append(all, &d)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, dbErr("rebuilding the inventory", err)
+	}
+	total := len(all)
+	if f.Limit > 0 {
+		lo := min(max(f.Offset, 0), total)
+		all = all[lo:min(lo+f.Limit, total)]
+	}
+	return all, total, nil
+}
+
+func matchDevice(d *vigil.Device, f vigil.DeviceFilter) bool {
+	if f.ID != nil && d.ID != *f.ID || f.DeviceType != "" && d.DeviceType != f.DeviceType ||
+		f.SiteID != nil && d.SiteID != *f.SiteID || f.Criticality != "" && d.Criticality != f.Criticality ||
+		f.EPHI != nil && d.HasEPHI() != *f.EPHI {
+		return false
+	}
+	if q := strings.ToLower(strings.TrimSpace(f.Query)); q != "" {
+		for _, s := range []string{d.AssetTag, d.Serial, d.Manufacturer, d.Model, d.DeviceType, d.MAC, d.IP, d.Hostname, d.Location} {
+			if strings.Contains(strings.ToLower(s), q) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// CountDevices summarises the inventory, now or as of a past time.
+func (db *DB) CountDevices(ctx context.Context, asOf *time.Time) (*vigil.DeviceCounts, error) {
+	devs, _, err := db.FindDevices(ctx, vigil.DeviceFilter{AsOf: asOf})
+	if err != nil {
+		return nil, err
+	}
+	sites, err := db.FindSites(ctx)
+	if err != nil {
+		return nil, err
+	}
+	siteName := map[int64]string{}
+	for _, s := range sites {
+		siteName[s.ID] = s.Name
+	}
+	c := &vigil.DeviceCounts{ByType: map[string]int{}, BySite: map[string]int{}, ByCriticality: map[string]int{}}
+	for _, d := range devs {
+		c.Total++
+		if d.HasEPHI() {
+			c.EPHI++
+		}
+		c.ByType[orUnknown(d.DeviceType)]++
+		c.BySite[orUnknown(siteName[d.SiteID])]++
+		c.ByCriticality[orUnknown(string(d.Criticality))]++
+	}
+	return c, nil
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
+// DeviceFacts returns every value every source gave for the device, current
+// and superseded, newest first.
+func (db *DB) DeviceFacts(ctx context.Context, deviceID int64) ([]*vigil.Fact, error) {
+	rows, err := db.query(ctx, `SELECT r.id, s.name, r.fields, r.observed_at, r.valid_from, r.valid_to
+		FROM source_records r JOIN sources s ON s.id = r.source_id WHERE r.device_id = ? ORDER BY r.valid_from DESC, r.id DESC`, deviceID)
+	if err != nil {
+		return nil, dbErr("reading device facts", err)
+	}
+	defer rows.Close()
+	var out []*vigil.Fact
+	for rows.Next() {
+		var id int64
+		var src, fields, observed, from string
+		var to sql.NullString
+		if err := rows.Scan(&id, &src, &fields, &observed, &from, &to); err != nil {
+			return nil, dbErr("reading device facts", err)
+		}
+		var m map[string]string
+		if err := json.Unmarshal([]byte(fields), &m); err != nil {
+			return nil, dbErr("reading device facts", err)
+		}
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			out = append(out, &vigil.Fact{ID: id, DeviceID: deviceID, Source: src, Field: k, Value: m[k],
+				ObservedAt: parseTime(observed), RecordedAt: parseTime(from), SupersededAt: nullTime(to)})
+		}
+	}
+	return out, dbErr("reading device facts", rows.Err())
+}
+
+// FindSites lists every site.
+func (db *DB) FindSites(ctx context.Context) ([]*vigil.Site, error) {
+	rows, err := db.query(ctx, `SELECT id, parent_id, kind, name, created_at FROM sites ORDER BY id`)
+	if err != nil {
+		return nil, dbErr("listing sites", err)
+	}
+	defer rows.Close()
+	var out []*vigil.Site
+	for rows.Next() {
+		var s vigil.Site
+		var kind, created string
+		if err := rows.Scan(&s.ID, &s.ParentID, &kind, &s.Name, &created); err != nil {
+			return nil, dbErr("listing sites", err)
+		}
+		s.Kind, s.CreatedAt = vigil.SiteKind(kind), parseTime(created)
+		out = append(out, &s)
+	}
+	return out, dbErr("listing sites", rows.Err())
+}
+
+// FindSources lists the sources that have been imported.
+func (db *DB) FindSources(ctx context.Context) ([]*vigil.Source, error) {
+	rows, err := db.query(ctx, `SELECT id, name, kind, created_at FROM sources ORDER BY name`)
+	if err != nil {
+		return nil, dbErr("listing sources", err)
+	}
+	defer rows.Close()
+	var out []*vigil.Source
+	for rows.Next() {
+		var s vigil.Source
+		var kind, created string
+		if err := rows.Scan(&s.ID, &s.Name, &kind, &created); err != nil {
+			return nil, dbErr("listing sources", err)
+		}
+		s.Kind, s.CreatedAt = vigil.SourceKind(kind), parseTime(created)
+		out = append(out, &s)
+	}
+	return out, dbErr("listing sources", rows.Err())
+}

@@ -1,0 +1,182 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/store/storetest"
+)
+
+func rec(line int, kv ...string) *vigil.Record {
+	r := &vigil.Record{Origin: vigil.Origin{File: "t.csv", Line: line}, Fields: map[string]string{}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		r.Fields[kv[i]] = kv[i+1]
+	}
+	return r
+}
+
+func snapshot(name string, kind vigil.SourceKind, recs ...*vigil.Record) *vigil.Snapshot {
+	return &vigil.Snapshot{Source: vigil.Source{Name: name, Kind: kind}, Files: []string{name + ".csv"}, Records: recs}
+}
+
+func TestImportResolvesAndDiffs(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		db.Now = func() time.Time { return clock }
+		ce := snapshot("cmms", vigil.SourceInventory,
+			rec(2, "asset_tag", "CE-1", "serial", "S1", "manufacturer", "BD", "model", "Alaris 8015", "firmware", "12.1.0", "site", "St. Brigid", "stores_ephi", "true"),
+			rec(3, "asset_tag", "CE-2", "serial", "S2", "manufacturer", "Philips", "model", "MX800"),
+		)
+		res, err := db.Import(ctx, nil, ce)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(&vigil.ImportResult{ImportID: res.ImportID, Source: "cmms", Records: 2, Added: 2, Devices: 2}, res); diff != "" {
+			t.Errorf("first import (-want +got):\n%s", diff)
+		}
+		clock = clock.Add(time.Hour)
+		it := snapshot("cmdb", vigil.SourceInventory,
+			rec(2, "serial", "S1", "manufacturer", "BD", "mac", "00:11:22:33:44:55", "ip", "10.1.2.3", "hostname", "pump-1", "firmware", "12.1.2"),
+			rec(3, "hostname", "ws-9", "ip", "10.9.9.9"),
+		)
+		if _, err := db.Import(ctx, nil, it); err != nil {
+			t.Fatal(err)
+		}
+		devs, total, err := db.FindDevices(ctx, vigil.DeviceFilter{})
+		if err != nil || total != 3 {
+			t.Fatalf("FindDevices: %d devices, %v; want 3", total, err)
+		}
+		d := devs[0]
+		if d.AssetTag != "CE-1" || d.MAC != "00:11:22:33:44:55" || d.Firmware != "12.1.2" || d.Model != "Alaris 8015" || !d.StoresEPHI || d.SiteID == 0 {
+			t.Errorf("merged device = %+v", d)
+		}
+		// Second snapshot of cmms: CE-2 gone, CE-1 changed, CE-3 new.
+		clock = clock.Add(time.Hour)
+		before := clock.Add(-time.Minute)
+		ce2 := snapshot("cmms", vigil.SourceInventory,
+			rec(2, "asset_tag", "CE-1", "serial", "S1", "manufacturer", "BD", "model", "Alaris 8015", "firmware", "12.1.0", "site", "St. Brigid", "stores_ephi", "true", "room", "ICU-4"),
+			rec(3, "asset_tag", "CE-3", "serial", "S3", "manufacturer", "GE Healthcare", "model", "MAC 5500"),
+		)
+		res, err = db.Import(ctx, nil, ce2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Added != 1 || res.Removed != 1 || res.Changed != 1 || res.Devices != 3 {
+			t.Errorf("second cmms import = %+v; want added 1, removed 1, changed 1, devices 3", res)
+		}
+		// The inventory as it stood before the second snapshot still has CE-2.
+		old, n, err := db.FindDevices(ctx, vigil.DeviceFilter{AsOf: &before, Query: "mx800"})
+		if err != nil || n != 1 || old[0].AssetTag != "CE-2" {
+			t.Fatalf("as-of query: %d devices %v, %v", n, old, err)
+		}
+		if _, n, _ := db.FindDevices(ctx, vigil.DeviceFilter{Query: "mx800"}); n != 0 {
+			t.Errorf("CE-2 still listed after it left every source")
+		}
+		facts, err := db.DeviceFacts(ctx, d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sources := map[string]bool{}
+		superseded := 0
+		for _, f := range facts {
+			sources[f.Source] = true
+			if f.SupersededAt != nil {
+				superseded++
+			}
+		}
+		if !sources["cmms"] || !sources["cmdb"] || superseded == 0 {
+			t.Errorf("facts: sources %v, superseded %d", sources, superseded)
+		}
+		counts, err := db.CountDevices(ctx, nil)
+		if err != nil || counts.Total != 3 || counts.EPHI != 1 || counts.BySite["St. Brigid"] != 1 {
+			t.Errorf("CountDevices = %+v, %v", counts, err)
+		}
+		if _, brk, err := db.VerifyAuditLog(ctx); err != nil || brk != nil {
+			t.Fatalf("audit log broken after imports: %+v %v", brk, err)
+		}
+		evs, _ := db.FindAuditEvents(ctx, vigil.AuditFilter{ObjectType: "device", ObjectID: "2"})
+		if len(evs) == 0 {
+			t.Errorf("no audit events for device 2")
+		}
+	})
+}
+
+func TestImportRejectsWholeSnapshot(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, err := db.Import(ctx, nil, snapshot("cmms", vigil.SourceInventory, rec(2, "asset_tag", "A"), rec(7, "model", "no identifier")))
+		if err == nil || !strings.Contains(err.Error(), "t.csv:7") {
+			t.Fatalf("error = %v, want one naming t.csv:7", err)
+		}
+		if _, n, _ := db.FindDevices(ctx, vigil.DeviceFilter{}); n != 0 {
+			t.Fatalf("a failed import left %d devices", n)
+		}
+		if srcs, _ := db.FindSources(ctx); len(srcs) != 0 {
+			t.Fatalf("a failed import left sources %v", srcs)
+		}
+	})
+}
+
+// rawDB opens the store's database directly, as an attacker with file or
+// superuser access would.
+func rawDB(t *testing.T, engine, dsn string) *sql.DB {
+	driver, conn, _ := store.ParseDSN(dsn)
+	if driver == "postgres" {
+		driver = "pgx"
+	}
+	db, err := sql.Open(driver, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestAuditChainDetectsTampering(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			dsn := storetest.DSN(t, engine)
+			db, err := store.Open(ctx, store.Config{DSN: dsn})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			db.FastPasswords = true
+			for _, n := range []string{"a", "b", "c", "d"} {
+				if err := db.CreateUser(ctx, nil, &vigil.User{Name: n, Role: vigil.RoleIT}, "a long enough password"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if n, brk, err := db.VerifyAuditLog(ctx); err != nil || brk != nil || n != 4 {
+				t.Fatalf("clean chain: %d %+v %v", n, brk, err)
+			}
+			raw := rawDB(t, engine, dsn)
+			if _, err := raw.Exec(`UPDATE audit_events SET actor = 'mallory' WHERE seq = 2`); err == nil {
+				t.Fatal("the database allowed an audit row to be edited")
+			}
+			// A superuser can drop the guard; the chain still catches it.
+			drop := `DROP TRIGGER audit_events_no_update`
+			if engine == "postgres" {
+				drop += ` ON audit_events`
+			}
+			if _, err := raw.Exec(drop); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := raw.Exec(`UPDATE audit_events SET detail = '{"name":"z","role":"admin"}' WHERE seq = 3`); err != nil {
+				t.Fatal(err)
+			}
+			_, brk, err := db.VerifyAuditLog(ctx)
+			if err != nil || brk == nil || brk.Seq != 3 {
+				t.Fatalf("edited row 3: break = %+v, %v", brk, err)
+			}
+		})
+	}
+}

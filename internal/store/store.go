@@ -1,0 +1,283 @@
+// Package store keeps Vigil's state in SQLite (modernc.org/sqlite, no cgo;
+// the embedded default) or PostgreSQL (pgx). Both engines share one schema
+// and one set of portable SQL; the few differences live in dialect.go. Every
+// exported method that changes state is one transaction, and writes its
+// audit events inside that transaction.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	vigil "github.com/vigil-health/vigil"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// DB is an open store. Writes go through one connection on SQLite (its
+// single-writer model) and through the pool on PostgreSQL; reads use a pool.
+type DB struct {
+	dialect dialect
+	writer  *sql.DB
+	reader  *sql.DB
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+	// FastPasswords lowers the argon2id cost; for tests only.
+	FastPasswords bool
+}
+
+// Config says which store to open.
+type Config struct {
+	// DSN is a file path, "sqlite:PATH", or a postgres:// or postgresql:// URL.
+	DSN string
+}
+
+// ParseDSN splits a --db value into an engine name and the driver's DSN.
+func ParseDSN(dsn string) (engine, conn string, err error) {
+	switch {
+	case dsn == "":
+		return "", "", vigil.Errorf(vigil.EINVALID, "--db is empty")
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		u, err := url.Parse(dsn)
+		if err != nil || u.Host == "" {
+			return "", "", vigil.Errorf(vigil.EINVALID, "--db: malformed PostgreSQL URL (want postgres://user@host:port/database)")
+		}
+		return "postgres", dsn, nil
+	case strings.HasPrefix(dsn, "sqlite:"):
+		p := strings.TrimPrefix(dsn, "sqlite:")
+		p = strings.TrimPrefix(p, "//")
+		if p == "" {
+			return "", "", vigil.Errorf(vigil.EINVALID, "--db: sqlite: needs a file path")
+		}
+		return "sqlite", p, nil
+	case strings.Contains(dsn, "://"):
+		scheme, _, _ := strings.Cut(dsn, "://")
+		return "", "", vigil.Errorf(vigil.EINVALID, "--db: unsupported scheme %q (use a file path, sqlite:PATH or postgres://...)", scheme)
+	}
+	return "sqlite", dsn, nil
+}
+
+// Open opens the store and applies pending migrations.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	engine, conn, err := ParseDSN(cfg.DSN)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{Now: func() time.Time { return time.Now().UTC() }}
+	switch engine {
+	case "sqlite":
+		err = db.openSQLite(ctx, conn)
+	case "postgres":
+		err = db.openPostgres(ctx, conn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func (db *DB) openSQLite(ctx context.Context, path string) error {
+	db.dialect = sqliteDialect{}
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return vigil.Errorf(vigil.EUNAVAILABLE, "database directory %s does not exist", dir)
+	}
+	// Pragmas in a deliberate order: busy_timeout before anything that may
+	// need a lock, then WAL, then the rest. They apply per connection.
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)", "temp_store(MEMORY)", "cache_size(-32000)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + path + "?" + q.Encode()
+	w, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return vigil.WrapError(vigil.EUNAVAILABLE, "cannot open the SQLite database", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return sqliteOpenError(path, err)
+	}
+	// Prove the file is writable now, not at the first import.
+	if _, err := w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS vigil_probe (x INTEGER); DROP TABLE vigil_probe`); err != nil {
+		w.Close()
+		return sqliteOpenError(path, err)
+	}
+	rq := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "foreign_keys(ON)", "query_only(ON)", "cache_size(-32000)"} {
+		rq.Add("_pragma", p)
+	}
+	r, err := sql.Open("sqlite", "file:"+path+"?"+rq.Encode())
+	if err != nil {
+		w.Close()
+		return vigil.WrapError(vigil.EUNAVAILABLE, "cannot open the SQLite database", err)
+	}
+	r.SetMaxOpenConns(4)
+	db.writer, db.reader = w, r
+	return nil
+}
+
+func sqliteOpenError(path string, err error) error {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "readonly") || strings.Contains(msg, "read-only") || strings.Contains(msg, "unable to open") || strings.Contains(msg, "permission"):
+		return vigil.WrapError(vigil.EUNAVAILABLE, fmt.Sprintf("cannot write the database %s: is its directory writable?", path), err)
+	case strings.Contains(msg, "not a database"):
+		return vigil.WrapError(vigil.EUNAVAILABLE, fmt.Sprintf("%s is not a SQLite database", path), err)
+	}
+	return vigil.WrapError(vigil.EUNAVAILABLE, fmt.Sprintf("cannot open the database %s", path), err)
+}
+
+func (db *DB) openPostgres(ctx context.Context, dsn string) error {
+	db.dialect = postgresDialect{}
+	p, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return vigil.WrapError(vigil.EUNAVAILABLE, "cannot open the PostgreSQL database", err)
+	}
+	p.SetMaxOpenConns(8)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := p.PingContext(pctx); err != nil {
+		p.Close()
+		u, _ := url.Parse(dsn)
+		return vigil.WrapError(vigil.EUNAVAILABLE, fmt.Sprintf("cannot reach PostgreSQL at %s", u.Host), err)
+	}
+	db.writer, db.reader = p, p
+	return nil
+}
+
+// Engine returns "sqlite" or "postgres".
+func (db *DB) Engine() string { return db.dialect.name() }
+
+// Close closes the connections.
+func (db *DB) Close() error {
+	var errs []error
+	if db.reader != nil && db.reader != db.writer {
+		errs = append(errs, db.reader.Close())
+	}
+	if db.writer != nil {
+		errs = append(errs, db.writer.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Ping checks the database answers; /healthz uses it.
+func (db *DB) Ping(ctx context.Context) error { return db.reader.PingContext(ctx) }
+
+// Tx is a write transaction with one timestamp for everything it writes.
+type Tx struct {
+	*sql.Tx
+	db  *DB
+	now time.Time
+}
+
+// BeginTx starts a write transaction.
+func (db *DB) BeginTx(ctx context.Context) (*Tx, error) {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, vigil.WrapError(vigil.EUNAVAILABLE, "the database is unavailable", err)
+	}
+	return &Tx{Tx: tx, db: db, now: db.Now().UTC()}, nil
+}
+
+// exec runs a statement with ? placeholders rebound for the dialect.
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return tx.ExecContext(ctx, tx.db.dialect.rebind(q), args...)
+}
+
+func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return tx.QueryContext(ctx, tx.db.dialect.rebind(q), args...)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return tx.QueryRowContext(ctx, tx.db.dialect.rebind(q), args...)
+}
+
+// query runs a read on the reader pool.
+func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return db.reader.QueryContext(ctx, db.dialect.rebind(q), args...)
+}
+
+func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return db.reader.QueryRowContext(ctx, db.dialect.rebind(q), args...)
+}
+
+// inTx runs fn in a write transaction and commits it, or rolls back on error.
+func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	tx, err := db.BeginTx(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return vigil.WrapError(vigil.EUNAVAILABLE, "could not commit the change", err)
+	}
+	return nil
+}
+
+// Times are stored as fixed-width UTC text so that they sort and compare the
+// same way on both engines.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+func parseTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, _ := time.Parse(timeLayout, s)
+	return t
+}
+
+func nullTime(s sql.NullString) *time.Time {
+	if !s.Valid || s.String == "" {
+		return nil
+	}
+	t := parseTime(s.String)
+	return &t
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// dbErr wraps a database error as an internal error for the operation.
+func dbErr(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ve *vigil.Error
+	if errors.As(err, &ve) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return vigil.WrapError(vigil.EUNAVAILABLE, op+": interrupted", err)
+	}
+	return vigil.WrapError(vigil.EINTERNAL, op+" failed", err)
+}
