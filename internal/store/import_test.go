@@ -95,7 +95,7 @@ func TestImportResolvesAndDiffs(t *testing.T) {
 			t.Errorf("facts: sources %v, superseded %d", sources, superseded)
 		}
 		counts, err := db.CountDevices(ctx, nil)
-		if err != nil || counts.Total != 3 || counts.EPHI != 1 || counts.BySite["St. Brigid"] != 1 {
+		if err != nil || counts.Total != 3 || counts.ByType["infusion-pump"] != 1 || counts.BySite["St. Brigid"] != 1 {
 			t.Errorf("CountDevices = %+v, %v", counts, err)
 		}
 		if _, brk, err := db.VerifyAuditLog(ctx); err != nil || brk != nil {

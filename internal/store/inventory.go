@@ -2,91 +2,12 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
-	"sort"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/reconcile"
 )
-
-// resolveInventory re-resolves every current record into devices and writes
-// the differences: new devices, changed fields (with a new version), devices
-// no source lists any more. It returns the number of live devices.
-func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, error) {
-	recs, err := tx.loadCurrentRecords(ctx)
-	if err != nil {
-		return 0, err
-	}
-	existing, err := tx.liveDevices(ctx)
-	if err != nil {
-		return 0, err
-	}
-	clusters := resolveClusters(recs)
-	// Give each cluster the smallest previous device id among its members,
-	// unless an earlier cluster already took it (a split): then a new device.
-	taken := map[int64]bool{}
-	ids := make([]int64, len(clusters))
-	for i, cl := range clusters {
-		var prev []int64
-		for _, m := range cl.members {
-			if m.deviceID != 0 && existing[m.deviceID] != nil {
-				prev = append(prev, m.deviceID)
-			}
-		}
-		sort.Slice(prev, func(a, b int) bool { return prev[a] < prev[b] })
-		for _, p := range prev {
-			if !taken[p] {
-				ids[i] = p
-				taken[p] = true
-				break
-			}
-		}
-	}
-	sites := &siteCache{ids: map[string]int64{}}
-	now := fmtTime(tx.now)
-	setDev, err := tx.PrepareContext(ctx, tx.db.dialect.rebind(`UPDATE source_records SET device_id = ? WHERE id = ?`))
-	if err != nil {
-		return 0, dbErr("resolving devices", err)
-	}
-	defer setDev.Close()
-	for i, cl := range clusters {
-		d, err := tx.buildDevice(ctx, cl, sites)
-		if err != nil {
-			return 0, err
-		}
-		if ids[i] == 0 {
-			if err := tx.insertDevice(ctx, actor, d); err != nil {
-				return 0, err
-			}
-		} else {
-			d.ID = ids[i]
-			if err := tx.updateDevice(ctx, actor, existing[d.ID], d); err != nil {
-				return 0, err
-			}
-		}
-		for _, m := range cl.members {
-			if m.deviceID != d.ID {
-				if _, err := setDev.ExecContext(ctx, d.ID, m.id); err != nil {
-					return 0, dbErr("resolving devices", err)
-				}
-			}
-		}
-	}
-	for id := range existing {
-		if taken[id] {
-			continue
-		}
-		if _, err := tx.exec(ctx, `UPDATE devices SET removed_at = ?, updated_at = ? WHERE id = ?`, now, now, id); err != nil {
-			return 0, dbErr("resolving devices", err)
-		}
-		if _, err := tx.exec(ctx, `UPDATE device_versions SET valid_to = ? WHERE device_id = ? AND valid_to IS NULL`, now, id); err != nil {
-			return 0, dbErr("resolving devices", err)
-		}
-		if err := tx.audit(ctx, actor, "device.remove", "device", id, map[string]any{"reason": "no source lists it"}); err != nil {
-			return 0, dbErr("resolving devices", err)
-		}
-	}
-	return len(clusters), nil
-}
 
 // liveDevices reads the current state of every live device.
 func (tx *Tx) liveDevices(ctx context.Context) (map[int64]*vigil.Device, error) {
@@ -106,14 +27,41 @@ func (tx *Tx) liveDevices(ctx context.Context) (map[int64]*vigil.Device, error) 
 	return out, dbErr("reading devices", rows.Err())
 }
 
-func (tx *Tx) insertDevice(ctx context.Context, actor *vigil.User, d *vigil.Device) error {
+// deviceExtra is what reconciliation knows of a device beyond its fields.
+type deviceExtra struct {
+	confidence float64
+	sources    []string
+	provenance []reconcile.FieldProvenance
+	typeReason string
+}
+
+func (e deviceExtra) json() (sources, provenance string) {
+	s, _ := json.Marshal(nonNilStrings(e.sources))
+	p, _ := json.Marshal(e.provenance)
+	if e.provenance == nil {
+		p = []byte("[]")
+	}
+	return string(s), string(p)
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// insertDevice writes a new device with the id reconciliation gave it.
+func (tx *Tx) insertDevice(ctx context.Context, actor *vigil.User, d *vigil.Device, extra deviceExtra) error {
 	d.CreatedAt, d.UpdatedAt = tx.now, tx.now
-	err := tx.queryRow(ctx, `INSERT INTO devices (asset_tag, serial, manufacturer, model, device_type, firmware, mac, ip, hostname,
-		site_id, location, owner_team, stores_ephi, sends_ephi, criticality, lifecycle, first_seen, last_seen, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		d.AssetTag, d.Serial, d.Manufacturer, d.Model, d.DeviceType, d.Firmware, d.MAC, d.IP, d.Hostname,
+	srcs, prov := extra.json()
+	_, err := tx.exec(ctx, `INSERT INTO devices (id, asset_tag, serial, manufacturer, model, device_type, firmware, mac, ip, hostname,
+		site_id, location, owner_team, stores_ephi, sends_ephi, criticality, lifecycle, first_seen, last_seen, created_at, updated_at,
+		confidence, sources, provenance, type_reason)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, d.AssetTag, d.Serial, d.Manufacturer, d.Model, d.DeviceType, d.Firmware, d.MAC, d.IP, d.Hostname,
 		d.SiteID, d.Location, d.OwnerTeam, boolInt(d.StoresEPHI), boolInt(d.SendsEPHI), string(d.Criticality), string(d.Lifecycle),
-		fmtTime(d.FirstSeen), fmtTime(d.LastSeen), fmtTime(tx.now), fmtTime(tx.now)).Scan(&d.ID)
+		fmtTime(d.FirstSeen), fmtTime(d.LastSeen), fmtTime(tx.now), fmtTime(tx.now), extra.confidence, srcs, prov, extra.typeReason)
 	if err != nil {
 		return dbErr("creating a device", err)
 	}
@@ -123,22 +71,25 @@ func (tx *Tx) insertDevice(ctx context.Context, actor *vigil.User, d *vigil.Devi
 	return dbErr("creating a device", tx.audit(ctx, actor, "device.create", "device", d.ID, map[string]any{"label": d.Label()}))
 }
 
-func (tx *Tx) updateDevice(ctx context.Context, actor *vigil.User, old, d *vigil.Device) error {
+// updateDevice writes a device's new resolved state; the provenance is
+// always refreshed, a new version only when a field changed.
+func (tx *Tx) updateDevice(ctx context.Context, actor *vigil.User, old, d *vigil.Device, extra deviceExtra) error {
 	d.CreatedAt = old.CreatedAt
 	if d.FirstSeen.IsZero() || old.FirstSeen.Before(d.FirstSeen) && !old.FirstSeen.IsZero() {
 		d.FirstSeen = old.FirstSeen
 	}
 	changed := changedFields(old, d)
-	if len(changed) == 0 && d.LastSeen.Equal(old.LastSeen) && d.FirstSeen.Equal(old.FirstSeen) {
-		d.UpdatedAt = old.UpdatedAt
-		return nil
+	d.UpdatedAt = old.UpdatedAt
+	if len(changed) > 0 {
+		d.UpdatedAt = tx.now
 	}
-	d.UpdatedAt = tx.now
+	srcs, prov := extra.json()
 	_, err := tx.exec(ctx, `UPDATE devices SET asset_tag = ?, serial = ?, manufacturer = ?, model = ?, device_type = ?, firmware = ?, mac = ?, ip = ?,
 		hostname = ?, site_id = ?, location = ?, owner_team = ?, stores_ephi = ?, sends_ephi = ?, criticality = ?, lifecycle = ?,
-		first_seen = ?, last_seen = ?, updated_at = ? WHERE id = ?`,
+		first_seen = ?, last_seen = ?, updated_at = ?, confidence = ?, sources = ?, provenance = ?, type_reason = ? WHERE id = ?`,
 		d.AssetTag, d.Serial, d.Manufacturer, d.Model, d.DeviceType, d.Firmware, d.MAC, d.IP, d.Hostname, d.SiteID, d.Location, d.OwnerTeam,
-		boolInt(d.StoresEPHI), boolInt(d.SendsEPHI), string(d.Criticality), string(d.Lifecycle), fmtTime(d.FirstSeen), fmtTime(d.LastSeen), fmtTime(tx.now), d.ID)
+		boolInt(d.StoresEPHI), boolInt(d.SendsEPHI), string(d.Criticality), string(d.Lifecycle), fmtTime(d.FirstSeen), fmtTime(d.LastSeen), fmtTime(d.UpdatedAt),
+		extra.confidence, srcs, prov, extra.typeReason, d.ID)
 	if err != nil {
 		return dbErr("updating a device", err)
 	}

@@ -1,0 +1,148 @@
+// Command vigil keeps a hospital audit-ready for its connected medical
+// devices: it builds one device inventory from every source, serves the web
+// UI and API, and answers auditors. Run "vigil help" for the commands.
+//
+// This is the only package that reads flags and the environment.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	m := &Main{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	code := m.Run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// Main runs one vigil command. Tests run it end to end with their own
+// streams and environment.
+type Main struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// Ready, when set, is told the server's address once it listens.
+	Ready func(addr string)
+}
+
+// command is one subcommand.
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, m *Main, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"demo", "generate a demo hospital, load it and serve it", runDemo},
+		{"serve", "serve the web UI and API", runServe},
+		{"migrate", "apply database migrations", runMigrate},
+		{"user", "manage users: user add NAME --role ROLE", runUser},
+		{"audit-log", "audit-log verify: check the tamper-evident audit trail", runAuditLog},
+		{"gen", "write a generated demo hospital's raw files", runGen},
+	}
+}
+
+// errUsage marks an error as a usage mistake (exit status 2).
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// Run executes args and returns the exit status. Errors print as one line.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		m.usage(m.Stdout)
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			err := c.run(ctx, m, args[1:])
+			return m.exitCode(err)
+		}
+	}
+	fmt.Fprintf(m.Stderr, "vigil: unknown command %q (run 'vigil help')\n", args[0])
+	return 2
+}
+
+func (m *Main) exitCode(err error) int {
+	var ue *usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(m.Stderr, "vigil: %s\n", ue.msg)
+		return 2
+	}
+	fmt.Fprintf(m.Stderr, "vigil: %s\n", oneLine(vigil.ErrorMessage(err)))
+	if vigil.ErrorCode(err) == vigil.EINTERNAL {
+		// Internal causes go to the log stream, still on one line.
+		fmt.Fprintf(m.Stderr, "vigil: cause: %s\n", oneLine(err.Error()))
+	}
+	return 1
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func (m *Main) usage(w io.Writer) {
+	fmt.Fprintln(w, "Vigil keeps a hospital audit-ready for its connected medical devices.")
+	fmt.Fprintln(w, "\nUsage: vigil COMMAND [flags]\n\nCommands:")
+	cs := commands()
+	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
+	for _, c := range cs {
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nEvery command takes --db (or VIGIL_DB): a file path, sqlite:PATH or postgres://... (default vigil.db).")
+	fmt.Fprintln(w, "Run 'vigil COMMAND -h' for a command's flags.")
+}
+
+// flagSet returns a FlagSet that reports errors instead of exiting.
+func (m *Main) flagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("vigil "+name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	return fs
+}
+
+// dbFlag registers --db with VIGIL_DB and vigil.db as defaults.
+func (m *Main) dbFlag(fs *flag.FlagSet) *string {
+	def := m.Getenv("VIGIL_DB")
+	if def == "" {
+		def = "vigil.db"
+	}
+	return fs.String("db", def, "database: a file path, sqlite:PATH or postgres://... (env VIGIL_DB)")
+}
+
+// parse parses flags, turning flag errors into usage errors.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usagef("%v", err)
+	}
+	return nil
+}
+
+func openDB(ctx context.Context, dsn string) (*store.DB, error) {
+	return store.Open(ctx, store.Config{DSN: dsn})
+}
+
+func (m *Main) logger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}

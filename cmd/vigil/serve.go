@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/web"
+)
+
+func runServe(ctx context.Context, m *Main, args []string) error {
+	fs := m.flagSet("serve")
+	db := m.dbFlag(fs)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	insecure := fs.Bool("insecure-cookies", false, "send cookies over plain HTTP (development only; put Vigil behind TLS in production)")
+	ttl := fs.Duration("session-ttl", 12*time.Hour, "how long a sign-in lasts")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	d, err := openDB(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return m.serve(ctx, d, *addr, web.Config{SecureCookies: !*insecure, SessionTTL: *ttl}, nil)
+}
+
+// serve runs the web server until ctx ends. announce, when set, prints
+// what a person needs once the address is known.
+func (m *Main) serve(ctx context.Context, d *store.DB, addr string, cfg web.Config, announce func(url string)) error {
+	srv, err := web.New(d, m.logger(), cfg)
+	if err != nil {
+		return err
+	}
+	return srv.ListenAndServe(ctx, addr, func(a net.Addr) {
+		url := "http://" + a.String()
+		if announce != nil {
+			announce(url)
+		} else {
+			fmt.Fprintf(m.Stdout, "Vigil is serving on %s (store: %s)\n", url, d.Engine())
+		}
+		if m.Ready != nil {
+			m.Ready(a.String())
+		}
+	})
+}

@@ -1,0 +1,477 @@
+package discover
+
+import (
+	"cmp"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/vigil-health/vigil/internal/capture"
+	"github.com/vigil-health/vigil/internal/dissect"
+)
+
+// report flushes the flow table and builds the devices.
+func (e *engine) report() *Report {
+	e.table.Flush()
+	r := &Report{Stats: e.stats, Warnings: e.warnings, Devices: []*Device{}, Flows: []*FlowSummary{}}
+	for _, fs := range e.flows {
+		r.Flows = append(r.Flows, fs)
+	}
+	slices.SortFunc(r.Flows, func(a, b *FlowSummary) int {
+		return cmp.Or(cmp.Compare(a.Client, b.Client), cmp.Compare(a.Server, b.Server),
+			cmp.Compare(a.Port, b.Port), cmp.Compare(a.Proto, b.Proto), cmp.Compare(a.App, b.App), cmp.Compare(a.VLAN, b.VLAN))
+	})
+
+	// Which IP hosts fold into which MAC: firm bindings (ARP, DHCP) always;
+	// bindings inferred from traffic only when the sender's TTL shows it is
+	// on this segment and its MAC does not speak for several IPv4 addresses
+	// (a router's MAC does). The others are routed hosts, keyed by IP.
+	inferred4 := map[capture.MAC]int{}
+	for _, h := range e.hosts {
+		if m, ok := h.mac(); ok && !h.macFirm && h.initialTTL && h.ip.Is4() {
+			inferred4[m]++
+		}
+	}
+	byMAC := map[capture.MAC][]*host{}
+	var routed []*host
+	for _, h := range e.hosts {
+		m, ok := h.mac()
+		switch {
+		case !ok:
+			routed = append(routed, h)
+		case h.macFirm:
+			byMAC[m] = append(byMAC[m], h)
+		case !h.initialTTL, h.ip.Is4() && inferred4[m] > 1:
+			routed = append(routed, h)
+		default:
+			byMAC[m] = append(byMAC[m], h)
+		}
+	}
+	for m, l2 := range e.macs {
+		d := e.newDevice()
+		d.MAC = m.String()
+		d.mergeL2(l2)
+		for _, h := range byMAC[m] {
+			d.mergeHost(h)
+		}
+		delete(byMAC, m)
+		r.Devices = append(r.Devices, e.finish(d))
+	}
+	for m, hs := range byMAC { // MACs known only from ARP payloads
+		d := e.newDevice()
+		d.MAC = m.String()
+		for _, h := range hs {
+			d.mergeHost(h)
+		}
+		r.Devices = append(r.Devices, e.finish(d))
+	}
+	for _, h := range routed {
+		d := e.newDevice()
+		d.mergeHost(h)
+		d.Packets, d.Bytes = h.packets, h.bytes
+		r.Devices = append(r.Devices, e.finish(d))
+	}
+	slices.SortFunc(r.Devices, func(a, b *Device) int {
+		return cmp.Or(cmp.Compare(a.MAC, b.MAC), cmp.Compare(firstOf(a.IPs), firstOf(b.IPs)))
+	})
+	return r
+}
+
+func firstOf(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
+
+// build accumulates one device while merging its MAC and IP states.
+type build struct {
+	*Device
+	hosts   []*host
+	l2      *l2host
+	ips     map[netip.Addr]bool
+	vlans   map[uint16]bool
+	protos  strset
+	phi     strset
+	mgmt    strset
+	weak    strset
+	remote  strset
+	scanner []string
+}
+
+func (e *engine) newDevice() *build {
+	return &build{Device: &Device{}, ips: map[netip.Addr]bool{}, vlans: map[uint16]bool{}}
+}
+
+func (b *build) mergeL2(l *l2host) {
+	b.l2 = l
+	b.FirstSeen, b.LastSeen = l.first, l.last
+	b.Packets, b.Bytes = l.packets, l.bytes
+	for _, a := range l.ips {
+		b.ips[a] = true
+	}
+	for _, v := range l.vlans {
+		b.vlans[v] = true
+	}
+	for _, p := range l.protocols {
+		b.protos.add(p)
+	}
+	if l.dhcp != nil {
+		info := *l.dhcp
+		info.MessageTypes = l.dhcpTypes.list()
+		b.DHCP = &info
+		b.Hostnames = appendNew(b.Hostnames, info.Hostname)
+	}
+	b.LLDP, b.CDP = l.lldp, l.cdp
+	if l.lldp != nil {
+		b.Hostnames = appendNew(b.Hostnames, l.lldp.SystemName)
+	}
+	if l.cdp != nil {
+		b.Hostnames = appendNew(b.Hostnames, l.cdp.SystemName)
+	}
+}
+
+func (b *build) mergeHost(h *host) {
+	b.hosts = append(b.hosts, h)
+	b.ips[h.ip] = true
+	if b.FirstSeen.IsZero() || h.first.Before(b.FirstSeen) {
+		b.FirstSeen = h.first
+	}
+	if h.last.After(b.LastSeen) {
+		b.LastSeen = h.last
+	}
+	for _, v := range h.vlans {
+		b.vlans[v] = true
+	}
+	for _, p := range h.protocols {
+		b.protos.add(p)
+	}
+	for _, n := range h.hostnames {
+		b.Hostnames = appendNew(b.Hostnames, n)
+	}
+	for _, s := range h.services {
+		b.Services = append(b.Services, s)
+	}
+	for _, s := range h.phi {
+		b.phi.add(s)
+	}
+	for _, s := range h.mgmt {
+		b.mgmt.add(s)
+	}
+	for _, s := range h.tlsWeak {
+		b.weak.add(s)
+	}
+	for _, s := range h.remote {
+		b.remote.add(s)
+	}
+	for _, s := range h.remoteUsed {
+		b.Remote = appendNew(b.Remote, s)
+	}
+	for _, s := range h.remote {
+		b.Remote = appendNew(b.Remote, s)
+	}
+	if len(h.dicomAE) > 0 || h.dicomSCU || h.dicomSCP {
+		if b.DICOM == nil {
+			b.DICOM = &DICOMInfo{AETitles: []string{}}
+		}
+		x := b.DICOM
+		for _, t := range h.dicomAE {
+			x.AETitles = appendNew(x.AETitles, t)
+		}
+		for _, s := range h.dicomServices {
+			x.Services = appendNew(x.Services, s)
+		}
+		x.Role = joinRole(x.Role, h.dicomSCU, h.dicomSCP, "scu", "scp")
+		x.ImplementationClassUID = cmp.Or(h.dicomImplUID, x.ImplementationClassUID)
+		x.ImplementationVersion = cmp.Or(h.dicomImpl, x.ImplementationVersion)
+	}
+	if h.hl7Send || h.hl7Recv || len(h.hl7Apps) > 0 {
+		if b.HL7 == nil {
+			b.HL7 = &HL7Info{Applications: []string{}}
+		}
+		x := b.HL7
+		for _, s := range h.hl7Apps {
+			x.Applications = appendNew(x.Applications, s)
+		}
+		for _, s := range h.hl7Types {
+			x.MessageTypes = appendNew(x.MessageTypes, s)
+		}
+		for _, s := range h.hl7Versions {
+			x.Versions = appendNew(x.Versions, s)
+		}
+		for _, s := range h.hl7Devices {
+			x.DeviceIDs = appendNew(x.DeviceIDs, s)
+		}
+		x.Role = joinRole(x.Role, h.hl7Send, h.hl7Recv, "sender", "receiver")
+	}
+	if h.tlsMax != 0 || len(h.tlsChosen) > 0 || len(h.tlsSNI) > 0 || len(h.tlsJA3) > 0 {
+		if b.TLS == nil {
+			b.TLS = &TLSInfo{VersionsChosen: []string{}, ServerNames: []string{}, JA3: []string{}}
+		}
+		x := b.TLS
+		if h.tlsMax != 0 {
+			if v := dissect.TLSVersionName(h.tlsMax); x.MaxVersionOffered == "" || v > x.MaxVersionOffered {
+				x.MaxVersionOffered = v
+			}
+		}
+		for _, s := range h.tlsChosen {
+			x.VersionsChosen = appendNew(x.VersionsChosen, s)
+		}
+		for _, s := range h.tlsSNI {
+			x.ServerNames = appendNew(x.ServerNames, s)
+		}
+		for _, s := range h.tlsJA3 {
+			x.JA3 = appendNew(x.JA3, s)
+		}
+	}
+	if len(h.snmpVersions) > 0 {
+		if b.SNMP == nil {
+			b.SNMP = &SNMPInfo{}
+		}
+		x := b.SNMP
+		for _, s := range h.snmpVersions {
+			x.Versions = appendNew(x.Versions, s)
+		}
+		for _, s := range h.snmpCommunities {
+			x.Communities = appendNew(x.Communities, s)
+		}
+		for _, s := range h.snmpUsers {
+			x.Users = appendNew(x.Users, s)
+		}
+		x.Role = joinRole(x.Role, h.snmpManager, h.snmpAgent, "manager", "agent")
+		x.SysDescr = cmp.Or(h.snmpDescr, x.SysDescr)
+		x.SysName = cmp.Or(h.snmpName, x.SysName)
+		x.SysObjectID = cmp.Or(h.snmpObjectID, x.SysObjectID)
+	}
+	if len(h.mdnsNames)+len(h.mdnsServices)+len(h.mdnsBrowsed) > 0 {
+		if b.MDNS == nil {
+			b.MDNS = &MDNSInfo{}
+		}
+		b.MDNS.Names = appendAll(b.MDNS.Names, h.mdnsNames)
+		b.MDNS.Services = appendAll(b.MDNS.Services, h.mdnsServices)
+		b.MDNS.Browsed = appendAll(b.MDNS.Browsed, h.mdnsBrowsed)
+	}
+	if len(h.ssdpServers)+len(h.ssdpUA)+len(h.ssdpTargets)+len(h.ssdpLocations) > 0 {
+		if b.SSDP == nil {
+			b.SSDP = &SSDPInfo{}
+		}
+		b.SSDP.Servers = appendAll(b.SSDP.Servers, h.ssdpServers)
+		b.SSDP.UserAgents = appendAll(b.SSDP.UserAgents, h.ssdpUA)
+		b.SSDP.Targets = appendAll(b.SSDP.Targets, h.ssdpTargets)
+		b.SSDP.Locations = appendAll(b.SSDP.Locations, h.ssdpLocations)
+	}
+	if len(h.wsdActions) > 0 {
+		if b.WSD == nil {
+			b.WSD = &WSDInfo{}
+		}
+		b.WSD.Actions = appendAll(b.WSD.Actions, h.wsdActions)
+		b.WSD.Types = appendAll(b.WSD.Types, h.wsdTypes)
+		b.WSD.XAddrs = appendAll(b.WSD.XAddrs, h.wsdXAddrs)
+		b.WSD.Address = cmp.Or(h.wsdAddress, b.WSD.Address)
+	}
+	if len(h.httpUA)+len(h.httpServer)+len(h.httpHost) > 0 {
+		if b.HTTP == nil {
+			b.HTTP = &HTTPInfo{}
+		}
+		b.HTTP.UserAgents = appendAll(b.HTTP.UserAgents, h.httpUA)
+		b.HTTP.Servers = appendAll(b.HTTP.Servers, h.httpServer)
+		b.HTTP.Hosts = appendAll(b.HTTP.Hosts, h.httpHost)
+	}
+}
+
+// joinRole combines roles seen on several addresses of one device.
+func joinRole(prev string, a, b bool, an, bn string) string {
+	a = a || strings.Contains(prev, an)
+	b = b || strings.Contains(prev, bn)
+	switch {
+	case a && b:
+		return an + "+" + bn
+	case a:
+		return an
+	case b:
+		return bn
+	}
+	return prev
+}
+
+func appendNew(s []string, v string) []string {
+	if v == "" || slices.Contains(s, v) || len(s) >= setMax {
+		return s
+	}
+	return append(s, v)
+}
+
+func appendAll(s []string, vs []string) []string {
+	for _, v := range vs {
+		s = appendNew(s, v)
+	}
+	return s
+}
+
+// finish sorts the device's lists, names its manufacturer and type and
+// evaluates the findings.
+func (e *engine) finish(b *build) *Device {
+	d := b.Device
+	d.IPs = []string{}
+	ips := make([]netip.Addr, 0, len(b.ips))
+	for a := range b.ips {
+		ips = append(ips, a)
+	}
+	slices.SortFunc(ips, netip.Addr.Compare)
+	for _, a := range ips {
+		d.IPs = append(d.IPs, a.String())
+	}
+	d.VLANs = []int{}
+	for v := range b.vlans {
+		if v != 0 {
+			d.VLANs = append(d.VLANs, int(v))
+		}
+	}
+	slices.Sort(d.VLANs)
+	d.Protocols = append([]string{}, b.protos...)
+	slices.Sort(d.Protocols)
+	slices.SortFunc(d.Services, func(a, b Service) int {
+		return cmp.Or(cmp.Compare(a.Proto, b.Proto), cmp.Compare(a.Port, b.Port))
+	})
+	d.Services = slices.CompactFunc(d.Services, func(a, b Service) bool { return a.Port == b.Port && a.Proto == b.Proto })
+	if d.DICOM != nil {
+		slices.Sort(d.DICOM.AETitles)
+	}
+	d.Manufacturer = e.manufacturer(d)
+	d.Findings = e.findings(d, b)
+	d.DeviceType = deviceType(d, b)
+	d.Firmware = firmware(d)
+	return d
+}
+
+// manufacturer names the maker from the OUI, then from what protocols say.
+func (e *engine) manufacturer(d *Device) string {
+	if e.opt.VendorOf != nil && d.MAC != "" {
+		if v := e.opt.VendorOf(d.MAC); v != "" {
+			return v
+		}
+	}
+	if d.DICOM != nil {
+		if v := dissect.ManufacturerFromDICOMUID(d.DICOM.ImplementationClassUID); v != "" {
+			return v
+		}
+	}
+	if d.HL7 != nil {
+		for _, a := range d.HL7.Applications {
+			if v := dissect.ManufacturerFromHL7App(a); v != "" {
+				return v
+			}
+		}
+	}
+	if d.HTTP != nil {
+		for _, s := range append(append([]string{}, d.HTTP.Servers...), d.HTTP.UserAgents...) {
+			if v := dissect.ManufacturerFromHTTP(s); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// firmware returns a software version the device announced, if any.
+func firmware(d *Device) string {
+	switch {
+	case d.DICOM != nil && d.DICOM.ImplementationVersion != "":
+		return d.DICOM.ImplementationVersion
+	case d.LLDP != nil && d.LLDP.SystemDescription != "":
+		return d.LLDP.SystemDescription
+	case d.CDP != nil && d.CDP.SystemDescription != "":
+		return firstLine(d.CDP.SystemDescription)
+	case d.SNMP != nil && d.SNMP.SysDescr != "":
+		return d.SNMP.SysDescr
+	}
+	return ""
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// findings evaluates the audit findings of one device.
+func (e *engine) findings(d *Device, b *build) []Finding {
+	out := []Finding{}
+	for _, s := range b.phi {
+		out = append(out, Finding{Code: FindingCleartextPHI, Detail: s})
+	}
+	for _, s := range b.weak {
+		out = append(out, Finding{Code: FindingWeakTLS, Detail: s})
+	}
+	for _, s := range b.mgmt {
+		out = append(out, Finding{Code: FindingCleartextManagement, Detail: s})
+	}
+	for _, h := range b.hosts {
+		if len(h.dicomExchanges) == 0 {
+			continue
+		}
+		if v := dissect.DICOMAcceptsAnyAE(nil, h.dicomExchanges); v.AnyAE {
+			out = append(out, Finding{Code: FindingDICOMAnyAE, Detail: fmt.Sprintf(
+				"DICOM SCP accepted associations for %d different called AE titles (%s)", len(v.AcceptedTitles), strings.Join(v.AcceptedTitles, ", "))})
+		}
+	}
+	if e.clinicalDefined() && (len(b.phi) > 0 || d.DICOM != nil || d.HL7 != nil) && !e.inClinical(d) {
+		out = append(out, Finding{Code: FindingPHIOutsideClinical, Detail: fmt.Sprintf(
+			"device carrying ePHI (%s) is outside the clinical VLANs and subnets", strings.Join(ephiProtocols(d), ", "))})
+	}
+	for _, r := range b.remote {
+		switch r {
+		case string(dissect.AppRDP), string(dissect.AppVNC), string(dissect.AppTeamViewer), string(dissect.AppTelnet):
+			out = append(out, Finding{Code: FindingRemoteAccess, Detail: fmt.Sprintf("serves %s remote access", r)})
+		}
+	}
+	var arpTargets, probeTargets int
+	for _, h := range b.hosts {
+		arpTargets += len(h.arpAsked)
+		probeTargets += len(h.unanswered)
+	}
+	if arpTargets >= e.opt.ScanThreshold || probeTargets >= e.opt.ScanThreshold {
+		out = append(out, Finding{Code: FindingActiveScanner, Detail: fmt.Sprintf(
+			"probed %d addresses by ARP and %d address:port targets that never answered", arpTargets, probeTargets)})
+	}
+	return out
+}
+
+func ephiProtocols(d *Device) []string {
+	var p []string
+	if d.DICOM != nil {
+		p = append(p, "dicom")
+	}
+	if d.HL7 != nil {
+		p = append(p, "hl7")
+	}
+	return p
+}
+
+func (e *engine) clinicalDefined() bool {
+	return len(e.opt.ClinicalVLANs) > 0 || len(e.opt.ClinicalSubnets) > 0
+}
+
+// inClinical reports whether any VLAN or address of d is on the clinical
+// segment.
+func (e *engine) inClinical(d *Device) bool {
+	for _, v := range d.VLANs {
+		if slices.Contains(e.opt.ClinicalVLANs, uint16(v)) {
+			return true
+		}
+	}
+	for _, s := range d.IPs {
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			continue
+		}
+		for _, p := range e.opt.ClinicalSubnets {
+			if p.Contains(a) {
+				return true
+			}
+		}
+	}
+	return false
+}

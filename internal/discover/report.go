@@ -1,0 +1,218 @@
+// Package discover is Vigil's passive discovery engine: it reads captures
+// through internal/capture, runs the internal/dissect dissectors on every
+// packet and reassembled stream, and builds one record per device seen on
+// the wire (keyed by MAC, or by IP for routed hosts) with the protocols it
+// speaks, the identities it announces and the audit findings it raises.
+package discover
+
+import (
+	"log/slog"
+	"net/netip"
+	"time"
+)
+
+// Options tunes a discovery run. The zero value is usable.
+type Options struct {
+	// ClinicalVLANs and ClinicalSubnets define the clinical segment: a device
+	// carrying ePHI outside them raises phi-outside-clinical-segment. When
+	// both are empty that finding is not evaluated.
+	ClinicalVLANs   []uint16
+	ClinicalSubnets []netip.Prefix
+	// VendorOf maps a MAC to its manufacturer (the OUI registry); nil leaves
+	// the manufacturer to what protocols reveal.
+	VendorOf func(mac string) string
+	// StreamBuffer caps the bytes buffered per TCP flow direction while a
+	// PDU is incomplete (default 64 KiB).
+	StreamBuffer int
+	// ScanThreshold is the number of distinct unanswered targets (address or
+	// address:port) after which a host is an active scanner (default 24).
+	ScanThreshold int
+	// MaxFlowSummaries caps the flows listed in the report (default 10000).
+	MaxFlowSummaries int
+	// Logger receives warnings; nil discards them.
+	Logger *slog.Logger
+}
+
+// Report is the result of a discovery run. It marshals to the JSON the
+// issue fixes: {"devices":[...],"flows":[...]} plus statistics.
+type Report struct {
+	Devices  []*Device      `json:"devices"`
+	Flows    []*FlowSummary `json:"flows"`
+	Stats    Stats          `json:"stats"`
+	Warnings []string       `json:"warnings,omitempty"`
+}
+
+// Stats counts what a run read.
+type Stats struct {
+	Sources       int    `json:"sources"`
+	Packets       uint64 `json:"packets"`
+	Bytes         uint64 `json:"bytes"`
+	DecodeErrors  uint64 `json:"decode_errors"`
+	Flows         uint64 `json:"flows"`
+	FlowsDropped  uint64 `json:"flows_dropped,omitempty"` // summaries beyond MaxFlowSummaries
+	DissectErrors uint64 `json:"dissect_errors"`
+}
+
+// Device is one device seen on the wire.
+type Device struct {
+	MAC          string     `json:"mac"` // "" for routed hosts known only by IP
+	IPs          []string   `json:"ips"`
+	VLANs        []int      `json:"vlans"`
+	Manufacturer string     `json:"manufacturer"`
+	DeviceType   string     `json:"device_type"`
+	Protocols    []string   `json:"protocols"`
+	DICOM        *DICOMInfo `json:"dicom"`
+	HL7          *HL7Info   `json:"hl7"`
+	TLS          *TLSInfo   `json:"tls"`
+	DHCP         *DHCPInfo  `json:"dhcp"`
+	Findings     []Finding  `json:"findings"`
+
+	Hostnames []string  `json:"hostnames,omitempty"`
+	Services  []Service `json:"services,omitempty"` // ports this device answered on
+	SNMP      *SNMPInfo `json:"snmp,omitempty"`
+	LLDP      *L2Info   `json:"lldp,omitempty"`
+	CDP       *L2Info   `json:"cdp,omitempty"`
+	MDNS      *MDNSInfo `json:"mdns,omitempty"`
+	SSDP      *SSDPInfo `json:"ssdp,omitempty"`
+	WSD       *WSDInfo  `json:"wsd,omitempty"`
+	HTTP      *HTTPInfo `json:"http,omitempty"`
+	Remote    []string  `json:"remote_access,omitempty"` // remote-access protocols served or used
+	Firmware  string    `json:"firmware,omitempty"`
+	FirstSeen time.Time `json:"first_seen"`
+	LastSeen  time.Time `json:"last_seen"`
+	Packets   uint64    `json:"packets"`
+	Bytes     uint64    `json:"bytes"`
+}
+
+// DICOMInfo is what DICOM associations reveal about a device.
+type DICOMInfo struct {
+	AETitles               []string `json:"ae_titles"`
+	Role                   string   `json:"role"` // "scu", "scp" or "scu+scp"
+	ImplementationClassUID string   `json:"implementation_class_uid"`
+	ImplementationVersion  string   `json:"implementation_version"`
+	Services               []string `json:"services,omitempty"`
+}
+
+// HL7Info is what HL7 v2 traffic reveals about a device. It never holds
+// patient data.
+type HL7Info struct {
+	Applications []string `json:"applications"`
+	Role         string   `json:"role"` // "sender", "receiver" or "sender+receiver"
+	MessageTypes []string `json:"message_types,omitempty"`
+	Versions     []string `json:"versions,omitempty"`
+	DeviceIDs    []string `json:"device_ids,omitempty"` // OBX-18 / PRT equipment identifiers
+}
+
+// TLSInfo is what TLS handshakes reveal about a device.
+type TLSInfo struct {
+	MaxVersionOffered string   `json:"max_version_offered"`
+	VersionsChosen    []string `json:"versions_chosen"`
+	ServerNames       []string `json:"server_names"`
+	JA3               []string `json:"ja3"`
+}
+
+// DHCPInfo is what a device's DHCP requests reveal.
+type DHCPInfo struct {
+	Hostname     string   `json:"hostname"`
+	VendorClass  string   `json:"vendor_class"`
+	Fingerprint  string   `json:"fingerprint"` // option 55 as "1,3,6,42"
+	ClientID     string   `json:"client_id,omitempty"`
+	RequestedIP  string   `json:"requested_ip,omitempty"`
+	AssignedIP   string   `json:"assigned_ip,omitempty"`
+	Server       string   `json:"server,omitempty"`
+	Domain       string   `json:"domain,omitempty"`
+	MessageTypes []string `json:"message_types,omitempty"`
+}
+
+// SNMPInfo is what SNMP reveals: versions and clear-text communities.
+type SNMPInfo struct {
+	Versions    []string `json:"versions"`
+	Communities []string `json:"communities,omitempty"`
+	Users       []string `json:"users,omitempty"` // v3 user names
+	Role        string   `json:"role"`            // "manager", "agent" or both
+	SysDescr    string   `json:"sys_descr,omitempty"`
+	SysName     string   `json:"sys_name,omitempty"`
+	SysObjectID string   `json:"sys_object_id,omitempty"`
+}
+
+// L2Info is what an LLDP or CDP announcement says about its sender.
+type L2Info struct {
+	ChassisID         string   `json:"chassis_id,omitempty"`
+	SystemName        string   `json:"system_name,omitempty"`
+	SystemDescription string   `json:"system_description,omitempty"`
+	PortID            string   `json:"port_id,omitempty"`
+	PortDescription   string   `json:"port_description,omitempty"`
+	Platform          string   `json:"platform,omitempty"`
+	Addresses         []string `json:"addresses,omitempty"`
+}
+
+// MDNSInfo is what multicast DNS reveals.
+type MDNSInfo struct {
+	Names    []string `json:"names,omitempty"`
+	Services []string `json:"services,omitempty"`
+	Browsed  []string `json:"browsed,omitempty"`
+}
+
+// SSDPInfo is what SSDP (UDP 1900) reveals.
+type SSDPInfo struct {
+	Servers    []string `json:"servers,omitempty"`
+	UserAgents []string `json:"user_agents,omitempty"`
+	Targets    []string `json:"targets,omitempty"` // ST and NT values
+	Locations  []string `json:"locations,omitempty"`
+}
+
+// WSDInfo is what WS-Discovery reveals.
+type WSDInfo struct {
+	Actions []string `json:"actions,omitempty"`
+	Types   []string `json:"types,omitempty"`
+	XAddrs  []string `json:"xaddrs,omitempty"`
+	Address string   `json:"address,omitempty"`
+}
+
+// HTTPInfo is what HTTP heads reveal.
+type HTTPInfo struct {
+	UserAgents []string `json:"user_agents,omitempty"`
+	Servers    []string `json:"servers,omitempty"`
+	Hosts      []string `json:"hosts,omitempty"`
+}
+
+// Service is a port a device answered on.
+type Service struct {
+	Port  uint16 `json:"port"`
+	Proto string `json:"proto"` // "tcp" or "udp"
+	App   string `json:"app,omitempty"`
+}
+
+// Finding is one audit observation about a device. Code is stable; Detail
+// names protocols and message or segment types, never PHI values.
+type Finding struct {
+	Code   string `json:"code"`
+	Detail string `json:"detail"`
+}
+
+// Finding codes.
+const (
+	FindingCleartextPHI        = "cleartext-phi"
+	FindingWeakTLS             = "weak-tls"
+	FindingCleartextManagement = "cleartext-management"
+	FindingDICOMAnyAE          = "dicom-any-ae"
+	FindingPHIOutsideClinical  = "phi-outside-clinical-segment"
+	FindingRemoteAccess        = "remote-access"
+	FindingActiveScanner       = "active-scanner"
+)
+
+// FlowSummary is one answered conversation between a client and a server
+// port, with its connections folded together.
+type FlowSummary struct {
+	Client      string    `json:"client"`
+	Server      string    `json:"server"`
+	Port        uint16    `json:"port"`
+	Proto       string    `json:"proto"`
+	App         string    `json:"app,omitempty"`
+	VLAN        int       `json:"vlan,omitempty"`
+	Connections int       `json:"connections"`
+	Packets     uint64    `json:"packets"`
+	Bytes       uint64    `json:"bytes"`
+	FirstSeen   time.Time `json:"first_seen"`
+	LastSeen    time.Time `json:"last_seen"`
+}

@@ -1,0 +1,200 @@
+package discover
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"time"
+
+	"github.com/vigil-health/vigil/internal/capture"
+)
+
+// engine holds the state of one discovery run.
+type engine struct {
+	opt      Options
+	table    *capture.Table
+	hosts    map[netip.Addr]*host
+	macs     map[capture.MAC]*l2host
+	flows    map[flowKey]*FlowSummary
+	stats    Stats
+	warnings []string
+	d        capture.Decoded
+}
+
+// Run reads every source to its end and returns the devices and flows seen.
+// A source that fails mid-way (a corrupt record) stops the run with an
+// error naming the source and byte offset; a truncated last record only
+// adds a warning. Run does not close the sources.
+func Run(ctx context.Context, sources []capture.Source, opt Options) (*Report, error) {
+	e := newEngine(opt)
+	for _, s := range sources {
+		if err := e.read(ctx, s); err != nil {
+			return nil, err
+		}
+	}
+	return e.report(), nil
+}
+
+// RunFiles opens each capture file (pcap, pcapng, gzipped or not), runs
+// discovery over all of them and closes them.
+func RunFiles(ctx context.Context, paths []string, opt Options) (*Report, error) {
+	var srcs []capture.Source
+	defer func() {
+		for _, s := range srcs {
+			s.Close()
+		}
+	}()
+	for _, p := range paths {
+		s, err := capture.Open(p)
+		if err != nil {
+			return nil, fmt.Errorf("discover: %w", err)
+		}
+		srcs = append(srcs, s)
+	}
+	return Run(ctx, srcs, opt)
+}
+
+func newEngine(opt Options) *engine {
+	if opt.ScanThreshold <= 0 {
+		opt.ScanThreshold = 24
+	}
+	if opt.MaxFlowSummaries <= 0 {
+		opt.MaxFlowSummaries = 10000
+	}
+	e := &engine{
+		opt:   opt,
+		hosts: make(map[netip.Addr]*host),
+		macs:  make(map[capture.MAC]*l2host),
+		flows: make(map[flowKey]*FlowSummary),
+	}
+	e.table = capture.NewTable(capture.TableConfig{
+		MaxStreamBuffer: opt.StreamBuffer,
+		Sniff:           e.sniff,
+		OnEvict:         e.evicted,
+	})
+	return e
+}
+
+// read consumes one source.
+func (e *engine) read(ctx context.Context, s capture.Source) error {
+	e.stats.Sources++
+	var p capture.Packet
+	for n := 0; ; n++ {
+		if n&0xfff == 0 && ctx.Err() != nil {
+			return fmt.Errorf("discover %s: %w", s.Name(), ctx.Err())
+		}
+		err := s.ReadPacket(&p)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("discover: %w", err)
+		}
+		e.packet(&p)
+	}
+	if w, ok := s.(capture.Warner); ok {
+		for _, msg := range w.Warnings() {
+			e.warn(msg)
+		}
+	}
+	return nil
+}
+
+func (e *engine) warn(msg string) {
+	if len(e.warnings) < 100 {
+		e.warnings = append(e.warnings, msg)
+	}
+	if e.opt.Logger != nil {
+		e.opt.Logger.Warn("discover", "warning", msg)
+	}
+}
+
+// packet processes one captured frame.
+func (e *engine) packet(p *capture.Packet) {
+	e.stats.Packets++
+	e.stats.Bytes += uint64(p.Length)
+	d := &e.d
+	if err := capture.Decode(p.Link, p.Data, d); err != nil {
+		e.stats.DecodeErrors++
+		if d.IPVersion == 0 || d.Proto == capture.ProtoTCP || d.Proto == capture.ProtoUDP {
+			return
+		}
+	}
+	ts := p.Timestamp
+	vlan := d.VLAN()
+	var l2 *l2host
+	if d.HasMAC && !d.SrcMAC.IsGroup() && !d.SrcMAC.IsZero() {
+		l2 = e.l2(d.SrcMAC, ts)
+		l2.addVLAN(vlan)
+		l2.packets++
+		l2.bytes += uint64(p.Length)
+	}
+	switch {
+	case d.IsARP:
+		e.arp(d, l2, ts)
+		return
+	case d.EtherType == capture.EtherTypeLLDP && l2 != nil:
+		e.lldp(d, l2)
+		return
+	case d.LLC && l2 != nil:
+		e.cdp(d, l2)
+		return
+	case d.IPVersion == 0:
+		return
+	}
+	var h *host
+	if unicastSource(d.Src) {
+		h = e.host(d.Src, ts)
+		h.packets++
+		h.bytes += uint64(p.Length)
+		h.addVLAN(vlan)
+		if l2 != nil {
+			h.bindMAC(d.SrcMAC, false)
+		}
+		switch d.TTL {
+		case 1, 32, 64, 128, 255:
+			// Not decremented by a router: the sender is on this segment.
+			h.initialTTL = true
+		}
+	}
+	if d.Proto == capture.ProtoTCP && d.TCPFlags&(capture.TCPSyn|capture.TCPAck) == capture.TCPSyn && h != nil {
+		h.probes++
+	}
+	e.table.Add(d, ts, p.Length)
+	if d.Proto == capture.ProtoUDP && !d.Fragment {
+		e.udp(d, h, l2, ts)
+	}
+}
+
+// unicastSource reports whether a can be a device's own address.
+func unicastSource(a netip.Addr) bool {
+	if !a.IsValid() || a.IsUnspecified() || a.IsMulticast() {
+		return false
+	}
+	if a.Is4() && a.As4() == [4]byte{255, 255, 255, 255} {
+		return false
+	}
+	return true
+}
+
+func (e *engine) host(a netip.Addr, ts time.Time) *host {
+	h := e.hosts[a]
+	if h == nil {
+		h = &host{ip: a, first: ts}
+		e.hosts[a] = h
+	}
+	h.last = ts
+	return h
+}
+
+func (e *engine) l2(m capture.MAC, ts time.Time) *l2host {
+	l := e.macs[m]
+	if l == nil {
+		l = &l2host{mac: m, first: ts}
+		e.macs[m] = l
+	}
+	l.last = ts
+	return l
+}

@@ -1,0 +1,356 @@
+package discover
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/vigil-health/vigil/internal/capture"
+	"github.com/vigil-health/vigil/internal/dissect"
+)
+
+// sniff picks the stream handler of a TCP flow from the first bytes of
+// either direction: the PDU decides, not the port.
+func (e *engine) sniff(f *capture.Flow, dir capture.Direction, b []byte) capture.StreamHandler {
+	switch app := dissect.SniffApp(b); app {
+	case dissect.AppUnknown:
+		return nil
+	case dissect.AppDICOM:
+		return &dicomStream{e: e}
+	case dissect.AppHL7MLLP:
+		return &hl7Stream{e: e}
+	case dissect.AppHL7:
+		return &hl7Stream{e: e, bare: true}
+	case dissect.AppTLS:
+		return &tlsStream{e: e}
+	case dissect.AppHTTP:
+		return &httpStream{e: e}
+	default:
+		return &remoteStream{e: e, proto: string(app)}
+	}
+}
+
+// sides returns the hosts of the sender and the receiver of direction dir;
+// either is nil when that address never sent a packet.
+func (e *engine) sides(f *capture.Flow, dir capture.Direction) (from, to *host, toPort uint16) {
+	src, dst := f.Client, f.Server
+	if dir == capture.FromServer {
+		src, dst = dst, src
+	}
+	return e.hosts[src.Addr], e.hosts[dst.Addr], dst.Port
+}
+
+// appNamer is implemented by stream handlers to label their flow.
+type appNamer interface{ app() string }
+
+// dicomStream reads DICOM upper-layer PDUs in both directions.
+type dicomStream struct {
+	e    *engine
+	skip [2]int
+	rq   *dissect.DICOMPDU
+	seen [2]bool // P-DATA already noted per direction
+}
+
+func (s *dicomStream) app() string { return "dicom" }
+
+// Data decodes whole PDUs and skips P-DATA bodies without buffering them.
+func (s *dicomStream) Data(f *capture.Flow, dir capture.Direction, b []byte, ts time.Time) int {
+	n := 0
+	if k := s.skip[dir]; k > 0 {
+		k = min(k, len(b))
+		s.skip[dir] -= k
+		n = k
+		if s.skip[dir] > 0 {
+			return n
+		}
+	}
+	for n < len(b) {
+		pdu, c, err := dissect.ParseDICOM(b[n:])
+		if errors.Is(err, dissect.ErrShort) {
+			return n
+		}
+		if err != nil {
+			s.e.stats.DissectErrors++
+			return capture.StopStream
+		}
+		s.pdu(f, dir, pdu)
+		if c > len(b)-n {
+			s.skip[dir] = c - (len(b) - n)
+			return len(b)
+		}
+		n += c
+	}
+	return n
+}
+
+// Gap forgets a partial P-DATA skip: the next bytes start a fresh PDU only
+// by luck, so stop decoding rather than misread them.
+func (s *dicomStream) Gap(f *capture.Flow, dir capture.Direction) { s.skip[dir] = 0 }
+
+func (s *dicomStream) pdu(f *capture.Flow, dir capture.Direction, p *dissect.DICOMPDU) {
+	from, to, _ := s.e.sides(f, dir)
+	port := f.Server.Port
+	switch p.Type {
+	case dissect.DICOMAssociateRQ:
+		s.rq = p
+		if from != nil {
+			from.protocols.add("dicom")
+			from.dicomSCU = true
+			from.dicomAE.add(p.CallingAETitle)
+			from.dicomOwn.add(p.CallingAETitle)
+			from.setDICOMImpl(p)
+			for _, pc := range p.PresentationContexts {
+				from.dicomServices.add(string(pc.Service))
+			}
+		}
+	case dissect.DICOMAssociateAC, dissect.DICOMAssociateRJ:
+		if from == nil {
+			return
+		}
+		from.protocols.add("dicom")
+		from.dicomSCP = true
+		from.setDICOMImpl(p)
+		if s.rq != nil {
+			if p.Type == dissect.DICOMAssociateAC {
+				from.dicomAE.add(s.rq.CalledAETitle)
+			}
+			if len(from.dicomExchanges) < 64 {
+				from.dicomExchanges = append(from.dicomExchanges, dissect.DICOMExchange{Request: s.rq, Response: p})
+			}
+		}
+	case dissect.DICOMPData:
+		if s.seen[dir] {
+			return
+		}
+		s.seen[dir] = true
+		if from != nil {
+			from.phi.add(fmt.Sprintf("DICOM P-DATA-TF sent without TLS (association on port %d)", port))
+		}
+		if to != nil {
+			to.phi.add(fmt.Sprintf("DICOM P-DATA-TF received without TLS (association on port %d)", port))
+		}
+	}
+}
+
+func (h *host) setDICOMImpl(p *dissect.DICOMPDU) {
+	if p.ImplementationClassUID != "" {
+		h.dicomImplUID = p.ImplementationClassUID
+	}
+	if p.ImplementationVersion != "" {
+		h.dicomImpl = p.ImplementationVersion
+	}
+}
+
+// hl7Stream reads HL7 v2 messages, MLLP-framed or bare.
+type hl7Stream struct {
+	e    *engine
+	bare bool
+}
+
+func (s *hl7Stream) app() string { return "hl7" }
+
+// Data decodes each whole MLLP frame; bare HL7 is decoded once.
+func (s *hl7Stream) Data(f *capture.Flow, dir capture.Direction, b []byte, ts time.Time) int {
+	if s.bare {
+		if dissect.SniffHL7(b) {
+			if msgs, err := dissect.ParseHL7(b); err == nil {
+				s.messages(f, dir, msgs)
+			}
+		}
+		return capture.StopStream
+	}
+	n := 0
+	for n < len(b) {
+		fr, c, err := dissect.NextMLLP(b[n:])
+		if errors.Is(err, dissect.ErrShort) {
+			return n
+		}
+		if err != nil {
+			s.e.stats.DissectErrors++
+			return capture.StopStream
+		}
+		msgs, err := dissect.ParseHL7(fr.Payload)
+		if err != nil {
+			s.e.stats.DissectErrors++
+		}
+		s.messages(f, dir, msgs)
+		n += c
+	}
+	return n
+}
+
+func (s *hl7Stream) messages(f *capture.Flow, dir capture.Direction, msgs []dissect.HL7Message) {
+	from, to, _ := s.e.sides(f, dir)
+	port := f.Server.Port
+	for i := range msgs {
+		m := &msgs[i]
+		typ := m.MessageCode
+		if m.TriggerEvent != "" {
+			typ += "^" + m.TriggerEvent
+		}
+		ack := m.MessageCode == "ACK" || m.AckCode != ""
+		if from != nil {
+			from.protocols.add("hl7")
+			from.hl7Apps.add(m.SendingApplication)
+			from.hl7Types.add(typ)
+			from.hl7Versions.add(m.Version)
+			if ack {
+				from.hl7Recv = true
+			} else {
+				from.hl7Send = true
+			}
+			for _, d := range m.Devices {
+				from.hl7Devices.add(d.ID)
+			}
+			if m.ContainsPHI() {
+				from.phi.add(fmt.Sprintf("HL7 %s with %v segments sent without TLS (connection to port %d)", typ, m.PatientSegments, port))
+			}
+		}
+		if to != nil {
+			to.protocols.add("hl7")
+			to.hl7Apps.add(m.ReceivingApplication)
+			if ack {
+				to.hl7Send = true
+			} else {
+				to.hl7Recv = true
+				if m.ContainsPHI() {
+					to.phi.add(fmt.Sprintf("HL7 %s with %v segments received without TLS (connection to port %d)", typ, m.PatientSegments, port))
+				}
+			}
+		}
+	}
+}
+
+// tlsStream reads the clear-text handshake of each direction.
+type tlsStream struct {
+	e     *engine
+	done  [2]bool
+	chose uint16
+}
+
+func (s *tlsStream) app() string { return "tls" }
+
+// Data waits for the hello of each direction, records it and stops.
+func (s *tlsStream) Data(f *capture.Flow, dir capture.Direction, b []byte, ts time.Time) int {
+	h, _, err := dissect.ParseTLSHandshake(b)
+	if h != nil && (h.Client != nil || h.Server != nil) {
+		s.hello(f, dir, h)
+		return capture.StopStream
+	}
+	if errors.Is(err, dissect.ErrShort) {
+		return 0
+	}
+	return capture.StopStream
+}
+
+func (s *tlsStream) hello(f *capture.Flow, dir capture.Direction, h *dissect.TLSHandshake) {
+	from, to, _ := s.e.sides(f, dir)
+	port := f.Server.Port
+	if c := h.Client; c != nil && from != nil {
+		from.protocols.add("tls")
+		v := c.MaxVersion()
+		if from.tlsMax == 0 || v > from.tlsMax {
+			from.tlsMax = v
+		}
+		if v < 0x0303 {
+			from.tlsWeak.add(fmt.Sprintf("client offers at most %s", dissect.TLSVersionName(v)))
+		}
+		from.tlsSNI.add(c.ServerName)
+		from.tlsJA3.add(c.JA3Hash())
+	}
+	if sv := h.Server; sv != nil && !sv.HelloRetry {
+		v := sv.Version()
+		name := dissect.TLSVersionName(v)
+		if from != nil {
+			from.protocols.add("tls")
+			from.tlsChosen.add(name)
+			if v < 0x0303 {
+				from.tlsWeak.add(fmt.Sprintf("server on port %d chose %s", port, name))
+			}
+		}
+		if to != nil {
+			to.tlsChosen.add(name)
+			if v < 0x0303 {
+				to.tlsWeak.add(fmt.Sprintf("%s negotiated with a server on port %d", name, port))
+			}
+		}
+	}
+}
+
+// httpStream reads the first request or response head of each direction.
+type httpStream struct {
+	e *engine
+}
+
+func (s *httpStream) app() string { return "http" }
+
+// Data records the head's identifying headers and stops.
+func (s *httpStream) Data(f *capture.Flow, dir capture.Direction, b []byte, ts time.Time) int {
+	hd, _, err := dissect.ParseHTTPHead(b)
+	if errors.Is(err, dissect.ErrShort) {
+		return 0
+	}
+	if err != nil {
+		return capture.StopStream
+	}
+	from, to, _ := s.e.sides(f, dir)
+	port := f.Server.Port
+	if from != nil {
+		from.protocols.add("http")
+		from.httpUA.add(hd.UserAgent)
+		from.httpServer.add(hd.Server)
+		if hd.BasicAuth {
+			from.mgmt.add(fmt.Sprintf("HTTP Basic credentials sent without TLS to port %d", port))
+		}
+	}
+	if to != nil && hd.Request {
+		to.protocols.add("http")
+		to.httpHost.add(hd.Host)
+		if hd.BasicAuth {
+			to.mgmt.add("HTTP Basic authentication accepted without TLS")
+		}
+	}
+	return capture.StopStream
+}
+
+// remoteStream notes a remote-access or clear-text management session.
+type remoteStream struct {
+	e     *engine
+	proto string
+	done  bool
+}
+
+func (s *remoteStream) app() string { return s.proto }
+
+// Data records the session once and stops.
+func (s *remoteStream) Data(f *capture.Flow, dir capture.Direction, b []byte, ts time.Time) int {
+	if s.done {
+		return capture.StopStream
+	}
+	r := dissect.SniffRemote(b)
+	if r.Protocol == dissect.AppUnknown {
+		return capture.StopStream
+	}
+	if r.Weak && f.Server.Port != 5938 {
+		return capture.StopStream
+	}
+	s.done = true
+	proto := string(r.Protocol)
+	client, server := s.e.hosts[f.Client.Addr], s.e.hosts[f.Server.Addr]
+	if server == nil || !f.Answered {
+		return capture.StopStream
+	}
+	server.protocols.add(proto)
+	server.remote.add(proto)
+	if client != nil {
+		client.protocols.add(proto)
+		client.remoteUsed.add(proto)
+	}
+	if r.ClearText {
+		server.mgmt.add(fmt.Sprintf("%s session in clear text on port %d", proto, f.Server.Port))
+		if client != nil {
+			client.mgmt.add(fmt.Sprintf("%s session in clear text to port %d", proto, f.Server.Port))
+		}
+	}
+	return capture.StopStream
+}

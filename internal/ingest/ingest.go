@@ -1,0 +1,220 @@
+// Package ingest turns inventory source files into Vigil source records:
+// CSV in the shapes real exports take, XLSX workbooks, nmap XML (-oX) and
+// JSON Lines. Columns are mapped to canonical fields by header synonyms, by
+// content, or by an operator's map file, and every value is normalised.
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/vigil-health/vigil"
+)
+
+// The formats Read understands, as Result.Format and Options.Format name them.
+const (
+	FormatCSV   = "csv"
+	FormatXLSX  = "xlsx"
+	FormatNmap  = "nmap"
+	FormatJSONL = "jsonl"
+)
+
+// MaxFileSize is the largest file Read accepts.
+const MaxFileSize = 512 << 20
+
+// Options tunes one import.
+type Options struct {
+	Format  string    // force a format (FormatCSV, ...); "" detects it
+	Sheet   string    // XLSX sheet to read; "" reads the first
+	MapFile string    // path of a YAML map file; see MapFile
+	Map     *MapFile  // an already parsed map file; wins over MapFile
+	Strict  bool      // make the first bad row a fatal error
+	Now     time.Time // ObservedAt for records whose file carries no date; zero means time.Now
+}
+
+// Result is what one file gave.
+type Result struct {
+	File     string          `json:"file"`
+	Format   string          `json:"format"`
+	Encoding string          `json:"encoding,omitempty"`  // text formats: utf-8, utf-8-bom, utf-16le, utf-16be, windows-1252
+	Delim    string          `json:"delimiter,omitempty"` // CSV only
+	Sheet    string          `json:"sheet,omitempty"`     // XLSX only: the sheet read
+	Header   vigil.Origin    `json:"header"`              // where the header row is (CSV, XLSX); zero when headerless
+	Mapping  []ColumnMapping `json:"mapping,omitempty"`
+	Records  []*vigil.Record `json:"records"`
+	Errors   []RowError      `json:"errors,omitempty"`   // rows skipped as bad
+	Warnings []RowError      `json:"warnings,omitempty"` // values dropped from rows that were kept
+	// Hosts is the nmap detail that Record.Fields cannot hold (ports, OS
+	// guess, MAC vendor): Hosts[i] describes Records[i]. Nil for other formats.
+	Hosts []NmapHost `json:"hosts,omitempty"`
+}
+
+// RowError is one bad row or dropped value: where it is and why. Reason
+// names the column, never the cell value.
+type RowError struct {
+	Origin vigil.Origin `json:"origin"`
+	Reason string       `json:"reason"`
+}
+
+// Error formats the row error as "origin: reason".
+func (e RowError) Error() string { return e.Origin.String() + ": " + e.Reason }
+
+// Read imports one file. The format comes from Options.Format, else the
+// extension (.csv .tsv .txt .xlsx .xlsm .xml .jsonl .ndjson .json), else the
+// content. A file that is not what it claims is a fatal *vigil.Error
+// (EINVALID) naming the file and the line or byte offset; bad rows are
+// collected in Result.Errors unless Options.Strict.
+func Read(ctx context.Context, path string, opt Options) (*Result, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s", path), err)
+	}
+	if st.IsDir() {
+		return nil, vigil.Errorf(vigil.EINVALID, "%s is a directory", path)
+	}
+	if st.Size() > MaxFileSize {
+		return nil, vigil.Errorf(vigil.EINVALID, "%s is %d bytes; the limit is %d", path, st.Size(), MaxFileSize)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s", path), err)
+	}
+	return Parse(ctx, path, data, opt)
+}
+
+// Parse imports a file already in memory, such as an upload; name is used in
+// origins and errors and, with the content, to detect the format.
+func Parse(ctx context.Context, name string, data []byte, opt Options) (*Result, error) {
+	if opt.Now.IsZero() {
+		opt.Now = time.Now().UTC()
+	}
+	mf := opt.Map
+	if mf == nil && opt.MapFile != "" {
+		var err error
+		if mf, err = LoadMapFile(opt.MapFile); err != nil {
+			return nil, err
+		}
+	}
+	format, err := detectFormat(name, data, opt.Format)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{File: name, Format: format}
+	p := &parser{ctx: ctx, name: name, opt: opt, m: newMapper(mf), res: res}
+	switch format {
+	case FormatCSV:
+		err = p.readCSV(data)
+	case FormatXLSX:
+		err = p.readXLSX(data)
+	case FormatNmap:
+		err = p.readNmap(data)
+	case FormatJSONL:
+		err = p.readJSONL(data)
+	}
+	if err != nil {
+		return nil, err
+	}
+	sortRowErrors(res.Errors)
+	sortRowErrors(res.Warnings)
+	return res, nil
+}
+
+// sortRowErrors orders row errors by their place in the file; JSON Lines
+// finds syntax errors before mapping errors.
+func sortRowErrors(errs []RowError) {
+	sort.SliceStable(errs, func(i, j int) bool {
+		a, b := errs[i].Origin, errs[j].Origin
+		if a.Row != b.Row {
+			return a.Row < b.Row
+		}
+		return a.Line < b.Line
+	})
+}
+
+// detectFormat picks the format: forced, by extension, then by content.
+func detectFormat(name string, data []byte, forced string) (string, error) {
+	switch forced {
+	case FormatCSV, FormatXLSX, FormatNmap, FormatJSONL:
+		return forced, nil
+	case "":
+	default:
+		return "", vigil.Errorf(vigil.EINVALID, "unknown format %q (want csv, xlsx, nmap or jsonl)", forced)
+	}
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv", ".tsv", ".txt", ".tab", ".psv":
+		return FormatCSV, nil
+	case ".xlsx", ".xlsm":
+		return FormatXLSX, nil
+	case ".xls":
+		return "", vigil.Errorf(vigil.EINVALID, "%s: legacy .xls workbooks are not supported; save it as .xlsx or CSV", name)
+	case ".xml":
+		return FormatNmap, nil
+	case ".jsonl", ".ndjson", ".json":
+		return FormatJSONL, nil
+	}
+	head := bytes.TrimLeft(bytes.TrimPrefix(data, utf8BOM), " \t\r\n")
+	switch {
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		return FormatXLSX, nil
+	case bytes.HasPrefix(head, []byte("<")):
+		return FormatNmap, nil
+	case bytes.HasPrefix(head, []byte("{")):
+		return FormatJSONL, nil
+	}
+	return FormatCSV, nil
+}
+
+// parser carries one import's state through the format readers.
+type parser struct {
+	ctx   context.Context
+	name  string
+	opt   Options
+	m     *mapper
+	res   *Result
+	cache map[int]map[string]cached // column -> raw -> normalised; see normalize
+	dates map[string]datedValue     // raw -> parsed; see parseDate
+}
+
+// fail returns a fatal error about the file at a place ("line 3", "byte 120").
+func (p *parser) fail(where, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	if where != "" {
+		return vigil.Errorf(vigil.EINVALID, "%s: %s: %s", p.name, where, msg)
+	}
+	return vigil.Errorf(vigil.EINVALID, "%s: %s", p.name, msg)
+}
+
+// badRow records a bad row, or returns it as fatal in strict mode.
+func (p *parser) badRow(o vigil.Origin, reason string) error {
+	if p.opt.Strict {
+		return vigil.Errorf(vigil.EINVALID, "%s: %s (strict mode stops at the first bad row)", o, reason)
+	}
+	p.res.Errors = append(p.res.Errors, RowError{Origin: o, Reason: reason})
+	return nil
+}
+
+// warn records a value dropped from a kept row.
+func (p *parser) warn(o vigil.Origin, reason string) {
+	p.res.Warnings = append(p.res.Warnings, RowError{Origin: o, Reason: reason})
+}
+
+// hasIdentifier reports whether a record can be matched to a device.
+func hasIdentifier(f map[string]string) bool {
+	return f[vigil.FieldAssetTag] != "" || f[vigil.FieldSerial] != "" || f[vigil.FieldMAC] != "" ||
+		f[vigil.FieldIP] != "" || f[vigil.FieldHostname] != ""
+}
+
+// isIdentifierField reports whether field identifies a device.
+func isIdentifierField(field string) bool {
+	switch field {
+	case vigil.FieldAssetTag, vigil.FieldSerial, vigil.FieldMAC, vigil.FieldIP, vigil.FieldHostname:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,148 @@
+package ingest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/vigil-health/vigil"
+)
+
+// jsonLine is one parsed line: keys in order of appearance, scalar values
+// as text.
+type jsonLine struct {
+	keys   []string
+	values []string
+	line   int
+}
+
+// readJSONL imports JSON Lines: one object per line, keys mapped like CSV
+// headers. Values may be strings, numbers (kept digit for digit), booleans
+// or null; nested arrays and objects are skipped with a warning. A line that
+// is not a JSON object is a bad row, except the first, which means the file
+// is not JSON Lines at all.
+func (p *parser) readJSONL(data []byte) error {
+	text, err := p.decodeText(data)
+	if err != nil {
+		return err
+	}
+	var lines []jsonLine
+	colOf := map[string]int{}
+	var headers []string
+	for n, rest := 1, text; len(rest) > 0; n++ {
+		var ln []byte
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			ln, rest = rest[:i], rest[i+1:]
+		} else {
+			ln, rest = rest, nil
+		}
+		ln = bytes.TrimSpace(ln)
+		if len(ln) == 0 {
+			continue
+		}
+		jl, err := p.parseJSONLine(ln, n)
+		if err != nil {
+			if len(lines) == 0 && len(p.res.Errors) == 0 {
+				return p.fail(fmt.Sprintf("line %d", n), "not JSON Lines: %v", err)
+			}
+			if err := p.badRow(vigil.Origin{File: p.name, Line: n}, err.Error()); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, k := range jl.keys {
+			if _, ok := colOf[k]; !ok {
+				colOf[k] = len(headers)
+				headers = append(headers, k)
+			}
+		}
+		lines = append(lines, jl)
+	}
+	src := &jsonRows{lines: lines, colOf: colOf, width: len(headers), name: p.name}
+	return p.readTable(src, headers)
+}
+
+// parseJSONLine reads one object, keeping key order.
+func (p *parser) parseJSONLine(ln []byte, n int) (jsonLine, error) {
+	jl := jsonLine{line: n}
+	dec := json.NewDecoder(bytes.NewReader(ln))
+	dec.UseNumber()
+	tok, err := dec.Token()
+	if err != nil {
+		return jl, jsonErr(err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return jl, errors.New("the line is not a JSON object")
+	}
+	for dec.More() {
+		kt, err := dec.Token()
+		if err != nil {
+			return jl, jsonErr(err)
+		}
+		key, _ := kt.(string)
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return jl, jsonErr(err)
+		}
+		var s string
+		switch x := v.(type) {
+		case nil:
+		case string:
+			s = x
+		case json.Number:
+			s = x.String()
+		case bool:
+			s = strconv.FormatBool(x)
+		default:
+			p.warn(vigil.Origin{File: p.name, Line: n}, fmt.Sprintf("key %q: nested value skipped", key))
+			continue
+		}
+		jl.keys = append(jl.keys, key)
+		jl.values = append(jl.values, s)
+	}
+	if _, err := dec.Token(); err != nil {
+		return jl, jsonErr(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return jl, errors.New("text after the JSON object")
+	}
+	return jl, nil
+}
+
+// jsonErr describes a JSON syntax error without quoting the input.
+func jsonErr(err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("invalid JSON at byte %d of the line", se.Offset)
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return errors.New("incomplete JSON object")
+	}
+	return errors.New("invalid JSON")
+}
+
+// jsonRows turns parsed lines into rows aligned with the header union.
+type jsonRows struct {
+	lines []jsonLine
+	colOf map[string]int
+	width int
+	name  string
+	i     int
+}
+
+// next returns the next line as a row of cells.
+func (j *jsonRows) next() (row, error) {
+	if j.i >= len(j.lines) {
+		return row{}, io.EOF
+	}
+	jl := j.lines[j.i]
+	j.i++
+	cells := make([]string, j.width)
+	for k, key := range jl.keys {
+		cells[j.colOf[key]] = jl.values[k]
+	}
+	return row{cells: cells, origin: vigil.Origin{File: j.name, Line: jl.line}}, nil
+}

@@ -1,0 +1,215 @@
+package ingest
+
+import (
+	"errors"
+	"math"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vigil-health/vigil"
+)
+
+// isPlaceholder reports whether s (already trimmed) means "no value":
+// empty, N/A, -, ?, unknown, TBD, none, null and the like, in any case.
+func isPlaceholder(s string) bool {
+	if s == "" {
+		return true
+	}
+	if len(s) > 16 {
+		return false
+	}
+	var buf [16]byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	switch string(buf[:len(s)]) {
+	case "n/a", "na", "-", "--", "---", "?", "unknown", "unk", "tbd", "tba", "none", "null", "nil",
+		"#n/a", "not applicable", "not available", "not known", "(blank)", "<blank>", "(none)":
+		return true
+	}
+	return false
+}
+
+// NormalizeValue turns one raw cell value into the canonical form of the
+// field: MAC lower-case with colons, IPs canonical, booleans "true"/"false",
+// dates (FieldObservedAt) as an RFC 3339 date, manufacturers, criticality and
+// lifecycle through the alias table, everything else trimmed with runs of
+// whitespace collapsed. Empty and placeholder values (N/A, -, unknown, TBD)
+// give "" and no error. Errors never quote the value, which could be PHI in
+// a misaligned column.
+func NormalizeValue(field, raw string) (string, error) {
+	s := cleanCell(raw)
+	if isPlaceholder(s) {
+		return "", nil
+	}
+	switch field {
+	case vigil.FieldMAC:
+		mac, err := vigil.NormalizeMAC(s)
+		if err != nil {
+			return "", errors.New("not a MAC address")
+		}
+		if mac == "00:00:00:00:00:00" || mac == "ff:ff:ff:ff:ff:ff" {
+			return "", nil
+		}
+		return mac, nil
+	case vigil.FieldIP:
+		return normalizeIP(s)
+	case vigil.FieldHostname:
+		return strings.TrimSuffix(strings.ToLower(s), "."), nil
+	case vigil.FieldStoresEPHI, vigil.FieldSendsEPHI:
+		return normalizeBool(s)
+	case FieldObservedAt:
+		t, err := ParseDate(s)
+		if err != nil {
+			return "", err
+		}
+		return t.Format(time.DateOnly), nil
+	case vigil.FieldManufacturer:
+		return normalizeManufacturer(s), nil
+	case vigil.FieldCriticality, vigil.FieldLifecycle:
+		v, err := loadVocab()
+		if err != nil {
+			return "", err
+		}
+		if c, ok := v.aliases[field][foldKey(s)]; ok {
+			return c, nil
+		}
+		return "", errors.New("not a known " + field + " value")
+	}
+	return s, nil
+}
+
+// cleanCell trims a raw cell, undoes Excel's ="0012" text trick and
+// collapses runs of whitespace (embedded newlines included) to one space.
+func cleanCell(raw string) string {
+	s := strings.TrimSpace(raw)
+	for len(s) >= 3 && s[0] == '=' && s[1] == '"' && s[len(s)-1] == '"' {
+		s = strings.TrimSpace(s[2 : len(s)-1])
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\n' || c == '\r' || c == '\t' || (c == ' ' && i+1 < len(s) && s[i+1] == ' ') {
+			return strings.Join(strings.Fields(s), " ")
+		}
+	}
+	return s
+}
+
+// normalizeIP accepts one address, an address with a prefix length
+// (10.1.2.3/24) or a list (the first address wins) and returns it canonical;
+// IPv4-mapped IPv6 addresses become IPv4.
+func normalizeIP(s string) (string, error) {
+	if i := strings.IndexAny(s, ",; "); i >= 0 {
+		s = s[:i]
+	}
+	if i := strings.IndexByte(s, '/'); i >= 0 {
+		s = s[:i]
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return "", errors.New("not an IPv4 or IPv6 address")
+	}
+	a = a.Unmap()
+	if a.IsUnspecified() {
+		return "", nil
+	}
+	return a.String(), nil
+}
+
+// normalizeBool reads the usual spreadsheet spellings of yes and no.
+func normalizeBool(s string) (string, error) {
+	switch strings.ToLower(s) {
+	case "y", "yes", "true", "t", "1", "x", "on", "checked", "✓", "✔":
+		return "true", nil
+	case "n", "no", "false", "f", "0", "off", "unchecked":
+		return "false", nil
+	}
+	return "", errors.New("not a yes/no value")
+}
+
+// companySuffixes are trailing words tried without when looking up a
+// manufacturer ("Medtronic Inc." is Medtronic).
+var companySuffixes = [...]string{
+	"inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "llc",
+	"gmbh", "ag", "kg", "sa", "nv", "bv", "ab", "oy", "spa", "plc", "kk", "pty", "sas", "usa", "us",
+	"international", "intl", "group", "holdings", "and", "&",
+}
+
+// normalizeManufacturer maps a manufacturer's many spellings to one name,
+// or returns the trimmed input when it is not in the alias table.
+func normalizeManufacturer(s string) string {
+	v, err := loadVocab()
+	if err != nil {
+		return s
+	}
+	table := v.aliases[vigil.FieldManufacturer]
+	if c, ok := table[foldKey(s)]; ok {
+		return c
+	}
+	words := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' || r == '.' || r == '/' })
+	for len(words) > 1 {
+		last := strings.ToLower(words[len(words)-1])
+		stripped := false
+		for _, suf := range companySuffixes {
+			if last == suf {
+				stripped = true
+				break
+			}
+		}
+		if !stripped {
+			break
+		}
+		words = words[:len(words)-1]
+		if c, ok := table[foldKey(strings.Join(words, " "))]; ok {
+			return c
+		}
+	}
+	return s
+}
+
+// dateLayouts are the date and date-time forms accepted, tried in order.
+// Slash dates are US month-first; day-first dates must use a month name.
+var dateLayouts = [...]string{
+	time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04",
+	"2006-01-02", "2006/01/02", "2006.01.02", "20060102",
+	"01/02/2006", "1/2/2006", "01/02/2006 15:04:05", "1/2/2006 15:04:05", "1/2/2006 15:04",
+	"1/2/2006 3:04:05 PM", "1/2/2006 3:04 PM", "1/2/06",
+	"02-Jan-2006", "2-Jan-2006", "02-Jan-06", "2-Jan-06", "02 Jan 2006", "2 Jan 2006",
+	"Jan 2, 2006", "January 2, 2006", "2 January 2006", "Mon Jan 2 15:04:05 2006", "Mon, 02 Jan 2006 15:04:05 MST",
+	"02-Jan-2006 15:04:05", "2006-01-02 15:04:05 -0700",
+}
+
+// ParseDate reads a date or date-time in the usual export formats: ISO 8601
+// and RFC 3339, US 01/02/2006, 02-Jan-2006, Jan 2, 2006, and Excel serial
+// day numbers (45292 is 2024-01-01). Times without a zone are UTC.
+func ParseDate(raw string) (time.Time, error) {
+	s := cleanCell(raw)
+	for _, layout := range dateLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	if t, ok := excelSerialDate(s); ok {
+		return t, nil
+	}
+	return time.Time{}, errors.New("not a date")
+}
+
+// excelSerialDate reads an Excel serial date (days since 1899-12-30, the
+// 1900 leap-year bug included) between 1900 and 9999.
+func excelSerialDate(s string) (time.Time, bool) {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || f < 1 || f >= 2958466 {
+		return time.Time{}, false
+	}
+	days := math.Floor(f)
+	secs := math.Round((f - days) * 86400)
+	base := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+	return base.AddDate(0, 0, int(days)).Add(time.Duration(secs) * time.Second), true
+}

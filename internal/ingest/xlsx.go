@@ -1,0 +1,141 @@
+package ingest
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/vigil-health/vigil"
+)
+
+// xlsxUnzipLimit caps how much a workbook may inflate to, against zip bombs.
+const xlsxUnzipLimit = 1 << 30
+
+// readXLSX imports one sheet of a workbook: Options.Sheet or the first.
+// Cells are read raw, so numbers keep all their digits (a serial is never
+// 1.23E+07) and dates arrive as Excel serial days, which ParseDate reads.
+func (p *parser) readXLSX(data []byte) (err error) {
+	if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		return p.fail("byte 0", "not an XLSX workbook: no zip signature")
+	}
+	// excelize parses untrusted archives; a panic inside it must become an
+	// error about this file, never a crash of the import.
+	defer func() {
+		if r := recover(); r != nil {
+			err = p.fail("", "corrupt XLSX workbook (the reader failed: %v)", r)
+		}
+	}()
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: xlsxUnzipLimit})
+	if err != nil {
+		return p.fail("", "not a readable XLSX workbook: %v", err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return p.fail("", "the workbook has no sheets")
+	}
+	sheet := sheets[0]
+	if p.opt.Sheet != "" {
+		sheet = ""
+		for _, s := range sheets {
+			if s == p.opt.Sheet {
+				sheet = s
+				break
+			}
+		}
+		if sheet == "" {
+			for _, s := range sheets {
+				if strings.EqualFold(s, p.opt.Sheet) {
+					sheet = s
+					break
+				}
+			}
+		}
+		if sheet == "" {
+			return p.fail("", "no sheet %q; the workbook has %s", p.opt.Sheet, quoteList(sheets))
+		}
+	}
+	p.res.Sheet = sheet
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		return p.fail(fmt.Sprintf("sheet %q", sheet), "cannot read rows: %v", err)
+	}
+	defer rows.Close()
+	return p.readTable(&xlsxRows{p: p, rows: rows, sheet: sheet}, nil)
+}
+
+// xlsxRows adapts excelize's row iterator to rowSource.
+type xlsxRows struct {
+	p     *parser
+	rows  *excelize.Rows
+	sheet string
+	n     int
+}
+
+// next returns the next row; excelize yields gaps as empty rows, so the
+// count is the sheet's row number.
+func (x *xlsxRows) next() (row, error) {
+	if !x.rows.Next() {
+		if err := x.rows.Error(); err != nil {
+			return row{}, x.p.fail(fmt.Sprintf("sheet %q, row %d", x.sheet, x.n+1), "corrupt sheet: %v", err)
+		}
+		return row{}, io.EOF
+	}
+	x.n++
+	cells, err := x.rows.Columns(excelize.Options{RawCellValue: true})
+	if err != nil {
+		return row{}, x.p.fail(fmt.Sprintf("sheet %q, row %d", x.sheet, x.n), "corrupt row: %v", err)
+	}
+	for i, c := range cells {
+		cells[i] = excelNumber(c)
+	}
+	return row{cells: cells, origin: vigil.Origin{File: x.p.name, Sheet: x.sheet, Row: x.n}}, nil
+}
+
+// excelNumber tidies a raw numeric cell: Excel keeps 15 significant
+// digits, so binary noise such as 3.2000000000000002 becomes 3.2. Exponent
+// forms are written out in full. Text cells pass through unchanged.
+func excelNumber(s string) string {
+	if s == "" || len(s) > 32 || !(s[0] >= '0' && s[0] <= '9' || s[0] == '-' || s[0] == '.') {
+		return s
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return s
+	}
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			digits++
+		}
+	}
+	if digits <= 15 && !strings.ContainsAny(s, "eE") {
+		return s
+	}
+	if math.Abs(f) >= 1e15 {
+		// An integer too long for a double's precision: keep the text.
+		if !strings.ContainsAny(s, "eE.") {
+			return s
+		}
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	r, err := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 15, 64), 64)
+	if err != nil {
+		return s
+	}
+	return strconv.FormatFloat(r, 'f', -1, 64)
+}
+
+// quoteList formats names as "a", "b", "c" for messages.
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
+}

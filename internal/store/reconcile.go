@@ -1,0 +1,323 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/classify"
+	"github.com/vigil-health/vigil/internal/reconcile"
+)
+
+// Settings names.
+const (
+	settingPrecedence = "reconcile.precedence"
+	settingStaleDays  = "reconcile.stale_days"
+)
+
+// classifier is built once per process: the taxonomy and OUI table are
+// embedded data.
+var classifier = sync.OnceValues(classify.New)
+
+// resolveInventory re-resolves every current record of every source into
+// devices (internal/reconcile), classifies them, writes the differences with
+// new versions and audit events, and replaces the discrepancy list. It
+// returns the number of live devices.
+func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, error) {
+	recs, err := tx.loadCurrentRecords(ctx)
+	if err != nil {
+		return 0, err
+	}
+	existing, err := tx.liveDevices(ctx)
+	if err != nil {
+		return 0, err
+	}
+	cfg, staleDays, err := tx.reconcileConfig(ctx)
+	if err != nil {
+		return 0, err
+	}
+	decisions, err := tx.decisions(ctx)
+	if err != nil {
+		return 0, err
+	}
+	inputs := make([]reconcile.Input, len(recs))
+	byRef := make(map[int64]*currentRecord, len(recs))
+	for i, c := range recs {
+		inputs[i] = reconcile.Input{Ref: c.id, Source: c.source, Kind: c.kind, Record: c.rec, PrevDevice: c.deviceID}
+		byRef[c.id] = c
+	}
+	res, err := reconcile.Resolve(inputs, decisions, cfg)
+	if err != nil {
+		return 0, err
+	}
+	cls, err := classifier()
+	if err != nil {
+		return 0, vigil.WrapError(vigil.EINTERNAL, "loading the device taxonomy", err)
+	}
+	sites := &siteCache{ids: map[string]int64{}}
+	setDev, err := tx.PrepareContext(ctx, tx.db.dialect.rebind(`UPDATE source_records SET device_id = ? WHERE id = ?`))
+	if err != nil {
+		return 0, dbErr("resolving devices", err)
+	}
+	defer setDev.Close()
+	live := make(map[int64]bool, len(res.Devices))
+	for _, rd := range res.Devices {
+		d := &rd.Device
+		live[d.ID] = true
+		reason := classifyDevice(cls, d, provenanceValue(rd, vigil.FieldStoresEPHI) != "", provenanceValue(rd, vigil.FieldSendsEPHI) != "")
+		if site := provenanceValue(rd, vigil.FieldSite); site != "" {
+			if d.SiteID, err = sites.hospital(ctx, tx, site); err != nil {
+				return 0, err
+			}
+		}
+		extra := deviceExtra{confidence: rd.Confidence, sources: rd.Sources, provenance: rd.Provenance, typeReason: reason}
+		if old := existing[d.ID]; old != nil {
+			if err := tx.updateDevice(ctx, actor, old, d, extra); err != nil {
+				return 0, err
+			}
+		} else if err := tx.insertDevice(ctx, actor, d, extra); err != nil {
+			return 0, err
+		}
+		for _, ref := range rd.Members {
+			if c := byRef[ref]; c != nil && c.deviceID != d.ID {
+				if _, err := setDev.ExecContext(ctx, d.ID, ref); err != nil {
+					return 0, dbErr("resolving devices", err)
+				}
+			}
+		}
+	}
+	for _, ch := range res.IDChanges {
+		if err := tx.audit(ctx, actor, "device."+ch.Kind, "device", ch.Kept, ch); err != nil {
+			return 0, dbErr("resolving devices", err)
+		}
+	}
+	if err := tx.removeDevices(ctx, actor, existing, live); err != nil {
+		return 0, err
+	}
+	if err := tx.writeDiscrepancies(ctx, res.Discrepancies(reconcile.DiscrepancyOptions{Now: tx.now, StaleDays: staleDays})); err != nil {
+		return 0, err
+	}
+	return len(res.Devices), nil
+}
+
+// removeDevices marks the devices no source lists any more.
+func (tx *Tx) removeDevices(ctx context.Context, actor *vigil.User, existing map[int64]*vigil.Device, live map[int64]bool) error {
+	now := fmtTime(tx.now)
+	ids := make([]int64, 0)
+	for id := range existing {
+		if !live[id] {
+			ids = append(ids, id)
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for _, id := range ids {
+		if _, err := tx.exec(ctx, `UPDATE devices SET removed_at = ?, updated_at = ? WHERE id = ?`, now, now, id); err != nil {
+			return dbErr("resolving devices", err)
+		}
+		if _, err := tx.exec(ctx, `UPDATE device_versions SET valid_to = ? WHERE device_id = ? AND valid_to IS NULL`, now, id); err != nil {
+			return dbErr("resolving devices", err)
+		}
+		if err := tx.audit(ctx, actor, "device.remove", "device", id, map[string]any{"reason": "no source lists it"}); err != nil {
+			return dbErr("resolving devices", err)
+		}
+	}
+	return nil
+}
+
+func provenanceValue(d *reconcile.Device, field string) string {
+	for _, p := range d.Provenance {
+		if p.Field == field {
+			return p.Value
+		}
+	}
+	return ""
+}
+
+// classifyDevice maps the sources' device type onto the taxonomy, or infers
+// one from model, manufacturer, host name and MAC vendor, and fills
+// criticality and ePHI defaults that no source gave. It returns the reason.
+func classifyDevice(c *classify.Classifier, d *vigil.Device, storesKnown, sendsKnown bool) string {
+	var t classify.Type
+	var reason string
+	if d.DeviceType != "" {
+		t, reason = typeByLabel(c, d.DeviceType)
+	}
+	if t.Name == "" {
+		var conf float64
+		t, conf, reason = c.Classify(d.Manufacturer, d.Model, d.Hostname, c.Vendor(d.MAC))
+		if t.Name != "" {
+			reason = fmt.Sprintf("%s (confidence %.2f)", reason, conf)
+		}
+	}
+	if t.Name == "" {
+		return "unclassified: no model, manufacturer, host name or MAC vendor rule matched"
+	}
+	d.DeviceType = t.Name
+	if d.Criticality == vigil.CriticalityUnknown {
+		d.Criticality = t.Criticality
+	}
+	// What a source says about ePHI wins; otherwise the type's default.
+	if !storesKnown {
+		d.StoresEPHI = t.StoresEPHI
+	}
+	if !sendsKnown {
+		d.SendsEPHI = t.SendsEPHI
+	}
+	return reason
+}
+
+// typeByLabel matches a source's own type text ("Infusion Pump", "PUMP,
+// INFUSION") to a taxonomy type by name or label, ignoring case and
+// punctuation, then by the model rules.
+func typeByLabel(c *classify.Classifier, s string) (classify.Type, string) {
+	norm := func(x string) string {
+		return strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, strings.ToLower(x))
+	}
+	want := norm(s)
+	for _, t := range c.Types() {
+		if norm(t.Name) == want || norm(t.Label) == want {
+			return t, fmt.Sprintf("the sources call it %q", s)
+		}
+	}
+	if t, _, r := c.Classify("", s, "", ""); t.Name != "" {
+		return t, fmt.Sprintf("the sources' type %q: %s", s, r)
+	}
+	return classify.Type{}, ""
+}
+
+// reconcileConfig reads source roles, precedence and the stale threshold.
+func (tx *Tx) reconcileConfig(ctx context.Context) (reconcile.Config, int, error) {
+	var cfg reconcile.Config
+	rows, err := tx.query(ctx, `SELECT name, kind, role FROM sources ORDER BY name`)
+	if err != nil {
+		return cfg, 0, dbErr("reading sources", err)
+	}
+	for rows.Next() {
+		var si reconcile.SourceInfo
+		var kind, role string
+		if err := rows.Scan(&si.Name, &kind, &role); err != nil {
+			rows.Close()
+			return cfg, 0, dbErr("reading sources", err)
+		}
+		si.Kind, si.Role = vigil.SourceKind(kind), reconcile.Role(role)
+		if !si.Role.Valid() {
+			si.Role = defaultRole(si.Name, si.Kind)
+		}
+		cfg.Sources = append(cfg.Sources, si)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return cfg, 0, dbErr("reading sources", err)
+	}
+	var maxID sql.NullInt64
+	if err := tx.queryRow(ctx, `SELECT MAX(id) FROM devices`).Scan(&maxID); err != nil {
+		return cfg, 0, dbErr("reading devices", err)
+	}
+	cfg.NextID = maxID.Int64 + 1
+	if v, err := tx.setting(ctx, settingPrecedence); err != nil {
+		return cfg, 0, err
+	} else if v != "" {
+		if err := json.Unmarshal([]byte(v), &cfg.Precedence); err != nil {
+			return cfg, 0, vigil.WrapError(vigil.EINTERNAL, "the stored precedence is not valid JSON", err)
+		}
+	}
+	stale := 30
+	if v, err := tx.setting(ctx, settingStaleDays); err != nil {
+		return cfg, 0, err
+	} else if v != "" {
+		fmt.Sscan(v, &stale)
+	}
+	return cfg, stale, nil
+}
+
+// defaultRole guesses a source's role from its kind and name when no one
+// set it: clinical engineering for CMMS-like names, IT for CMDB-like ones.
+func defaultRole(name string, kind vigil.SourceKind) reconcile.Role {
+	n := strings.ToLower(name)
+	switch {
+	case kind == vigil.SourceScanner:
+		return reconcile.RoleScanner
+	case kind == vigil.SourceNetwork:
+		return reconcile.RoleNetwork
+	case kind != vigil.SourceInventory:
+		return reconcile.RoleOther
+	case strings.Contains(n, "cmms") || strings.Contains(n, "biomed") || strings.Contains(n, "clinical") || strings.HasPrefix(n, "ce"):
+		return reconcile.RoleClinicalEngineering
+	case strings.Contains(n, "cmdb") || strings.Contains(n, "it") || strings.Contains(n, "servicenow"):
+		return reconcile.RoleIT
+	}
+	return reconcile.RoleOther
+}
+
+func (tx *Tx) setting(ctx context.Context, name string) (string, error) {
+	var v string
+	err := tx.queryRow(ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&v)
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	return v, dbErr("reading a setting", err)
+}
+
+func (tx *Tx) setSetting(ctx context.Context, name, value string) error {
+	if _, err := tx.exec(ctx, `DELETE FROM settings WHERE name = ?`, name); err != nil {
+		return dbErr("saving a setting", err)
+	}
+	_, err := tx.exec(ctx, `INSERT INTO settings (name, value) VALUES (?, ?)`, name, value)
+	return dbErr("saving a setting", err)
+}
+
+func (tx *Tx) decisions(ctx context.Context) ([]reconcile.Decision, error) {
+	rows, err := tx.query(ctx, `SELECT key_a, key_b, same, actor, at, note FROM identity_decisions ORDER BY id`)
+	if err != nil {
+		return nil, dbErr("reading decisions", err)
+	}
+	defer rows.Close()
+	var out []reconcile.Decision
+	for rows.Next() {
+		var d reconcile.Decision
+		var same int
+		var at string
+		if err := rows.Scan(&d.A, &d.B, &same, &d.By, &at, &d.Note); err != nil {
+			return nil, dbErr("reading decisions", err)
+		}
+		d.Same, d.At = same != 0, parseTime(at)
+		out = append(out, d)
+	}
+	return out, dbErr("reading decisions", rows.Err())
+}
+
+// ackKey identifies a discrepancy across resolutions.
+func ackKey(d *vigil.Discrepancy) string {
+	return fmt.Sprintf("%s|%d|%s|%s", d.Kind, d.Device.ID, d.Field, strings.Join(d.Sources, ","))
+}
+
+func (tx *Tx) writeDiscrepancies(ctx context.Context, ds []vigil.Discrepancy) error {
+	if _, err := tx.exec(ctx, `DELETE FROM discrepancies`); err != nil {
+		return dbErr("recording discrepancies", err)
+	}
+	ins, err := tx.PrepareContext(ctx, tx.db.dialect.rebind(`INSERT INTO discrepancies (kind, device_id, field, ack_key, data) VALUES (?, ?, ?, ?, ?)`))
+	if err != nil {
+		return dbErr("recording discrepancies", err)
+	}
+	defer ins.Close()
+	for i := range ds {
+		b, err := json.Marshal(&ds[i])
+		if err != nil {
+			return dbErr("recording discrepancies", err)
+		}
+		if _, err := ins.ExecContext(ctx, string(ds[i].Kind), ds[i].Device.ID, ds[i].Field, ackKey(&ds[i]), string(b)); err != nil {
+			return dbErr("recording discrepancies", err)
+		}
+	}
+	return nil
+}

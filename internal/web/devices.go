@@ -1,0 +1,164 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+const pageSize = 50
+
+// deviceFilter reads the list filters from the query string.
+func deviceFilter(r *http.Request) (vigil.DeviceFilter, int, error) {
+	q := r.URL.Query()
+	f := vigil.DeviceFilter{Query: strings.TrimSpace(q.Get("q")), DeviceType: q.Get("type"), Criticality: vigil.Criticality(q.Get("criticality"))}
+	if v := q.Get("site"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return f, 0, vigil.Errorf(vigil.EINVALID, "site must be a site id")
+		}
+		f.SiteID = &id
+	}
+	if v := q.Get("ephi"); v != "" {
+		b := v == "true" || v == "1" || v == "yes"
+		f.EPHI = &b
+	}
+	if v := q.Get("as_of"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			if t, err = time.Parse("2006-01-02", v); err != nil {
+				return f, 0, vigil.Errorf(vigil.EINVALID, "as_of must be a date (2006-01-02) or an RFC 3339 time")
+			}
+			t = t.Add(24*time.Hour - time.Nanosecond)
+		}
+		f.AsOf = &t
+	}
+	pg := 1
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return f, 0, vigil.Errorf(vigil.EINVALID, "page must be a positive number")
+		}
+		pg = n
+	}
+	f.Limit, f.Offset = pageSize, (pg-1)*pageSize
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return f, 0, vigil.Errorf(vigil.EINVALID, "limit must be 1-1000")
+		}
+		f.Limit, f.Offset = n, (pg-1)*n
+	}
+	return f, pg, nil
+}
+
+type deviceListPage struct {
+	pageBase
+	Devices  []*vigil.Device
+	Total    int
+	Query    string
+	Type     string
+	Types    []countRow
+	Page     int
+	Pages    int
+	PrevURL  string
+	NextURL  string
+	SiteName map[int64]string
+}
+
+func (s *Server) siteNames(r *http.Request) (map[int64]string, error) {
+	sites, err := s.db.FindSites(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	m := map[int64]string{}
+	for _, st := range sites {
+		m[st.ID] = st.Name
+	}
+	return m, nil
+}
+
+func (s *Server) deviceList(w http.ResponseWriter, r *http.Request) error {
+	f, pg, err := deviceFilter(r)
+	if err != nil {
+		return err
+	}
+	devs, total, err := s.db.FindDevices(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	counts, err := s.db.CountDevices(r.Context(), nil)
+	if err != nil {
+		return err
+	}
+	names, err := s.siteNames(r)
+	if err != nil {
+		return err
+	}
+	p := &deviceListPage{pageBase: pageBase{Title: "Devices", Nav: "devices"}, Devices: devs, Total: total, Query: f.Query, Type: f.DeviceType,
+		Types: sortedCounts(counts.ByType), Page: pg, Pages: (total + f.Limit - 1) / f.Limit, SiteName: names}
+	link := func(n int) string {
+		q := r.URL.Query()
+		q.Set("page", strconv.Itoa(n))
+		return "/devices?" + q.Encode()
+	}
+	if pg > 1 {
+		p.PrevURL = link(pg - 1)
+	}
+	if pg < p.Pages {
+		p.NextURL = link(pg + 1)
+	}
+	s.render(w, r, http.StatusOK, "devices", p)
+	return nil
+}
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, vigil.Errorf(vigil.ENOTFOUND, "no such device")
+	}
+	return id, nil
+}
+
+type devicePage struct {
+	pageBase
+	Device   *vigil.Device
+	SiteName string
+	Facts    []*vigil.Fact
+	History  []store.DeviceVersion
+	Audit    []*vigil.AuditEvent
+}
+
+func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.db.FindDeviceByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	facts, err := s.db.DeviceFacts(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	hist, err := s.db.DeviceHistory(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	audit, err := s.db.FindAuditEvents(r.Context(), vigil.AuditFilter{ObjectType: "device", ObjectID: strconv.FormatInt(id, 10), Limit: 50})
+	if err != nil {
+		return err
+	}
+	names, err := s.siteNames(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "device", &devicePage{pageBase: pageBase{Title: d.Label(), Nav: "devices"}, Device: d, SiteName: names[d.SiteID],
+		Facts: facts, History: hist, Audit: audit})
+	return nil
+}

@@ -1,0 +1,93 @@
+package web
+
+import (
+	"net/http"
+
+	vigil "github.com/vigil-health/vigil"
+)
+
+// access says who may call a route.
+type access struct {
+	public bool             // no sign-in needed
+	perm   vigil.Permission // "" means any signed-in user may call it (read)
+}
+
+var (
+	public = access{public: true}
+	read   = access{}
+)
+
+func need(p vigil.Permission) access { return access{perm: p} }
+
+// route is one registered endpoint.
+type route struct {
+	method, path string
+	access       access
+	h            handler
+}
+
+// registerRoutes declares every route Vigil serves, with the access each
+// needs. A test walks this table and proves the access is enforced.
+func (s *Server) registerRoutes() {
+	s.routes = []route{
+		// Public.
+		{"GET", "/healthz", public, s.healthz},
+		{"GET", "/static/", public, s.static},
+		{"GET", "/login", public, s.loginPage},
+		{"POST", "/login", public, s.login},
+
+		// Pages.
+		{"GET", "/{$}", read, s.dashboard},
+		{"POST", "/logout", read, s.logout},
+		{"GET", "/devices", read, s.deviceList},
+		{"GET", "/devices/{id}", read, s.devicePage},
+		{"GET", "/audit", read, s.auditPage},
+		{"GET", "/account", read, s.accountPage},
+		{"POST", "/account/tokens", need(vigil.PermSelf), s.createToken},
+		{"GET", "/users", need(vigil.PermUsersAdmin), s.usersPage},
+		{"POST", "/users", need(vigil.PermUsersAdmin), s.createUser},
+
+		// Metrics need a sign-in too: device counts are hospital data.
+		{"GET", "/metrics", read, s.metricsHandler},
+
+		// JSON API.
+		{"GET", "/api/v1/me", read, s.apiMe},
+		{"GET", "/api/v1/devices", read, s.apiDevices},
+		{"GET", "/api/v1/devices/{id}", read, s.apiDevice},
+		{"GET", "/api/v1/devices/{id}/facts", read, s.apiDeviceFacts},
+		{"GET", "/api/v1/devices/{id}/history", read, s.apiDeviceHistory},
+		{"GET", "/api/v1/counts", read, s.apiCounts},
+		{"GET", "/api/v1/sites", read, s.apiSites},
+		{"GET", "/api/v1/sources", read, s.apiSources},
+		{"GET", "/api/v1/audit", read, s.apiAudit},
+		{"GET", "/api/v1/audit/verify", read, s.apiAuditVerify},
+		{"GET", "/api/v1/users", need(vigil.PermUsersAdmin), s.apiUsers},
+		{"POST", "/api/v1/users", need(vigil.PermUsersAdmin), s.apiCreateUser},
+		{"POST", "/api/v1/tokens", need(vigil.PermSelf), s.apiCreateToken},
+	}
+	for _, rt := range s.routes {
+		s.mux.Handle(rt.method+" "+rt.path, s.wrap(rt))
+	}
+	s.mux.Handle("/", s.wrap(route{method: "", path: "/", access: read, h: s.notFound}))
+}
+
+// Routes lists the registered method and path pairs with whether each is
+// public and the permission it needs; tests use it.
+func (s *Server) Routes() []RouteInfo {
+	out := make([]RouteInfo, 0, len(s.routes))
+	for _, rt := range s.routes {
+		out = append(out, RouteInfo{Method: rt.method, Path: rt.path, Public: rt.access.public, Perm: rt.access.perm})
+	}
+	return out
+}
+
+// RouteInfo describes one route for tests and documentation.
+type RouteInfo struct {
+	Method, Path string
+	Public       bool
+	Perm         vigil.Permission
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
+	return vigil.Errorf(vigil.ENOTFOUND, "no such page")
+}
