@@ -167,7 +167,9 @@ type DeviceFilter struct {
 	SiteID      *int64
 	Criticality Criticality
 	EPHI        *bool
-	AsOf        *time.Time // rebuild the inventory as it stood then
+	Source      string          // listed by this source
+	Discrepancy DiscrepancyKind // has an open discrepancy of this kind
+	AsOf        *time.Time      // rebuild the inventory as it stood then
 	Offset      int
 	Limit       int
 }

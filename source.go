@@ -34,10 +34,14 @@ func (k SourceKind) IsDiscovery() bool { return k == SourceScanner || k == Sourc
 // Source is a system that reports facts about devices: a CMMS export, an IT
 // CMDB, a scanner, the passive capture.
 type Source struct {
-	ID        int64      `json:"id"`
-	Name      string     `json:"name"`
-	Kind      SourceKind `json:"kind"`
-	CreatedAt time.Time  `json:"created_at"`
+	ID   int64      `json:"id"`
+	Name string     `json:"name"`
+	Kind SourceKind `json:"kind"`
+	// Role says what the source is to the hospital for precedence rules:
+	// clinical-engineering, it, scanner, network or other. Empty: inferred
+	// from the kind and name.
+	Role      string    `json:"role,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Validate checks the source's rules.

@@ -8,6 +8,7 @@ import (
 
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/gen"
+	"github.com/vigil-health/vigil/internal/ingest"
 	"github.com/vigil-health/vigil/internal/password"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/web"
@@ -54,14 +55,39 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	})
 }
 
-// loadDemo imports each of the demo hospital's sources.
+// demoSources are the demo hospital's files and how each is imported: the
+// same path a hospital's own exports take.
+var demoSources = []struct {
+	file, source, role, sheet string
+	kind                      vigil.SourceKind
+	columns                   map[string]string // the site's column mapping, as a --map file gives it
+}{
+	// The CMMS's "Equipment ID" is its internal record number; the asset
+	// tag on the device is the "Control Number".
+	{gen.FileCMMS, gen.SourceCMMS, "clinical-engineering", "", vigil.SourceInventory, map[string]string{"Equipment ID": "ignore", "Control Number": "asset_tag"}},
+	{gen.FileCMDB, gen.SourceCMDB, "it", "cmdb_ci", vigil.SourceInventory, nil},
+	{gen.FileNmap, gen.SourceNmap, "scanner", "", vigil.SourceScanner, nil},
+}
+
+// loadDemo imports each of the demo hospital's files through the real
+// importers, one transaction per source.
 func loadDemo(ctx context.Context, m *Main, d *store.DB, dir string, h *gen.Hospital) error {
-	for _, snap := range h.Snapshots() {
-		res, err := d.Import(ctx, m.actor(), snap)
-		if err != nil {
-			return fmt.Errorf("loading %s: %w", snap.Source.Name, err)
+	for _, s := range demoSources {
+		path := filepath.Join(dir, s.file)
+		opt := ingest.Options{Sheet: s.sheet, Now: h.Now}
+		if s.columns != nil {
+			opt.Map = &ingest.MapFile{Columns: s.columns}
 		}
-		fmt.Fprintf(m.Stdout, "imported %-5s %5d records: %d added, %d changed, %d removed\n", res.Source, res.Records, res.Added, res.Changed, res.Removed)
+		res, err := ingest.Read(ctx, path, opt)
+		if err != nil {
+			return err
+		}
+		snap := &vigil.Snapshot{Source: vigil.Source{Name: s.source, Kind: s.kind, Role: s.role}, Files: []string{s.file}, TakenAt: h.Now, Records: res.Records}
+		ir, err := d.Import(ctx, m.actor(), snap)
+		if err != nil {
+			return fmt.Errorf("loading %s: %w", s.file, err)
+		}
+		fmt.Fprintf(m.Stdout, "imported %-5s %5d records (%d bad rows): %d added, %d changed, %d removed\n", ir.Source, ir.Records, len(res.Errors), ir.Added, ir.Changed, ir.Removed)
 	}
 	return nil
 }

@@ -53,6 +53,8 @@ func commands() []command {
 		{"user", "manage users: user add NAME --role ROLE", runUser},
 		{"audit-log", "audit-log verify: check the tamper-evident audit trail", runAuditLog},
 		{"gen", "write a generated demo hospital's raw files", runGen},
+		{"import", "import inventory files: import --source NAME FILE...", runImport},
+		{"inventory", "list, show, export the inventory; discrepancies, conflicts, precedence", runInventory},
 	}
 }
 

@@ -90,6 +90,14 @@ func deviceWhere(f vigil.DeviceFilter) (string, []any) {
 	if f.Criticality != "" {
 		conds, args = append(conds, "criticality = ?"), append(args, string(f.Criticality))
 	}
+	if f.Source != "" {
+		conds = append(conds, "id IN (SELECT device_id FROM source_records r JOIN sources s ON s.id = r.source_id WHERE r.valid_to IS NULL AND s.name = ?)")
+		args = append(args, f.Source)
+	}
+	if f.Discrepancy != "" {
+		conds = append(conds, "id IN (SELECT device_id FROM discrepancies WHERE kind = ?)")
+		args = append(args, string(f.Discrepancy))
+	}
 	if f.EPHI != nil {
 		if *f.EPHI {
 			conds = append(conds, "(stores_ephi = 1 OR sends_ephi = 1)")
@@ -241,7 +249,7 @@ func (db *DB) FindSites(ctx context.Context) ([]*vigil.Site, error) {
 
 // FindSources lists the sources that have been imported.
 func (db *DB) FindSources(ctx context.Context) ([]*vigil.Source, error) {
-	rows, err := db.query(ctx, `SELECT id, name, kind, created_at FROM sources ORDER BY name`)
+	rows, err := db.query(ctx, `SELECT id, name, kind, role, created_at FROM sources ORDER BY name`)
 	if err != nil {
 		return nil, dbErr("listing sources", err)
 	}
@@ -250,7 +258,7 @@ func (db *DB) FindSources(ctx context.Context) ([]*vigil.Source, error) {
 	for rows.Next() {
 		var s vigil.Source
 		var kind, created string
-		if err := rows.Scan(&s.ID, &s.Name, &kind, &created); err != nil {
+		if err := rows.Scan(&s.ID, &s.Name, &kind, &s.Role, &created); err != nil {
 			return nil, dbErr("listing sources", err)
 		}
 		s.Kind, s.CreatedAt = vigil.SourceKind(kind), parseTime(created)

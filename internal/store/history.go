@@ -18,3 +18,8 @@ type DeviceVersion struct {
 type nullString struct{ sql.NullString }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+func jsonMarshal(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
+}

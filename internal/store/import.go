@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/reconcile"
 )
 
 // currentRecord is the valid version of one record of one source.
@@ -98,17 +99,25 @@ func (tx *Tx) upsertSource(ctx context.Context, actor *vigil.User, s *vigil.Sour
 	err := tx.queryRow(ctx, `SELECT id, name, kind, created_at FROM sources WHERE name = ?`, s.Name).Scan(&out.ID, &out.Name, &kind, &created)
 	switch {
 	case err == sql.ErrNoRows:
-		out = vigil.Source{Name: s.Name, Kind: s.Kind, CreatedAt: tx.now}
-		if err := tx.queryRow(ctx, `INSERT INTO sources (name, kind, created_at) VALUES (?, ?, ?) RETURNING id`, s.Name, string(s.Kind), fmtTime(tx.now)).Scan(&out.ID); err != nil {
+		if s.Role != "" && !reconcile.Role(s.Role).Valid() {
+			return nil, vigil.Errorf(vigil.EINVALID, "unknown source role %q (clinical-engineering, it, scanner, network or other)", s.Role)
+		}
+		out = vigil.Source{Name: s.Name, Kind: s.Kind, Role: s.Role, CreatedAt: tx.now}
+		if err := tx.queryRow(ctx, `INSERT INTO sources (name, kind, role, created_at) VALUES (?, ?, ?, ?) RETURNING id`, s.Name, string(s.Kind), s.Role, fmtTime(tx.now)).Scan(&out.ID); err != nil {
 			return nil, dbErr("creating a source", err)
 		}
-		return &out, dbErr("creating a source", tx.audit(ctx, actor, "source.create", "source", s.Name, map[string]any{"kind": s.Kind}))
+		return &out, dbErr("creating a source", tx.audit(ctx, actor, "source.create", "source", s.Name, map[string]any{"kind": s.Kind, "role": s.Role}))
 	case err != nil:
 		return nil, dbErr("reading a source", err)
 	}
 	out.Kind, out.CreatedAt = vigil.SourceKind(kind), parseTime(created)
 	if out.Kind != s.Kind {
 		return nil, vigil.Errorf(vigil.ECONFLICT, "source %q is a %s source, not %s", s.Name, out.Kind, s.Kind)
+	}
+	if s.Role != "" {
+		if err := tx.setSourceRole(ctx, actor, &out, s.Role); err != nil {
+			return nil, err
+		}
 	}
 	return &out, nil
 }

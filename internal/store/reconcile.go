@@ -99,6 +99,9 @@ func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, err
 	if err := tx.removeDevices(ctx, actor, existing, live); err != nil {
 		return 0, err
 	}
+	if err := tx.writeConflicts(ctx, res.Conflicts); err != nil {
+		return 0, err
+	}
 	if err := tx.writeDiscrepancies(ctx, res.Discrepancies(reconcile.DiscrepancyOptions{Now: tx.now, StaleDays: staleDays})); err != nil {
 		return 0, err
 	}

@@ -41,3 +41,12 @@ CREATE TABLE discrepancy_acks (
 	at      TEXT NOT NULL,
 	note    TEXT NOT NULL
 );
+
+-- The identity-conflict queue of the latest resolution: two records kept
+-- apart because their strong identifiers contradict.
+CREATE TABLE identity_conflicts (
+	id     {{id}},
+	key_a  TEXT NOT NULL,
+	key_b  TEXT NOT NULL,
+	data   TEXT NOT NULL
+);

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/ingest"
+)
+
+func runImport(ctx context.Context, m *Main, args []string) error {
+	fs := m.flagSet("import")
+	db := m.dbFlag(fs)
+	source := fs.String("source", "", "source name, e.g. cmms or cmdb (required)")
+	kind := fs.String("kind", "", "source kind: inventory, scanner, network or manual (default: scanner for nmap XML, else inventory)")
+	role := fs.String("role", "", "source role for precedence: clinical-engineering, it, scanner, network or other")
+	mapFile := fs.String("map", "", "YAML column mapping file that overrides the automatic mapping")
+	sheet := fs.String("sheet", "", "XLSX sheet to read (default: the first)")
+	format := fs.String("format", "", "force the file format: csv, xlsx, nmap or jsonl (default: detected)")
+	dry := fs.Bool("dry-run", false, "show the column mapping and the first rows without writing")
+	strict := fs.Bool("strict", false, "make any bad row fatal")
+	rows := fs.Int("rows", 5, "rows to show with --dry-run")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *source == "" || fs.NArg() == 0 {
+		return usagef("usage: vigil import --source NAME [--map FILE] [--sheet NAME] [--dry-run] [--strict] FILE...")
+	}
+	opt := ingest.Options{Format: *format, Sheet: *sheet, MapFile: *mapFile, Strict: *strict, Now: time.Now().UTC()}
+	snap := &vigil.Snapshot{Source: vigil.Source{Name: *source, Kind: vigil.SourceKind(*kind), Role: *role}, TakenAt: opt.Now}
+	var bad int
+	for _, path := range fs.Args() {
+		res, err := ingest.Read(ctx, path, opt)
+		if err != nil {
+			return err
+		}
+		if snap.Source.Kind == "" {
+			snap.Source.Kind = vigil.SourceInventory
+			if res.Format == ingest.FormatNmap {
+				snap.Source.Kind = vigil.SourceScanner
+			}
+		}
+		snap.Files = append(snap.Files, filepath.Base(path))
+		snap.Records = append(snap.Records, res.Records...)
+		for _, e := range res.Errors {
+			fmt.Fprintf(m.Stderr, "skipped %s\n", e.Error())
+		}
+		for _, e := range res.Warnings {
+			fmt.Fprintf(m.Stderr, "warning %s\n", e.Error())
+		}
+		bad += len(res.Errors)
+		if *dry {
+			m.printDryRun(res, *rows)
+		}
+	}
+	if *dry {
+		fmt.Fprintf(m.Stdout, "\ndry run: %d records would be imported as source %q (%s); %d bad rows; nothing written\n", len(snap.Records), *source, snap.Source.Kind, bad)
+		return nil
+	}
+	d, err := openDB(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	res, err := d.Import(ctx, m.actor(), snap)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "imported %d records from %s as source %q: %d added, %d changed, %d removed since its last snapshot; %d bad rows skipped; inventory now %d devices\n",
+		res.Records, strings.Join(snap.Files, ", "), res.Source, res.Added, res.Changed, res.Removed, bad, res.Devices)
+	return nil
+}
+
+// printDryRun shows how a file's columns were mapped and its first rows.
+func (m *Main) printDryRun(res *ingest.Result, n int) {
+	fmt.Fprintf(m.Stdout, "%s: %s", res.File, res.Format)
+	if res.Encoding != "" {
+		fmt.Fprintf(m.Stdout, ", %s", res.Encoding)
+	}
+	if res.Delim != "" {
+		fmt.Fprintf(m.Stdout, ", delimiter %q", res.Delim)
+	}
+	if res.Sheet != "" {
+		fmt.Fprintf(m.Stdout, ", sheet %q", res.Sheet)
+	}
+	fmt.Fprintf(m.Stdout, ", %d records, %d bad rows\n", len(res.Records), len(res.Errors))
+	if len(res.Mapping) > 0 {
+		t := &table{header: []string{"COLUMN", "HEADER", "FIELD", "HOW"}}
+		for _, c := range res.Mapping {
+			t.add(fmt.Sprint(c.Column+1), c.Header, c.Field, c.How)
+		}
+		t.writeText(m.Stdout)
+	}
+	fields := map[string]bool{}
+	for _, r := range res.Records[:min(n, len(res.Records))] {
+		for f := range r.Fields {
+			fields[f] = true
+		}
+	}
+	var cols []string
+	for _, f := range vigil.Fields {
+		if fields[f] {
+			cols = append(cols, f)
+		}
+	}
+	t := &table{header: append([]string{"ORIGIN"}, cols...)}
+	for _, r := range res.Records[:min(n, len(res.Records))] {
+		row := []string{r.Origin.String()}
+		for _, c := range cols {
+			row = append(row, r.Fields[c])
+		}
+		t.add(row...)
+	}
+	fmt.Fprintln(m.Stdout)
+	t.writeText(m.Stdout)
+}

@@ -1,0 +1,268 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+	"time"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/reconcile"
+)
+
+// Discrepancy is a stored discrepancy with its stable key and whether a
+// person acknowledged it.
+type Discrepancy struct {
+	vigil.Discrepancy
+	Key   string `json:"-"`
+	Acked *Ack   `json:"-"`
+}
+
+// Ack is a person's acknowledgement of a discrepancy.
+type Ack struct {
+	Actor string    `json:"actor"`
+	At    time.Time `json:"at"`
+	Note  string    `json:"note"`
+}
+
+// DiscrepancyFilter selects discrepancies.
+type DiscrepancyFilter struct {
+	Kind     vigil.DiscrepancyKind
+	DeviceID int64
+	// All includes acknowledged discrepancies.
+	All bool
+}
+
+// FindDiscrepancies lists the discrepancies of the latest resolution in
+// report order (kind, device, field).
+func (db *DB) FindDiscrepancies(ctx context.Context, f DiscrepancyFilter) ([]*Discrepancy, error) {
+	q := `SELECT d.data, d.ack_key, a.actor, a.at, a.note FROM discrepancies d LEFT JOIN discrepancy_acks a ON a.ack_key = d.ack_key WHERE 1=1`
+	var args []any
+	if f.Kind != "" {
+		if !f.Kind.Valid() {
+			return nil, vigil.Errorf(vigil.EINVALID, "unknown discrepancy kind %q", f.Kind)
+		}
+		q += ` AND d.kind = ?`
+		args = append(args, string(f.Kind))
+	}
+	if f.DeviceID != 0 {
+		q += ` AND d.device_id = ?`
+		args = append(args, f.DeviceID)
+	}
+	if !f.All {
+		q += ` AND a.ack_key IS NULL`
+	}
+	rows, err := db.query(ctx, q+` ORDER BY d.id`, args...)
+	if err != nil {
+		return nil, dbErr("listing discrepancies", err)
+	}
+	defer rows.Close()
+	var out []*Discrepancy
+	for rows.Next() {
+		var data string
+		var actor, at, note sql.NullString
+		d := &Discrepancy{}
+		if err := rows.Scan(&data, &d.Key, &actor, &at, &note); err != nil {
+			return nil, dbErr("listing discrepancies", err)
+		}
+		if err := json.Unmarshal([]byte(data), &d.Discrepancy); err != nil {
+			return nil, dbErr("listing discrepancies", err)
+		}
+		if actor.Valid {
+			d.Acked = &Ack{Actor: actor.String, At: parseTime(at.String), Note: note.String}
+		}
+		out = append(out, d)
+	}
+	return out, dbErr("listing discrepancies", rows.Err())
+}
+
+// AckDiscrepancy records that a person reviewed a discrepancy; it stays
+// hidden from the default list while the same discrepancy persists.
+func (db *DB) AckDiscrepancy(ctx context.Context, actor *vigil.User, key, note string) error {
+	note = strings.TrimSpace(note)
+	if note == "" {
+		return vigil.Errorf(vigil.EINVALID, "an acknowledgement needs a note saying why")
+	}
+	return db.inTx(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM discrepancies WHERE ack_key = ?`, key).Scan(&n); err != nil {
+			return dbErr("acknowledging a discrepancy", err)
+		}
+		if n == 0 {
+			return vigil.Errorf(vigil.ENOTFOUND, "no current discrepancy has that key")
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM discrepancy_acks WHERE ack_key = ?`, key); err != nil {
+			return dbErr("acknowledging a discrepancy", err)
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO discrepancy_acks (ack_key, actor, at, note) VALUES (?, ?, ?, ?)`, key, actorName(actor), fmtTime(tx.now), note); err != nil {
+			return dbErr("acknowledging a discrepancy", err)
+		}
+		return dbErr("acknowledging a discrepancy", tx.audit(ctx, actor, "discrepancy.ack", "discrepancy", key, map[string]string{"note": note}))
+	})
+}
+
+// Conflict is an entry of the identity-conflict queue.
+type Conflict struct {
+	reconcile.Conflict
+	KeyA, KeyB string
+}
+
+// FindConflicts lists the identity-conflict queue of the latest resolution.
+func (db *DB) FindConflicts(ctx context.Context) ([]*Conflict, error) {
+	rows, err := db.query(ctx, `SELECT key_a, key_b, data FROM identity_conflicts ORDER BY id`)
+	if err != nil {
+		return nil, dbErr("listing conflicts", err)
+	}
+	defer rows.Close()
+	var out []*Conflict
+	for rows.Next() {
+		c := &Conflict{}
+		var data string
+		if err := rows.Scan(&c.KeyA, &c.KeyB, &data); err != nil {
+			return nil, dbErr("listing conflicts", err)
+		}
+		if err := json.Unmarshal([]byte(data), &c.Conflict); err != nil {
+			return nil, dbErr("listing conflicts", err)
+		}
+		out = append(out, c)
+	}
+	return out, dbErr("listing conflicts", rows.Err())
+}
+
+func (tx *Tx) writeConflicts(ctx context.Context, cs []reconcile.Conflict) error {
+	if _, err := tx.exec(ctx, `DELETE FROM identity_conflicts`); err != nil {
+		return dbErr("recording conflicts", err)
+	}
+	for i := range cs {
+		b, err := json.Marshal(&cs[i])
+		if err != nil {
+			return dbErr("recording conflicts", err)
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO identity_conflicts (key_a, key_b, data) VALUES (?, ?, ?)`, cs[i].A.Key, cs[i].B.Key, string(b)); err != nil {
+			return dbErr("recording conflicts", err)
+		}
+	}
+	return nil
+}
+
+// DecideIdentity records a person's decision that the records with stable
+// keys a and b are (same) or are not the same device, and re-resolves the
+// inventory in the same transaction. The decision is replayed on every
+// later import.
+func (db *DB) DecideIdentity(ctx context.Context, actor *vigil.User, a, b string, same bool, note string) (int, error) {
+	if a == "" || b == "" || a == b {
+		return 0, vigil.Errorf(vigil.EINVALID, "a decision names two different record keys")
+	}
+	var n int
+	err := db.inTx(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `INSERT INTO identity_decisions (key_a, key_b, same, actor, at, note) VALUES (?, ?, ?, ?, ?, ?)`,
+			a, b, boolInt(same), actorName(actor), fmtTime(tx.now), strings.TrimSpace(note)); err != nil {
+			return dbErr("recording a decision", err)
+		}
+		if err := tx.audit(ctx, actor, "identity.decide", "record", a, map[string]any{"a": a, "b": b, "same": same, "note": note}); err != nil {
+			return dbErr("recording a decision", err)
+		}
+		var err error
+		n, err = tx.resolveInventory(ctx, actor)
+		return err
+	})
+	return n, err
+}
+
+// Precedence returns the per-field source precedence in force.
+func (db *DB) Precedence(ctx context.Context) (reconcile.Precedence, error) {
+	var v string
+	err := db.queryRow(ctx, `SELECT value FROM settings WHERE name = ?`, settingPrecedence).Scan(&v)
+	if err == sql.ErrNoRows || err == nil && v == "" {
+		return reconcile.DefaultPrecedence(), nil
+	} else if err != nil {
+		return reconcile.Precedence{}, dbErr("reading precedence", err)
+	}
+	var p reconcile.Precedence
+	if err := json.Unmarshal([]byte(v), &p); err != nil {
+		return p, vigil.WrapError(vigil.EINTERNAL, "the stored precedence is not valid JSON", err)
+	}
+	return p, nil
+}
+
+// SetPrecedence replaces the precedence and re-resolves the inventory.
+func (db *DB) SetPrecedence(ctx context.Context, actor *vigil.User, p reconcile.Precedence) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	b, _ := json.Marshal(p)
+	return db.inTx(ctx, func(tx *Tx) error {
+		if err := tx.setSetting(ctx, settingPrecedence, string(b)); err != nil {
+			return err
+		}
+		if err := tx.audit(ctx, actor, "precedence.set", "setting", settingPrecedence, p); err != nil {
+			return dbErr("saving precedence", err)
+		}
+		_, err := tx.resolveInventory(ctx, actor)
+		return err
+	})
+}
+
+// SetSourceRole changes a source's role and re-resolves the inventory.
+func (db *DB) SetSourceRole(ctx context.Context, actor *vigil.User, name, role string) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		var s vigil.Source
+		if err := tx.queryRow(ctx, `SELECT id, name FROM sources WHERE name = ?`, name).Scan(&s.ID, &s.Name); err == sql.ErrNoRows {
+			return vigil.Errorf(vigil.ENOTFOUND, "no source %q", name)
+		} else if err != nil {
+			return dbErr("setting a source role", err)
+		}
+		if err := tx.setSourceRole(ctx, actor, &s, role); err != nil {
+			return err
+		}
+		_, err := tx.resolveInventory(ctx, actor)
+		return err
+	})
+}
+
+func (tx *Tx) setSourceRole(ctx context.Context, actor *vigil.User, s *vigil.Source, role string) error {
+	if !reconcile.Role(role).Valid() {
+		return vigil.Errorf(vigil.EINVALID, "unknown source role %q (clinical-engineering, it, scanner, network or other)", role)
+	}
+	var cur string
+	if err := tx.queryRow(ctx, `SELECT role FROM sources WHERE id = ?`, s.ID).Scan(&cur); err != nil {
+		return dbErr("setting a source role", err)
+	}
+	s.Role = role
+	if cur == role {
+		return nil
+	}
+	if _, err := tx.exec(ctx, `UPDATE sources SET role = ? WHERE id = ?`, role, s.ID); err != nil {
+		return dbErr("setting a source role", err)
+	}
+	return dbErr("setting a source role", tx.audit(ctx, actor, "source.role", "source", s.Name, map[string]string{"from": cur, "to": role}))
+}
+
+// DeviceProvenance is what reconciliation recorded about a device.
+type DeviceProvenance struct {
+	Sources    []string                    `json:"sources"`
+	Confidence float64                     `json:"confidence"`
+	TypeReason string                      `json:"type_reason"`
+	Fields     []reconcile.FieldProvenance `json:"fields"`
+}
+
+// FindDeviceProvenance returns every source's value for each field of a
+// device, and which one was chosen and why.
+func (db *DB) FindDeviceProvenance(ctx context.Context, id int64) (*DeviceProvenance, error) {
+	var srcs, prov string
+	p := &DeviceProvenance{}
+	err := db.queryRow(ctx, `SELECT sources, provenance, confidence, type_reason FROM devices WHERE id = ?`, id).Scan(&srcs, &prov, &p.Confidence, &p.TypeReason)
+	if err == sql.ErrNoRows {
+		return nil, vigil.Errorf(vigil.ENOTFOUND, "no device %d", id)
+	} else if err != nil {
+		return nil, dbErr("reading provenance", err)
+	}
+	if err := json.Unmarshal([]byte(srcs), &p.Sources); err != nil {
+		return nil, dbErr("reading provenance", err)
+	}
+	if err := json.Unmarshal([]byte(prov), &p.Fields); err != nil {
+		return nil, dbErr("reading provenance", err)
+	}
+	return p, nil
+}
