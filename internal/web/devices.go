@@ -15,7 +15,8 @@ const pageSize = 50
 // deviceFilter reads the list filters from the query string.
 func deviceFilter(r *http.Request) (vigil.DeviceFilter, int, error) {
 	q := r.URL.Query()
-	f := vigil.DeviceFilter{Query: strings.TrimSpace(q.Get("q")), DeviceType: q.Get("type"), Criticality: vigil.Criticality(q.Get("criticality"))}
+	f := vigil.DeviceFilter{Query: strings.TrimSpace(q.Get("q")), DeviceType: q.Get("type"), Criticality: vigil.Criticality(q.Get("criticality")),
+		Source: q.Get("source"), Discrepancy: vigil.DiscrepancyKind(q.Get("discrepancy"))}
 	if v := q.Get("site"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
@@ -58,16 +59,22 @@ func deviceFilter(r *http.Request) (vigil.DeviceFilter, int, error) {
 
 type deviceListPage struct {
 	pageBase
-	Devices  []*vigil.Device
-	Total    int
-	Query    string
-	Type     string
-	Types    []countRow
-	Page     int
-	Pages    int
-	PrevURL  string
-	NextURL  string
-	SiteName map[int64]string
+	Devices          []*vigil.Device
+	Total            int
+	Query            string
+	Type             string
+	Criticality      string
+	Source           string
+	Discrepancy      string
+	Criticalities    []vigil.Criticality
+	Sources          []*vigil.Source
+	DiscrepancyKinds []vigil.DiscrepancyKind
+	Types            []countRow
+	Page             int
+	Pages            int
+	PrevURL          string
+	NextURL          string
+	SiteName         map[int64]string
 }
 
 func (s *Server) siteNames(r *http.Request) (map[int64]string, error) {
@@ -99,7 +106,13 @@ func (s *Server) deviceList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	srcs, err := s.db.FindSources(r.Context())
+	if err != nil {
+		return err
+	}
 	p := &deviceListPage{pageBase: pageBase{Title: "Devices", Nav: "devices"}, Devices: devs, Total: total, Query: f.Query, Type: f.DeviceType,
+		Criticality: string(f.Criticality), Source: f.Source, Discrepancy: string(f.Discrepancy), Criticalities: vigil.Criticalities,
+		Sources: srcs, DiscrepancyKinds: vigil.DiscrepancyKinds,
 		Types: sortedCounts(counts.ByType), Page: pg, Pages: (total + f.Limit - 1) / f.Limit, SiteName: names}
 	link := func(n int) string {
 		q := r.URL.Query()
@@ -126,11 +139,14 @@ func pathID(r *http.Request) (int64, error) {
 
 type devicePage struct {
 	pageBase
-	Device   *vigil.Device
-	SiteName string
-	Facts    []*vigil.Fact
-	History  []store.DeviceVersion
-	Audit    []*vigil.AuditEvent
+	Device        *vigil.Device
+	SiteName      string
+	Provenance    *store.DeviceProvenance
+	Discrepancies []*store.Discrepancy
+	FieldNames    []string
+	Facts         []*vigil.Fact
+	History       []store.DeviceVersion
+	Audit         []*vigil.AuditEvent
 }
 
 func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
@@ -158,7 +174,15 @@ func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	prov, err := s.db.FindDeviceProvenance(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	disc, err := s.db.FindDiscrepancies(r.Context(), store.DiscrepancyFilter{DeviceID: id, All: true})
+	if err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "device", &devicePage{pageBase: pageBase{Title: d.Label(), Nav: "devices"}, Device: d, SiteName: names[d.SiteID],
-		Facts: facts, History: hist, Audit: audit})
+		Provenance: prov, Discrepancies: disc, FieldNames: vigil.Fields, Facts: facts, History: hist, Audit: audit})
 	return nil
 }

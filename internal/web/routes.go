@@ -65,6 +65,7 @@ func (s *Server) registerRoutes() {
 		{"POST", "/api/v1/users", need(vigil.PermUsersAdmin), s.apiCreateUser},
 		{"POST", "/api/v1/tokens", need(vigil.PermSelf), s.apiCreateToken},
 	}
+	s.routes = append(s.routes, s.inventoryRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.method+" "+rt.path, s.wrap(rt))
 	}

@@ -1,0 +1,93 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/store/storetest"
+)
+
+func (e *env) postForm(c *http.Client, path string, form url.Values, want int) {
+	e.t.Helper()
+	req, _ := http.NewRequest("POST", e.ts.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := c.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != want {
+		e.t.Fatalf("POST %s: status %d, want %d", path, resp.StatusCode, want)
+	}
+}
+
+func TestInventoryPages(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, "sqlite"))
+	ctx := context.Background()
+	// IT lists BME-00042 with another firmware than clinical engineering.
+	_, err := e.db.Import(ctx, nil, &vigil.Snapshot{Source: vigil.Source{Name: "cmdb", Kind: vigil.SourceInventory, Role: "it"}, Records: []*vigil.Record{
+		{Fields: map[string]string{"asset_tag": "BME-00042", "firmware": "12.1.2", "hostname": "pump-42"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The env's cmms source gave no firmware; give one that disagrees.
+	_, err = e.db.Import(ctx, nil, &vigil.Snapshot{Source: vigil.Source{Name: "cmms", Kind: vigil.SourceInventory}, Records: []*vigil.Record{
+		{Fields: map[string]string{"asset_tag": "BME-00042", "manufacturer": "BD", "model": "Alaris 8015", "firmware": "12.1.0", "device_type": "infusion pump", "site": "St. Brigid"}},
+		{Fields: map[string]string{"asset_tag": "BME-00043", "manufacturer": "Philips", "model": "IntelliVue MX800", "device_type": "patient monitor"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ce, csrf := e.client("clinical-engineering")
+	body := e.get(ce, "/discrepancies?kind=field-conflict", 200)
+	if !strings.Contains(body, "12.1.2") || !strings.Contains(body, "12.1.0") {
+		t.Fatalf("field-conflict page lacks both firmware values")
+	}
+	body = e.get(ce, "/discrepancies?kind=missing-from-source", 200)
+	if !strings.Contains(body, "BME-00043") {
+		t.Errorf("missing-from-source page lacks BME-00043, which only cmms lists")
+	}
+	ds, err := e.db.FindDiscrepancies(ctx, store.DiscrepancyFilter{Kind: vigil.DiscrepancyFieldConflict})
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("field conflicts: %v, %v", ds, err)
+	}
+	e.postForm(ce, "/discrepancies/ack", url.Values{"csrf_token": {csrf}, "key": {ds[0].Key}, "note": {"firmware update pending in CMMS"}}, http.StatusSeeOther)
+	if ds, _ := e.db.FindDiscrepancies(ctx, store.DiscrepancyFilter{Kind: vigil.DiscrepancyFieldConflict}); len(ds) != 0 {
+		t.Errorf("acknowledged conflict still listed by default")
+	}
+	// Set the device type by hand; the device page shows the provenance.
+	id := ds[0].Device.ID
+	e.postForm(ce, "/devices/"+itoa(id)+"/fields", url.Values{"csrf_token": {csrf}, "field": {"device_type"}, "value": {"syringe pump"}}, http.StatusSeeOther)
+	d, err := e.db.FindDeviceByID(ctx, id)
+	if err != nil || d.DeviceType != "syringe-pump" {
+		t.Fatalf("after setting by hand the type is %q (%v)", d.DeviceType, err)
+	}
+	body = e.get(ce, "/devices/"+itoa(id), 200)
+	for _, want := range []string{"Provenance", "manual", "cmdb", "12.1.2"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("device page lacks %q", want)
+		}
+	}
+	e.get(ce, "/conflicts", 200)
+	e.get(ce, "/sources", 200)
+	e.get(ce, "/devices?source=cmdb&discrepancy=field-conflict", 200)
+	// Only an admin changes precedence.
+	e.postForm(ce, "/precedence", url.Values{"csrf_token": {csrf}, "field": {"firmware"}, "entries": {"cmms"}}, http.StatusForbidden)
+	admin, acsrf := e.client("admin")
+	e.postForm(admin, "/precedence", url.Values{"csrf_token": {acsrf}, "field": {"firmware"}, "entries": {"cmms"}}, http.StatusSeeOther)
+	if d, _ := e.db.FindDeviceByID(ctx, id); d.Firmware != "12.1.0" {
+		t.Errorf("with cmms first for firmware the device shows %q", d.Firmware)
+	}
+}
+
+func itoa(n int64) string { return strconvFormat(n) }
+
+func strconvFormat(n int64) string { return strconv.FormatInt(n, 10) }
