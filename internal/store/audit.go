@@ -20,11 +20,14 @@ func (tx *Tx) audit(ctx context.Context, actor *vigil.User, action, objectType s
 		}
 		d = string(b)
 	}
-	var seq int64
-	var prev string
-	if err := tx.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+tx.db.dialect.forUpdate()).Scan(&seq, &prev); err != nil {
-		return fmt.Errorf("audit head: %w", err)
+	if tx.head == nil {
+		h := &auditHead{}
+		if err := tx.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+tx.db.dialect.forUpdate()).Scan(&h.seq, &h.hash); err != nil {
+			return fmt.Errorf("audit head: %w", err)
+		}
+		tx.head = h
 	}
+	seq, prev := tx.head.seq, tx.head.hash
 	name := vigil.SystemUser.Name
 	if actor != nil {
 		name = actor.Name
@@ -34,13 +37,30 @@ func (tx *Tx) audit(ctx context.Context, actor *vigil.User, action, objectType s
 		ObjectID: fmt.Sprint(objectID), Detail: d, PrevHash: prev,
 	}
 	e.Hash = e.ComputeHash()
-	if _, err := tx.exec(ctx, `INSERT INTO audit_events (seq, at, actor, action, object_type, object_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if err := tx.bulkFor("audit_events", "seq", "at", "actor", "action", "object_type", "object_id", "detail", "prev_hash", "hash").add(ctx, tx,
 		e.Seq, fmtTime(e.At), e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Detail, e.PrevHash, e.Hash); err != nil {
 		return fmt.Errorf("audit insert: %w", err)
 	}
-	if _, err := tx.exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, e.Seq, e.Hash); err != nil {
-		return fmt.Errorf("audit head update: %w", err)
+	tx.head.seq, tx.head.hash, tx.head.dirty = e.Seq, e.Hash, true
+	return nil
+}
+
+// auditHead is the newest link of the chain as the transaction sees it.
+// The row was locked when first read; it is written once, at commit.
+type auditHead struct {
+	seq   int64
+	hash  string
+	dirty bool
+}
+
+func (tx *Tx) flushAuditHead(ctx context.Context) error {
+	if tx.head == nil || !tx.head.dirty {
+		return nil
 	}
+	if _, err := tx.exec(ctx, `UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`, tx.head.seq, tx.head.hash); err != nil {
+		return dbErr("writing the audit head", err)
+	}
+	tx.head.dirty = false
 	return nil
 }
 

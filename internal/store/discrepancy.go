@@ -248,21 +248,52 @@ type DeviceProvenance struct {
 }
 
 // FindDeviceProvenance returns every source's value for each field of a
-// device, and which one was chosen and why.
+// device, and which one was chosen and why, by resolving the device's
+// current records again with the precedence in force.
 func (db *DB) FindDeviceProvenance(ctx context.Context, id int64) (*DeviceProvenance, error) {
-	var srcs, prov string
-	p := &DeviceProvenance{}
-	err := db.queryRow(ctx, `SELECT sources, provenance, confidence, type_reason FROM devices WHERE id = ?`, id).Scan(&srcs, &prov, &p.Confidence, &p.TypeReason)
-	if err == sql.ErrNoRows {
-		return nil, vigil.Errorf(vigil.ENOTFOUND, "no device %d", id)
-	} else if err != nil {
-		return nil, dbErr("reading provenance", err)
-	}
-	if err := json.Unmarshal([]byte(srcs), &p.Sources); err != nil {
-		return nil, dbErr("reading provenance", err)
-	}
-	if err := json.Unmarshal([]byte(prov), &p.Fields); err != nil {
-		return nil, dbErr("reading provenance", err)
+	p := &DeviceProvenance{Fields: []reconcile.FieldProvenance{}}
+	err := db.inTx(ctx, func(tx *Tx) error {
+		var srcs string
+		err := tx.queryRow(ctx, `SELECT sources, confidence, type_reason FROM devices WHERE id = ?`, id).Scan(&srcs, &p.Confidence, &p.TypeReason)
+		if err == sql.ErrNoRows {
+			return vigil.Errorf(vigil.ENOTFOUND, "no device %d", id)
+		} else if err != nil {
+			return dbErr("reading provenance", err)
+		}
+		if err := json.Unmarshal([]byte(srcs), &p.Sources); err != nil {
+			return dbErr("reading provenance", err)
+		}
+		recs, err := tx.loadRecords(ctx, `r.valid_to IS NULL AND r.device_id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			return nil
+		}
+		cfg, _, err := tx.reconcileConfig(ctx)
+		if err != nil {
+			return err
+		}
+		inputs := make([]reconcile.Input, len(recs))
+		for i, c := range recs {
+			inputs[i] = reconcile.Input{Ref: c.id, Source: c.source, Kind: c.kind, Record: c.rec, PrevDevice: c.deviceID}
+		}
+		res, err := reconcile.Resolve(inputs, nil, cfg)
+		if err != nil {
+			return err
+		}
+		for _, d := range res.Devices {
+			if d.ID == id {
+				p.Fields = d.Provenance
+			}
+		}
+		if len(p.Fields) == 0 && len(res.Devices) > 0 {
+			p.Fields = res.Devices[0].Provenance
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return p, nil
 }

@@ -47,43 +47,77 @@ func RecordKey(r *vigil.Record) string {
 // record versions are diffed against its previous snapshot, the inventory is
 // re-resolved, and every change is audited. A failure changes nothing.
 func (db *DB) Import(ctx context.Context, actor *vigil.User, snap *vigil.Snapshot) (*vigil.ImportResult, error) {
-	if err := snap.Source.Validate(); err != nil {
+	res, err := db.ImportBatch(ctx, actor, []*vigil.Snapshot{snap})
+	if err != nil {
 		return nil, err
 	}
-	res := &vigil.ImportResult{Source: snap.Source.Name, Records: len(snap.Records)}
+	return res[0], nil
+}
+
+// ImportBatch records snapshots of several sources in one transaction and
+// resolves the inventory once, after all of them: what a nightly sync of
+// every source, or the first load of a hospital, wants. A failure in any
+// snapshot changes nothing.
+func (db *DB) ImportBatch(ctx context.Context, actor *vigil.User, snaps []*vigil.Snapshot) ([]*vigil.ImportResult, error) {
+	seen := map[string]bool{}
+	for _, snap := range snaps {
+		if err := snap.Source.Validate(); err != nil {
+			return nil, err
+		}
+		if seen[snap.Source.Name] {
+			return nil, vigil.Errorf(vigil.EINVALID, "source %q appears twice in one batch", snap.Source.Name)
+		}
+		seen[snap.Source.Name] = true
+	}
+	out := make([]*vigil.ImportResult, len(snaps))
 	err := db.inTx(ctx, func(tx *Tx) error {
-		src, err := tx.upsertSource(ctx, actor, &snap.Source)
-		if err != nil {
-			return err
-		}
-		taken := snap.TakenAt
-		if taken.IsZero() {
-			taken = tx.now
-		}
-		files, _ := json.Marshal(snap.Files)
-		if err := tx.queryRow(ctx, `INSERT INTO imports (source_id, actor, files, taken_at, recorded_at, records, added, removed, changed) VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0) RETURNING id`,
-			src.ID, actorName(actor), string(files), fmtTime(taken), fmtTime(tx.now), len(snap.Records)).Scan(&res.ImportID); err != nil {
-			return dbErr("recording the import", err)
-		}
-		if err := tx.diffSnapshot(ctx, src, res, snap); err != nil {
-			return err
+		for i, snap := range snaps {
+			res, err := tx.recordSnapshot(ctx, actor, snap)
+			if err != nil {
+				return err
+			}
+			out[i] = res
 		}
 		n, err := tx.resolveInventory(ctx, actor)
 		if err != nil {
 			return err
 		}
-		res.Devices = n
-		if _, err := tx.exec(ctx, `UPDATE imports SET added = ?, removed = ?, changed = ? WHERE id = ?`, res.Added, res.Removed, res.Changed, res.ImportID); err != nil {
-			return dbErr("recording the import", err)
+		for _, res := range out {
+			res.Devices = n
 		}
-		return dbErr("recording the import", tx.audit(ctx, actor, "import", "source", src.Name, map[string]any{
-			"import_id": res.ImportID, "files": snap.Files, "records": res.Records, "added": res.Added, "removed": res.Removed, "changed": res.Changed,
-		}))
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return res, nil
+	return out, nil
+}
+
+// recordSnapshot stores one snapshot's record versions and its import row.
+func (tx *Tx) recordSnapshot(ctx context.Context, actor *vigil.User, snap *vigil.Snapshot) (*vigil.ImportResult, error) {
+	res := &vigil.ImportResult{Source: snap.Source.Name, Records: len(snap.Records)}
+	src, err := tx.upsertSource(ctx, actor, &snap.Source)
+	if err != nil {
+		return nil, err
+	}
+	taken := snap.TakenAt
+	if taken.IsZero() {
+		taken = tx.now
+	}
+	files, _ := json.Marshal(snap.Files)
+	if err := tx.queryRow(ctx, `INSERT INTO imports (source_id, actor, files, taken_at, recorded_at, records, added, removed, changed) VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0) RETURNING id`,
+		src.ID, actorName(actor), string(files), fmtTime(taken), fmtTime(tx.now), len(snap.Records)).Scan(&res.ImportID); err != nil {
+		return nil, dbErr("recording the import", err)
+	}
+	if err := tx.diffSnapshot(ctx, src, res, snap); err != nil {
+		return nil, err
+	}
+	if _, err := tx.exec(ctx, `UPDATE imports SET added = ?, removed = ?, changed = ? WHERE id = ?`, res.Added, res.Removed, res.Changed, res.ImportID); err != nil {
+		return nil, dbErr("recording the import", err)
+	}
+	return res, dbErr("recording the import", tx.audit(ctx, actor, "import", "source", src.Name, map[string]any{
+		"import_id": res.ImportID, "files": snap.Files, "records": res.Records, "added": res.Added, "removed": res.Removed, "changed": res.Changed,
+	}))
 }
 
 func actorName(u *vigil.User) string {
@@ -124,6 +158,23 @@ func (tx *Tx) upsertSource(ctx context.Context, actor *vigil.User, s *vigil.Sour
 
 // diffSnapshot closes the versions of records that changed or vanished and
 // inserts new versions, counting what was added, removed and changed.
+// pendingRecord is a record version an import adds. It is written after
+// reconciliation, with the device it resolved to, so that a first load
+// needs no second pass over its rows.
+type pendingRecord struct {
+	ref      int64 // pendingBase+i: a stand-in id for reconciliation, after every stored id
+	sourceID int64
+	source   string
+	kind     vigil.SourceKind
+	key      string
+	fields   string
+	origin   string
+	observed string
+	importID int64
+	deviceID int64 // the device of the version it replaces, 0 if new
+	rec      *vigil.Record
+}
+
 func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.ImportResult, snap *vigil.Snapshot) error {
 	cur := map[string]*currentRecord{}
 	rows, err := tx.query(ctx, `SELECT id, record_key, fields, device_id FROM source_records WHERE source_id = ? AND valid_to IS NULL`, src.ID)
@@ -145,16 +196,6 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 		return dbErr("reading the previous snapshot", err)
 	}
 	now := fmtTime(tx.now)
-	insert, err := tx.PrepareContext(ctx, tx.db.dialect.rebind(`INSERT INTO source_records (source_id, record_key, fields, origin, observed_at, valid_from, import_id, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`))
-	if err != nil {
-		return dbErr("storing records", err)
-	}
-	defer insert.Close()
-	closeRec, err := tx.PrepareContext(ctx, tx.db.dialect.rebind(`UPDATE source_records SET valid_to = ? WHERE id = ?`))
-	if err != nil {
-		return dbErr("storing records", err)
-	}
-	defer closeRec.Close()
 	seen := make(map[string]int, len(snap.Records))
 	for _, r := range snap.Records {
 		key := RecordKey(r)
@@ -180,31 +221,51 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 		if observed.IsZero() {
 			observed = tx.now
 		}
-		var dev any
+		p := &pendingRecord{ref: pendingBase + int64(len(tx.pending)), sourceID: src.ID, source: src.Name, kind: src.Kind, key: key,
+			fields: string(b), origin: r.Origin.String(), observed: fmtTime(observed), importID: res.ImportID,
+			rec: &vigil.Record{Origin: r.Origin, ObservedAt: observed, Fields: r.Fields}}
 		if c, ok := cur[key]; ok {
 			delete(cur, key)
-			if c.fields == string(b) {
+			if c.fields == p.fields {
 				continue
 			}
 			res.Changed++
-			if _, err := closeRec.ExecContext(ctx, now, c.id); err != nil {
+			if _, err := tx.exec(ctx, `UPDATE source_records SET valid_to = ? WHERE id = ?`, now, c.id); err != nil {
 				return dbErr("storing records", err)
 			}
-			if c.deviceID != 0 {
-				dev = c.deviceID
-			}
+			p.deviceID = c.deviceID
 		} else {
 			res.Added++
 		}
-		if _, err := insert.ExecContext(ctx, src.ID, key, string(b), r.Origin.String(), fmtTime(observed), now, res.ImportID, dev); err != nil {
-			return dbErr("storing records", err)
-		}
+		tx.pending = append(tx.pending, p)
 	}
 	for _, c := range cur {
 		res.Removed++
-		if _, err := closeRec.ExecContext(ctx, now, c.id); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE source_records SET valid_to = ? WHERE id = ?`, now, c.id); err != nil {
 			return dbErr("storing records", err)
 		}
 	}
 	return nil
+}
+
+// pendingBase numbers pending records above any stored record id, so that
+// reconciliation, which orders by ref, sees them in file order after the
+// records already stored.
+const pendingBase = int64(1) << 48
+
+// writePending stores the import's new record versions with their devices.
+func (tx *Tx) writePending(ctx context.Context, deviceOf map[int64]int64) error {
+	now := fmtTime(tx.now)
+	b := tx.bulkFor("source_records", "source_id", "record_key", "fields", "origin", "observed_at", "valid_from", "import_id", "device_id")
+	for _, p := range tx.pending {
+		var dev any
+		if d := deviceOf[p.ref]; d != 0 {
+			dev = d
+		}
+		if err := b.add(ctx, tx, p.sourceID, p.key, p.fields, p.origin, p.observed, now, p.importID, dev); err != nil {
+			return dbErr("storing records", err)
+		}
+	}
+	tx.pending = nil
+	return dbErr("storing records", b.flush(ctx, tx))
 }

@@ -6,42 +6,59 @@ import (
 	"fmt"
 
 	vigil "github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/reconcile"
 )
 
+// liveDevice is a live device's current state and reconciliation extras.
+type liveDevice struct {
+	*vigil.Device
+	extra string // sources, provenance, confidence and type reason, as stored
+}
+
 // liveDevices reads the current state of every live device.
-func (tx *Tx) liveDevices(ctx context.Context) (map[int64]*vigil.Device, error) {
-	rows, err := tx.query(ctx, `SELECT `+deviceColumns+` FROM devices WHERE removed_at IS NULL`)
+func (tx *Tx) liveDevices(ctx context.Context) (map[int64]*liveDevice, error) {
+	rows, err := tx.query(ctx, `SELECT `+deviceColumns+`, sources, provenance, confidence, type_reason FROM devices WHERE removed_at IS NULL`)
 	if err != nil {
 		return nil, dbErr("reading devices", err)
 	}
 	defer rows.Close()
-	out := map[int64]*vigil.Device{}
+	out := map[int64]*liveDevice{}
 	for rows.Next() {
-		d, err := scanDevice(rows)
+		var srcs, prov, reason string
+		var conf float64
+		d, err := scanDevice(extraScanner{rows, []any{&srcs, &prov, &conf, &reason}})
 		if err != nil {
 			return nil, dbErr("reading devices", err)
 		}
-		out[d.ID] = d
+		out[d.ID] = &liveDevice{Device: d, extra: extraKey(srcs, prov, conf, reason)}
 	}
 	return out, dbErr("reading devices", rows.Err())
 }
 
+// extraScanner appends destinations to every Scan, so scanDevice can read
+// wider rows.
+type extraScanner struct {
+	s     scanner
+	extra []any
+}
+
+func (e extraScanner) Scan(dst ...any) error { return e.s.Scan(append(dst, e.extra...)...) }
+
+func extraKey(srcs, prov string, conf float64, reason string) string {
+	return fmt.Sprintf("%s\x00%s\x00%g\x00%s", srcs, prov, conf, reason)
+}
+
 // deviceExtra is what reconciliation knows of a device beyond its fields.
+// The per-field provenance is not stored: it is rebuilt from the device's
+// records when asked for (FindDeviceProvenance), which keeps imports lean.
 type deviceExtra struct {
 	confidence float64
 	sources    []string
-	provenance []reconcile.FieldProvenance
 	typeReason string
 }
 
 func (e deviceExtra) json() (sources, provenance string) {
 	s, _ := json.Marshal(nonNilStrings(e.sources))
-	p, _ := json.Marshal(e.provenance)
-	if e.provenance == nil {
-		p = []byte("[]")
-	}
-	return string(s), string(p)
+	return string(s), "[]"
 }
 
 func nonNilStrings(s []string) []string {
@@ -55,17 +72,16 @@ func nonNilStrings(s []string) []string {
 func (tx *Tx) insertDevice(ctx context.Context, actor *vigil.User, d *vigil.Device, extra deviceExtra) error {
 	d.CreatedAt, d.UpdatedAt = tx.now, tx.now
 	srcs, prov := extra.json()
-	_, err := tx.exec(ctx, `INSERT INTO devices (id, asset_tag, serial, manufacturer, model, device_type, firmware, mac, ip, hostname,
-		site_id, location, owner_team, stores_ephi, sends_ephi, criticality, lifecycle, first_seen, last_seen, created_at, updated_at,
-		confidence, sources, provenance, type_reason)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	err := tx.bulkFor("devices", "id", "asset_tag", "serial", "manufacturer", "model", "device_type", "firmware", "mac", "ip", "hostname",
+		"site_id", "location", "owner_team", "stores_ephi", "sends_ephi", "criticality", "lifecycle", "first_seen", "last_seen", "created_at", "updated_at",
+		"confidence", "sources", "provenance", "type_reason").add(ctx, tx,
 		d.ID, d.AssetTag, d.Serial, d.Manufacturer, d.Model, d.DeviceType, d.Firmware, d.MAC, d.IP, d.Hostname,
 		d.SiteID, d.Location, d.OwnerTeam, boolInt(d.StoresEPHI), boolInt(d.SendsEPHI), string(d.Criticality), string(d.Lifecycle),
 		fmtTime(d.FirstSeen), fmtTime(d.LastSeen), fmtTime(tx.now), fmtTime(tx.now), extra.confidence, srcs, prov, extra.typeReason)
 	if err != nil {
 		return dbErr("creating a device", err)
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO device_versions (device_id, state, valid_from) VALUES (?, ?, ?)`, d.ID, deviceState(d), fmtTime(tx.now)); err != nil {
+	if err := tx.bulkFor("device_versions", "device_id", "state", "valid_from").add(ctx, tx, d.ID, deviceState(d), fmtTime(tx.now)); err != nil {
 		return dbErr("creating a device", err)
 	}
 	return dbErr("creating a device", tx.audit(ctx, actor, "device.create", "device", d.ID, map[string]any{"label": d.Label()}))
@@ -73,7 +89,8 @@ func (tx *Tx) insertDevice(ctx context.Context, actor *vigil.User, d *vigil.Devi
 
 // updateDevice writes a device's new resolved state; the provenance is
 // always refreshed, a new version only when a field changed.
-func (tx *Tx) updateDevice(ctx context.Context, actor *vigil.User, old, d *vigil.Device, extra deviceExtra) error {
+func (tx *Tx) updateDevice(ctx context.Context, actor *vigil.User, live *liveDevice, d *vigil.Device, extra deviceExtra) error {
+	old := live.Device
 	d.CreatedAt = old.CreatedAt
 	if d.FirstSeen.IsZero() || old.FirstSeen.Before(d.FirstSeen) && !old.FirstSeen.IsZero() {
 		d.FirstSeen = old.FirstSeen
@@ -84,6 +101,10 @@ func (tx *Tx) updateDevice(ctx context.Context, actor *vigil.User, old, d *vigil
 		d.UpdatedAt = tx.now
 	}
 	srcs, prov := extra.json()
+	if len(changed) == 0 && d.FirstSeen.Equal(old.FirstSeen) && d.LastSeen.Equal(old.LastSeen) &&
+		extraKey(srcs, prov, extra.confidence, extra.typeReason) == live.extra {
+		return nil // nothing to write
+	}
 	_, err := tx.exec(ctx, `UPDATE devices SET asset_tag = ?, serial = ?, manufacturer = ?, model = ?, device_type = ?, firmware = ?, mac = ?, ip = ?,
 		hostname = ?, site_id = ?, location = ?, owner_team = ?, stores_ephi = ?, sends_ephi = ?, criticality = ?, lifecycle = ?,
 		first_seen = ?, last_seen = ?, updated_at = ?, confidence = ?, sources = ?, provenance = ?, type_reason = ? WHERE id = ?`,
@@ -100,7 +121,7 @@ func (tx *Tx) updateDevice(ctx context.Context, actor *vigil.User, old, d *vigil
 	if _, err := tx.exec(ctx, `UPDATE device_versions SET valid_to = ? WHERE device_id = ? AND valid_to IS NULL`, now, d.ID); err != nil {
 		return dbErr("updating a device", err)
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO device_versions (device_id, state, valid_from) VALUES (?, ?, ?)`, d.ID, deviceState(d), now); err != nil {
+	if err := tx.bulkFor("device_versions", "device_id", "state", "valid_from").add(ctx, tx, d.ID, deviceState(d), now); err != nil {
 		return dbErr("updating a device", err)
 	}
 	return dbErr("updating a device", tx.audit(ctx, actor, "device.update", "device", d.ID, map[string]any{"fields": changed}))

@@ -45,12 +45,16 @@ func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, err
 	if err != nil {
 		return 0, err
 	}
-	inputs := make([]reconcile.Input, len(recs))
+	inputs := make([]reconcile.Input, 0, len(recs)+len(tx.pending))
 	byRef := make(map[int64]*currentRecord, len(recs))
-	for i, c := range recs {
-		inputs[i] = reconcile.Input{Ref: c.id, Source: c.source, Kind: c.kind, Record: c.rec, PrevDevice: c.deviceID}
+	for _, c := range recs {
+		inputs = append(inputs, reconcile.Input{Ref: c.id, Source: c.source, Kind: c.kind, Record: c.rec, PrevDevice: c.deviceID})
 		byRef[c.id] = c
 	}
+	for _, p := range tx.pending {
+		inputs = append(inputs, reconcile.Input{Ref: p.ref, Source: p.source, Kind: p.kind, Record: p.rec, PrevDevice: p.deviceID})
+	}
+	deviceOf := make(map[int64]int64, len(tx.pending))
 	res, err := reconcile.Resolve(inputs, decisions, cfg)
 	if err != nil {
 		return 0, err
@@ -60,6 +64,7 @@ func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, err
 		return 0, vigil.WrapError(vigil.EINTERNAL, "loading the device taxonomy", err)
 	}
 	sites := &siteCache{ids: map[string]int64{}}
+	typeCache := map[string]typeMatch{}
 	setDev, err := tx.PrepareContext(ctx, tx.db.dialect.rebind(`UPDATE source_records SET device_id = ? WHERE id = ?`))
 	if err != nil {
 		return 0, dbErr("resolving devices", err)
@@ -69,13 +74,13 @@ func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, err
 	for _, rd := range res.Devices {
 		d := &rd.Device
 		live[d.ID] = true
-		reason := classifyDevice(cls, d, provenanceValue(rd, vigil.FieldStoresEPHI) != "", provenanceValue(rd, vigil.FieldSendsEPHI) != "")
+		reason := classifyDevice(cls, typeCache, d, provenanceValue(rd, vigil.FieldStoresEPHI) != "", provenanceValue(rd, vigil.FieldSendsEPHI) != "")
 		if site := provenanceValue(rd, vigil.FieldSite); site != "" {
 			if d.SiteID, err = sites.hospital(ctx, tx, site); err != nil {
 				return 0, err
 			}
 		}
-		extra := deviceExtra{confidence: rd.Confidence, sources: rd.Sources, provenance: rd.Provenance, typeReason: reason}
+		extra := deviceExtra{confidence: rd.Confidence, sources: rd.Sources, typeReason: reason}
 		if old := existing[d.ID]; old != nil {
 			if err := tx.updateDevice(ctx, actor, old, d, extra); err != nil {
 				return 0, err
@@ -84,6 +89,10 @@ func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, err
 			return 0, err
 		}
 		for _, ref := range rd.Members {
+			if ref >= pendingBase {
+				deviceOf[ref] = d.ID
+				continue
+			}
 			if c := byRef[ref]; c != nil && c.deviceID != d.ID {
 				if _, err := setDev.ExecContext(ctx, d.ID, ref); err != nil {
 					return 0, dbErr("resolving devices", err)
@@ -99,6 +108,9 @@ func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, err
 	if err := tx.removeDevices(ctx, actor, existing, live); err != nil {
 		return 0, err
 	}
+	if err := tx.writePending(ctx, deviceOf); err != nil {
+		return 0, err
+	}
 	if err := tx.writeConflicts(ctx, res.Conflicts); err != nil {
 		return 0, err
 	}
@@ -109,7 +121,7 @@ func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, err
 }
 
 // removeDevices marks the devices no source lists any more.
-func (tx *Tx) removeDevices(ctx context.Context, actor *vigil.User, existing map[int64]*vigil.Device, live map[int64]bool) error {
+func (tx *Tx) removeDevices(ctx context.Context, actor *vigil.User, existing map[int64]*liveDevice, live map[int64]bool) error {
 	now := fmtTime(tx.now)
 	ids := make([]int64, 0)
 	for id := range existing {
@@ -144,11 +156,16 @@ func provenanceValue(d *reconcile.Device, field string) string {
 // classifyDevice maps the sources' device type onto the taxonomy, or infers
 // one from model, manufacturer, host name and MAC vendor, and fills
 // criticality and ePHI defaults that no source gave. It returns the reason.
-func classifyDevice(c *classify.Classifier, d *vigil.Device, storesKnown, sendsKnown bool) string {
+func classifyDevice(c *classify.Classifier, cache map[string]typeMatch, d *vigil.Device, storesKnown, sendsKnown bool) string {
 	var t classify.Type
 	var reason string
 	if d.DeviceType != "" {
-		t, reason = typeByLabel(c, d.DeviceType)
+		m, ok := cache[d.DeviceType]
+		if !ok {
+			m.t, m.reason = typeByLabel(c, d.DeviceType)
+			cache[d.DeviceType] = m
+		}
+		t, reason = m.t, m.reason
 	}
 	if t.Name == "" {
 		var conf float64
@@ -172,6 +189,12 @@ func classifyDevice(c *classify.Classifier, d *vigil.Device, storesKnown, sendsK
 		d.SendsEPHI = t.SendsEPHI
 	}
 	return reason
+}
+
+// typeMatch is a cached typeByLabel answer.
+type typeMatch struct {
+	t      classify.Type
+	reason string
 }
 
 // typeByLabel matches a source's own type text ("Infusion Pump", "PUMP,
@@ -308,17 +331,13 @@ func (tx *Tx) writeDiscrepancies(ctx context.Context, ds []vigil.Discrepancy) er
 	if _, err := tx.exec(ctx, `DELETE FROM discrepancies`); err != nil {
 		return dbErr("recording discrepancies", err)
 	}
-	ins, err := tx.PrepareContext(ctx, tx.db.dialect.rebind(`INSERT INTO discrepancies (kind, device_id, field, ack_key, data) VALUES (?, ?, ?, ?, ?)`))
-	if err != nil {
-		return dbErr("recording discrepancies", err)
-	}
-	defer ins.Close()
+	ins := tx.bulkFor("discrepancies", "kind", "device_id", "field", "ack_key", "data")
 	for i := range ds {
 		b, err := json.Marshal(&ds[i])
 		if err != nil {
 			return dbErr("recording discrepancies", err)
 		}
-		if _, err := ins.ExecContext(ctx, string(ds[i].Kind), ds[i].Device.ID, ds[i].Field, ackKey(&ds[i]), string(b)); err != nil {
+		if err := ins.add(ctx, tx, string(ds[i].Kind), ds[i].Device.ID, ds[i].Field, ackKey(&ds[i]), string(b)); err != nil {
 			return dbErr("recording discrepancies", err)
 		}
 	}

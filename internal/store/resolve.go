@@ -12,8 +12,13 @@ import (
 
 // loadCurrentRecords reads every current record version of every source.
 func (tx *Tx) loadCurrentRecords(ctx context.Context) ([]*currentRecord, error) {
+	return tx.loadRecords(ctx, `r.valid_to IS NULL`)
+}
+
+// loadRecords reads the record versions matching a condition on r.
+func (tx *Tx) loadRecords(ctx context.Context, cond string, args ...any) ([]*currentRecord, error) {
 	rows, err := tx.query(ctx, `SELECT r.id, r.source_id, s.name, s.kind, r.record_key, r.fields, r.observed_at, r.device_id
-		FROM source_records r JOIN sources s ON s.id = r.source_id WHERE r.valid_to IS NULL ORDER BY r.id`)
+		FROM source_records r JOIN sources s ON s.id = r.source_id WHERE `+cond+` ORDER BY r.id`, args...)
 	if err != nil {
 		return nil, dbErr("reading records", err)
 	}

@@ -180,10 +180,19 @@ func (db *DB) Close() error {
 func (db *DB) Ping(ctx context.Context) error { return db.reader.PingContext(ctx) }
 
 // Tx is a write transaction with one timestamp for everything it writes.
+// It prepares each statement once and keeps the audit chain's head in
+// memory until commit, since an import runs the same few statements
+// hundreds of thousands of times.
 type Tx struct {
 	*sql.Tx
-	db  *DB
-	now time.Time
+	db    *DB
+	now   time.Time
+	stmts map[string]*sql.Stmt
+	head  *auditHead // nil until the first audit event
+
+	bulks     map[string]*bulk // buffered multi-row inserts, flushed before commit
+	bulkOrder []string
+	pending   []*pendingRecord // record versions of this import, written once resolved
 }
 
 // BeginTx starts a write transaction.
@@ -192,20 +201,66 @@ func (db *DB) BeginTx(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, vigil.WrapError(vigil.EUNAVAILABLE, "the database is unavailable", err)
 	}
-	return &Tx{Tx: tx, db: db, now: db.Now().UTC()}, nil
+	return &Tx{Tx: tx, db: db, now: db.Now().UTC(), stmts: map[string]*sql.Stmt{}}, nil
+}
+
+// stmt returns the transaction's prepared statement for q.
+func (tx *Tx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st := tx.stmts[q]; st != nil {
+		return st, nil
+	}
+	st, err := tx.PrepareContext(ctx, tx.db.dialect.rebind(q))
+	if err != nil {
+		return nil, err
+	}
+	tx.stmts[q] = st
+	return st, nil
 }
 
 // exec runs a statement with ? placeholders rebound for the dialect.
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return tx.ExecContext(ctx, tx.db.dialect.rebind(q), args...)
+	st, err := tx.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return tx.QueryContext(ctx, tx.db.dialect.rebind(q), args...)
+	st, err := tx.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return tx.QueryRowContext(ctx, tx.db.dialect.rebind(q), args...)
+	st, err := tx.stmt(ctx, q)
+	if err != nil {
+		// database/sql reports the error from the Row's Scan.
+		return tx.QueryRowContext(ctx, tx.db.dialect.rebind(q), args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// commit writes the audit head and commits.
+func (tx *Tx) commit(ctx context.Context) error {
+	if err := tx.flushBulks(ctx); err != nil {
+		return err
+	}
+	if err := tx.flushAuditHead(ctx); err != nil {
+		return err
+	}
+	tx.closeStmts()
+	return tx.Commit()
+}
+
+func (tx *Tx) closeStmts() {
+	tx.closeBulks()
+	for _, st := range tx.stmts {
+		st.Close()
+	}
+	tx.stmts = map[string]*sql.Stmt{}
 }
 
 // query runs a read on the reader pool.
@@ -223,11 +278,14 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
+	defer func() {
+		tx.closeStmts()
+		tx.Rollback()
+	}()
 	if err := fn(tx); err != nil {
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := tx.commit(ctx); err != nil {
 		return vigil.WrapError(vigil.EUNAVAILABLE, "could not commit the change", err)
 	}
 	return nil

@@ -1,0 +1,141 @@
+// Command import measures Vigil's whole inventory path at hospital scale:
+// it generates a demo hospital of N devices (three sources: a CMMS CSV, a
+// CMDB workbook and an nmap scan, about N rows each), then times reading each
+// file with the real importers and recording each as one snapshot in a fresh
+// SQLite store (diff, reconciliation of every source's records, device
+// versions, audit events, discrepancies), and reports peak memory.
+//
+//	go run ./bench/import -devices 100000
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"time"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/gen"
+	"github.com/vigil-health/vigil/internal/ingest"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+func main() {
+	devices := flag.Int("devices", 100000, "devices in the generated hospital")
+	dir := flag.String("dir", "", "work directory (default: a temporary one, removed after)")
+	dsn := flag.String("db", "", "store (default: a fresh SQLite file in the work directory)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measured part to this file")
+	batch := flag.Bool("batch", false, "record the three snapshots in one transaction with one reconciliation (ImportBatch) instead of one import each")
+	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench/import:", err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	if err := run(*devices, *dir, *dsn, *batch); err != nil {
+		pprof.StopCPUProfile()
+		fmt.Fprintln(os.Stderr, "bench/import:", err)
+		os.Exit(1)
+	}
+}
+
+func run(n int, dir, dsn string, batch bool) error {
+	ctx := context.Background()
+	if dir == "" {
+		d, err := os.MkdirTemp("", "vigil-bench-import")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	}
+	t0 := time.Now()
+	h, err := gen.Generate(gen.Options{Seed: 1, Devices: n})
+	if err != nil {
+		return err
+	}
+	if _, err := h.WriteFiles(dir); err != nil {
+		return err
+	}
+	fmt.Printf("generated %d devices in %v (not part of the measurement)\n", n, time.Since(t0).Round(time.Millisecond))
+	if dsn == "" {
+		dsn = filepath.Join(dir, "vigil.db")
+	}
+	db, err := store.Open(ctx, store.Config{DSN: dsn})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	runtime.GC()
+	start := time.Now()
+	var rows int
+	var snaps []*vigil.Snapshot
+	for _, s := range []struct {
+		file, source, role, sheet string
+		kind                      vigil.SourceKind
+		cols                      map[string]string
+	}{
+		{gen.FileCMMS, gen.SourceCMMS, "clinical-engineering", "", vigil.SourceInventory, map[string]string{"Equipment ID": "ignore", "Control Number": "asset_tag"}},
+		{gen.FileCMDB, gen.SourceCMDB, "it", "cmdb_ci", vigil.SourceInventory, nil},
+		{gen.FileNmap, gen.SourceNmap, "scanner", "", vigil.SourceScanner, nil},
+	} {
+		t := time.Now()
+		opt := ingest.Options{Sheet: s.sheet, Now: h.Now}
+		if s.cols != nil {
+			opt.Map = &ingest.MapFile{Columns: s.cols}
+		}
+		res, err := ingest.Read(ctx, filepath.Join(dir, s.file), opt)
+		if err != nil {
+			return err
+		}
+		read := time.Since(t)
+		rows += len(res.Records)
+		snap := &vigil.Snapshot{Source: vigil.Source{Name: s.source, Kind: s.kind, Role: s.role}, Files: []string{s.file}, TakenAt: h.Now, Records: res.Records}
+		if batch {
+			fmt.Printf("%-5s %7d rows: read %8v\n", s.source, len(res.Records), read.Round(time.Millisecond))
+			snaps = append(snaps, snap)
+			continue
+		}
+		t = time.Now()
+		ir, err := db.Import(ctx, vigil.SystemUser, snap)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%-5s %7d rows: read %8v  import+reconcile %8v  (%d devices after)\n", s.source, len(res.Records), read.Round(time.Millisecond), time.Since(t).Round(time.Millisecond), ir.Devices)
+	}
+	if batch {
+		t := time.Now()
+		res, err := db.ImportBatch(ctx, vigil.SystemUser, snaps)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("batch import+reconcile of 3 sources: %v (%d devices)\n", time.Since(t).Round(time.Millisecond), res[0].Devices)
+	}
+	total := time.Since(start)
+	fmt.Printf("total: %d rows from 3 sources in %v (%.0f rows/s); peak RSS %s; engine %s; GOMAXPROCS %d\n",
+		rows, total.Round(time.Millisecond), float64(rows)/total.Seconds(), peakRSS(), db.Engine(), runtime.GOMAXPROCS(0))
+	return nil
+}
+
+// peakRSS reads the process's high-water resident set size (Linux).
+func peakRSS() string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "unknown"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			return strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:"))
+		}
+	}
+	return "unknown"
+}
