@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/discover"
 	"github.com/vigil-health/vigil/internal/gen"
 	"github.com/vigil-health/vigil/internal/ingest"
 	"github.com/vigil-health/vigil/internal/password"
@@ -70,8 +71,10 @@ var demoSources = []struct {
 }
 
 // loadDemo imports each of the demo hospital's files through the real
-// importers, one transaction per source.
+// importers, in one transaction with one reconciliation.
 func loadDemo(ctx context.Context, m *Main, d *store.DB, dir string, h *gen.Hospital) error {
+	var snaps []*vigil.Snapshot
+	var bad []int
 	for _, s := range demoSources {
 		path := filepath.Join(dir, s.file)
 		opt := ingest.Options{Sheet: s.sheet, Now: h.Now}
@@ -82,13 +85,37 @@ func loadDemo(ctx context.Context, m *Main, d *store.DB, dir string, h *gen.Hosp
 		if err != nil {
 			return err
 		}
-		snap := &vigil.Snapshot{Source: vigil.Source{Name: s.source, Kind: s.kind, Role: s.role}, Files: []string{s.file}, TakenAt: h.Now, Records: res.Records}
-		ir, err := d.Import(ctx, m.actor(), snap)
-		if err != nil {
-			return fmt.Errorf("loading %s: %w", s.file, err)
-		}
-		fmt.Fprintf(m.Stdout, "imported %-5s %5d records (%d bad rows): %d added, %d changed, %d removed\n", ir.Source, ir.Records, len(res.Errors), ir.Added, ir.Changed, ir.Removed)
+		snaps = append(snaps, &vigil.Snapshot{Source: vigil.Source{Name: s.source, Kind: s.kind, Role: s.role}, Files: []string{s.file}, TakenAt: h.Now, Records: res.Records})
+		bad = append(bad, len(res.Errors))
 	}
+	results, err := d.ImportBatch(ctx, m.actor(), snaps)
+	if err != nil {
+		return fmt.Errorf("loading the demo hospital: %w", err)
+	}
+	for i, ir := range results {
+		fmt.Fprintf(m.Stdout, "imported %-7s %5d records (%d bad rows): %d added, %d changed, %d removed\n", ir.Source, ir.Records, bad[i], ir.Added, ir.Changed, ir.Removed)
+	}
+	// The capture goes through passive discovery, with the hospital's
+	// clinical VLANs as the clinical segment.
+	opt, err := discoverOptions("", "")
+	if err != nil {
+		return err
+	}
+	for _, n := range h.Networks {
+		if n.Clinical {
+			opt.ClinicalVLANs = append(opt.ClinicalVLANs, uint16(n.VLAN))
+		}
+	}
+	rep, err := discover.RunFiles(ctx, []string{filepath.Join(dir, gen.FileCapture)}, opt)
+	if err != nil {
+		return err
+	}
+	dr, err := d.RecordDiscovery(ctx, m.actor(), []string{gen.FileCapture}, rep, true)
+	if err != nil {
+		return fmt.Errorf("loading the demo capture: %w", err)
+	}
+	fmt.Fprintf(m.Stdout, "imported %-7s %5d devices seen on the wire, %d flows, %d findings: %d added, %d changed, %d removed\n",
+		store.NetworkSource, dr.Devices, dr.Flows, dr.Findings, dr.Import.Added, dr.Import.Changed, dr.Import.Removed)
 	return nil
 }
 

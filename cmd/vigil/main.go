@@ -54,6 +54,7 @@ func commands() []command {
 		{"audit-log", "audit-log verify: check the tamper-evident audit trail", runAuditLog},
 		{"gen", "write a generated demo hospital's raw files", runGen},
 		{"import", "import inventory files: import --source NAME FILE...", runImport},
+		{"discover", "passive discovery from captures or a live interface", runDiscover},
 		{"inventory", "list, show, export the inventory; discrepancies, conflicts, precedence", runInventory},
 	}
 }

@@ -127,7 +127,7 @@ func (b *builder) place(i int, m *model) *Device {
 	floor := dept.floors[b.rng.IntN(len(dept.floors))]
 	s := b.h.Sites[dept.site]
 	d := &Device{
-		ID: fmt.Sprintf("DEV-%06d", i+1), Manufacturer: m.maker, Model: m.name, DeviceType: m.typ,
+		ID: fmt.Sprintf("DEV-%06d", i+1), Manufacturer: m.maker, Model: m.name, DeviceType: m.typ, Role: roleOf(m.typ),
 		Site: s.Name, Building: s.Buildings[dept.building].Name, Floor: floor,
 		Department: dept.name, Room: roomName(dept, floor, b.rng.IntN(1000)),
 		OwnerTeam: m.owner, StoresEPHI: m.stores, SendsEPHI: m.sends, Criticality: m.crit,
@@ -276,7 +276,7 @@ func (b *builder) assignSources() {
 // quirk records an injected disagreement on the device.
 func (d *Device) quirk(source, kind string) { d.Quirks = append(d.Quirks, source+":"+kind) }
 
-// chance reports true with probability pct/1000.
+// chance reports true with probability permille/1000.
 func (b *builder) chance(permille int) bool { return b.rng.IntN(1000) < permille }
 
 // pick returns the first choice with probability firstPct percent and

@@ -52,18 +52,19 @@ var (
 	osAruba    = &osGuess{"ArubaOS", "Aruba Instant AP (ArubaOS 8.X)", "WAP", "Aruba", "ArubaOS", "8.X", "cpe:/o:arubanetworks:arubaos:8", 93}
 )
 
-func p(port int, service, product, version string) Port {
+// tcp returns an open TCP port.
+func tcp(port int, service, product, version string) Port {
 	return Port{Port: port, Service: service, Product: product, Version: version}
 }
 
 // Port sets of common stacks.
 func winPorts() []Port {
-	return []Port{p(135, "msrpc", "Microsoft Windows RPC", ""), p(139, "netbios-ssn", "Microsoft Windows netbios-ssn", ""),
-		p(445, "microsoft-ds", "", ""), p(3389, "ms-wbt-server", "Microsoft Terminal Services", "")}
+	return []Port{tcp(135, "msrpc", "Microsoft Windows RPC", ""), tcp(139, "netbios-ssn", "Microsoft Windows netbios-ssn", ""),
+		tcp(445, "microsoft-ds", "", ""), tcp(3389, "ms-wbt-server", "Microsoft Terminal Services", "")}
 }
 
 func modalityPorts() []Port {
-	return append([]Port{p(104, "dicom", "DICOM", "")}, winPorts()...)
+	return append([]Port{tcp(104, "dicom", "DICOM", "")}, winPorts()...)
 }
 
 // newCatalog returns every model the generator places, clinical first.
@@ -90,14 +91,14 @@ func clinicalCatalog() []*model {
 			firmware: []string{"6.05.13", "8.00.01", "8.01.01"}, serial: "#######",
 			ouis: []uint32{0x5846E1, 0x5842E4}, vendor: "Baxter International", crit: vigil.CriticalityLifeSustaining,
 			sends: true, depts: []string{"icu", "ms", "onc", "ed"}, net: netInfusion, owner: "Clinical Engineering", ce: true,
-			weight: 45, tag: "pump", os: osEmbedded, ports: []Port{p(443, "https", "", "")}},
+			weight: 45, tag: "pump", os: osEmbedded, ports: []Port{tcp(443, "https", "", "")}},
 		{typ: "Infusion Pump", ceType: "Pumps, Infusion, Large-Volume", itClass: "Medical Device",
 			maker: "ICU Medical", ceMakers: []string{"ICU Medical", "Hospira"}, itMakers: []string{"ICU Medical Inc", "Hospira"},
 			name: "Plum 360", itNames: []string{"PLUM 360 LVP", "Plum360"},
 			firmware: []string{"15.10", "15.11", "15.20"}, serial: "########",
 			ouis: []uint32{0x0003B1}, vendor: "ICU Medical", crit: vigil.CriticalityLifeSustaining,
 			sends: true, depts: []string{"ms", "onc", "icu"}, net: netInfusion, owner: "Clinical Engineering", ce: true,
-			weight: 30, tag: "pump", os: osEmbedded, ports: []Port{p(443, "https", "", "")}},
+			weight: 30, tag: "pump", os: osEmbedded, ports: []Port{tcp(443, "https", "", "")}},
 		{typ: "Infusion Pump", ceType: "Pumps, Infusion, Syringe", itClass: "Medical Device",
 			maker: "B. Braun", ceMakers: []string{"B. Braun", "B Braun Medical", "BBraun"}, itMakers: []string{"B. Braun Melsungen AG", "B. Braun"},
 			name: "Infusomat Space", itNames: []string{"Infusomat Space P", "SPACE INFUSOMAT"},
@@ -159,7 +160,7 @@ func clinicalCatalog() []*model {
 			firmware: []string{"B.02", "C.02", "C.03"}, serial: "US########",
 			ouis: []uint32{0x00095C}, vendor: "Philips Medical Systems", crit: vigil.CriticalityLifeSupporting,
 			stores: true, sends: true, depts: []string{"icu", "card", "ms", "ed"}, net: netClinServers, owner: "Clinical Engineering", ce: true,
-			weight: 5, tag: "picix", os: osWin2016, ports: append([]Port{p(443, "https", "Microsoft IIS httpd", "10.0")}, winPorts()...)},
+			weight: 5, tag: "picix", os: osWin2016, ports: append([]Port{tcp(443, "https", "Microsoft IIS httpd", "10.0")}, winPorts()...)},
 		{typ: "Ventilator", ceType: "Ventilators, Intensive Care", itClass: "Medical Device",
 			maker: "Medtronic", ceMakers: []string{"Medtronic", "Covidien", "Puritan Bennett"}, itMakers: []string{"Medtronic"},
 			name: "Puritan Bennett 980", itNames: []string{"PB980", "PB 980 Ventilator"},
@@ -261,7 +262,7 @@ func clinicalCatalog() []*model {
 			firmware: []string{"19MW18.6", "20MW04.3"}, serial: "######CN#",
 			ouis: []uint32{0xA0F217}, vendor: "GE Medical System (China)", crit: vigil.CriticalityDiagnostic,
 			stores: true, sends: true, depts: []string{"rad"}, net: netImaging, owner: "Imaging Engineering", ce: true,
-			weight: 2, tag: "ct", os: osLinux, ports: []Port{p(104, "dicom", "DICOM", ""), p(22, "ssh", "OpenSSH", "5.3")}},
+			weight: 2, tag: "ct", os: osLinux, ports: []Port{tcp(104, "dicom", "DICOM", ""), tcp(22, "ssh", "OpenSSH", "5.3")}},
 		{typ: "MRI Scanner", ceType: "Scanning Systems, Magnetic Resonance Imaging", itClass: "Medical Device",
 			maker: "Siemens Healthineers", ceMakers: []string{"Siemens", "Siemens Healthineers"}, itMakers: []string{"Siemens Healthcare GmbH"},
 			name: "MAGNETOM Aera 1.5T", itNames: []string{"Magnetom Aera", "AERA 1.5T"},
@@ -282,14 +283,14 @@ func clinicalCatalog() []*model {
 			firmware: []string{"VM4.0.2", "VM5.0.1", "VM9.0.2"}, serial: "US#########",
 			ouis: []uint32{0x00095C}, vendor: "Philips Medical Systems", crit: vigil.CriticalityDiagnostic,
 			stores: true, sends: true, depts: []string{"rad", "card", "ed"}, net: netImaging, owner: "Imaging Engineering", ce: true,
-			weight: 6, tag: "us", os: osWin10, ports: []Port{p(104, "dicom", "DICOM", "")}},
+			weight: 6, tag: "us", os: osWin10, ports: []Port{tcp(104, "dicom", "DICOM", "")}},
 		{typ: "Ultrasound", ceType: "Scanning Systems, Ultrasonic, Obstetric/Gynecologic", itClass: "Medical Device",
 			maker: "GE Healthcare", ceMakers: []string{"GE Healthcare", "GE Medical Systems"}, itMakers: []string{"GE Healthcare"},
 			name: "Voluson E10", itNames: []string{"VOLUSON E10 BT21", "Voluson E-10"},
 			firmware: []string{"BT19", "BT21", "BT22"}, serial: "D######",
 			ouis: []uint32{0x444B5D}, vendor: "GE Healthcare", crit: vigil.CriticalityDiagnostic,
 			stores: true, sends: true, depts: []string{"ld", "rad"}, net: netImaging, owner: "Imaging Engineering", ce: true,
-			weight: 3, tag: "us", os: osWin10, ports: []Port{p(104, "dicom", "DICOM", "")}},
+			weight: 3, tag: "us", os: osWin10, ports: []Port{tcp(104, "dicom", "DICOM", "")}},
 		{typ: "Mammography System", ceType: "Radiographic Units, Mammographic", itClass: "Medical Device",
 			maker: "Hologic", ceMakers: []string{"Hologic", "Hologic Inc."}, itMakers: []string{"Hologic"},
 			name: "Selenia Dimensions", itNames: []string{"Selenia Dimensions 3D", "SELENIA DIMENSIONS"},
@@ -324,7 +325,7 @@ func clinicalCatalog() []*model {
 			firmware: []string{"5.4.2", "5.7.0"}, serial: "R5-######",
 			ouis: []uint32{0x00905E}, vendor: "Rauland-Borg", crit: vigil.CriticalityNonClinical,
 			stores: true, sends: true, depts: []string{"ms", "icu", "ld", "ed"}, net: netNurseCall, owner: "Facilities Engineering", ce: true,
-			weight: 10, tag: "ncall", os: osLinux, ports: []Port{p(80, "http", "Apache httpd", ""), p(443, "https", "Apache httpd", "")}},
+			weight: 10, tag: "ncall", os: osLinux, ports: []Port{tcp(80, "http", "Apache httpd", ""), tcp(443, "https", "Apache httpd", "")}},
 		{typ: "Medication Dispensing Cabinet", ceType: "Dispensers, Medication, Automated", itClass: "Computer",
 			maker: "Omnicell", ceMakers: []string{"Omnicell", "Omnicell Inc"}, itMakers: []string{"Omnicell"},
 			name: "XT Automated Dispensing Cabinet", itNames: []string{"Omnicell XT", "XT ADC"},
@@ -368,4 +369,39 @@ func clinicalCatalog() []*model {
 			stores: true, sends: true, depts: []string{"ms", "ed", "onc", "card"}, net: netMonitoring, owner: "Clinical Engineering", ce: true,
 			weight: 30, tag: "vsm", os: osEmbedded},
 	}
+}
+
+// roleOf maps a device type to its network role (see Device.Role).
+func roleOf(typ string) string {
+	switch typ {
+	case "Patient Monitor", "Telemetry Transmitter", "Fetal Monitor", "Pulse Oximeter", "Vital Signs Monitor":
+		return "monitor"
+	case "Infusion Pump":
+		return "pump"
+	case "PACS Server":
+		return "pacs"
+	case "CT Scanner", "MRI Scanner", "X-Ray System", "Ultrasound", "Mammography System":
+		return "modality"
+	case "HL7 Interface Engine":
+		return "hl7-engine"
+	case "Blood Glucose Meter", "Blood Analyzer", "Blood Gas Analyzer", "Hematology Analyzer", "Chemistry Analyzer":
+		return "lab"
+	case "Printer", "Label Printer":
+		return "printer"
+	case "Network Switch":
+		return "switch"
+	case "Wireless Access Point":
+		return "access-point"
+	case "Workstation":
+		return "workstation"
+	case "Central Monitoring Station":
+		return "central-station"
+	case "Medication Dispensing Cabinet":
+		return "dispensing"
+	case "Nurse Call System", "Smart Bed":
+		return "nurse-call"
+	case "Single-Board Computer", "IP Camera", "Laptop":
+		return "unknown"
+	}
+	return "clinical-device"
 }

@@ -36,8 +36,9 @@ const (
 
 // cmdbRow is one row of the CMDB workbook.
 type cmdbRow struct {
-	d     *Device
-	cells [itColumns]string
+	d       *Device
+	cells   [itColumns]string
+	updated time.Time
 }
 
 // itStatusName is how the CMDB spells each lifecycle state.
@@ -121,6 +122,7 @@ func (b *builder) cmdbRows() []*cmdbRow {
 		}
 		updated := b.h.Now.Add(-time.Duration(3600+b.rng.IntN(400*86400)) * time.Second)
 		c[itUpdated] = updated.Format(time.DateTime)
+		r.updated = updated
 
 		if d.InSource(SourceCMMS) && b.chance(30) {
 			if old := b.pickDept(m, d.dept.site); old != nil && old.name != d.Department {
@@ -151,7 +153,8 @@ func (b *builder) cmdbRows() []*cmdbRow {
 			dup.cells[itName] = strings.ToLower(d.Hostname) + "." + site.Domain
 			dup.cells[itMAC] = formatMAC(macValue(d.MAC), ':', false)
 			dup.cells[itAsset] = ""
-			dup.cells[itUpdated] = updated.AddDate(0, -7, 0).Format(time.DateTime)
+			dup.updated = updated.AddDate(0, -7, 0)
+			dup.cells[itUpdated] = dup.updated.Format(time.DateTime)
 			if d.MAC == "" {
 				dup.cells[itMAC] = ""
 			}
@@ -220,8 +223,9 @@ func writeCMDB(w io.Writer, rows []*cmdbRow, now time.Time) (err error) {
 }
 
 // cmdbRecords returns the records an importer makes of the CMDB workbook;
-// row i is worksheet row i+2.
-func cmdbRecords(rows []*cmdbRow, at time.Time) []*vigil.Record {
+// row i is worksheet row i+2. A record is observed when its CI was last
+// updated.
+func cmdbRecords(rows []*cmdbRow) []*vigil.Record {
 	recs := make([]*vigil.Record, 0, len(rows))
 	for i, r := range rows {
 		c := &r.cells
@@ -237,7 +241,7 @@ func cmdbRecords(rows []*cmdbRow, at time.Time) []*vigil.Record {
 			}
 		}
 		set(f, vigil.FieldIP, c[itIP])
-		set(f, vigil.FieldManufacturer, c[itMaker])
+		set(f, vigil.FieldManufacturer, r.d.m.maker) // as a complete alias table would
 		set(f, vigil.FieldModel, c[itModel])
 		set(f, vigil.FieldFirmware, c[itOS])
 		set(f, vigil.FieldOwnerTeam, c[itGroup])
@@ -245,7 +249,7 @@ func cmdbRecords(rows []*cmdbRow, at time.Time) []*vigil.Record {
 		set(f, vigil.FieldLifecycle, string(lifecycleFromName(c[itStatus])))
 		recs = append(recs, &vigil.Record{
 			Origin:     vigil.Origin{File: FileCMDB, Sheet: CMDBSheet, Row: i + 2},
-			ObservedAt: at,
+			ObservedAt: r.updated,
 			Fields:     f,
 		})
 	}

@@ -233,7 +233,7 @@ func cmmsRecords(rows []*cmmsRow, at time.Time) []*vigil.Record {
 		f := map[string]string{}
 		set(f, vigil.FieldAssetTag, c[ceControl])
 		set(f, vigil.FieldSite, c[ceFacility])
-		set(f, vigil.FieldManufacturer, c[ceMaker])
+		set(f, vigil.FieldManufacturer, r.d.m.maker) // as a complete alias table would
 		set(f, vigil.FieldModel, c[ceModel])
 		set(f, vigil.FieldSerial, c[ceSerial])
 		set(f, vigil.FieldDeviceType, c[ceType])

@@ -76,11 +76,13 @@ func writeFile(path string, write func(io.Writer) error) (File, error) {
 	return File{Size: cw.n, SHA256: hex.EncodeToString(sum.Sum(nil))}, nil
 }
 
+// countWriter counts the bytes written through it.
 type countWriter struct {
 	w io.Writer
 	n int64
 }
 
+// Write writes p to the underlying writer and counts it.
 func (c *countWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
@@ -180,8 +182,9 @@ func SourceKinds() map[string]vigil.SourceKind {
 
 // Records returns, per source name, the records an importer makes of that
 // source's file: canonical field names, MACs lower-case with colons, host
-// names lower-case, risk class and status mapped to Vigil's criticality and
-// lifecycle, other values as written. Origins give file and line (CSV,
+// names lower-case, manufacturers under their one canonical name (the
+// files spell them many ways), risk class and status mapped to Vigil's
+// criticality and lifecycle, other values as written. Origins give file and line (CSV,
 // XML) or sheet and row (XLSX).
 func (h *Hospital) Records() map[string][]*vigil.Record {
 	lines, err := writeNmap(io.Discard, h.scan)
@@ -190,7 +193,7 @@ func (h *Hospital) Records() map[string][]*vigil.Record {
 	}
 	return map[string][]*vigil.Record{
 		SourceCMMS: cmmsRecords(h.cmms, h.Now),
-		SourceCMDB: cmdbRecords(h.cmdb, h.Now),
+		SourceCMDB: cmdbRecords(h.cmdb),
 		SourceNmap: nmapRecords(h.scan, lines),
 	}
 }

@@ -23,9 +23,9 @@ import (
 // Options.Devices is zero.
 const DefaultDevices = 600
 
-// MaxDevices bounds Options.Devices; beyond it the IP plan of the two sites
-// would overflow.
-const MaxDevices = 500000
+// MaxDevices bounds Options.Devices; a hospital that size takes about
+// 1.5 GB of memory to generate.
+const MaxDevices = 1000000
 
 // Options configures Generate.
 type Options struct {
@@ -97,10 +97,17 @@ type Device struct {
 	SendsEPHI    bool              `json:"sends_ephi"`
 	Criticality  vigil.Criticality `json:"criticality"`
 	Lifecycle    vigil.Lifecycle   `json:"lifecycle"`
-	OS           string            `json:"os,omitempty"`
-	Ports        []Port            `json:"ports,omitempty"` // open TCP services
+	// Role is what the device does on the network, in internal/pcapgen's
+	// Role vocabulary where it has one: "monitor", "pump", "pacs",
+	// "modality", "hl7-engine", "lab", "printer", "switch", "unknown"; else
+	// "workstation", "central-station", "access-point", "clinical-device",
+	// "dispensing", "nurse-call".
+	Role  string `json:"role"`
+	OS    string `json:"os,omitempty"`
+	Ports []Port `json:"ports,omitempty"` // open TCP services
 	// Sources lists the sources that report the device: "cmms", "cmdb",
-	// "nmap". A device with none exists only on the network.
+	// "nmap". A device with none is known to no source; if it has an IP,
+	// only passive capture would find it.
 	Sources []string `json:"sources"`
 	// Quirks lists the disagreements injected into the sources, each as
 	// "source:kind", e.g. "cmms:stale-firmware", "cmdb:serial-typo".

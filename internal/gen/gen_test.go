@@ -87,8 +87,9 @@ func TestCoverage(t *testing.T) {
 	if len(h.Devices) != DefaultDevices {
 		t.Errorf("devices = %d, want %d", len(h.Devices), DefaultDevices)
 	}
-	types, sites, makers := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	types, sites, makers, roles := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, d := range h.Devices {
+		roles[d.Role] = true
 		types[d.DeviceType] = true
 		sites[d.Site] = true
 		makers[d.Manufacturer+" "+d.Model] = true
@@ -99,6 +100,11 @@ func TestCoverage(t *testing.T) {
 	for _, s := range []string{"St. Brigid Medical Center", "Riverside Community Hospital"} {
 		if !sites[s] {
 			t.Errorf("site %q has no devices", s)
+		}
+	}
+	for _, r := range []string{"monitor", "pump", "pacs", "modality", "hl7-engine", "lab", "printer", "switch", "unknown"} {
+		if !roles[r] {
+			t.Errorf("no device has the capture role %q", r)
 		}
 	}
 	for _, m := range newCatalog() {

@@ -121,6 +121,8 @@ type lineWriter struct {
 	err   error
 }
 
+// printf formats and writes, counting line feeds; after an error it does
+// nothing.
 func (lw *lineWriter) printf(format string, args ...any) {
 	if lw.err != nil {
 		return

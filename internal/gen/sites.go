@@ -91,14 +91,14 @@ type department struct {
 // newSites returns the two sites and their departments.
 func newSites() ([]*Site, []*department) {
 	sites := []*Site{
-		{Name: "St. Brigid Medical Center", Code: "SBMC", Domain: "stbrigid.org", Block: "10.16.0.0/13",
+		{Name: "St. Brigid Medical Center", Code: "SBMC", Domain: "stbrigid.org", Block: "10.32.0.0/11",
 			Buildings: []*Building{
 				{Name: "Main Tower", Floors: []string{"B1", "1", "2", "3", "4", "5", "6", "7", "8"}},
 				{Name: "East Pavilion", Floors: []string{"1", "2", "3"}},
 				{Name: "Cancer Center", Floors: []string{"1", "2"}},
 				{Name: "Data Center Annex", Floors: []string{"1"}},
 			}},
-		{Name: "Riverside Community Hospital", Code: "RCH", Domain: "riverside.stbrigid.org", Block: "10.32.0.0/13",
+		{Name: "Riverside Community Hospital", Code: "RCH", Domain: "riverside.stbrigid.org", Block: "10.64.0.0/11",
 			Buildings: []*Building{
 				{Name: "Main Building", Floors: []string{"B", "1", "2", "3"}},
 				{Name: "Medical Office Building", Floors: []string{"1", "2"}},

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/capture"
+	"github.com/vigil-health/vigil/internal/classify"
+	"github.com/vigil-health/vigil/internal/discover"
+)
+
+// listFlag collects a repeatable flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
+
+func runDiscover(ctx context.Context, m *Main, args []string) error {
+	fs := m.flagSet("discover")
+	db := m.dbFlag(fs)
+	var pcaps listFlag
+	fs.Var(&pcaps, "pcap", "capture file (pcap or pcapng, optionally gzipped); repeat for several, or list files after the flags")
+	iface := fs.String("iface", "", "capture live from this interface (AF_PACKET; needs root or CAP_NET_RAW)")
+	duration := fs.Duration("duration", 0, "with --iface: stop after this long (default: until interrupted)")
+	vlans := fs.String("clinical-vlans", "", "comma-separated VLAN ids of the clinical segment")
+	subnets := fs.String("clinical-subnets", "", "comma-separated CIDR subnets of the clinical segment")
+	format := fs.String("format", "json", "output: json or table")
+	doImport := fs.Bool("import", false, "record the devices as observations of the network source in the inventory")
+	pos, err := parseInterspersed(func(a []string) error { return parse(fs, a) }, fs.Args, args)
+	if err != nil {
+		return err
+	}
+	pcaps = append(pcaps, pos...)
+	if err := checkFormat(*format, "json", "table"); err != nil {
+		return err
+	}
+	if len(pcaps) == 0 && *iface == "" {
+		return usagef("usage: vigil discover --pcap FILE... | --iface IF [--clinical-vlans LIST] [--clinical-subnets LIST] [--format json|table] [--import]")
+	}
+	opt, err := discoverOptions(*vlans, *subnets)
+	if err != nil {
+		return err
+	}
+	opt.Logger = m.logger()
+	var rep *discover.Report
+	var names []string
+	if *iface != "" {
+		lctx := ctx
+		if *duration > 0 {
+			var cancel context.CancelFunc
+			lctx, cancel = context.WithTimeout(ctx, *duration)
+			defer cancel()
+		}
+		live, err := capture.OpenLive(lctx, *iface, true)
+		if err != nil {
+			return vigil.WrapError(vigil.EUNAVAILABLE, fmt.Sprintf("cannot capture on %s (it needs root or CAP_NET_RAW): %v", *iface, err), err)
+		}
+		defer live.Close()
+		srcs := []capture.Source{live}
+		for _, p := range pcaps {
+			s, err := capture.Open(p)
+			if err != nil {
+				return vigil.WrapError(vigil.EINVALID, err.Error(), err)
+			}
+			defer s.Close()
+			srcs = append(srcs, s)
+		}
+		rep, err = discover.Run(lctx, srcs, opt)
+		if err != nil && lctx.Err() == nil {
+			return err
+		}
+		names = append([]string{"live:" + *iface}, pcaps...)
+	} else {
+		rep, err = discover.RunFiles(ctx, pcaps, opt)
+		if err != nil {
+			return err
+		}
+		names = pcaps
+	}
+	for i, n := range names {
+		names[i] = filepath.Base(n)
+	}
+	if *doImport {
+		d, err := openDB(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+		res, err := d.RecordDiscovery(ctx, m.actor(), names, rep, true)
+		if err != nil {
+			return err
+		}
+		defer fmt.Fprintf(m.Stderr, "recorded discovery run %d: %d devices, %d flows, %d findings; network source: %d added, %d changed, %d removed; inventory now %d devices\n",
+			res.RunID, res.Devices, res.Flows, res.Findings, res.Import.Added, res.Import.Changed, res.Import.Removed, res.Import.Devices)
+	}
+	if *format == "table" {
+		return rep.WriteTable(m.Stdout)
+	}
+	return writeJSONOut(m.Stdout, rep)
+}
+
+// discoverOptions parses the clinical segment and wires the OUI registry.
+func discoverOptions(vlans, subnets string) (discover.Options, error) {
+	var opt discover.Options
+	for _, v := range splitList(vlans) {
+		n, err := strconv.ParseUint(v, 10, 16)
+		if err != nil || n == 0 || n > 4094 {
+			return opt, usagef("--clinical-vlans: %q is not a VLAN id (1-4094)", v)
+		}
+		opt.ClinicalVLANs = append(opt.ClinicalVLANs, uint16(n))
+	}
+	for _, s := range splitList(subnets) {
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return opt, usagef("--clinical-subnets: %q is not a CIDR subnet", s)
+		}
+		opt.ClinicalSubnets = append(opt.ClinicalSubnets, p.Masked())
+	}
+	if c, err := classify.New(); err == nil {
+		opt.VendorOf = c.Vendor
+	}
+	return opt, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+

@@ -1,0 +1,162 @@
+package gen
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"path/filepath"
+	"strings"
+
+	"github.com/vigil-health/vigil/internal/pcapgen"
+)
+
+// FileCapture is the demo hospital's capture of clinical traffic.
+const FileCapture = "clinical_traffic.pcap"
+
+// Capture is the Extra that writes FileCapture: the hospital's own devices
+// (by their MACs, IPs and VLANs) talking the way clinical networks do —
+// DICOM from modalities to PACS, HL7 from monitors and the interface engine
+// with and without TLS, DHCP, pumps on TLS to their server, a legacy TLS 1.0
+// client, a clear-text Telnet management session, SNMP v2c, an active scan
+// and the devices no inventory lists.
+type Capture struct {
+	// PerRole caps how many devices of one role take part (default 6), which
+	// keeps the demo capture small.
+	PerRole int
+}
+
+// WriteFiles writes the capture into dir.
+func (c Capture) WriteFiles(h *Hospital, dir string) ([]File, error) {
+	hosts := h.CaptureHosts(c.PerRole)
+	f, err := writeFile(filepath.Join(dir, FileCapture), func(w io.Writer) error {
+		return pcapgen.Write(w, pcapgen.Options{Seed: h.Seed, Devices: hosts, Start: h.Now.Add(-2 * 3600e9), ImageBytes: 64 << 10})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("gen: cannot write %s: %w", FileCapture, err)
+	}
+	f.Name, f.Source = FileCapture, "network"
+	return []File{f}, nil
+}
+
+// infraRoles are the scenario's roles that the hospital's inventory has no
+// device type for; workstations and servers on the data-centre and IT
+// networks take them.
+var infraRoles = []pcapgen.Role{pcapgen.RoleEHR, pcapgen.RolePumpServer, pcapgen.RoleBiomed, pcapgen.RoleNMS,
+	pcapgen.RoleLegacy, pcapgen.RoleScanner}
+
+// CaptureHosts turns the hospital's networked devices into the capture
+// generator's hosts, at most perRole of each role, in device order.
+func (h *Hospital) CaptureHosts(perRole int) []pcapgen.Host {
+	if perRole <= 0 {
+		perRole = 6
+	}
+	count := map[pcapgen.Role]int{}
+	var out []pcapgen.Host
+	add := func(d *Device, role pcapgen.Role) {
+		mac, err := net.ParseMAC(d.MAC)
+		ip, err2 := netip.ParseAddr(d.IP)
+		if err != nil || err2 != nil || len(mac) != 6 || count[role] >= perRole {
+			return
+		}
+		count[role]++
+		hst := pcapgen.Host{Name: d.Hostname, Role: role, IP: ip, VLAN: uint16(d.VLAN), VendorClass: vendorClass(d)}
+		copy(hst.MAC[:], mac)
+		switch role {
+		case pcapgen.RolePACS, pcapgen.RoleModality:
+			hst.AETitle = aeTitle(d, count[role])
+			hst.ImplUID, hst.ImplVersion = implementation(d.Manufacturer)
+		case pcapgen.RoleHL7Engine, pcapgen.RoleMonitor, pcapgen.RoleLab:
+			hst.HL7App = strings.ToUpper(strings.Fields(d.Manufacturer + " X")[0]) + "_" + strings.ToUpper(strings.ReplaceAll(firstWord(d.Model), "-", ""))
+		}
+		out = append(out, hst)
+	}
+	var spare []*Device
+	for _, d := range h.Devices {
+		switch r := pcapgen.Role(d.Role); r {
+		case pcapgen.RoleMonitor, pcapgen.RolePump, pcapgen.RolePACS, pcapgen.RoleModality, pcapgen.RoleHL7Engine,
+			pcapgen.RoleLab, pcapgen.RolePrinter, pcapgen.RoleSwitch, pcapgen.RoleUnknown:
+			add(d, r)
+		case "clinical-device":
+			if count[pcapgen.RoleTelnet] == 0 && d.IP != "" {
+				add(d, pcapgen.RoleTelnet) // one clinical device still managed over Telnet
+			}
+		case "workstation":
+			spare = append(spare, d)
+		}
+	}
+	for i, role := range infraRoles {
+		if i < len(spare) {
+			add(spare[i], role)
+		}
+	}
+	// Each VLAN in use gets its gateway, so routed traffic has a next hop.
+	for _, n := range h.Networks {
+		if !n.Gateway.IsValid() {
+			continue
+		}
+		used := false
+		for _, o := range out {
+			used = used || o.VLAN == uint16(n.VLAN)
+		}
+		if used && count[pcapgen.RoleGateway] < 4 {
+			count[pcapgen.RoleGateway]++
+			g := pcapgen.Host{Name: "gw-" + n.Name, Role: pcapgen.RoleGateway, IP: n.Gateway, VLAN: uint16(n.VLAN)}
+			// A locally administered MAC derived from the gateway address.
+			a := n.Gateway.As4()
+			g.MAC = [6]byte{0x02, 0x00, 0x5e, a[1], a[2], a[3]}
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+func firstWord(s string) string {
+	if f := strings.Fields(s); len(f) > 0 {
+		return f[0]
+	}
+	return "DEVICE"
+}
+
+// aeTitle makes a DICOM AE title (at most 16 characters) for a device.
+func aeTitle(d *Device, n int) string {
+	t := strings.ToUpper(firstWord(d.Model))
+	t = strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '_'
+	}, t)
+	if len(t) > 12 {
+		t = t[:12]
+	}
+	return fmt.Sprintf("%s_%02d", t, n)
+}
+
+// implementation gives the DICOM implementation class UID and version name
+// a manufacturer's products announce (their registered UID roots).
+func implementation(mfr string) (string, string) {
+	m := strings.ToLower(mfr)
+	switch {
+	case strings.Contains(m, "ge "), strings.HasPrefix(m, "ge"):
+		return "1.2.840.113619.6.374", "GE_DICOM_1"
+	case strings.Contains(m, "siemens"):
+		return "1.3.12.2.1107.5.2", "SIEMENS_XA30"
+	case strings.Contains(m, "philips"):
+		return "1.3.46.670589.11.0.0.51.4.56.1", "PHILIPS_R5"
+	case strings.Contains(m, "canon"), strings.Contains(m, "toshiba"):
+		return "1.2.392.200036.9116.2.6.1.48", "CANON_V10"
+	case strings.Contains(m, "fuji"):
+		return "1.2.392.200036.9125.0.1", "FUJIFILM_5"
+	}
+	return "1.2.276.0.7230010.3.0.3.6.7", "OFFIS_DCMTK_367"
+}
+
+// vendorClass is the DHCP option 60 a device of this maker sends.
+func vendorClass(d *Device) string {
+	switch pcapgen.Role(d.Role) {
+	case pcapgen.RoleMonitor, pcapgen.RolePump, pcapgen.RoleLab:
+		return strings.ReplaceAll(firstWord(d.Manufacturer), ".", "") + " " + d.Model
+	}
+	return ""
+}

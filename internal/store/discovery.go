@@ -1,0 +1,420 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"sort"
+	"strings"
+	"time"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/discover"
+)
+
+// NetworkSource is the name of the passive-capture source.
+const NetworkSource = "network"
+
+// networkWindow is how long a device seen on the wire stays in the network
+// source's snapshot without being seen again.
+const networkWindow = 30 * 24 * time.Hour
+
+// DiscoveryResult says what recording a discovery run did.
+type DiscoveryResult struct {
+	RunID    int64               `json:"run_id"`
+	Devices  int                 `json:"devices"`
+	Flows    int                 `json:"flows"`
+	Findings int                 `json:"findings"`
+	Import   *vigil.ImportResult `json:"import,omitempty"`
+}
+
+func deviceKey(d *discover.Device) string {
+	if d.MAC != "" {
+		return "mac:" + d.MAC
+	}
+	if len(d.IPs) > 0 {
+		return "ip:" + d.IPs[0]
+	}
+	return ""
+}
+
+// RecordDiscovery stores a discovery report in one transaction: the run, the
+// latest observation and findings of each device, and the flows. With
+// toInventory it also records the network source's snapshot (every device
+// seen within the last 30 days) into the inventory, where it takes part in
+// reconciliation.
+func (db *DB) RecordDiscovery(ctx context.Context, actor *vigil.User, files []string, rep *discover.Report, toInventory bool) (*DiscoveryResult, error) {
+	out := &DiscoveryResult{}
+	err := db.inTx(ctx, func(tx *Tx) error {
+		first, last := reportSpan(rep)
+		stats, _ := json.Marshal(rep.Stats)
+		fj, _ := json.Marshal(files)
+		if err := tx.queryRow(ctx, `INSERT INTO discovery_runs (actor, files, recorded_at, first_seen, last_seen, packets, bytes, devices, flows, stats)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, actorName(actor), string(fj), fmtTime(tx.now), fmtTime(first), fmtTime(last),
+			int64(rep.Stats.Packets), int64(rep.Stats.Bytes), len(rep.Devices), len(rep.Flows), string(stats)).Scan(&out.RunID); err != nil {
+			return dbErr("recording discovery", err)
+		}
+		recs := rep.Records(strings.Join(files, ","))
+		now := fmtTime(tx.now)
+		for i, d := range rep.Devices {
+			key := deviceKey(d)
+			if key == "" {
+				continue
+			}
+			for _, q := range []string{`UPDATE network_observations SET valid_to = ? WHERE device_key = ? AND valid_to IS NULL`,
+				`UPDATE network_findings SET valid_to = ? WHERE device_key = ? AND valid_to IS NULL`} {
+				if _, err := tx.exec(ctx, q, now, key); err != nil {
+					return dbErr("recording discovery", err)
+				}
+			}
+			data, _ := json.Marshal(d)
+			fields, _ := json.Marshal(recs[i].Fields)
+			ips, _ := json.Marshal(d.IPs)
+			if _, err := tx.exec(ctx, `INSERT INTO network_observations (run_id, device_key, mac, ips, data, fields, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+				out.RunID, key, d.MAC, string(ips), string(data), string(fields), fmtTime(d.FirstSeen), fmtTime(d.LastSeen)); err != nil {
+				return dbErr("recording discovery", err)
+			}
+			ip := ""
+			if len(d.IPs) > 0 {
+				ip = d.IPs[0]
+			}
+			for _, f := range d.Findings {
+				if err := tx.bulkFor("network_findings", "run_id", "device_key", "mac", "ip", "code", "detail", "seen_at").add(ctx, tx,
+					out.RunID, key, d.MAC, ip, f.Code, f.Detail, fmtTime(d.LastSeen)); err != nil {
+					return dbErr("recording discovery", err)
+				}
+				out.Findings++
+			}
+			out.Devices++
+		}
+		for _, f := range rep.Flows {
+			if err := tx.bulkFor("flows", "run_id", "client", "server", "port", "proto", "app", "vlan", "connections", "packets", "bytes", "first_seen", "last_seen").add(ctx, tx,
+				out.RunID, f.Client, f.Server, int(f.Port), f.Proto, f.App, f.VLAN, f.Connections, int64(f.Packets), int64(f.Bytes), fmtTime(f.FirstSeen), fmtTime(f.LastSeen)); err != nil {
+				return dbErr("recording discovery", err)
+			}
+			out.Flows++
+		}
+		if err := tx.flushBulks(ctx); err != nil {
+			return err
+		}
+		if err := tx.audit(ctx, actor, "discovery.record", "discovery_run", out.RunID, map[string]any{
+			"files": files, "devices": out.Devices, "flows": out.Flows, "findings": out.Findings, "packets": rep.Stats.Packets}); err != nil {
+			return dbErr("recording discovery", err)
+		}
+		if !toInventory {
+			return nil
+		}
+		snap, err := tx.networkSnapshot(ctx, files)
+		if err != nil {
+			return err
+		}
+		res, err := tx.recordSnapshot(ctx, actor, snap)
+		if err != nil {
+			return err
+		}
+		if res.Devices, err = tx.resolveInventory(ctx, actor); err != nil {
+			return err
+		}
+		out.Import = res
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func reportSpan(rep *discover.Report) (first, last time.Time) {
+	for _, d := range rep.Devices {
+		if first.IsZero() || d.FirstSeen.Before(first) {
+			first = d.FirstSeen
+		}
+		if d.LastSeen.After(last) {
+			last = d.LastSeen
+		}
+	}
+	return first, last
+}
+
+// networkSnapshot is the network source as it stands: every device whose
+// latest observation is within the window.
+func (tx *Tx) networkSnapshot(ctx context.Context, files []string) (*vigil.Snapshot, error) {
+	var newest string
+	if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(last_seen), '') FROM network_observations WHERE valid_to IS NULL`).Scan(&newest); err != nil {
+		return nil, dbErr("reading observations", err)
+	}
+	cutoff := fmtTime(parseTime(newest).Add(-networkWindow))
+	rows, err := tx.query(ctx, `SELECT device_key, fields, last_seen FROM network_observations WHERE valid_to IS NULL AND last_seen >= ? ORDER BY device_key`, cutoff)
+	if err != nil {
+		return nil, dbErr("reading observations", err)
+	}
+	defer rows.Close()
+	snap := &vigil.Snapshot{Source: vigil.Source{Name: NetworkSource, Kind: vigil.SourceNetwork, Role: "network"}, Files: files, TakenAt: tx.now}
+	for rows.Next() {
+		var key, fields, seen string
+		if err := rows.Scan(&key, &fields, &seen); err != nil {
+			return nil, dbErr("reading observations", err)
+		}
+		r := &vigil.Record{Origin: vigil.Origin{File: "capture " + key}, ObservedAt: parseTime(seen)}
+		if err := json.Unmarshal([]byte(fields), &r.Fields); err != nil {
+			return nil, dbErr("reading observations", err)
+		}
+		if len(r.Fields) > 0 {
+			snap.Records = append(snap.Records, r)
+		}
+	}
+	return snap, dbErr("reading observations", rows.Err())
+}
+
+// NetworkView is what the wire shows about one device.
+type NetworkView struct {
+	Observations []*discover.Device      `json:"observations"`
+	Flows        []*discover.FlowSummary `json:"flows"`
+	Peers        []Peer                  `json:"peers"`
+}
+
+// Peer is a host a device talked to.
+type Peer struct {
+	IP       string   `json:"ip"`
+	Apps     []string `json:"apps"`
+	Flows    int      `json:"flows"`
+	Bytes    int64    `json:"bytes"`
+	DeviceID int64    `json:"device_id,omitempty"`
+}
+
+// FindNetworkView returns the current observations of the device's MAC and
+// IP, its flows and its peers.
+func (db *DB) FindNetworkView(ctx context.Context, d *vigil.Device) (*NetworkView, error) {
+	v := &NetworkView{Observations: []*discover.Device{}, Flows: []*discover.FlowSummary{}, Peers: []Peer{}}
+	var keys []any
+	if d.MAC != "" {
+		keys = append(keys, "mac:"+d.MAC)
+	}
+	if d.IP != "" {
+		keys = append(keys, "ip:"+d.IP)
+	}
+	if len(keys) == 0 {
+		return v, nil
+	}
+	rows, err := db.query(ctx, `SELECT data FROM network_observations WHERE valid_to IS NULL AND device_key IN (?`+strings.Repeat(", ?", len(keys)-1)+`)`, keys...)
+	if err != nil {
+		return nil, dbErr("reading observations", err)
+	}
+	ipset := map[string]bool{}
+	if d.IP != "" {
+		ipset[d.IP] = true
+	}
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			rows.Close()
+			return nil, dbErr("reading observations", err)
+		}
+		var o discover.Device
+		if err := json.Unmarshal([]byte(data), &o); err != nil {
+			rows.Close()
+			return nil, dbErr("reading observations", err)
+		}
+		for _, ip := range o.IPs {
+			ipset[ip] = true
+		}
+		v.Observations = append(v.Observations, &o)
+	}
+	rows.Close()
+	if len(ipset) == 0 {
+		return v, nil
+	}
+	var ips []any
+	for ip := range ipset {
+		ips = append(ips, ip)
+	}
+	in := "(?" + strings.Repeat(", ?", len(ips)-1) + ")"
+	flows, err := db.findFlows(ctx, `WHERE client IN `+in+` OR server IN `+in+` ORDER BY bytes DESC LIMIT 500`, append(ips, ips...)...)
+	if err != nil {
+		return nil, err
+	}
+	v.Flows = flows
+	peers := map[string]*Peer{}
+	for _, f := range flows {
+		other := f.Server
+		if !ipset[f.Client] {
+			other = f.Client
+		}
+		p := peers[other]
+		if p == nil {
+			p = &Peer{IP: other}
+			peers[other] = p
+		}
+		p.Flows++
+		p.Bytes += int64(f.Bytes)
+		if f.App != "" && !contains(p.Apps, f.App) {
+			p.Apps = append(p.Apps, f.App)
+		}
+	}
+	for _, p := range peers {
+		if devs, _, err := db.FindDevices(ctx, vigil.DeviceFilter{Query: p.IP, Limit: 1}); err == nil && len(devs) == 1 && devs[0].IP == p.IP {
+			p.DeviceID = devs[0].ID
+		}
+		v.Peers = append(v.Peers, *p)
+	}
+	sort.Slice(v.Peers, func(i, j int) bool { return v.Peers[i].Bytes > v.Peers[j].Bytes })
+	return v, nil
+}
+
+func contains(s []string, x string) bool {
+	for _, v := range s {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func (db *DB) findFlows(ctx context.Context, where string, args ...any) ([]*discover.FlowSummary, error) {
+	rows, err := db.query(ctx, `SELECT client, server, port, proto, app, vlan, connections, packets, bytes, first_seen, last_seen FROM flows `+where, args...)
+	if err != nil {
+		return nil, dbErr("reading flows", err)
+	}
+	defer rows.Close()
+	var out []*discover.FlowSummary
+	for rows.Next() {
+		var f discover.FlowSummary
+		var port int
+		var pk, by int64
+		var first, last string
+		if err := rows.Scan(&f.Client, &f.Server, &port, &f.Proto, &f.App, &f.VLAN, &f.Connections, &pk, &by, &first, &last); err != nil {
+			return nil, dbErr("reading flows", err)
+		}
+		f.Port, f.Packets, f.Bytes = uint16(port), uint64(pk), uint64(by)
+		f.FirstSeen, f.LastSeen = parseTime(first), parseTime(last)
+		out = append(out, &f)
+	}
+	return out, dbErr("reading flows", rows.Err())
+}
+
+// NetworkFinding is a current finding of passive discovery.
+type NetworkFinding struct {
+	DeviceKey string    `json:"device_key"`
+	MAC       string    `json:"mac,omitempty"`
+	IP        string    `json:"ip,omitempty"`
+	Code      string    `json:"code"`
+	Detail    string    `json:"detail"`
+	SeenAt    time.Time `json:"seen_at"`
+	DeviceID  int64     `json:"device_id,omitempty"`
+}
+
+// FindNetworkFindings lists the current findings, optionally of one code.
+func (db *DB) FindNetworkFindings(ctx context.Context, code string) ([]*NetworkFinding, error) {
+	q := `SELECT f.device_key, f.mac, f.ip, f.code, f.detail, f.seen_at, COALESCE((SELECT MIN(d.id) FROM devices d WHERE d.removed_at IS NULL AND ((f.mac <> '' AND d.mac = f.mac) OR (f.mac = '' AND d.ip = f.ip))), 0)
+		FROM network_findings f WHERE f.valid_to IS NULL`
+	var args []any
+	if code != "" {
+		q += ` AND f.code = ?`
+		args = append(args, code)
+	}
+	rows, err := db.query(ctx, q+` ORDER BY f.code, f.device_key`, args...)
+	if err != nil {
+		return nil, dbErr("reading findings", err)
+	}
+	defer rows.Close()
+	var out []*NetworkFinding
+	for rows.Next() {
+		var f NetworkFinding
+		var seen string
+		if err := rows.Scan(&f.DeviceKey, &f.MAC, &f.IP, &f.Code, &f.Detail, &seen, &f.DeviceID); err != nil {
+			return nil, dbErr("reading findings", err)
+		}
+		f.SeenAt = parseTime(seen)
+		out = append(out, &f)
+	}
+	return out, dbErr("reading findings", rows.Err())
+}
+
+// SegmentFlow is the traffic between two network segments: /24 (IPv4) or
+// /64 (IPv6) subnets, with the VLAN where the capture saw a tag.
+type SegmentFlow struct {
+	From    string   `json:"from"`
+	To      string   `json:"to"`
+	Apps    []string `json:"apps"`
+	Flows   int      `json:"flows"`
+	Packets int64    `json:"packets"`
+	Bytes   int64    `json:"bytes"`
+}
+
+// FindSegmentFlows aggregates all recorded flows by client and server segment.
+func (db *DB) FindSegmentFlows(ctx context.Context) ([]*SegmentFlow, error) {
+	flows, err := db.findFlows(ctx, ``)
+	if err != nil {
+		return nil, err
+	}
+	agg := map[string]*SegmentFlow{}
+	for _, f := range flows {
+		// The flow's VLAN tag is the one the capture saw, which on a SPAN of
+		// an access port is the client's.
+		from, to := segmentOf(f.Client, f.VLAN), segmentOf(f.Server, 0)
+		k := from + "\x00" + to
+		s := agg[k]
+		if s == nil {
+			s = &SegmentFlow{From: from, To: to}
+			agg[k] = s
+		}
+		s.Flows++
+		s.Packets += int64(f.Packets)
+		s.Bytes += int64(f.Bytes)
+		app := f.App
+		if app == "" {
+			app = fmt.Sprintf("%s/%d", f.Proto, f.Port)
+		}
+		if !contains(s.Apps, app) {
+			s.Apps = append(s.Apps, app)
+		}
+	}
+	out := make([]*SegmentFlow, 0, len(agg))
+	for _, s := range agg {
+		sort.Strings(s.Apps)
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Bytes > out[j].Bytes })
+	return out, nil
+}
+
+// segmentOf names an address's segment: its subnet, with the VLAN when known.
+func segmentOf(ip string, vlan int) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	bits := 24
+	if a.Is6() && !a.Is4In6() {
+		bits = 64
+	}
+	p, _ := a.Unmap().Prefix(bits)
+	if vlan > 0 {
+		return fmt.Sprintf("VLAN %d %s", vlan, p)
+	}
+	return p.String()
+}
+
+// FindDiscoveryRuns lists the recorded runs, newest first.
+func (db *DB) FindDiscoveryRuns(ctx context.Context, limit int) ([]map[string]any, error) {
+	rows, err := db.query(ctx, `SELECT id, actor, files, recorded_at, first_seen, last_seen, packets, bytes, devices, flows FROM discovery_runs ORDER BY id DESC`+limitClause(0, limit))
+	if err != nil {
+		return nil, dbErr("reading discovery runs", err)
+	}
+	defer rows.Close()
+	var out []map[string]any
+	for rows.Next() {
+		var id, packets, bytes int64
+		var devices, flows int
+		var actor, files, rec, first, last string
+		if err := rows.Scan(&id, &actor, &files, &rec, &first, &last, &packets, &bytes, &devices, &flows); err != nil {
+			return nil, dbErr("reading discovery runs", err)
+		}
+		var fl []string
+		json.Unmarshal([]byte(files), &fl)
+		out = append(out, map[string]any{"id": id, "actor": actor, "files": fl, "recorded_at": parseTime(rec), "first_seen": parseTime(first),
+			"last_seen": parseTime(last), "packets": packets, "bytes": bytes, "devices": devices, "flows": flows})
+	}
+	return out, dbErr("reading discovery runs", rows.Err())
+}
