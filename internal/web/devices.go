@@ -142,6 +142,7 @@ type devicePage struct {
 	Device        *vigil.Device
 	SiteName      string
 	Provenance    *store.DeviceProvenance
+	Network       *store.NetworkView
 	Discrepancies []*store.Discrepancy
 	FieldNames    []string
 	Facts         []*vigil.Fact
@@ -182,7 +183,11 @@ func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	nv, err := s.db.FindNetworkView(r.Context(), d)
+	if err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "device", &devicePage{pageBase: pageBase{Title: d.Label(), Nav: "devices"}, Device: d, SiteName: names[d.SiteID],
-		Provenance: prov, Discrepancies: disc, FieldNames: vigil.Fields, Facts: facts, History: hist, Audit: audit})
+		Provenance: prov, Network: nv, Discrepancies: disc, FieldNames: vigil.Fields, Facts: facts, History: hist, Audit: audit})
 	return nil
 }

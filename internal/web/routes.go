@@ -66,6 +66,7 @@ func (s *Server) registerRoutes() {
 		{"POST", "/api/v1/tokens", need(vigil.PermSelf), s.apiCreateToken},
 	}
 	s.routes = append(s.routes, s.inventoryRoutes()...)
+	s.routes = append(s.routes, s.networkRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.method+" "+rt.path, s.wrap(rt))
 	}
