@@ -84,7 +84,7 @@ func run(n int, dir, dsn string, batch bool) error {
 		kind                      vigil.SourceKind
 		cols                      map[string]string
 	}{
-		{gen.FileCMMS, gen.SourceCMMS, "clinical-engineering", "", vigil.SourceInventory, map[string]string{"Equipment ID": "ignore", "Control Number": "asset_tag"}},
+		{gen.FileCMMS, gen.SourceCMMS, "clinical-engineering", "", vigil.SourceInventory, nil},
 		{gen.FileCMDB, gen.SourceCMDB, "it", "cmdb_ci", vigil.SourceInventory, nil},
 		{gen.FileNmap, gen.SourceNmap, "scanner", "", vigil.SourceScanner, nil},
 	} {

@@ -63,9 +63,7 @@ var demoSources = []struct {
 	kind                      vigil.SourceKind
 	columns                   map[string]string // the site's column mapping, as a --map file gives it
 }{
-	// The CMMS's "Equipment ID" is its internal record number; the asset
-	// tag on the device is the "Control Number".
-	{gen.FileCMMS, gen.SourceCMMS, "clinical-engineering", "", vigil.SourceInventory, map[string]string{"Equipment ID": "ignore", "Control Number": "asset_tag"}},
+	{gen.FileCMMS, gen.SourceCMMS, "clinical-engineering", "", vigil.SourceInventory, nil},
 	{gen.FileCMDB, gen.SourceCMDB, "it", "cmdb_ci", vigil.SourceInventory, nil},
 	{gen.FileNmap, gen.SourceNmap, "scanner", "", vigil.SourceScanner, nil},
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
@@ -41,11 +42,71 @@ func (p *parser) readCSV(data []byte) error {
 		return p.fail("line 1", "unusable delimiter in the sep= line")
 	}
 	p.res.Delim = string(rune(delim))
+	// Real exports hold bare quotes in unquoted fields (a 15" monitor),
+	// which encoding/csv refuses. Mask them byte for byte, so line and
+	// column numbers hold, and put them back in the cells.
+	text, masked := maskBareQuotes(text, delim, delim != '\t')
 	r := csv.NewReader(bytes.NewReader(text))
 	r.Comma = rune(delim)
 	r.FieldsPerRecord = -1
 	r.TrimLeadingSpace = delim != '\t'
-	return p.readTable(&csvRows{p: p, r: r, lineOffset: lineOffset}, nil)
+	return p.readTable(&csvRows{p: p, r: r, lineOffset: lineOffset, masked: masked}, nil)
+}
+
+// bareQuoteMask stands for a bare quote while encoding/csv reads the text;
+// decodeText has refused any text that holds a NUL already.
+const bareQuoteMask = 0
+
+// maskBareQuotes replaces each double quote inside an unquoted field with
+// bareQuoteMask, copying text only when there is one. Quoted fields are
+// left alone, so their errors still reach encoding/csv's strict checks.
+func maskBareQuotes(text []byte, delim byte, trimSpace bool) ([]byte, bool) {
+	const (
+		fieldStart = iota
+		quoted
+		afterQuote // a quote inside a quoted field: closing, or the first of ""
+		unquoted
+	)
+	state, out := fieldStart, text
+	copied := false
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch state {
+		case fieldStart:
+			switch {
+			case c == '"':
+				state = quoted
+			case c == delim || c == '\n' || c == '\r':
+			case trimSpace && (c == ' ' || c == '\t'):
+			default:
+				state = unquoted
+			}
+		case quoted:
+			if c == '"' {
+				state = afterQuote
+			}
+		case afterQuote:
+			switch c {
+			case '"':
+				state = quoted
+			case delim, '\n', '\r':
+				state = fieldStart
+			default:
+				state = unquoted // encoding/csv reports this one as ErrQuote
+			}
+		case unquoted:
+			switch c {
+			case delim, '\n':
+				state = fieldStart
+			case '"':
+				if !copied {
+					out, copied = bytes.Clone(text), true
+				}
+				out[i] = bareQuoteMask
+			}
+		}
+	}
+	return out, copied
 }
 
 // csvRows adapts csv.Reader to rowSource with physical line numbers.
@@ -53,6 +114,7 @@ type csvRows struct {
 	p          *parser
 	r          *csv.Reader
 	lineOffset int
+	masked     bool // maskBareQuotes changed the text: unmask the cells
 }
 
 // next returns the next record; its origin is the line where it starts.
@@ -69,6 +131,13 @@ func (c *csvRows) next() (row, error) {
 		return row{}, c.p.fail("", "%v", err)
 	}
 	line, _ := c.r.FieldPos(0)
+	if c.masked {
+		for i, cell := range cells {
+			if strings.IndexByte(cell, bareQuoteMask) >= 0 {
+				cells[i] = strings.ReplaceAll(cell, "\x00", `"`)
+			}
+		}
+	}
 	return row{cells: cells, origin: vigil.Origin{File: c.p.name, Line: line + c.lineOffset}}, nil
 }
 

@@ -60,7 +60,7 @@ func TestCSVVariants(t *testing.T) {
 
 // TestCSVGolden pins the full result of the tricky CSV shapes.
 func TestCSVGolden(t *testing.T) {
-	for _, name := range []string{"comma.csv", "multiline.csv", "sepline.csv", "content.csv", "headerless.csv"} {
+	for _, name := range []string{"comma.csv", "multiline.csv", "sepline.csv", "content.csv", "headerless.csv", "barequote.csv"} {
 		t.Run(name, func(t *testing.T) {
 			res := mustRead(t, filepath.Join("testdata", "csv", name), Options{})
 			checkGolden(t, strings.TrimSuffix(name, ".csv")+".txt", summarize(res))

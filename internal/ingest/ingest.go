@@ -55,6 +55,15 @@ type Result struct {
 	Hosts []NmapHost `json:"hosts,omitempty"`
 }
 
+// Kind returns the kind of source the file's format implies: nmap scans
+// are scanners, every other format is an inventory.
+func (r *Result) Kind() vigil.SourceKind {
+	if r.Format == FormatNmap {
+		return vigil.SourceScanner
+	}
+	return vigil.SourceInventory
+}
+
 // RowError is one bad row or dropped value: where it is and why. Reason
 // names the column, never the cell value.
 type RowError struct {
@@ -172,13 +181,14 @@ func detectFormat(name string, data []byte, forced string) (string, error) {
 
 // parser carries one import's state through the format readers.
 type parser struct {
-	ctx   context.Context
-	name  string
-	opt   Options
-	m     *mapper
-	res   *Result
-	cache map[int]map[string]cached // column -> raw -> normalised; see normalize
-	dates map[string]datedValue     // raw -> parsed; see parseDate
+	ctx    context.Context
+	name   string
+	opt    Options
+	m      *mapper
+	res    *Result
+	active []ColumnMapping           // the columns read from each row; see activeColumns
+	cache  map[int]map[string]cached // column -> raw -> normalised; see normalize
+	dates  map[string]datedValue     // raw -> parsed; see parseDate
 }
 
 // fail returns a fatal error about the file at a place ("line 3", "byte 120").

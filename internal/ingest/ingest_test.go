@@ -119,6 +119,8 @@ func TestReadErrors(t *testing.T) {
 		{"unknown format", write("x.csv", []byte("a")), Options{Format: "pdf"}, `unknown format "pdf"`},
 		{"missing sheet", write("s.csv", []byte("a")), Options{MapFile: filepath.Join(dir, "none.yaml")}, "cannot read map file"},
 		{"jsonl not json", write("a.jsonl", []byte("Asset Tag,MAC\n")), Options{}, "a.jsonl: line 1: not JSON Lines"},
+		{"json array cut", write("a.json", []byte("[\n{\"mac\": \"00:11:22:33:44:55\"},\n{\"mac\": \n")), Options{}, "a.json: line 3: invalid JSON array: incomplete JSON object"},
+		{"pretty json object", write("b.json", []byte("{\n  \"mac\": \"00:11:22:33:44:55\"\n}\n")), Options{}, "b.json: line 1: not JSON Lines (one complete object per line): incomplete JSON object"},
 		{"xml not nmap", write("a.xml", []byte("<root/>")), Options{}, "root element is <root>"},
 	}
 	for _, tt := range tests {

@@ -11,6 +11,10 @@ import (
 	"github.com/vigil-health/vigil"
 )
 
+// maxJSONKeys bounds the distinct keys of a JSON Lines file: every row
+// becomes a row of that many cells.
+const maxJSONKeys = 1024
+
 // jsonLine is one parsed line: keys in order of appearance, scalar values
 // as text.
 type jsonLine struct {
@@ -23,7 +27,8 @@ type jsonLine struct {
 // headers. Values may be strings, numbers (kept digit for digit), booleans
 // or null; nested arrays and objects are skipped with a warning. A line that
 // is not a JSON object is a bad row, except the first, which means the file
-// is not JSON Lines at all.
+// is not JSON Lines at all. A file that is one JSON array of objects (a
+// typical API export) is read too, each object dated by its first line.
 func (p *parser) readJSONL(data []byte) error {
 	text, err := p.decodeText(data)
 	if err != nil {
@@ -32,6 +37,40 @@ func (p *parser) readJSONL(data []byte) error {
 	var lines []jsonLine
 	colOf := map[string]int{}
 	var headers []string
+	add := func(ln []byte, n int) error {
+		jl, err := p.parseJSONLine(ln, n)
+		if err != nil {
+			if len(lines) == 0 && len(p.res.Errors) == 0 {
+				return p.fail(fmt.Sprintf("line %d", n), "not JSON Lines (one complete object per line): %v", err)
+			}
+			return p.badRow(vigil.Origin{File: p.name, Line: n}, err.Error())
+		}
+		for _, k := range jl.keys {
+			if _, ok := colOf[k]; !ok {
+				if len(headers) == maxJSONKeys {
+					return p.fail(fmt.Sprintf("line %d", n), "more than %d distinct keys; this is not a device list", maxJSONKeys)
+				}
+				colOf[k] = len(headers)
+				headers = append(headers, k)
+			}
+		}
+		lines = append(lines, jl)
+		return nil
+	}
+	if trimmed := bytes.TrimLeft(text, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
+		err = p.jsonArray(text, add)
+	} else {
+		err = jsonLines(text, add)
+	}
+	if err != nil {
+		return err
+	}
+	src := &jsonRows{lines: lines, colOf: colOf, width: len(headers), name: p.name}
+	return p.readTable(src, headers)
+}
+
+// jsonLines calls each for every non-blank line with its line number.
+func jsonLines(text []byte, each func(ln []byte, n int) error) error {
 	for n, rest := 1, text; len(rest) > 0; n++ {
 		var ln []byte
 		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
@@ -39,30 +78,41 @@ func (p *parser) readJSONL(data []byte) error {
 		} else {
 			ln, rest = rest, nil
 		}
-		ln = bytes.TrimSpace(ln)
-		if len(ln) == 0 {
+		if ln = bytes.TrimSpace(ln); len(ln) == 0 {
 			continue
 		}
-		jl, err := p.parseJSONLine(ln, n)
-		if err != nil {
-			if len(lines) == 0 && len(p.res.Errors) == 0 {
-				return p.fail(fmt.Sprintf("line %d", n), "not JSON Lines: %v", err)
-			}
-			if err := p.badRow(vigil.Origin{File: p.name, Line: n}, err.Error()); err != nil {
-				return err
-			}
-			continue
+		if err := each(ln, n); err != nil {
+			return err
 		}
-		for _, k := range jl.keys {
-			if _, ok := colOf[k]; !ok {
-				colOf[k] = len(headers)
-				headers = append(headers, k)
-			}
-		}
-		lines = append(lines, jl)
 	}
-	src := &jsonRows{lines: lines, colOf: colOf, width: len(headers), name: p.name}
-	return p.readTable(src, headers)
+	return nil
+}
+
+// jsonArray calls each for every element of a top-level JSON array with the
+// line it starts on. A syntax error is fatal: the rest cannot be resynced.
+func (p *parser) jsonArray(text []byte, each func(raw []byte, n int) error) error {
+	dec := json.NewDecoder(bytes.NewReader(text))
+	lines := lineCounter{data: text}
+	if _, err := dec.Token(); err != nil {
+		return p.fail("line 1", "invalid JSON: %v", jsonErr(err))
+	}
+	for dec.More() {
+		start := int(dec.InputOffset())
+		for start < len(text) && (text[start] == ',' || text[start] == ' ' || text[start] == '\t' || text[start] == '\r' || text[start] == '\n') {
+			start++
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return p.fail(fmt.Sprintf("line %d", lines.at(int64(start))), "invalid JSON array: %v", jsonErr(err))
+		}
+		if err := each(raw, lines.at(int64(start))); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return p.fail(fmt.Sprintf("line %d", lines.at(dec.InputOffset())), "invalid JSON array: %v", jsonErr(err))
+	}
+	return nil
 }
 
 // parseJSONLine reads one object, keeping key order.
@@ -75,7 +125,7 @@ func (p *parser) parseJSONLine(ln []byte, n int) (jsonLine, error) {
 		return jl, jsonErr(err)
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return jl, errors.New("the line is not a JSON object")
+		return jl, errors.New("not a JSON object")
 	}
 	for dec.More() {
 		kt, err := dec.Token()

@@ -144,6 +144,9 @@ func (m *mapper) headerScore(cells []string) int {
 	return n
 }
 
+// maxContentColumns is how many leading columns content mapping examines.
+const maxContentColumns = 256
+
 // mapColumns maps each header to a field: map file, then synonyms, then
 // content for the columns still unknown (sample holds data rows).
 func (m *mapper) mapColumns(headers []string, sample [][]string) []ColumnMapping {
@@ -155,7 +158,9 @@ func (m *mapper) mapColumns(headers []string, sample [][]string) []ColumnMapping
 		taken[f] = true
 	}
 	for i := range out {
-		if out[i].How != Unmapped {
+		// Content tests read every sampled cell; past a few hundred columns
+		// a file is not a device list, so the work is bounded.
+		if out[i].How != Unmapped || i >= maxContentColumns {
 			continue
 		}
 		for _, field := range []string{vigil.FieldMAC, vigil.FieldIP} {

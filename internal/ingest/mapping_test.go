@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,6 +28,25 @@ func TestJSONL(t *testing.T) {
 	}
 	if diff := cmp.Diff([]int{3, 4, 6, 7}, lines); diff != "" {
 		t.Errorf("bad row lines (-want +got):\n%s", diff)
+	}
+}
+
+// TestJSONArray reads a pretty-printed JSON array of objects: origins are
+// the line where each object starts.
+func TestJSONArray(t *testing.T) {
+	res := mustRead(t, filepath.Join("testdata", "jsonl", "array.json"), Options{})
+	var got []string
+	for _, r := range res.Records {
+		got = append(got, fmt.Sprintf("%d %s", r.Origin.Line, r.Fields[vigil.FieldAssetTag]))
+	}
+	for _, e := range res.Errors {
+		got = append(got, e.Error())
+	}
+	want := []string{"2 A-1", "8 A-4",
+		`testdata/jsonl/array.json:6: column "IP Address": not an IPv4 or IPv6 address`,
+		"testdata/jsonl/array.json:7: not a JSON object"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"time"
 
@@ -76,6 +77,7 @@ func (p *parser) readTable(src rowSource, headers []string) error {
 	if err := p.checkMapping(); err != nil {
 		return err
 	}
+	p.active = activeColumns(p.res.Mapping)
 	if len(data) == 0 {
 		return p.fail(where(p.res.Header), "a header row but no data rows")
 	}
@@ -182,10 +184,10 @@ func (p *parser) checkMapping() error {
 
 // tableRecord turns one data row into a record or a bad-row error.
 func (p *parser) tableRecord(r row, width int) error {
-	rec := &vigil.Record{Origin: r.origin, ObservedAt: p.opt.Now, Fields: make(map[string]string, len(p.res.Mapping))}
+	rec := &vigil.Record{Origin: r.origin, ObservedAt: p.opt.Now, Fields: make(map[string]string, len(p.active))}
 	dated := false
-	for _, cm := range p.res.Mapping {
-		if cm.Field == "" || cm.Field == FieldIgnore || cm.Column >= len(r.cells) || r.cells[cm.Column] == "" {
+	for _, cm := range p.active {
+		if cm.Column >= len(r.cells) || r.cells[cm.Column] == "" {
 			continue
 		}
 		raw := p.m.replace(cm.Field, r.cells[cm.Column])
@@ -222,6 +224,45 @@ func (p *parser) tableRecord(r row, width int) error {
 	}
 	p.res.Records = append(p.res.Records, rec)
 	return nil
+}
+
+// maxColumnsPerField bounds how many columns may feed one field, so that the
+// work per row stays bounded whatever the header holds.
+const maxColumnsPerField = 4
+
+// activeColumns lists the mapped columns that feed a field, at most
+// maxColumnsPerField per field, best first: a map file's columns, then
+// synonyms in the order headers.txt lists them, then content matches, each
+// in column order.
+func activeColumns(ms []ColumnMapping) []ColumnMapping {
+	ms = append([]ColumnMapping(nil), ms...)
+	sort.SliceStable(ms, func(i, j int) bool { return columnPreference(ms[i]) < columnPreference(ms[j]) })
+	per := map[string]int{}
+	var out []ColumnMapping
+	for _, m := range ms {
+		if m.Field == "" || m.Field == FieldIgnore || per[m.Field] >= maxColumnsPerField {
+			continue
+		}
+		per[m.Field]++
+		out = append(out, m)
+	}
+	return out
+}
+
+// columnPreference ranks a mapped column against others feeding its field.
+func columnPreference(m ColumnMapping) int {
+	switch m.How {
+	case ByMapFile:
+		return 0
+	case BySynonym:
+		if v, err := loadVocab(); err == nil {
+			if r, ok := v.rank[foldKey(m.Header)]; ok {
+				return 1 + r
+			}
+		}
+		return 1 << 20
+	}
+	return 1 << 21
 }
 
 // colName names a column for messages: its header, or its position.

@@ -33,13 +33,14 @@ var aliasesTxt string
 // never changed afterwards.
 type vocab struct {
 	headers map[string]string            // folded header -> field
+	rank    map[string]int               // folded header -> its place in headers.txt
 	aliases map[string]map[string]string // field -> folded value -> canonical
 }
 
 // loadVocab parses the embedded tables once. A parse error is a bug in the
 // data files; TestVocab catches it, and at run time it surfaces as an error.
 var loadVocab = sync.OnceValues(func() (*vocab, error) {
-	v := &vocab{headers: map[string]string{}, aliases: map[string]map[string]string{}}
+	v := &vocab{headers: map[string]string{}, rank: map[string]int{}, aliases: map[string]map[string]string{}}
 	if err := parseTable("headers.txt", headersTxt, func(line int, head, list string) error {
 		field := strings.TrimSpace(head)
 		if !isTargetField(field) || field == FieldIgnore {
@@ -54,6 +55,7 @@ var loadVocab = sync.OnceValues(func() (*vocab, error) {
 				return fmt.Errorf("header %q is listed for %s and %s", strings.TrimSpace(syn), old, field)
 			}
 			v.headers[k] = field
+			v.rank[k] = len(v.rank)
 		}
 		return nil
 	}); err != nil {
