@@ -79,6 +79,8 @@ func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, err
 			if d.SiteID, err = sites.hospital(ctx, tx, site); err != nil {
 				return 0, err
 			}
+		} else if d.SiteID, err = sites.byLocation(ctx, tx, d.Location); err != nil {
+			return 0, err
 		}
 		extra := deviceExtra{confidence: rd.Confidence, sources: rd.Sources, typeReason: reason}
 		if old := existing[d.ID]; old != nil {

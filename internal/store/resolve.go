@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"sort"
+	"strings"
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
@@ -42,7 +43,10 @@ func (tx *Tx) loadRecords(ctx context.Context, cond string, args ...any) ([]*cur
 }
 
 // siteCache creates hospital sites on first use within a transaction.
-type siteCache struct{ ids map[string]int64 }
+type siteCache struct {
+	ids map[string]int64
+	all map[string]int64 // lower-case names and initials of every hospital, loaded on first use
+}
 
 func (c *siteCache) hospital(ctx context.Context, tx *Tx, name string) (int64, error) {
 	if id, ok := c.ids[name]; ok {
@@ -57,7 +61,42 @@ func (c *siteCache) hospital(ctx context.Context, tx *Tx, name string) (int64, e
 		return 0, dbErr("recording a site", err)
 	}
 	c.ids[name] = id
+	c.all = nil // reload names and initials, the new site among them
 	return id, nil
+}
+
+// byLocation finds the hospital a free-text location starts with, by name
+// or by its initials ("SBMC / Main Tower / Floor 3" is St. Brigid Medical
+// Center), as IT systems often abbreviate. It returns 0 when none fits.
+func (c *siteCache) byLocation(ctx context.Context, tx *Tx, location string) (int64, error) {
+	first, _, _ := strings.Cut(location, "/")
+	first = strings.ToLower(strings.TrimSpace(first))
+	if first == "" {
+		return 0, nil
+	}
+	if c.all == nil {
+		rows, err := tx.query(ctx, `SELECT id, name FROM sites WHERE parent_id = 0`)
+		if err != nil {
+			return 0, dbErr("reading sites", err)
+		}
+		c.all = map[string]int64{}
+		for rows.Next() {
+			var id int64
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				rows.Close()
+				return 0, dbErr("reading sites", err)
+			}
+			c.all[strings.ToLower(name)] = id
+			var initials strings.Builder
+			for _, w := range strings.Fields(name) {
+				initials.WriteString(strings.ToLower(w[:1]))
+			}
+			c.all[initials.String()] = id
+		}
+		rows.Close()
+	}
+	return c.all[first], nil
 }
 
 // deviceState is the part of a device that is versioned.
