@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -22,6 +23,14 @@ const xlsxUnzipLimit = 1 << 30
 func (p *parser) readXLSX(data []byte) (err error) {
 	if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
 		return p.fail("byte 0", "not an XLSX workbook: no zip signature")
+	}
+	// The fast reader handles the workbooks real exports write; anything
+	// else goes through excelize.
+	if sr, name, sheets, err := openSheet(data, p.opt.Sheet, xlsxUnzipLimit); err == nil {
+		p.res.Sheet = name
+		return p.readTable(&fastRows{p: p, r: sr, sheet: name}, nil)
+	} else if errors.Is(err, errNoSheet) {
+		return p.fail("", "no sheet %q; the workbook has %s", p.opt.Sheet, quoteList(sheets))
 	}
 	// excelize parses untrusted archives; a panic inside it must become an
 	// error about this file, never a crash of the import.
@@ -95,6 +104,27 @@ func (x *xlsxRows) next() (row, error) {
 		cells[i] = excelNumber(c)
 	}
 	return row{cells: cells, origin: vigil.Origin{File: x.p.name, Sheet: x.sheet, Row: x.n}}, nil
+}
+
+// fastRows adapts sheetReader to rowSource.
+type fastRows struct {
+	p     *parser
+	r     *sheetReader
+	sheet string
+}
+
+func (x *fastRows) next() (row, error) {
+	cells, n, err := x.r.next()
+	if err == io.EOF {
+		return row{}, io.EOF
+	}
+	if err != nil {
+		return row{}, x.p.fail(fmt.Sprintf("sheet %q", x.sheet), "corrupt sheet: %v", err)
+	}
+	for i, c := range cells {
+		cells[i] = excelNumber(c)
+	}
+	return row{cells: cells, origin: vigil.Origin{File: x.p.name, Sheet: x.sheet, Row: n}}, nil
 }
 
 // excelNumber tidies a raw numeric cell: Excel keeps 15 significant
