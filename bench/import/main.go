@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -67,6 +68,11 @@ func run(n int, dir, dsn string, batch bool) error {
 		return err
 	}
 	fmt.Printf("generated %d devices in %v (not part of the measurement)\n", n, time.Since(t0).Round(time.Millisecond))
+	now := h.Now
+	h = nil
+	runtime.GC()
+	debug.FreeOSMemory()
+	resetPeakRSS()
 	if dsn == "" {
 		dsn = filepath.Join(dir, "vigil.db")
 	}
@@ -89,7 +95,7 @@ func run(n int, dir, dsn string, batch bool) error {
 		{gen.FileNmap, gen.SourceNmap, "scanner", "", vigil.SourceScanner, nil},
 	} {
 		t := time.Now()
-		opt := ingest.Options{Sheet: s.sheet, Now: h.Now}
+		opt := ingest.Options{Sheet: s.sheet, Now: now}
 		if s.cols != nil {
 			opt.Map = &ingest.MapFile{Columns: s.cols}
 		}
@@ -99,7 +105,7 @@ func run(n int, dir, dsn string, batch bool) error {
 		}
 		read := time.Since(t)
 		rows += len(res.Records)
-		snap := &vigil.Snapshot{Source: vigil.Source{Name: s.source, Kind: s.kind, Role: s.role}, Files: []string{s.file}, TakenAt: h.Now, Records: res.Records}
+		snap := &vigil.Snapshot{Source: vigil.Source{Name: s.source, Kind: s.kind, Role: s.role}, Files: []string{s.file}, TakenAt: now, Records: res.Records}
 		if batch {
 			fmt.Printf("%-5s %7d rows: read %8v\n", s.source, len(res.Records), read.Round(time.Millisecond))
 			snaps = append(snaps, snap)
@@ -125,6 +131,10 @@ func run(n int, dir, dsn string, batch bool) error {
 		rows, total.Round(time.Millisecond), float64(rows)/total.Seconds(), peakRSS(), db.Engine(), runtime.GOMAXPROCS(0))
 	return nil
 }
+
+// resetPeakRSS starts the high-water mark again (Linux: clear_refs 5), so
+// the generator's memory is not counted.
+func resetPeakRSS() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
 
 // peakRSS reads the process's high-water resident set size (Linux).
 func peakRSS() string {
