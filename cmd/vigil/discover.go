@@ -136,4 +136,3 @@ func splitList(s string) []string {
 	}
 	return out
 }
-
