@@ -111,6 +111,21 @@ func TestImportFeedsAndMatch(t *testing.T) {
 		if err != nil || v.KEV == nil || v.KEV.DueDate.IsZero() {
 			t.Fatalf("log4shell KEV: %+v, %v", v, err)
 		}
+		as, err := db.AssessRisk(ctx, store.RiskFilter{})
+		if err != nil || len(as) == 0 {
+			t.Fatalf("AssessRisk: %v, %v", as, err)
+		}
+		rank := map[int64]int{}
+		for i, a := range as {
+			rank[a.DeviceID] = i
+			if len(a.Factors) == 0 {
+				t.Errorf("device %d: no risk factors explained", a.DeviceID)
+			}
+		}
+		// Fixed firmware ranks below the engine with a KEV-listed CVE.
+		if r, ok := rank[id("HL7-1")]; !ok || r > 1 || rank[id("PACS-NEW")] < r {
+			t.Errorf("the engine with a KEV-listed CVE ranks %d (%v); ranks %v", r, ok, rank)
+		}
 		// Importing the same files again changes no matches.
 		res2, err := db.ImportFeeds(ctx, nil, files)
 		if err != nil || res2.Matches != res.Matches {
