@@ -114,6 +114,26 @@ func loadDemo(ctx context.Context, m *Main, d *store.DB, dir string, h *gen.Hosp
 	}
 	fmt.Fprintf(m.Stdout, "imported %-7s %5d devices seen on the wire, %d flows, %d findings: %d added, %d changed, %d removed\n",
 		store.NetworkSource, dr.Devices, dr.Flows, dr.Findings, dr.Import.Added, dr.Import.Changed, dr.Import.Removed)
+	// SBOMs, advisories and vulnerability feeds go through the same parsers
+	// as 'vigil feeds import'.
+	paths, err := expandFeedPaths([]string{filepath.Join(dir, gen.DirSBOM), filepath.Join(dir, gen.DirAdvisories), filepath.Join(dir, gen.DirFeeds)})
+	if err != nil {
+		return err
+	}
+	var files []store.FeedFile
+	for _, p := range paths {
+		ff, err := parseFeedFile(ctx, p)
+		if err != nil {
+			return err
+		}
+		files = append(files, ff)
+	}
+	fr, err := d.ImportFeeds(ctx, m.actor(), files)
+	if err != nil {
+		return fmt.Errorf("loading the demo feeds: %w", err)
+	}
+	fmt.Fprintf(m.Stdout, "imported feeds  %5d files: %d vulnerabilities, %d advisories, %d SBOMs, %d KEV; %d device matches\n",
+		fr.Files, fr.Vulnerabilities, fr.Advisories, fr.SBOMs, fr.KEV, fr.Matches)
 	return nil
 }
 

@@ -55,6 +55,9 @@ func commands() []command {
 		{"gen", "write a generated demo hospital's raw files", runGen},
 		{"import", "import inventory files: import --source NAME FILE...", runImport},
 		{"discover", "passive discovery from captures or a live interface", runDiscover},
+		{"feeds", "vulnerability feeds and SBOMs: feeds import FILE|DIR..., feeds update", runFeeds},
+		{"vulns", "vulnerabilities matched to devices: vulns list, vulns show ID", runVulns},
+		{"risk", "the ranked risk worklist: risk list, risk show DEVICE", runRisk},
 		{"inventory", "list, show, export the inventory; discrepancies, conflicts, precedence", runInventory},
 	}
 }

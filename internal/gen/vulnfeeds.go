@@ -164,7 +164,7 @@ func advisories(h *Hospital, models []modelFirmware) []namedDoc {
 					}
 					seen[cve] = true
 					v := map[string]any{"cve": cve,
-						"notes":          []any{map[string]any{"category": "description", "text": fmt.Sprintf("Firmware before %s embeds %s %s.", newest, c.name, c.version)}},
+						"notes":          []any{map[string]any{"category": "details", "title": "Affected component", "text": fmt.Sprintf("Firmware before %s embeds %s %s.", newest, c.name, c.version)}},
 						"product_status": map[string]any{"known_affected": affected, "fixed": fixed},
 						"remediations": []any{map[string]any{"category": "vendor_fix", "product_ids": affected,
 							"details": fmt.Sprintf("Update to firmware %s after validation by clinical engineering.", newest)}},

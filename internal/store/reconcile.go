@@ -119,6 +119,14 @@ func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, err
 	if err := tx.writeDiscrepancies(ctx, res.Discrepancies(reconcile.DiscrepancyOptions{Now: tx.now, StaleDays: staleDays})); err != nil {
 		return 0, err
 	}
+	// The devices changed: match them against the vulnerability data again,
+	// in the same transaction, so matches never describe a stale inventory.
+	if err := tx.flushBulks(ctx); err != nil {
+		return 0, err
+	}
+	if _, err := tx.refreshMatches(ctx, actor); err != nil {
+		return 0, err
+	}
 	return len(res.Devices), nil
 }
 

@@ -265,6 +265,12 @@ func (tx *Tx) refreshMatches(ctx context.Context, actor *vigil.User) (int, error
 	if err != nil {
 		return 0, err
 	}
+	if _, err := tx.exec(ctx, `DELETE FROM vuln_matches`); err != nil {
+		return 0, dbErr("matching", err)
+	}
+	if len(vulns) == 0 && len(advs) == 0 {
+		return 0, nil // nothing to match against: no feed imported yet
+	}
 	sboms, err := tx.loadSBOMs(ctx)
 	if err != nil {
 		return 0, err
@@ -276,12 +282,6 @@ func (tx *Tx) refreshMatches(ctx context.Context, actor *vigil.User) (int, error
 	live, err := tx.liveDevices(ctx)
 	if err != nil {
 		return 0, err
-	}
-	if _, err := tx.exec(ctx, `DELETE FROM vuln_matches`); err != nil {
-		return 0, dbErr("matching", err)
-	}
-	if len(vulns) == 0 && len(advs) == 0 {
-		return 0, nil
 	}
 	ix := match.NewIndex(vulns, advs, match.Options{})
 	ids := make([]int64, 0, len(live))
