@@ -7,6 +7,7 @@ import (
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/risk"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -143,6 +144,8 @@ type devicePage struct {
 	SiteName      string
 	Provenance    *store.DeviceProvenance
 	Network       *store.NetworkView
+	Risk          *risk.Assessment
+	SBOM          *vigil.SBOM
 	Discrepancies []*store.Discrepancy
 	FieldNames    []string
 	Facts         []*vigil.Fact
@@ -187,7 +190,19 @@ func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	as, err := s.db.AssessRisk(r.Context(), store.RiskFilter{DeviceID: id})
+	if err != nil {
+		return err
+	}
+	var ra *risk.Assessment
+	if len(as) > 0 {
+		ra = &as[0]
+	}
+	sb, err := s.db.FindSBOM(r.Context(), d)
+	if err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "device", &devicePage{pageBase: pageBase{Title: d.Label(), Nav: "devices"}, Device: d, SiteName: names[d.SiteID],
-		Provenance: prov, Network: nv, Discrepancies: disc, FieldNames: vigil.Fields, Facts: facts, History: hist, Audit: audit})
+		Provenance: prov, Network: nv, Risk: ra, SBOM: sb, Discrepancies: disc, FieldNames: vigil.Fields, Facts: facts, History: hist, Audit: audit})
 	return nil
 }

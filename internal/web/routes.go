@@ -67,6 +67,7 @@ func (s *Server) registerRoutes() {
 	}
 	s.routes = append(s.routes, s.inventoryRoutes()...)
 	s.routes = append(s.routes, s.networkRoutes()...)
+	s.routes = append(s.routes, s.vulnRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.method+" "+rt.path, s.wrap(rt))
 	}
