@@ -106,6 +106,9 @@ func parseFeedFile(ctx context.Context, path string) (store.FeedFile, error) {
 func feedsImport(ctx context.Context, m *Main, args []string) error {
 	fs := m.flagSet("feeds import")
 	db := m.dbFlag(fs)
+	mfr := fs.String("manufacturer", "", "attach the SBOMs to this manufacturer (default: what each SBOM says)")
+	model := fs.String("model", "", "attach the SBOMs to this model")
+	firmware := fs.String("firmware", "", "attach the SBOMs to this firmware version")
 	pos, err := parseInterspersed(func(a []string) error { return parse(fs, a) }, fs.Args, args)
 	if err != nil {
 		return err
@@ -122,6 +125,13 @@ func feedsImport(ctx context.Context, m *Main, args []string) error {
 		ff, err := parseFeedFile(ctx, p)
 		if err != nil {
 			return err
+		}
+		if ff.SBOM != nil {
+			for dst, v := range map[*string]string{&ff.SBOM.Manufacturer: *mfr, &ff.SBOM.Model: *model, &ff.SBOM.Firmware: *firmware} {
+				if v != "" {
+					*dst = v
+				}
+			}
 		}
 		files = append(files, ff)
 	}

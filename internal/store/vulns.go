@@ -128,8 +128,11 @@ func (tx *Tx) recordBatch(ctx context.Context, name string, b *feeds.Batch, coun
 }
 
 func (tx *Tx) recordSBOM(ctx context.Context, name string, s *vigil.SBOM, counts map[string]int) error {
-	if s.Manufacturer == "" || s.Model == "" {
-		return vigil.Errorf(vigil.EINVALID, "%s: the SBOM does not name the device's manufacturer and model (metadata.component and its supplier or manufacturer)", name)
+	if s.Model == "" {
+		// Nothing in the document says what it describes: keep it under its
+		// file name, where no device will match it until it is attached
+		// with 'feeds import --manufacturer --model --firmware'.
+		s.Model = name
 	}
 	d, _ := json.Marshal(s)
 	if _, err := tx.exec(ctx, `INSERT INTO sboms (manufacturer, model, firmware, format, name, file, data, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
