@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -24,7 +25,17 @@ func main() {
 	mb := flag.Int64("mb", 200, "size of the generated capture in MB")
 	seed := flag.Int64("seed", 1, "generator seed")
 	run := flag.String("run", "", "run discovery over this capture")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "discover-bench:", err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	if err := Main(*gen, *mb, *seed, *run); err != nil {
 		fmt.Fprintln(os.Stderr, "discover-bench:", err)
 		os.Exit(1)

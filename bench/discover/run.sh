@@ -20,6 +20,6 @@ if command -v tshark >/dev/null; then
     tshark -n -r "$cap" -d tcp.port==2575,hl7 -T fields \
       -e dhcp.option.hostname -e dhcp.option.vendor_class_id -e dhcp.option.request_list_item \
       -e tls.handshake.extensions_server_name -e snmp.community -e lldp.tlv.system.name \
-      -e dicom.assoc.item.calling_ae -e hl7.msh.message_type >/dev/null
+      -e dicom.assoc.ae.calling -e dicom.assoc.ae.called -e hl7.message.type -e hl7.event.type >/dev/null
   echo "tshark packets: $(capinfos -c -M "$cap" 2>/dev/null | awk -F: '/Number of packets/ {gsub(/ /,"",$2); print $2}')"
 fi

@@ -55,18 +55,20 @@ func dictionary(r *rand.Rand, n int) []product {
 	return ps
 }
 
-// pick draws a product index with a heavy head: 20 % of draws go to the
-// first 50 products.
-func pick(r *rand.Rand, n int) int {
-	if r.IntN(5) == 0 {
+// pick draws a product index with a heavy head: one draw in headOdds goes
+// to the first 50 products (an OS kernel, a browser, a TLS library), so
+// those collect thousands of criteria each, as in NVD.
+func pick(r *rand.Rand, n, headOdds int) int {
+	if r.IntN(headOdds) == 0 {
 		return r.IntN(min(50, n))
 	}
 	return r.IntN(n)
 }
 
 // Corpus generates s.CVEs vulnerabilities with NVD-like configurations:
-// 70 % OR lists of 1–8 CPE criteria with version ranges, 20 % firmware AND
-// hardware configurations, 10 % long lists of exact versions.
+// 70 % OR lists of 1–8 CPE criteria with version ranges (a quarter "< fix",
+// a quarter "<= last", half branch windows of 1–3 versions), 20 % firmware AND
+// hardware configurations, 10 % lists of exact versions.
 func Corpus(s Scenario) ([]*vigil.Vulnerability, []product) {
 	r := rand.New(rand.NewPCG(s.Seed, 1))
 	dict := dictionary(r, max(1000, s.CVEs/3))
@@ -75,24 +77,26 @@ func Corpus(s Scenario) ([]*vigil.Vulnerability, []product) {
 		v := &vigil.Vulnerability{ID: fmt.Sprintf("CVE-%d-%d", 2000+i%25, 10000+i)}
 		ncfg := 1 + r.IntN(2)
 		for c := 0; c < ncfg; c++ {
-			p := dict[pick(r, len(dict))]
+			p := dict[pick(r, len(dict), 20)]
 			switch k := r.IntN(10); {
 			case k < 7:
 				node := vigil.CPENode{Operator: "OR"}
 				for m, n := 0, 1+r.IntN(8); m < n; m++ {
 					q := p
 					if m > 0 {
-						q = dict[pick(r, len(dict))]
+						q = dict[pick(r, len(dict), 20)]
 					}
 					cm := vigil.CPEMatch{Criteria: cpe(q.part, q.vendor, q.name, "*"), Vulnerable: true}
-					hi := q.versions[r.IntN(len(q.versions))]
-					switch r.IntN(3) {
+					// NVD mixes "fixed in" bounds with branch windows
+					// (>= 5.10, < 5.10.50); windows are half of them here.
+					k := r.IntN(len(q.versions))
+					switch r.IntN(4) {
 					case 0:
-						cm.EndExcluding = hi
+						cm.EndExcluding = q.versions[k]
 					case 1:
-						cm.EndIncluding = hi
+						cm.EndIncluding = q.versions[k]
 					default:
-						cm.StartIncluding, cm.EndExcluding = q.versions[0], hi
+						cm.StartIncluding, cm.EndExcluding = q.versions[k], q.versions[min(k+1+r.IntN(3), len(q.versions)-1)]
 					}
 					node.Matches = append(node.Matches, cm)
 				}
@@ -100,7 +104,7 @@ func Corpus(s Scenario) ([]*vigil.Vulnerability, []product) {
 			case k < 9:
 				fw := p
 				if !fw.firmware {
-					fw = dict[(pick(r, len(dict))/10)*10] // a firmware product
+					fw = dict[(pick(r, len(dict), 20)/10)*10] // a firmware product
 				}
 				hw := fw.name[:len(fw.name)-len("_firmware")]
 				v.Configurations = append(v.Configurations, vigil.CPEConfig{Operator: "AND", Nodes: []vigil.CPENode{
@@ -126,16 +130,17 @@ func cpe(part, vendor, product, version string) string {
 }
 
 // Devices generates s.Devices match targets: every device has a manufacturer,
-// model and firmware drawn from the dictionary (firmware products become the
-// device model), and 1–3 explicit CPEs of the software it runs.
+// model and firmware drawn uniformly from the dictionary, and 1–2 explicit
+// CPEs of the software it runs, one in twenty of them a head product (so
+// some devices, like workstations, match hundreds of CVEs).
 func Devices(s Scenario, dict []product) []match.Target {
 	r := rand.New(rand.NewPCG(s.Seed, 2))
 	out := make([]match.Target, s.Devices)
 	for i := range out {
-		p := dict[pick(r, len(dict))]
+		p := dict[r.IntN(len(dict))]
 		t := match.Target{DeviceID: int64(i + 1), Manufacturer: p.vendor, Model: p.name, Firmware: p.versions[r.IntN(len(p.versions))]}
-		for c, n := 0, 1+r.IntN(3); c < n; c++ {
-			q := dict[pick(r, len(dict))]
+		for c, n := 0, 1+r.IntN(2); c < n; c++ {
+			q := dict[pick(r, len(dict), 20)]
 			t.CPEs = append(t.CPEs, cpe(q.part, q.vendor, q.name, q.versions[r.IntN(len(q.versions))]))
 		}
 		out[i] = t

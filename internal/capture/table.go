@@ -31,6 +31,7 @@ type Table struct {
 	flows     map[FlowKey]*Flow
 	free      []*Flow
 	lastSweep time.Time
+	last      *Flow // the previous packet's flow: bulk transfers repeat it
 }
 
 // NewTable returns an empty flow table.
@@ -70,7 +71,10 @@ func (t *Table) Add(d *Decoded, ts time.Time, wireLen int) (*Flow, Direction) {
 		t.sweep(ts, t.cfg.IdleTimeout)
 		t.lastSweep = ts
 	}
-	f := t.flows[k]
+	f := t.last
+	if f == nil || f.Key != k {
+		f = t.flows[k]
+	}
 	if f == nil {
 		if len(t.flows) >= t.cfg.MaxFlows {
 			t.sweep(ts, t.cfg.IdleTimeout/16)
@@ -81,6 +85,7 @@ func (t *Table) Add(d *Decoded, ts time.Time, wireLen int) (*Flow, Direction) {
 		f = t.newFlow(k, d, ts)
 		t.flows[k] = f
 	}
+	t.last = f
 	dir := f.directionOf(d.Src, d.SrcPort)
 	f.Packets[dir]++
 	f.Bytes[dir] += uint64(wireLen)
@@ -161,6 +166,9 @@ func (t *Table) evictSome(n int) {
 
 func (t *Table) evict(k FlowKey, f *Flow) {
 	delete(t.flows, k)
+	if t.last == f {
+		t.last = nil
+	}
 	if t.cfg.OnEvict != nil {
 		t.cfg.OnEvict(f)
 	}

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/vigil-health/vigil"
 )
@@ -45,18 +46,38 @@ const (
 
 // rule is one line of rules.tsv.
 type rule struct {
-	re   *regexp.Regexp
+	re *regexp.Regexp
+	// lits are lower-case strings one of which any match must contain; the
+	// regexp runs only when the text holds one. nil: always run it.
+	lits []string
 	typ  string // "" stops the tier
 	conf float64
 }
 
-// Classifier infers device types. It is read-only after New and safe for
-// concurrent use.
+// Classifier infers device types. It is safe for concurrent use.
 type Classifier struct {
 	types  []Type
 	byName map[string]int
 	rules  map[string][]rule
 	oui    *OUI
+
+	// memo remembers the answer of each tier for texts seen before: a
+	// hospital has hundreds of models but thousands of devices of each.
+	// Host names are unique and not remembered.
+	mu   sync.Mutex
+	memo map[memoKey]match
+}
+
+// maxMemo bounds the memo; past it answers are computed every time.
+const maxMemo = 20000
+
+type memoKey struct{ tier, text string }
+
+// match is one tier's answer: the rule that matched (-1 for none) and the
+// text it matched.
+type match struct {
+	rule int
+	hit  string
 }
 
 // New loads the embedded taxonomy, rules and IEEE registry.
@@ -65,7 +86,7 @@ func New() (*Classifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Classifier{types: types, byName: make(map[string]int, len(types))}
+	c := &Classifier{types: types, byName: make(map[string]int, len(types)), memo: make(map[memoKey]match)}
 	for i, t := range types {
 		c.byName[t.Name] = i
 	}
@@ -118,20 +139,52 @@ func (c *Classifier) Classify(manufacturer, model, hostname, macVendor string) (
 		if text == "" {
 			continue
 		}
-		for _, r := range c.rules[e.tier] {
-			loc := r.re.FindStringIndex(text)
-			if loc == nil {
-				continue
-			}
-			hit := text[loc[0]:loc[1]]
-			if r.typ == "" {
-				break // an ambiguous maker: this tier says nothing
-			}
-			t := c.types[c.byName[r.typ]]
-			return t, r.conf, fmt.Sprintf("%s %q contains %q: %s", e.tier, text, hit, t.Label)
+		m := c.match(e.tier, text)
+		if m.rule < 0 {
+			continue
 		}
+		r := c.rules[e.tier][m.rule]
+		if r.typ == "" {
+			continue // an ambiguous maker: this tier says nothing
+		}
+		t := c.types[c.byName[r.typ]]
+		return t, r.conf, fmt.Sprintf("%s %q contains %q: %s", e.tier, text, m.hit, t.Label)
 	}
 	return Type{}, 0, ""
+}
+
+// match returns the first rule of a tier that matches text, remembered
+// for every tier but host names.
+func (c *Classifier) match(tier, text string) match {
+	key := memoKey{tier, text}
+	if tier != TierHostname {
+		c.mu.Lock()
+		m, ok := c.memo[key]
+		c.mu.Unlock()
+		if ok {
+			return m
+		}
+	}
+	m := match{rule: -1}
+	lower := strings.ToLower(text)
+	for i := range c.rules[tier] {
+		r := &c.rules[tier][i]
+		if !r.mayMatch(lower) {
+			continue
+		}
+		if loc := r.re.FindStringIndex(text); loc != nil {
+			m = match{rule: i, hit: text[loc[0]:loc[1]]}
+			break
+		}
+	}
+	if tier != TierHostname {
+		c.mu.Lock()
+		if len(c.memo) < maxMemo {
+			c.memo[key] = m
+		}
+		c.mu.Unlock()
+	}
+	return m
 }
 
 // parseTaxonomy reads taxonomy.tsv.
@@ -199,7 +252,7 @@ func parseRules(data, name string, types map[string]int) (map[string][]rule, err
 		if err != nil || conf < 0 || conf > 1 {
 			return nil, vigil.Errorf(vigil.EINVALID, "%s:%d: confidence %q is not a number from 0 to 1", name, n+1, f[3])
 		}
-		r := rule{re: re, conf: conf}
+		r := rule{re: re, lits: literals(f[1]), conf: conf}
 		if f[2] != "-" {
 			if _, ok := types[f[2]]; !ok {
 				return nil, vigil.Errorf(vigil.EINVALID, "%s:%d: type %q is not in the taxonomy", name, n+1, f[2])

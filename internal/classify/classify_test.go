@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -58,12 +59,29 @@ func TestClassify(t *testing.T) {
 		{"HP", "LaserJet Pro M404", "", "", "printer", 0.85},
 		{"Cisco", "Catalyst 9300", "", "", "network-switch", 0.8},
 		{"Cisco", "Aironet 2802i", "", "", "wireless-ap", 0.85},
+		// CMDB spellings and ECRI-style CMMS nomenclature.
+		{"BD", "8015 PC UNIT", "", "", "infusion-pump", 0.9},
+		{"Philips", "MX450", "", "", "patient-monitor", 0.9},
+		{"GE Healthcare", "MAC5500HD", "", "", "ecg-cart", 0.85},
+		{"Philips", "EPIQ7", "", "", "ultrasound", 0.9},
+		{"Fresenius", "2008 T", "", "", "dialysis-machine", 0.9},
+		{"HP", "LJ M507", "", "", "printer", 0.85},
+		{"", "Monitors, Physiologic, Telemetric", "", "", "telemetry-transmitter", 0.9},
+		{"", "Monitors, Physiologic, Bedside", "", "", "patient-monitor", 0.9},
+		{"", "Electrocardiographs, Multichannel", "", "", "ecg-cart", 0.85},
+		{"", "Scanning Systems, Magnetic Resonance Imaging", "", "", "mri-scanner", 0.9},
+		{"", "Dispensers, Medication, Automated", "", "", "medication-cabinet", 0.9},
+		{"", "Analyzers, Point-of-Care, Blood", "", "", "blood-gas-analyzer", 0.9},
 		// The manufacturer alone.
 		{"Masimo Corporation", "", "", "", "pulse-oximeter", 0.6},
 		{"ZOLL Medical", "", "", "", "defibrillator", 0.6},
+		{"HP Inc.", "", "", "", "", 0},        // printers and PCs alike
+		{"Draegerwerk AG", "", "", "", "", 0}, // ventilators, anaesthesia, monitors
+		{"Hill-Rom/Rauland", "", "", "", "nurse-call", 0.6},
 		// An ambiguous maker says nothing; the host name decides.
 		{"GE Healthcare", "", "vent-12.icu.example.org", "", "ventilator", 0.4},
 		{"", "", "PRN-3F-NURSES", "", "printer", 0.4},
+		{"", "", "pcu-0012", "", "infusion-pump", 0.4},
 		// The MAC vendor last.
 		{"", "", "", "Philips Patient Monitoring", "patient-monitor", 0.5},
 		{"", "", "", "Brother industries, LTD.", "printer", 0.4},
@@ -149,4 +167,41 @@ func FuzzClassify(f *testing.F) {
 			t.Fatalf("inconsistent answer %q %v %q", ty.Name, conf, why)
 		}
 	})
+}
+
+func TestLiterals(t *testing.T) {
+	for _, tt := range []struct {
+		pattern string
+		want    []string
+	}{
+		{`alaris`, []string{"alaris"}},
+		{`plum ?(360|a\+)`, []string{"plum"}},
+		{`\bmac ?[0-9]{3,4}\b|pagewriter`, []string{"mac", "pagewriter"}},
+		{`Sigma Spectrum|spectrum iq`, []string{"igma spectrum", "pectrum iq"}}, // the parser factors out the "s"
+		{`^(sw|switch)[-_]?[0-9]`, []string{"sw"}},
+		{`[0-9]+|abc`, nil}, // an alternative without a literal: always run
+		{`x?`, nil},
+		{`(`, nil},
+	} {
+		if diff := cmp.Diff(tt.want, literals(tt.pattern)); diff != "" {
+			t.Errorf("literals(%q) (-want +got):\n%s", tt.pattern, diff)
+		}
+	}
+}
+
+// TestPrefilterAgrees checks that the literal prefilter never hides a match
+// the regexp alone would find, over every rule and many texts.
+func TestPrefilterAgrees(t *testing.T) {
+	c := mustNew(t)
+	texts := []string{"GE MAC 5500", "BD Alaris GH", "Philips IntelliVue MX40", "PLUM A+", "Hamilton-C6", "SW-01", "prn-3",
+		"Masimo Corporation", "Philips Patient Monitoring", "ICU Medical Plum 360", "Dräger Perseus A500", "Siemens Healthineers SOMATOM go.Up"}
+	for _, rules := range c.rules {
+		for _, r := range rules {
+			for _, text := range texts {
+				if r.re.MatchString(text) && !r.mayMatch(strings.ToLower(text)) {
+					t.Errorf("prefilter %q hides the match of /%s/ in %q", r.lits, r.re, text)
+				}
+			}
+		}
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/vigil-health/vigil/internal/capture"
+	"github.com/vigil-health/vigil/internal/classify"
 	"github.com/vigil-health/vigil/internal/pcapgen"
 )
 
@@ -55,6 +56,9 @@ func TestGeneratedHospital(t *testing.T) {
 			if d.DICOM == nil || d.DICOM.Role != "scp" || d.DICOM.ImplementationVersion != "OFFIS_DCMTK_367" ||
 				!slices.Contains(d.DICOM.AETitles, "PACS_MAIN") {
 				return "PACS DICOM info wrong"
+			}
+			if !slices.Contains(d.Hostnames, "pacs.hospital.example") {
+				return "PACS name from the DNS answer missing"
 			}
 			return ""
 		}},
@@ -121,5 +125,19 @@ func TestGeneratedHospital(t *testing.T) {
 		if strings.Contains(string(b), phi) {
 			t.Errorf("report contains PHI %q", phi)
 		}
+	}
+}
+
+// TestVendorOfOUI wires the classify package's OUI registry in as
+// Options.VendorOf, as cmd/vigil does.
+func TestVendorOfOUI(t *testing.T) {
+	oui, err := classify.LoadOUI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := generated(t, Options{VendorOf: oui.Vendor})
+	d := deviceByIP(r, "10.10.2.10")
+	if d == nil || !strings.Contains(strings.ToLower(d.Manufacturer), "philips") {
+		t.Errorf("monitor with a Philips OUI: manufacturer %q", d.Manufacturer)
 	}
 }

@@ -84,6 +84,8 @@ type host struct {
 	tlsMax                    uint16
 	tlsChosen, tlsSNI, tlsJA3 strset
 	tlsWeak                   strset // descriptions of weak handshakes
+	tlsJA4                    strset
+	tlsCerts                  []CertInfo // leaf certificates served
 
 	httpUA, httpServer, httpHost strset
 	remote                       strset // remote-access protocols served

@@ -14,7 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-var dump = flag.Bool("dump", false, "print the report of each realdata capture")
+var dump = flag.Bool("dump", false, "log the JSON report of each capture a test runs")
 
 // realdata returns the path of a shared realdata capture, skipping the test
 // when the shared data is absent.
@@ -70,15 +70,6 @@ func hasFinding(d *Device, code string) bool {
 		}
 	}
 	return false
-}
-
-func TestDump(t *testing.T) {
-	if !*dump {
-		t.Skip("run with -dump FILE...")
-	}
-	for _, rel := range flag.Args() {
-		runFile(t, rel, Options{})
-	}
 }
 
 // TestRealdataReadable runs every shared capture through discovery: none
@@ -257,6 +248,14 @@ func TestRealdataTLS(t *testing.T) {
 	r := runFile(t, "zeek/tls_chrome-34-google.pcap", Options{})
 	if d := deviceByIP(r, "74.125.239.152"); d == nil || d.MAC != "" {
 		t.Errorf("routed server 74.125.239.152 should be keyed by IP: %+v", d)
+	}
+	r = runFile(t, "zeek/tls_client-certificate.pcap", Options{})
+	d := deviceByIP(r, "54.36.191.227")
+	if d == nil || d.TLS == nil || len(d.TLS.Certificates) != 1 {
+		t.Fatalf("server certificate of 54.36.191.227 not found: %+v", d)
+	}
+	if c := d.TLS.Certificates[0]; c.Subject != "CN=certauth.idrix.fr" || !strings.Contains(c.Issuer, "Let's Encrypt") || c.SelfSigned {
+		t.Errorf("certificate %+v", c)
 	}
 }
 

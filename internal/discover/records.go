@@ -100,4 +100,3 @@ func dash(s string) string {
 	}
 	return s
 }
-

@@ -105,10 +105,23 @@ type HL7Info struct {
 
 // TLSInfo is what TLS handshakes reveal about a device.
 type TLSInfo struct {
-	MaxVersionOffered string   `json:"max_version_offered"`
-	VersionsChosen    []string `json:"versions_chosen"`
-	ServerNames       []string `json:"server_names"`
-	JA3               []string `json:"ja3"`
+	MaxVersionOffered string     `json:"max_version_offered"`
+	VersionsChosen    []string   `json:"versions_chosen"`
+	ServerNames       []string   `json:"server_names"`
+	JA3               []string   `json:"ja3"`
+	JA4               []string   `json:"ja4,omitempty"`
+	Certificates      []CertInfo `json:"certificates,omitempty"` // leaf certificates the device served
+}
+
+// CertInfo is the leaf certificate a TLS server presented in clear (TLS 1.2
+// and earlier).
+type CertInfo struct {
+	Subject    string    `json:"subject"`
+	Issuer     string    `json:"issuer"`
+	DNSNames   []string  `json:"dns_names,omitempty"`
+	Serial     string    `json:"serial,omitempty"`
+	NotAfter   time.Time `json:"not_after"`
+	SelfSigned bool      `json:"self_signed"`
 }
 
 // DHCPInfo is what a device's DHCP requests reveal.

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/netip"
 	"time"
 
+	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/capture"
 )
 
@@ -18,19 +20,27 @@ type engine struct {
 	hosts    map[netip.Addr]*host
 	macs     map[capture.MAC]*l2host
 	flows    map[flowKey]*FlowSummary
+	dnsNames map[netip.Addr]string // names DNS servers gave for addresses
+	lastHost *host                 // the previous packet's source host
+	lastL2   *l2host               // the previous packet's source MAC
 	stats    Stats
 	warnings []string
 	d        capture.Decoded
 }
 
 // Run reads every source to its end and returns the devices and flows seen.
-// A source that fails mid-way (a corrupt record) stops the run with an
-// error naming the source and byte offset; a truncated last record only
-// adds a warning. Run does not close the sources.
+// A source that fails mid-way (a corrupt record) stops the run with a
+// *vigil.Error (EINVALID) naming the source and byte offset; a truncated
+// last record only adds a warning. When ctx is cancelled — the normal way to
+// end a live capture — Run returns the report of what was read so far
+// together with ctx's error. Run does not close the sources.
 func Run(ctx context.Context, sources []capture.Source, opt Options) (*Report, error) {
 	e := newEngine(opt)
 	for _, s := range sources {
 		if err := e.read(ctx, s); err != nil {
+			if ctx.Err() != nil {
+				return e.report(), err
+			}
 			return nil, err
 		}
 	}
@@ -49,7 +59,14 @@ func RunFiles(ctx context.Context, paths []string, opt Options) (*Report, error)
 	for _, p := range paths {
 		s, err := capture.Open(p)
 		if err != nil {
-			return nil, fmt.Errorf("discover: %w", err)
+			var fe *capture.FormatError
+			switch {
+			case errors.As(err, &fe):
+				return nil, &vigil.Error{Code: vigil.EINVALID, Message: fe.Error()}
+			case errors.Is(err, fs.ErrNotExist):
+				return nil, vigil.WrapError(vigil.ENOTFOUND, "capture file "+p+" does not exist", err)
+			}
+			return nil, vigil.WrapError(vigil.EUNAVAILABLE, "cannot open capture file "+p, err)
 		}
 		srcs = append(srcs, s)
 	}
@@ -68,6 +85,8 @@ func newEngine(opt Options) *engine {
 		hosts: make(map[netip.Addr]*host),
 		macs:  make(map[capture.MAC]*l2host),
 		flows: make(map[flowKey]*FlowSummary),
+
+		dnsNames: make(map[netip.Addr]string),
 	}
 	e.table = capture.NewTable(capture.TableConfig{
 		MaxStreamBuffer: opt.StreamBuffer,
@@ -87,10 +106,17 @@ func (e *engine) read(ctx context.Context, s capture.Source) error {
 		}
 		err := s.ReadPacket(&p)
 		if errors.Is(err, io.EOF) {
+			if ctx.Err() != nil {
+				return fmt.Errorf("discover %s: %w", s.Name(), ctx.Err())
+			}
 			break
 		}
+		var fe *capture.FormatError
+		if errors.As(err, &fe) {
+			return &vigil.Error{Code: vigil.EINVALID, Message: fe.Error()}
+		}
 		if err != nil {
-			return fmt.Errorf("discover: %w", err)
+			return fmt.Errorf("discover %s: %w", s.Name(), err)
 		}
 		e.packet(&p)
 	}
@@ -180,21 +206,31 @@ func unicastSource(a netip.Addr) bool {
 }
 
 func (e *engine) host(a netip.Addr, ts time.Time) *host {
+	if h := e.lastHost; h != nil && h.ip == a {
+		h.last = ts
+		return h
+	}
 	h := e.hosts[a]
 	if h == nil {
 		h = &host{ip: a, first: ts}
 		e.hosts[a] = h
 	}
 	h.last = ts
+	e.lastHost = h
 	return h
 }
 
 func (e *engine) l2(m capture.MAC, ts time.Time) *l2host {
+	if l := e.lastL2; l != nil && l.mac == m {
+		l.last = ts
+		return l
+	}
 	l := e.macs[m]
 	if l == nil {
 		l = &l2host{mac: m, first: ts}
 		e.macs[m] = l
 	}
 	l.last = ts
+	e.lastL2 = l
 	return l
 }

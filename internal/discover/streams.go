@@ -3,6 +3,7 @@ package discover
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/vigil-health/vigil/internal/capture"
@@ -32,12 +33,12 @@ func (e *engine) sniff(f *capture.Flow, dir capture.Direction, b []byte) capture
 
 // sides returns the hosts of the sender and the receiver of direction dir;
 // either is nil when that address never sent a packet.
-func (e *engine) sides(f *capture.Flow, dir capture.Direction) (from, to *host, toPort uint16) {
+func (e *engine) sides(f *capture.Flow, dir capture.Direction) (from, to *host) {
 	src, dst := f.Client, f.Server
 	if dir == capture.FromServer {
 		src, dst = dst, src
 	}
-	return e.hosts[src.Addr], e.hosts[dst.Addr], dst.Port
+	return e.hosts[src.Addr], e.hosts[dst.Addr]
 }
 
 // appNamer is implemented by stream handlers to label their flow.
@@ -88,7 +89,7 @@ func (s *dicomStream) Data(f *capture.Flow, dir capture.Direction, b []byte, ts 
 func (s *dicomStream) Gap(f *capture.Flow, dir capture.Direction) { s.skip[dir] = 0 }
 
 func (s *dicomStream) pdu(f *capture.Flow, dir capture.Direction, p *dissect.DICOMPDU) {
-	from, to, _ := s.e.sides(f, dir)
+	from, to := s.e.sides(f, dir)
 	port := f.Server.Port
 	switch p.Type {
 	case dissect.DICOMAssociateRQ:
@@ -145,6 +146,7 @@ func (h *host) setDICOMImpl(p *dissect.DICOMPDU) {
 type hl7Stream struct {
 	e    *engine
 	bare bool
+	prev [2]*dissect.HL7Message // the previous message per direction
 }
 
 func (s *hl7Stream) app() string { return "hl7" }
@@ -180,10 +182,21 @@ func (s *hl7Stream) Data(f *capture.Flow, dir capture.Direction, b []byte, ts ti
 }
 
 func (s *hl7Stream) messages(f *capture.Flow, dir capture.Direction, msgs []dissect.HL7Message) {
-	from, to, _ := s.e.sides(f, dir)
+	from, to := s.e.sides(f, dir)
 	port := f.Server.Port
 	for i := range msgs {
 		m := &msgs[i]
+		if p := s.prev[dir]; p != nil && sameHL7(p, m) {
+			// A persistent connection repeats the same kind of message:
+			// only the device identifiers can be new.
+			if from != nil {
+				for _, d := range m.Devices {
+					from.hl7Devices.add(d.ID)
+				}
+			}
+			continue
+		}
+		s.prev[dir] = m
 		typ := m.MessageCode
 		if m.TriggerEvent != "" {
 			typ += "^" + m.TriggerEvent
@@ -221,6 +234,14 @@ func (s *hl7Stream) messages(f *capture.Flow, dir capture.Direction, msgs []diss
 	}
 }
 
+// sameHL7 reports whether b is the same kind of message as a: same type,
+// applications, version and patient segments.
+func sameHL7(a, b *dissect.HL7Message) bool {
+	return a.MessageCode == b.MessageCode && a.TriggerEvent == b.TriggerEvent && a.AckCode == b.AckCode &&
+		a.SendingApplication == b.SendingApplication && a.ReceivingApplication == b.ReceivingApplication &&
+		a.Version == b.Version && slices.Equal(a.PatientSegments, b.PatientSegments)
+}
+
 // tlsStream reads the clear-text handshake of each direction.
 type tlsStream struct {
 	e     *engine
@@ -230,21 +251,34 @@ type tlsStream struct {
 
 func (s *tlsStream) app() string { return "tls" }
 
-// Data waits for the hello of each direction, records it and stops.
+// Data waits for the hello of each direction, records it and stops. On the
+// server side it waits for the certificate too, when TLS 1.2 or earlier
+// sends it in clear.
 func (s *tlsStream) Data(f *capture.Flow, dir capture.Direction, b []byte, ts time.Time) int {
 	h, _, err := dissect.ParseTLSHandshake(b)
-	if h != nil && (h.Client != nil || h.Server != nil) {
+	short := errors.Is(err, dissect.ErrShort)
+	if h != nil && h.Client != nil {
 		s.hello(f, dir, h)
 		return capture.StopStream
 	}
-	if errors.Is(err, dissect.ErrShort) {
+	if h != nil && h.Server != nil {
+		if short && len(h.Certificates) == 0 && !h.Encrypted && h.Server.Version() < 0x0304 && !h.Server.HelloRetry {
+			return 0 // the certificate follows
+		}
+		s.hello(f, dir, h)
+		return capture.StopStream
+	}
+	if short {
 		return 0
 	}
 	return capture.StopStream
 }
 
+// Gap gives up on a handshake larger than the stream buffer.
+func (s *tlsStream) Gap(f *capture.Flow, dir capture.Direction) {}
+
 func (s *tlsStream) hello(f *capture.Flow, dir capture.Direction, h *dissect.TLSHandshake) {
-	from, to, _ := s.e.sides(f, dir)
+	from, to := s.e.sides(f, dir)
 	port := f.Server.Port
 	if c := h.Client; c != nil && from != nil {
 		from.protocols.add("tls")
@@ -257,6 +291,7 @@ func (s *tlsStream) hello(f *capture.Flow, dir capture.Direction, h *dissect.TLS
 		}
 		from.tlsSNI.add(c.ServerName)
 		from.tlsJA3.add(c.JA3Hash())
+		from.tlsJA4.add(c.JA4())
 	}
 	if sv := h.Server; sv != nil && !sv.HelloRetry {
 		v := sv.Version()
@@ -266,6 +301,13 @@ func (s *tlsStream) hello(f *capture.Flow, dir capture.Direction, h *dissect.TLS
 			from.tlsChosen.add(name)
 			if v < 0x0303 {
 				from.tlsWeak.add(fmt.Sprintf("server on port %d chose %s", port, name))
+			}
+		}
+		if from != nil && len(h.Certificates) > 0 && len(from.tlsCerts) < 8 {
+			c := h.Certificates[0]
+			if c.ParseError == "" && !slices.ContainsFunc(from.tlsCerts, func(x CertInfo) bool { return x.Serial == c.Serial && x.Issuer == c.Issuer }) {
+				from.tlsCerts = append(from.tlsCerts, CertInfo{Subject: c.Subject, Issuer: c.Issuer, DNSNames: c.DNSNames[:min(len(c.DNSNames), 16)],
+					Serial: c.Serial, NotAfter: c.NotAfter, SelfSigned: c.SelfSigned})
 			}
 		}
 		if to != nil {
@@ -293,7 +335,7 @@ func (s *httpStream) Data(f *capture.Flow, dir capture.Direction, b []byte, ts t
 	if err != nil {
 		return capture.StopStream
 	}
-	from, to, _ := s.e.sides(f, dir)
+	from, to := s.e.sides(f, dir)
 	port := f.Server.Port
 	if from != nil {
 		from.protocols.add("http")

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/hex"
 	"net/netip"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/vigil-health/vigil/internal/capture"
@@ -53,7 +55,53 @@ func (e *engine) udp(d *capture.Decoded, h *host, l2 *l2host, ts time.Time) {
 		if h != nil {
 			h.protocols.add("dns")
 		}
+		if sp == 53 {
+			e.dnsAnswers(b)
+		}
 	}
+}
+
+// maxDNSNames bounds the address-to-name map learnt from DNS answers.
+const maxDNSNames = 1 << 16
+
+// dnsAnswers learns the names of addresses from A and AAAA answers and
+// reverse (PTR) lookups a DNS server sends; they become host names of the
+// devices holding those addresses.
+func (e *engine) dnsAnswers(b []byte) {
+	m, err := dissect.ParseDNS(b)
+	if err != nil || m == nil || !m.Response {
+		return
+	}
+	for _, r := range m.Answers {
+		if len(e.dnsNames) >= maxDNSNames {
+			return
+		}
+		switch r.Type {
+		case dissect.DNSTypeA, dissect.DNSTypeAAAA:
+			if r.Addr.IsValid() && r.Name != "" {
+				e.dnsNames[r.Addr] = r.Name
+			}
+		case dissect.DNSTypePTR:
+			if a, ok := reverseAddr(r.Name); ok && r.Target != "" {
+				e.dnsNames[a] = r.Target
+			}
+		}
+	}
+}
+
+// reverseAddr parses "4.3.2.1.in-addr.arpa" into 1.2.3.4.
+func reverseAddr(name string) (netip.Addr, bool) {
+	rest, ok := strings.CutSuffix(strings.ToLower(name), ".in-addr.arpa")
+	if !ok {
+		return netip.Addr{}, false
+	}
+	parts := strings.Split(rest, ".")
+	if len(parts) != 4 {
+		return netip.Addr{}, false
+	}
+	slices.Reverse(parts)
+	a, err := netip.ParseAddr(strings.Join(parts, "."))
+	return a, err == nil
 }
 
 func (e *engine) dhcp(b []byte, h *host, ts time.Time) {

@@ -86,8 +86,6 @@ func (k *kevJSON) entry() (*vigil.KEVEntry, error) {
 		ShortDescription: shortText(k.ShortDescription, 1000), CWEs: k.CWEs}, nil
 }
 
-var kevColumns = []string{"cveID", "vendorProject", "product", "vulnerabilityName", "dateAdded", "shortDescription", "requiredAction", "dueDate", "knownRansomwareCampaignUse"}
-
 func parseKEVCSV(ctx context.Context, name string, r io.Reader, b *Batch) error {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
@@ -99,7 +97,7 @@ func parseKEVCSV(ctx context.Context, name string, r io.Reader, b *Batch) error 
 	for i, h := range header {
 		col[strings.TrimPrefix(strings.TrimSpace(h), "\ufeff")] = i
 	}
-	for _, c := range kevColumns {
+	for _, c := range []string{"cveID", "vendorProject", "product", "vulnerabilityName", "dateAdded", "shortDescription", "requiredAction", "dueDate", "knownRansomwareCampaignUse"} {
 		if _, ok := col[c]; !ok {
 			return fmt.Errorf("feeds: parse %s: line 1: KEV CSV header lacks column %q", name, c)
 		}

@@ -199,6 +199,9 @@ func FuzzParse(f *testing.F) {
 		if err != nil && b != nil {
 			t.Fatal("batch returned with an error")
 		}
+		if err != nil && !strings.Contains(err.Error(), "CVE-2020-0001.fuzz") {
+			t.Fatalf("error does not name the file: %v", err)
+		}
 		if err == nil && b == nil {
 			t.Fatal("nil batch without an error")
 		}

@@ -136,6 +136,23 @@ func fromFields(f []string, orig string) (CPE, error) {
 	return CPE{f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10]}, nil
 }
 
+// BindCPE returns the CPE 2.3 formatted string for a product the device
+// reports, e.g. BindCPE("a", "OFFIS", "DCMTK", "3.6.7") gives
+// "cpe:2.3:a:offis:dcmtk:3.6.7:*:*:*:*:*:*:*" for a DICOM implementation
+// version seen on the wire. Spaces become "_"; empty values are ANY.
+func BindCPE(part, vendor, product, version string) string {
+	norm := func(s string) string {
+		s = strings.ToLower(strings.TrimSpace(s))
+		if s == "" {
+			return Any
+		}
+		return strings.Join(strings.Fields(s), "_")
+	}
+	c := CPE{Part: norm(part), Vendor: norm(vendor), Product: norm(product), Version: norm(version)}
+	fill(&c)
+	return c.String()
+}
+
 // String binds the CPE to its 2.3 formatted string, escaping ":" in values.
 func (c CPE) String() string {
 	var b strings.Builder

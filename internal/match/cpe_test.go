@@ -139,3 +139,58 @@ func FuzzParseCPE(f *testing.F) {
 		_ = c.Matches(again)
 	})
 }
+
+// TestCriterionFastPath: the index's fast path for plain criteria gives the
+// same parsed criterion as the full CPE parser.
+func TestCriterionFastPath(t *testing.T) {
+	b := newBuilder(DefaultAliases())
+	for _, crit := range []string{
+		"cpe:2.3:a:offis:dcmtk:3.6.6:*:*:*:*:*:*:*",
+		"cpe:2.3:a:offis:dcmtk:3.6.6:*:*:*:*:*:*:*", // cached prefix
+		"cpe:2.3:a:offis:dcmtk:*:*:*:*:*:*:*:*",
+		"cpe:2.3:h:gehealthcare:apexpro_telemetry_server:-:*:*:*:*:*:*:*",
+		"cpe:2.3:o:Siemens:Syngo:VA40A:*:*:*:*:*:*:*",
+		"cpe:2.3:a:v:p::*:*:*:*:*:*:*",
+		"cpe:2.3:a:v:p:1.0:beta:*:*:*:*:*:*",
+		`cpe:2.3:a:v\:x:p:1.0:*:*:*:*:*:*:*`,
+	} {
+		fast, key, ok := b.criterion(crit)
+		if !ok {
+			t.Fatalf("criterion(%q) failed", crit)
+		}
+		cp, err := ParseCPE(crit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ver Version
+		if fast.ver != nil {
+			ver = *fast.ver
+		}
+		if b.keyNames[key] != b.aliases.Vendor(cp.Vendor)+"|"+ProductKey(cp.Product) || string(fast.part) != cp.Part || fast.verAttr != cp.Version || Compare(ver, versionOf(cp)) != 0 {
+			t.Errorf("criterion(%q) = %+v, parser says %+v", crit, fast, cp)
+		}
+		if (fast.rest != nil) != (cp.Update != Any) {
+			t.Errorf("criterion(%q): rest %v", crit, fast.rest)
+		}
+	}
+	if _, _, ok := b.criterion("cpe:2.3:x:v:p:1:*:*:*:*:*:*:*"); ok {
+		t.Error("bad part accepted")
+	}
+}
+
+func TestBindCPE(t *testing.T) {
+	for _, tt := range []struct{ part, vendor, product, version, want string }{
+		{"a", "OFFIS", "DCMTK", "3.6.7", "cpe:2.3:a:offis:dcmtk:3.6.7:*:*:*:*:*:*:*"},
+		{"o", "GE Healthcare", "ApexPro Telemetry Server Firmware", "4.2", "cpe:2.3:o:ge_healthcare:apexpro_telemetry_server_firmware:4.2:*:*:*:*:*:*:*"},
+		{"a", "NextGen", "Mirth Connect", "", "cpe:2.3:a:nextgen:mirth_connect:*:*:*:*:*:*:*:*"},
+		{"a", "x", "a:b", "1", `cpe:2.3:a:x:a\:b:1:*:*:*:*:*:*:*`},
+	} {
+		got := BindCPE(tt.part, tt.vendor, tt.product, tt.version)
+		if got != tt.want {
+			t.Errorf("BindCPE(%q, %q, %q, %q) = %q, want %q", tt.part, tt.vendor, tt.product, tt.version, got, tt.want)
+		}
+		if _, err := ParseCPE(got); err != nil {
+			t.Errorf("BindCPE result %q does not parse: %v", got, err)
+		}
+	}
+}

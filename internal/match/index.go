@@ -14,10 +14,10 @@ type Index struct {
 	aliases  Aliases
 	vulns    []vulnEntry
 	ids      map[string]int32
-	advOf    map[int32]string    // first advisory naming each vulnerability
-	cpe      map[string][]cfgRef // vendor|product → configurations naming it
-	affected map[string][]affRef // vendor|product → CVE 5 affected entries
-	purl     map[string][]affRef // purl type/namespace/name → OSV affected entries
+	advOf    map[int32]string     // first advisory naming each vulnerability
+	cpe      map[string]*keyIndex // vendor|product → vulnerable criteria naming it
+	affected map[string][]affRef  // vendor|product → CVE 5 affected entries
+	purl     map[string][]affRef  // purl type/namespace/name → OSV affected entries
 	csaf     map[string][]csafRef
 	skipped  int
 }
@@ -37,16 +37,64 @@ type pnode struct {
 	matches     []pmatch
 }
 
+// pmatch is one parsed NVD criterion, kept small: the index holds millions.
+// Parsed versions are shared between criteria through the builder's cache.
 type pmatch struct {
-	cpe        CPE
-	key        string
-	vulnerable bool
-	rng        Range
-	criteria   string
-	fixedIn    string
+	ki       *keyIndex // its vendor|product; platforms compare this pointer, not text
+	criteria string
+	verAttr  string     // the criterion's version attribute as written
+	ver      *Version   // verAttr parsed, when it is a plain version
+	lo, hi   *Version   // the NVD range bounds, nil when open
+	rest     *[7]string // update..other, nil when all are ANY (nearly always)
+	part     byte       // a, o, h or *
+	flags    uint8
+}
+
+const (
+	pmVulnerable uint8 = 1 << iota
+	pmLoIncl
+	pmHiIncl
+)
+
+func (m *pmatch) vulnerable() bool { return m.flags&pmVulnerable != 0 }
+
+// ranged reports whether the criterion has version bounds.
+func (m *pmatch) ranged() bool { return m.lo != nil || m.hi != nil }
+
+// inRange reports whether v is within the criterion's bounds.
+func (m *pmatch) inRange(v Version) bool {
+	if m.lo != nil {
+		c := Compare(v, *m.lo)
+		if c < 0 || c == 0 && m.flags&pmLoIncl == 0 {
+			return false
+		}
+	}
+	if m.hi != nil {
+		c := Compare(v, *m.hi)
+		if c > 0 || c == 0 && m.flags&pmHiIncl == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// fixedIn returns the exclusive upper bound: the first fixed version.
+func (m *pmatch) fixedIn() string {
+	if m.hi != nil && m.flags&pmHiIncl == 0 {
+		return m.hi.raw
+	}
+	return ""
 }
 
 type cfgRef struct{ vuln, config int32 }
+
+// keyRef is one vulnerable criterion under its vendor|product key: matching
+// checks the criterion alone first and evaluates its whole configuration
+// only when it hits.
+type keyRef struct {
+	cfgRef
+	m *pmatch
+}
 
 type affRef struct {
 	vuln     int32
@@ -88,7 +136,7 @@ type Options struct {
 func NewIndex(vulns []*vigil.Vulnerability, advisories []*vigil.Advisory, opt Options) *Index {
 	ix := &Index{
 		aliases:  opt.Aliases,
-		cpe:      make(map[string][]cfgRef, len(vulns)),
+		cpe:      make(map[string]*keyIndex, len(vulns)/2),
 		affected: map[string][]affRef{},
 		purl:     map[string][]affRef{},
 		csaf:     map[string][]csafRef{},
@@ -98,12 +146,11 @@ func NewIndex(vulns []*vigil.Vulnerability, advisories []*vigil.Advisory, opt Op
 	if ix.aliases == nil {
 		ix.aliases = DefaultAliases()
 	}
-	for _, v := range vulns {
-		ix.addVuln(v)
-	}
+	ix.addVulns(vulns)
 	for _, a := range advisories {
 		ix.addAdvisory(a)
 	}
+	ix.finishKeys()
 	return ix
 }
 
@@ -113,52 +160,13 @@ func (ix *Index) Len() int { return len(ix.vulns) }
 // Skipped returns how many criteria could not be parsed and were left out.
 func (ix *Index) Skipped() int { return ix.skipped }
 
+// key returns the vendor|product lookup key of a vendor and product name.
 func (ix *Index) key(vendor, product string) string {
 	return ix.aliases.Vendor(vendor) + "|" + ProductKey(product)
 }
 
-// vulnIndex returns the index of vulnerability id, adding an empty entry for
-// an id only an advisory names.
-func (ix *Index) vulnIndex(id string) int32 {
-	if vi, ok := ix.ids[id]; ok {
-		return vi
-	}
-	vi := int32(len(ix.vulns))
-	ix.vulns = append(ix.vulns, vulnEntry{id: id})
-	ix.ids[id] = vi
-	return vi
-}
-
-func (ix *Index) addVuln(v *vigil.Vulnerability) {
-	vi := ix.vulnIndex(v.ID)
-	e := &ix.vulns[vi]
-	base := len(e.configs) // a repeated id adds to the configurations already held
-	for ci, c := range v.Configurations {
-		pc := pconfig{and: strings.EqualFold(c.Operator, "AND"), negate: c.Negate}
-		keys := map[string]bool{}
-		for _, n := range c.Nodes {
-			pn := pnode{and: strings.EqualFold(n.Operator, "AND"), negate: n.Negate}
-			for _, m := range n.Matches {
-				cp, err := ParseCPE(m.Criteria)
-				if err != nil {
-					ix.skipped++
-					continue
-				}
-				pm := pmatch{cpe: cp, key: ix.key(cp.Vendor, cp.Product), vulnerable: m.Vulnerable, criteria: m.Criteria}
-				pm.rng = FromVersionRange(m.VersionRange)
-				pm.fixedIn = m.EndExcluding
-				pn.matches = append(pn.matches, pm)
-				if m.Vulnerable {
-					keys[pm.key] = true
-				}
-			}
-			pc.nodes = append(pc.nodes, pn)
-		}
-		e.configs = append(e.configs, pc)
-		for k := range keys {
-			ix.cpe[k] = append(ix.cpe[k], cfgRef{vi, int32(base + ci)})
-		}
-	}
+// addAffected indexes a vulnerability's CVE 5 and OSV affected entries.
+func (ix *Index) addAffected(vi int32, v *vigil.Vulnerability) {
 	for _, a := range v.Affected {
 		ref := affRef{vuln: vi, def: a.Default}
 		for _, r := range a.Versions {

@@ -2,6 +2,7 @@ package match_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -251,5 +252,32 @@ func TestMatchAllAllICSMA(t *testing.T) {
 	}
 	if find(all[1], "CVE-2020-25165") == nil || find(all[2], "CVE-2022-2119") == nil || len(all[3]) != 0 {
 		t.Errorf("Alaris %d, DCMTK %d, nobody %d matches", len(all[1]), len(all[2]), len(all[3]))
+	}
+}
+
+// TestParallelBuild builds an index big enough for the parallel path and
+// checks every device against a brute-force count.
+func TestParallelBuild(t *testing.T) {
+	var vulns []*vigil.Vulnerability
+	for i := range 6000 {
+		v := &vigil.Vulnerability{ID: fmt.Sprintf("CVE-2024-%05d", i), Configurations: []vigil.CPEConfig{{Nodes: []vigil.CPENode{{Matches: []vigil.CPEMatch{{
+			Criteria: fmt.Sprintf("cpe:2.3:a:vendor%d:product%d:*:*:*:*:*:*:*:*", (i%100)%7, i%100), Vulnerable: true,
+			VersionRange: vigil.VersionRange{EndExcluding: fmt.Sprintf("%d.%d", i%10, i%3)}}}}}}}}
+		vulns = append(vulns, v)
+	}
+	ix := match.NewIndex(vulns, nil, match.Options{})
+	for p := range 100 {
+		for _, ver := range []string{"0.1", "4.2", "9.9"} {
+			want := 0
+			for i := range 6000 {
+				if i%100 == p && match.CompareVersions(ver, fmt.Sprintf("%d.%d", i%10, i%3)) < 0 {
+					want++
+				}
+			}
+			cpe := fmt.Sprintf("cpe:2.3:a:vendor%d:product%d:%s:*:*:*:*:*:*:*", p%7, p, ver)
+			if got := len(ix.Match(match.Target{CPEs: []string{cpe}})); got != want {
+				t.Fatalf("%s: %d matches, want %d", cpe, got, want)
+			}
+		}
 	}
 }

@@ -52,6 +52,14 @@ func DefaultAliases() Aliases {
 // "GE Healthcare", "ge_healthcare" and "GE Medical Systems" all give
 // "gehealthcare".
 func (a Aliases) Vendor(name string) string {
+	if cpeLike(name) {
+		// CPE vendors ("ge_healthcare") have no legal forms to strip.
+		s := Squash(name)
+		if c, ok := a[s]; ok {
+			return c
+		}
+		return s
+	}
 	s := Squash(stripCorporate(name))
 	if c, ok := a[s]; ok {
 		return c
@@ -60,6 +68,17 @@ func (a Aliases) Vendor(name string) string {
 		return c
 	}
 	return s
+}
+
+// cpeLike reports whether s uses only lower-case letters, digits and "_".
+func cpeLike(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // Squash lower-cases s, folds common accented Latin letters to ASCII and

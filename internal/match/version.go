@@ -19,6 +19,7 @@ type Version struct {
 type seg struct {
 	num  string // digits with leading zeros stripped; "" for a word
 	word string // lower-case letters; "" for a number
+	n    uint64 // num's value when it has at most 19 digits
 	kind int8   // segNum, segPre, segWord, segPost
 }
 
@@ -29,12 +30,19 @@ const (
 	segPost int8 = 2 // build, hotfix, patch, sp, update, p, r: after the release
 )
 
-// preWords sort before the release they qualify. Single letters are not here:
-// "2.10a" is a later build in firmware practice, not an alpha.
-var preWords = map[string]bool{"alpha": true, "beta": true, "rc": true, "pre": true, "preview": true, "dev": true, "snapshot": true, "cr": true, "milestone": true, "ea": true}
-
-// postWords sort after the release they qualify.
-var postWords = map[string]bool{"build": true, "hotfix": true, "hf": true, "patch": true, "p": true, "pl": true, "sp": true, "servicepack": true, "service": true, "pack": true, "update": true, "u": true, "fix": true, "final": true, "ga": true, "release": true, "r": true, "rev": true, "revision": true}
+// wordKind classifies a word segment. Pre-release words sort before the
+// release they qualify; post-release words after it. Single letters are
+// neither: "2.10a" is a later build in firmware practice, not an alpha.
+func wordKind(w string) int8 {
+	switch w {
+	case "alpha", "beta", "rc", "pre", "preview", "dev", "snapshot", "cr", "milestone", "ea":
+		return segPre
+	case "build", "hotfix", "hf", "patch", "p", "pl", "sp", "servicepack", "service", "pack", "update", "u",
+		"fix", "final", "ga", "release", "r", "rev", "revision":
+		return segPost
+	}
+	return segWord
+}
 
 // String returns the version as given.
 func (v Version) String() string { return v.raw }
@@ -65,7 +73,13 @@ func ParseVersion(s string) Version {
 			if n == "" {
 				n = "0"
 			}
-			v.segs = append(v.segs, seg{num: n, kind: segNum})
+			sg := seg{num: n, kind: segNum}
+			if len(n) <= 19 {
+				for k := 0; k < len(n); k++ {
+					sg.n = sg.n*10 + uint64(n[k]-'0')
+				}
+			}
+			v.segs = append(v.segs, sg)
 			i = j
 		case isLetter(c):
 			j := i
@@ -73,13 +87,7 @@ func ParseVersion(s string) Version {
 				j++
 			}
 			w := strings.ToLower(s[i:j])
-			k := segWord
-			if preWords[w] {
-				k = segPre
-			} else if postWords[w] {
-				k = segPost
-			}
-			v.segs = append(v.segs, seg{word: w, kind: k})
+			v.segs = append(v.segs, seg{word: w, kind: wordKind(w)})
 			i = j
 		default:
 			i++ // separators: . - _ + space / and anything else
@@ -157,6 +165,9 @@ func tail(s seg) int {
 
 func compareSeg(x, y seg) int {
 	if x.kind == segNum && y.kind == segNum {
+		if len(x.num) <= 19 && len(y.num) <= 19 {
+			return cmpUint(x.n, y.n)
+		}
 		return compareNum(x.num, y.num)
 	}
 	if x.kind != y.kind {
@@ -184,6 +195,16 @@ func compareNum(a, b string) int {
 	return strings.Compare(a, b)
 }
 
+func cmpUint(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
 func cmpInt(a, b int) int {
 	switch {
 	case a < b:
@@ -196,8 +217,9 @@ func cmpInt(a, b int) int {
 
 // HasWildcard reports whether the version is a pattern such as "2.X" or
 // "12.2.x.x": a trailing x segment stands for any value.
-func HasWildcard(s string) bool {
-	v := ParseVersion(s)
+func HasWildcard(s string) bool { return ParseVersion(s).wildcard() }
+
+func (v Version) wildcard() bool {
 	return len(v.segs) > 1 && v.segs[len(v.segs)-1].word == "x"
 }
 

@@ -21,13 +21,38 @@ type interval struct {
 	lo, hi         Version
 	loIncl, hiIncl bool
 	hasLo, hasHi   bool
+	loWild, hiWild bool // the bound ends in an "x" wildcard ("< 3.x")
+}
+
+// finish precomputes the wildcard flags and strips the wildcards off the bounds.
+func (iv interval) finish() interval {
+	if iv.hasLo && iv.lo.wildcard() {
+		iv.loWild, iv.lo = true, stripWildcard(iv.lo)
+	}
+	if iv.hasHi && iv.hi.wildcard() {
+		iv.hiWild = true // hi keeps its wildcard for PatternMatches
+	}
+	return iv
 }
 
 // AllVersions is the range that contains every version.
-func AllVersions() Range { return Range{raw: "*", all: true} }
+func AllVersions() Range { return Range{all: true} }
 
-// String returns the range as given.
-func (r Range) String() string { return r.raw }
+// String returns the range as given, or as NVD bounds (">= 1.0, < 2.0").
+func (r Range) String() string {
+	if r.raw != "" || len(r.intervals) != 1 {
+		return r.raw
+	}
+	iv := r.intervals[0]
+	var parts []string
+	if iv.hasLo {
+		parts = append(parts, map[bool]string{true: ">= ", false: "> "}[iv.loIncl]+iv.lo.raw)
+	}
+	if iv.hasHi {
+		parts = append(parts, map[bool]string{true: "<= ", false: "< "}[iv.hiIncl]+iv.hi.raw)
+	}
+	return strings.Join(parts, ", ")
+}
 
 // FixedIn returns the exclusive upper bound of the last interval ("< 3.6.7"
 // gives "3.6.7"), the first version known to be fixed, or "".
@@ -36,7 +61,7 @@ func (r Range) FixedIn() string {
 		return ""
 	}
 	last := r.intervals[len(r.intervals)-1]
-	if last.hasHi && !last.hiIncl && !HasWildcard(last.hi.raw) {
+	if last.hasHi && !last.hiIncl && !last.hiWild {
 		return last.hi.raw
 	}
 	return ""
@@ -44,28 +69,24 @@ func (r Range) FixedIn() string {
 
 // FromVersionRange builds a Range from NVD-style bounds. An empty range
 // contains every version.
+// Its text is computed on demand by String.
 func FromVersionRange(vr vigil.VersionRange) Range {
+	parse := ParseVersion
 	if vr.IsZero() {
-		return AllVersions()
+		return Range{all: true}
 	}
 	iv := interval{}
 	if vr.StartIncluding != "" {
-		iv.lo, iv.loIncl, iv.hasLo = ParseVersion(vr.StartIncluding), true, true
+		iv.lo, iv.loIncl, iv.hasLo = parse(vr.StartIncluding), true, true
 	} else if vr.StartExcluding != "" {
-		iv.lo, iv.hasLo = ParseVersion(vr.StartExcluding), true
+		iv.lo, iv.hasLo = parse(vr.StartExcluding), true
 	}
 	if vr.EndIncluding != "" {
-		iv.hi, iv.hiIncl, iv.hasHi = ParseVersion(vr.EndIncluding), true, true
+		iv.hi, iv.hiIncl, iv.hasHi = parse(vr.EndIncluding), true, true
 	} else if vr.EndExcluding != "" {
-		iv.hi, iv.hasHi = ParseVersion(vr.EndExcluding), true
+		iv.hi, iv.hasHi = parse(vr.EndExcluding), true
 	}
-	var parts []string
-	for _, b := range []struct{ op, v string }{{">=", vr.StartIncluding}, {">", vr.StartExcluding}, {"<=", vr.EndIncluding}, {"<", vr.EndExcluding}} {
-		if b.v != "" {
-			parts = append(parts, b.op+" "+b.v)
-		}
-	}
-	return Range{raw: strings.Join(parts, ", "), intervals: []interval{iv}}
+	return Range{intervals: []interval{iv.finish()}}
 }
 
 // ParseRange parses a version range as CSAF product_version_range gives it:
@@ -127,7 +148,7 @@ func ParseRange(s string) (Range, error) {
 			// vers allows exclusions; Vigil treats them as informational.
 		case ">", ">=":
 			if open != nil {
-				r.intervals = append(r.intervals, *open)
+				r.intervals = append(r.intervals, open.finish())
 			}
 			open = &interval{lo: c.v, loIncl: c.op == ">=", hasLo: true}
 		case "<", "<=":
@@ -135,12 +156,12 @@ func ParseRange(s string) (Range, error) {
 				open = &interval{}
 			}
 			open.hi, open.hiIncl, open.hasHi = c.v, c.op == "<=", true
-			r.intervals = append(r.intervals, *open)
+			r.intervals = append(r.intervals, open.finish())
 			open = nil
 		}
 	}
 	if open != nil {
-		r.intervals = append(r.intervals, *open)
+		r.intervals = append(r.intervals, open.finish())
 	}
 	return r, nil
 }
@@ -186,14 +207,13 @@ func (r Range) Contains(v Version) bool {
 
 func (iv interval) contains(v Version) bool {
 	if iv.hasLo {
-		lo := stripWildcard(iv.lo)
-		c := Compare(v, lo)
-		if c < 0 || c == 0 && !iv.loIncl && !HasWildcard(iv.lo.raw) {
+		c := Compare(v, iv.lo)
+		if c < 0 || c == 0 && !iv.loIncl && !iv.loWild {
 			return false
 		}
 	}
 	if iv.hasHi {
-		if HasWildcard(iv.hi.raw) {
+		if iv.hiWild {
 			// "<= 12.2.x" covers all of 12.2.*; "< 3.x" means below 3.
 			hi := stripWildcard(iv.hi)
 			if iv.hiIncl && PatternMatches(iv.hi, v) {

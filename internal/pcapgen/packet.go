@@ -110,8 +110,8 @@ func (w *writer) ip4(src, dst netip.Addr, proto uint8, ttl uint8, l4 []byte) {
 	w.record(w.frame)
 }
 
-// udp sends one UDP datagram from a to b.
-func (w *writer) udp(a, b *Host, dstMAC [6]byte, dstIP netip.Addr, sport, dport uint16, payload []byte) {
+// udp sends one UDP datagram from a to dstMAC/dstIP.
+func (w *writer) udp(a *Host, dstMAC [6]byte, dstIP netip.Addr, sport, dport uint16, payload []byte) {
 	w.eth(dstMAC, a.MAC, a.VLAN, 0x0800)
 	l4 := make([]byte, 8, 8+len(payload))
 	binary.BigEndian.PutUint16(l4[0:], sport)

@@ -89,6 +89,7 @@ func Write(w io.Writer, opt Options) error {
 		rng:   rand.New(rand.NewPCG(uint64(opt.Seed), 0x5eed)),
 		opt:   opt,
 		roles: map[Role][]*Host{},
+		mllp:  map[*Host]*conn{},
 	}
 	for i := range hosts {
 		h := &hosts[i]
@@ -168,6 +169,7 @@ type gen struct {
 	opt   Options
 	roles map[Role][]*Host
 	port  uint16
+	mllp  map[*Host]*conn // monitors keep their MLLP connection open
 }
 
 func (g *gen) one(r Role) *Host {

@@ -254,3 +254,30 @@ func dhcp(op, msgType byte, xid uint32, mac [6]byte, yiaddr, server netip.Addr, 
 	}
 	return append(b, 255)
 }
+
+// dnsName encodes a DNS name without compression.
+func dnsName(name string) []byte {
+	var b []byte
+	for _, l := range strings.Split(name, ".") {
+		b = append(b, byte(len(l)))
+		b = append(b, l...)
+	}
+	return append(b, 0)
+}
+
+// dnsA builds a DNS query for the A record of name, or with answer set the
+// response carrying it.
+func dnsA(id uint16, name string, answer netip.Addr) []byte {
+	b := []byte{byte(id >> 8), byte(id), 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0}
+	if answer.IsValid() {
+		b[2], b[3], b[7] = 0x81, 0x80, 1
+	}
+	b = append(b, dnsName(name)...)
+	b = append(b, 0, 1, 0, 1)
+	if answer.IsValid() {
+		a := answer.As4()
+		b = append(b, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0x0e, 0x10, 0, 4)
+		b = append(b, a[:]...)
+	}
+	return b
+}

@@ -12,6 +12,8 @@ func (g *gen) round(n int) {
 	if n == 0 {
 		g.lldp()
 		g.dhcpAll()
+		g.dns()
+		g.mdns()
 		g.sweep()
 	}
 	g.dicom(n)
@@ -65,12 +67,45 @@ func (g *gen) dhcpAll() {
 			xid := g.rng.Uint32()
 			anon := &Host{MAC: h.MAC, IP: zero, VLAN: h.VLAN}
 			fp := fingerprints[r]
-			g.w.udp(anon, nil, broadcast, bcast, 68, 67, dhcp(1, 1, xid, h.MAC, netip.Addr{}, netip.Addr{}, h.Name, h.VendorClass, fp))
-			g.w.udp(gw, nil, h.MAC, h.IP, 67, 68, dhcp(2, 2, xid, h.MAC, h.IP, gw.IP, "", "", nil))
-			g.w.udp(anon, nil, broadcast, bcast, 68, 67, dhcp(1, 3, xid, h.MAC, netip.Addr{}, gw.IP, h.Name, h.VendorClass, fp))
-			g.w.udp(gw, nil, h.MAC, h.IP, 67, 68, dhcp(2, 5, xid, h.MAC, h.IP, gw.IP, "", "", nil))
+			g.w.udp(anon, broadcast, bcast, 68, 67, dhcp(1, 1, xid, h.MAC, netip.Addr{}, netip.Addr{}, h.Name, h.VendorClass, fp))
+			g.w.udp(gw, h.MAC, h.IP, 67, 68, dhcp(2, 2, xid, h.MAC, h.IP, gw.IP, "", "", nil))
+			g.w.udp(anon, broadcast, bcast, 68, 67, dhcp(1, 3, xid, h.MAC, netip.Addr{}, gw.IP, h.Name, h.VendorClass, fp))
+			g.w.udp(gw, h.MAC, h.IP, 67, 68, dhcp(2, 5, xid, h.MAC, h.IP, gw.IP, "", "", nil))
 		}
 	}
+}
+
+// dns has the biomed workstation resolve the PACS through the gateway.
+func (g *gen) dns() {
+	ws, gw, pacs := g.one(RoleBiomed), g.one(RoleGateway), g.one(RolePACS)
+	if ws == nil || gw == nil || pacs == nil {
+		return
+	}
+	id, port := uint16(g.rng.IntN(65536)), g.ephemeral()
+	g.w.udp(ws, gw.MAC, gw.IP, port, 53, dnsA(id, "pacs.hospital.example", netip.Addr{}))
+	g.w.udp(gw, ws.MAC, ws.IP, 53, port, dnsA(id, "pacs.hospital.example", pacs.IP))
+}
+
+// mdns has the printer announce its IPP service.
+func (g *gen) mdns() {
+	pr := g.one(RolePrinter)
+	if pr == nil {
+		return
+	}
+	host := pr.Name + ".local"
+	b := []byte{0, 0, 0x84, 0, 0, 0, 0, 2, 0, 0, 0, 0}
+	rr := func(name []byte, typ int, data []byte) {
+		b = append(b, name...)
+		b = be16(b, typ)
+		b = be16(b, 0x8001)
+		b = be32(b, 120)
+		b = be16(b, len(data))
+		b = append(b, data...)
+	}
+	a := pr.IP.As4()
+	rr(dnsName(host), 1, a[:])
+	rr(dnsName("_ipp._tcp.local"), 12, dnsName("LaserJet._ipp._tcp.local"))
+	g.w.udp(pr, [6]byte{0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb}, netip.AddrFrom4([4]byte{224, 0, 0, 251}), 5353, 5353, b)
 }
 
 // arp writes an ARP packet.
@@ -185,7 +220,14 @@ func (g *gen) hl7(n int) {
 			obx(1, "150456^MDC_PULS_OXIM_SAT_O2^MDC", fmt.Sprint(94+g.rng.IntN(6)), "262688^MDC_DIM_PERCENT^MDC", eui+"^^"+eui+"^EUI-64"),
 			obx(2, "147842^MDC_ECG_HEART_RATE^MDC", fmt.Sprint(60+g.rng.IntN(40)), "264864^MDC_DIM_BEAT_PER_MIN^MDC", eui+"^^"+eui+"^EUI-64"),
 		)
-		g.mllpExchange(m, eng, 2575, msg, n*97+i)
+		c := g.mllp[m]
+		if c == nil {
+			c = g.w.dial(m, eng, g.ephemeral(), 2575, uint32(i+1))
+			c.open()
+			g.mllp[m] = c
+		}
+		c.send(true, mllp(msg))
+		c.send(false, mllp(g.ack(eng, m, fmt.Sprintf("MON%d-%d", i, n))))
 	}
 	if ehr := g.one(RoleEHR); ehr != nil {
 		msg := hl7(
@@ -198,14 +240,19 @@ func (g *gen) hl7(n int) {
 	}
 }
 
+// mllpExchange sends one message on a new connection and reads the ACK.
 func (g *gen) mllpExchange(from, to *Host, port uint16, msg string, seed int) {
 	c := g.w.dial(from, to, g.ephemeral(), port, uint32(seed))
 	c.open()
 	c.send(true, mllp(msg))
-	ack := hl7([]string{"MSH", "^~\\&", to.HL7App, "HOSP", from.HL7App, "HOSP", g.w.now.Format("20060102150405"), "", "ACK", "A" + fmt.Sprint(seed), "P", "2.6"},
-		[]string{"MSA", "AA", fmt.Sprint(seed)})
-	c.send(false, mllp(ack))
+	c.send(false, mllp(g.ack(to, from, fmt.Sprint(seed))))
 	c.close()
+}
+
+// ack builds the acknowledgement from to the sender of control id.
+func (g *gen) ack(from, to *Host, control string) string {
+	return hl7([]string{"MSH", "^~\\&", from.HL7App, "HOSP", to.HL7App, "HOSP", g.w.now.Format("20060102150405"), "", "ACK", "A" + control, "P", "2.6"},
+		[]string{"MSA", "AA", control})
 }
 
 // tlsSession writes a TLS handshake and some application data.
@@ -284,8 +331,8 @@ func (g *gen) snmpWalk() {
 		oid := []int{1, 3, 6, 1, 2, 1, 1, i + 1, 0}
 		prev := []int{1, 3, 6, 1, 2, 1, 1, i + 1}
 		id := int(g.rng.IntN(30000))
-		g.w.udp(nms, pr, pr.MAC, pr.IP, sport, 161, snmp("public", 0xa1, id, prev, nil))
-		g.w.udp(pr, nms, nms.MAC, nms.IP, 161, sport, snmp("public", 0xa2, id, oid, v))
+		g.w.udp(nms, pr.MAC, pr.IP, sport, 161, snmp("public", 0xa1, id, prev, nil))
+		g.w.udp(pr, nms.MAC, nms.IP, 161, sport, snmp("public", 0xa2, id, oid, v))
 	}
 }
 
@@ -298,5 +345,5 @@ func (g *gen) unknown() {
 	dst := netip.AddrFrom4([4]byte{10, 30, 0, 1})
 	p := g.random(96)
 	binary.BigEndian.PutUint32(p, 0xfeedface)
-	g.w.udp(u, nil, broadcast, dst, 40000, 40000, p)
+	g.w.udp(u, broadcast, dst, 40000, 40000, p)
 }

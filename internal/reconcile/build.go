@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/vigil-health/vigil"
 )
@@ -46,28 +47,33 @@ func (r *resolver) finish(cfg Config, sources map[string]*sourceMeta) *Result {
 	return res
 }
 
-// device builds one device from its records. It allocates once per device
-// for all provenance values: at 300,000 records this is most of the work.
+// device builds one device from its records. It reads each record's map
+// once and allocates once per device for all provenance values: at 300,000
+// records this is most of the work.
 func (r *resolver) device(rk *ranker, members []int32) *Device {
 	d := &Device{members: members, Members: make([]int64, len(members))}
 	var srcs []string
+	buckets := r.buckets // per vigil.Fields index, candidates in record order
+	for fi := range buckets {
+		buckets[fi] = buckets[fi][:0]
+	}
 	nvals, nfields := 0, 0
-	has := r.has
-	clear(has)
 	for i, m := range members {
 		in := &r.in[m]
 		d.Members[i] = in.Ref
 		if !slices.Contains(srcs, in.Source) {
 			srcs = append(srcs, in.Source)
 		}
-		for fi, f := range vigil.Fields {
-			if in.Record.Fields[f] != "" {
-				nvals++
-				if !has[fi] {
-					has[fi] = true
-					nfields++
-				}
+		for f, v := range in.Record.Fields {
+			fi, ok := r.fieldIdx[f]
+			if !ok || v == "" {
+				continue
 			}
+			if len(buckets[fi]) == 0 {
+				nfields++
+			}
+			nvals++
+			buckets[fi] = append(buckets[fi], candidate{source: in.Source, ref: in.Ref, value: v, at: in.Record.ObservedAt})
 		}
 	}
 	slices.Sort(srcs)
@@ -78,17 +84,10 @@ func (r *resolver) device(rk *ranker, members []int32) *Device {
 	d.Provenance = make([]FieldProvenance, 0, nfields)
 	chosen := r.chosen
 	clear(chosen)
-	cands := make([]candidate, 0, len(members))
 	for fi, f := range vigil.Fields {
-		if !has[fi] {
+		cands := buckets[fi]
+		if len(cands) == 0 {
 			continue
-		}
-		cands = cands[:0]
-		for _, m := range members {
-			in := &r.in[m]
-			if v := in.Record.Fields[f]; v != "" {
-				cands = append(cands, candidate{source: in.Source, ref: in.Ref, value: v, at: in.Record.ObservedAt})
-			}
 		}
 		best, why := rk.choose(f, cands)
 		start := len(values)
@@ -99,14 +98,7 @@ func (r *resolver) device(rk *ranker, members []int32) *Device {
 			Reason: why, Values: values[start:len(values):len(values)]})
 		chosen[fi] = cands[best].value
 	}
-	setFields(&d.Device, func(field string) string {
-		for fi, f := range vigil.Fields {
-			if f == field {
-				return chosen[fi]
-			}
-		}
-		return ""
-	})
+	setFields(&d.Device, func(field string) string { return chosen[r.fieldIdx[field]] })
 	return d
 }
 
@@ -193,4 +185,21 @@ func agree(a, b *idents) []Identifier {
 	add(vigil.FieldHostname, a.host, b.host)
 	add(vigil.FieldIP, a.ip, b.ip)
 	return out
+}
+
+// span returns the first and last observation of a cluster's records.
+func (r *resolver) span(members []int32) (first, last time.Time) {
+	for _, m := range members {
+		t := r.in[m].Record.ObservedAt
+		if t.IsZero() {
+			continue
+		}
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+		if t.After(last) {
+			last = t
+		}
+	}
+	return first, last
 }

@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
@@ -19,7 +20,8 @@ type DiscrepancyOptions struct {
 // Discrepancies lists every disagreement between the sources, sorted by kind
 // (vigil.DiscrepancyKinds order), device id and field. Only inventory
 // sources are compared with each other; scanners and the passive capture
-// decide unmanaged and stale. See docs/reconciliation.md for each rule.
+// decide unmanaged and stale. See docs/reconciliation.md for each rule. It
+// needs the Result that Resolve returned, not one decoded from JSON.
 func (res *Result) Discrepancies(opt DiscrepancyOptions) []vigil.Discrepancy {
 	if opt.StaleDays <= 0 {
 		opt.StaleDays = 30
@@ -27,6 +29,9 @@ func (res *Result) Discrepancies(opt DiscrepancyOptions) []vigil.Discrepancy {
 	invSet, discSet := make(map[string]bool), make(map[string]bool)
 	for i := range res.inputs {
 		s := res.sources[res.inputs[i].Source]
+		if s == nil {
+			continue
+		}
 		if s.inventory() {
 			invSet[s.name] = true
 		} else if s.discovery() {
@@ -44,17 +49,26 @@ func (res *Result) Discrepancies(opt DiscrepancyOptions) []vigil.Discrepancy {
 	for _, c := range res.Conflicts {
 		out = append(out, identityConflict(c, byID[c.A.Device]))
 	}
-	sort.SliceStable(out, func(i, j int) bool {
+	// Sort indices, not the large structs.
+	idx := make([]int32, len(out))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(i, j int32) int {
 		a, b := &out[i], &out[j]
-		if a.Kind != b.Kind {
-			return a.Kind.Rank() < b.Kind.Rank()
+		if c := a.Kind.Rank() - b.Kind.Rank(); c != 0 {
+			return c
 		}
 		if a.Device.ID != b.Device.ID {
-			return a.Device.ID < b.Device.ID
+			return cmp.Compare(a.Device.ID, b.Device.ID)
 		}
-		return a.Field < b.Field
+		return strings.Compare(a.Field, b.Field)
 	})
-	return out
+	sorted := make([]vigil.Discrepancy, len(out))
+	for i, j := range idx {
+		sorted[i] = out[j]
+	}
+	return sorted
 }
 
 // srcRecords are one source's records of one device.
@@ -128,7 +142,7 @@ func (res *Result) deviceDiscrepancies(out []vigil.Discrepancy, d *Device, allIn
 	if len(allDisc) > 0 && !opt.Now.IsZero() {
 		out = staleCheck(out, ref, inv, disc, allDisc, opt)
 	}
-	out = fieldConflicts(out, ref, inv, res.assetFrom)
+	out = fieldConflicts(out, ref, inv, res.assetFrom, res.fieldIdx)
 	for _, s := range inv {
 		if len(s.recs) > 1 {
 			where := make([]string, len(s.recs))
@@ -179,10 +193,12 @@ func staleCheck(out []vigil.Discrepancy, ref vigil.DeviceRef, inv, disc []srcRec
 // the device disagree, comparing normalised values. A source that lists the
 // device twice speaks with its newest record. Asset tags are compared only
 // among the sources whose tags are hospital-wide (assetFrom; empty: all).
-func fieldConflicts(out []vigil.Discrepancy, ref vigil.DeviceRef, inv []srcRecords, assetFrom map[string]bool) []vigil.Discrepancy {
+func fieldConflicts(out []vigil.Discrepancy, ref vigil.DeviceRef, inv []srcRecords, assetFrom map[string]bool, fieldIdx map[string]int) []vigil.Discrepancy {
 	if len(inv) < 2 {
 		return out
 	}
+	// Only the fields some source gave need comparing.
+	present := make([]bool, len(vigil.Fields))
 	latest := make([]*vigil.Record, len(inv))
 	for i, s := range inv {
 		best := s.recs[0]
@@ -192,6 +208,11 @@ func fieldConflicts(out []vigil.Discrepancy, ref vigil.DeviceRef, inv []srcRecor
 			}
 		}
 		latest[i] = best.Record
+		for f := range best.Record.Fields {
+			if fi, ok := fieldIdx[f]; ok {
+				present[fi] = true
+			}
+		}
 	}
 	value := func(i int, f string) string {
 		if f == vigil.FieldAssetTag && len(assetFrom) > 0 && !assetFrom[inv[i].source] {
@@ -199,7 +220,10 @@ func fieldConflicts(out []vigil.Discrepancy, ref vigil.DeviceRef, inv []srcRecor
 		}
 		return strings.TrimSpace(latest[i].Fields[f])
 	}
-	for _, f := range vigil.Fields {
+	for fi, f := range vigil.Fields {
+		if !present[fi] {
+			continue
+		}
 		first, firstNorm, differ := "", "", false
 		for i := range latest {
 			v := value(i, f)

@@ -24,11 +24,32 @@ func normMAC(s string) string {
 	if s == "" {
 		return ""
 	}
+	if canonicalMAC(s) && s != "00:00:00:00:00:00" && s != "ff:ff:ff:ff:ff:ff" {
+		return s // importers already normalise: skip the allocation
+	}
 	m, err := vigil.NormalizeMAC(s)
 	if err != nil || m == "00:00:00:00:00:00" || m == "ff:ff:ff:ff:ff:ff" {
 		return ""
 	}
 	return m
+}
+
+// canonicalMAC reports whether s is already lower-case colon form.
+func canonicalMAC(s string) bool {
+	if len(s) != 17 {
+		return false
+	}
+	for i := 0; i < 17; i++ {
+		c := s[i]
+		if i%3 == 2 {
+			if c != ':' {
+				return false
+			}
+		} else if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // normTag returns an upper-case serial or asset tag with spaces removed, or
@@ -73,6 +94,9 @@ func mfrTokens(s string) []string {
 // two spellings of one manufacturer share ("Philips", "Philips Medical
 // Systems"); "" when unknown.
 func mfrKey(s string) string {
+	if placeholder(strings.ToUpper(strings.TrimSpace(s))) {
+		return ""
+	}
 	t := mfrTokens(s)
 	if len(t) == 0 || placeholder(strings.ToUpper(t[0])) {
 		return ""
@@ -99,9 +123,13 @@ func normHost(s string) string {
 
 // normIP returns the canonical text of a usable unicast address, or "".
 func normIP(s string) string {
-	a, err := netip.ParseAddr(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
+	a, err := netip.ParseAddr(s)
 	if err != nil || !a.IsValid() || a.IsLoopback() || a.IsUnspecified() || a.IsMulticast() {
 		return ""
+	}
+	if a.Is4() {
+		return s // dotted quad: ParseAddr accepts only the canonical form
 	}
 	return a.Unmap().String()
 }
@@ -137,11 +165,19 @@ type idents struct {
 	mac, serial, mfr, asset, host, ip string
 }
 
-func identsOf(r *vigil.Record, useAsset bool) idents {
+// identsOf normalises a record's identifiers; mfrs memoises mfrKey, since a
+// hospital has few manufacturers and many records.
+func identsOf(r *vigil.Record, useAsset bool, mfrs map[string]string) idents {
+	m := r.Get(vigil.FieldManufacturer)
+	k, ok := mfrs[m]
+	if !ok {
+		k = mfrKey(m)
+		mfrs[m] = k
+	}
 	id := idents{
 		mac:    normMAC(r.Get(vigil.FieldMAC)),
 		serial: normTag(r.Get(vigil.FieldSerial)),
-		mfr:    mfrKey(r.Get(vigil.FieldManufacturer)),
+		mfr:    k,
 		host:   normHost(r.Get(vigil.FieldHostname)),
 		ip:     normIP(r.Get(vigil.FieldIP)),
 	}
@@ -159,10 +195,10 @@ type sourceMeta struct {
 }
 
 // inventory reports whether the source lists what the hospital owns.
-func (s *sourceMeta) inventory() bool { return s.kind == vigil.SourceInventory }
+func (s *sourceMeta) inventory() bool { return s != nil && s.kind == vigil.SourceInventory }
 
 // discovery reports whether the source observes the network.
-func (s *sourceMeta) discovery() bool { return s.kind.IsDiscovery() }
+func (s *sourceMeta) discovery() bool { return s != nil && s.kind.IsDiscovery() }
 
 // buildSources merges the configured sources with those the inputs name.
 func buildSources(cfg []SourceInfo, in []Input) map[string]*sourceMeta {

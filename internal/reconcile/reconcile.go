@@ -105,6 +105,7 @@ type Result struct {
 	inputs    []Input
 	sources   map[string]*sourceMeta
 	assetFrom map[string]bool // Config.AssetTagSources; empty means every source
+	fieldIdx  map[string]int  // canonical field name → index in vigil.Fields
 }
 
 // Device is one resolved device: its fields chosen by precedence, where each

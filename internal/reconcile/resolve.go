@@ -58,8 +58,9 @@ type resolver struct {
 	cl        []cluster
 	conflicts []rawConflict
 
-	has    []bool   // scratch for device: per vigil.Fields index
-	chosen []string // scratch for device: per vigil.Fields index
+	fieldIdx map[string]int // canonical field name → index in vigil.Fields
+	buckets  [][]candidate  // scratch for device, per vigil.Fields index
+	chosen   []string       // scratch for device, per vigil.Fields index
 }
 
 // Resolve groups the records into devices, chooses each device's fields by
@@ -92,7 +93,11 @@ func Resolve(inputs []Input, decisions []Decision, cfg Config) (*Result, error) 
 	sources := buildSources(cfg.Sources, in)
 
 	r := &resolver{in: in, ids: make([]idents, len(in)), parent: make([]int32, len(in)), cl: make([]cluster, len(in)),
-		has: make([]bool, len(vigil.Fields)), chosen: make([]string, len(vigil.Fields))}
+		fieldIdx: make(map[string]int, len(vigil.Fields)),
+		buckets:  make([][]candidate, len(vigil.Fields)), chosen: make([]string, len(vigil.Fields))}
+	for i, f := range vigil.Fields {
+		r.fieldIdx[f] = i
+	}
 	assetFrom := make(map[string]bool, len(cfg.AssetTagSources))
 	for _, s := range cfg.AssetTagSources {
 		assetFrom[s] = true
@@ -107,8 +112,9 @@ func Resolve(inputs []Input, decisions []Decision, cfg Config) (*Result, error) 
 		backing[k] = s
 		return backing[k : k+1 : k+1]
 	}
+	mfrs := make(map[string]string)
 	for i := range in {
-		id := identsOf(in[i].Record, len(assetFrom) == 0 || assetFrom[in[i].Source])
+		id := identsOf(in[i].Record, len(assetFrom) == 0 || assetFrom[in[i].Source], mfrs)
 		r.ids[i] = id
 		r.parent[i] = int32(i)
 		r.cl[i] = cluster{mac: one(3*i, id.mac), serial: one(3*i+1, id.serial), asset: one(3*i+2, id.asset), conf: ConfidenceStrong, size: 1}
@@ -127,7 +133,7 @@ func Resolve(inputs []Input, decisions []Decision, cfg Config) (*Result, error) 
 		r.weak(linkIP, ConfidenceIP, r.ipRuns(w))
 	}
 	res := r.finish(cfg, sources)
-	res.assetFrom = assetFrom
+	res.assetFrom, res.fieldIdx = assetFrom, r.fieldIdx
 	return res, nil
 }
 

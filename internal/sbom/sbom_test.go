@@ -217,5 +217,8 @@ func FuzzParse(f *testing.F) {
 		if (err == nil) == (s == nil) {
 			t.Fatalf("sbom %v with err %v", s, err)
 		}
+		if err != nil && !strings.Contains(err.Error(), "fuzz") {
+			t.Fatalf("error does not name the file: %v", err)
+		}
 	})
 }

@@ -387,4 +387,3 @@ func (tx *Tx) loadVEX(ctx context.Context) ([]vigil.VEXStatement, error) {
 	}
 	return out, dbErr("reading VEX", rows.Err())
 }
-

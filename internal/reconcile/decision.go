@@ -1,0 +1,61 @@
+package reconcile
+
+import "sort"
+
+// applyDecisions replays the conflict queue's answers before any automatic
+// link: "different" forbids two records from ever sharing a device, "same"
+// merges them whatever their identifiers say. When a pair was decided more
+// than once the latest decision counts.
+func (r *resolver) applyDecisions(decisions []Decision) {
+	if len(decisions) == 0 {
+		return
+	}
+	ds := make([]Decision, len(decisions))
+	copy(ds, decisions)
+	sort.SliceStable(ds, func(i, j int) bool { return ds[i].At.Before(ds[j].At) })
+	type pair struct{ a, b string }
+	latest := make(map[pair]Decision, len(ds))
+	var order []pair
+	for _, d := range ds {
+		p := pair{d.A, d.B}
+		if p.b < p.a {
+			p.a, p.b = p.b, p.a
+		}
+		if _, ok := latest[p]; !ok {
+			order = append(order, p)
+		}
+		latest[p] = d
+	}
+	sort.Slice(order, func(i, j int) bool {
+		if order[i].a != order[j].a {
+			return order[i].a < order[j].a
+		}
+		return order[i].b < order[j].b
+	})
+	byKey := make(map[string][]int32)
+	for i := range r.in {
+		k := RecordKey(r.in[i].Source, r.in[i].Record)
+		byKey[k] = append(byKey[k], int32(i))
+	}
+	for _, p := range order {
+		if latest[p].Same {
+			continue
+		}
+		for _, a := range byKey[p.a] {
+			for _, b := range byKey[p.b] {
+				r.cl[a].cannot = append(r.cl[a].cannot, b)
+				r.cl[b].cannot = append(r.cl[b].cannot, a)
+			}
+		}
+	}
+	for _, p := range order {
+		if !latest[p].Same {
+			continue
+		}
+		for _, a := range byKey[p.a] {
+			for _, b := range byKey[p.b] {
+				r.union(r.find(a), r.find(b), linkDecision, ConfidenceStrong)
+			}
+		}
+	}
+}
