@@ -120,13 +120,9 @@ func loadDemo(ctx context.Context, m *Main, d *store.DB, dir string, h *gen.Hosp
 	if err != nil {
 		return err
 	}
-	var files []store.FeedFile
-	for _, p := range paths {
-		ff, err := parseFeedFile(ctx, p)
-		if err != nil {
-			return err
-		}
-		files = append(files, ff)
+	files, err := parseFeedFiles(ctx, paths)
+	if err != nil {
+		return err
 	}
 	fr, err := d.ImportFeeds(ctx, m.actor(), files)
 	if err != nil {

@@ -79,6 +79,19 @@ func expandFeedPaths(paths []string) ([]string, error) {
 	return out, nil
 }
 
+// parseFeedFiles reads each file as parseFeedFile does.
+func parseFeedFiles(ctx context.Context, paths []string) ([]store.FeedFile, error) {
+	files := make([]store.FeedFile, 0, len(paths))
+	for _, p := range paths {
+		ff, err := parseFeedFile(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, ff)
+	}
+	return files, nil
+}
+
 // parseFeedFile reads one file as an SBOM when it looks like one, else as a feed.
 func parseFeedFile(ctx context.Context, path string) (store.FeedFile, error) {
 	f, err := os.Open(path)
@@ -120,12 +133,11 @@ func feedsImport(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	var files []store.FeedFile
-	for _, p := range paths {
-		ff, err := parseFeedFile(ctx, p)
-		if err != nil {
-			return err
-		}
+	files, err := parseFeedFiles(ctx, paths)
+	if err != nil {
+		return err
+	}
+	for _, ff := range files {
 		if ff.SBOM != nil {
 			for dst, v := range map[*string]string{&ff.SBOM.Manufacturer: *mfr, &ff.SBOM.Model: *model, &ff.SBOM.Firmware: *firmware} {
 				if v != "" {
@@ -133,7 +145,6 @@ func feedsImport(ctx context.Context, m *Main, args []string) error {
 				}
 			}
 		}
-		files = append(files, ff)
 	}
 	d, err := openDB(ctx, *db)
 	if err != nil {

@@ -47,11 +47,7 @@ func (s *Server) apiDevices(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiDevice(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	d, err := s.db.FindDeviceByID(r.Context(), id)
+	d, err := s.pathDevice(r)
 	if err != nil {
 		return err
 	}
@@ -60,14 +56,11 @@ func (s *Server) apiDevice(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiDeviceFacts(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	d, err := s.pathDevice(r)
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.FindDeviceByID(r.Context(), id); err != nil {
-		return err
-	}
-	facts, err := s.db.DeviceFacts(r.Context(), id)
+	facts, err := s.db.DeviceFacts(r.Context(), d.ID)
 	if err != nil {
 		return err
 	}
@@ -76,14 +69,11 @@ func (s *Server) apiDeviceFacts(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiDeviceHistory(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	d, err := s.pathDevice(r)
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.FindDeviceByID(r.Context(), id); err != nil {
-		return err
-	}
-	h, err := s.db.DeviceHistory(r.Context(), id)
+	h, err := s.db.DeviceHistory(r.Context(), d.ID)
 	if err != nil {
 		return err
 	}

@@ -130,6 +130,15 @@ func (s *Server) deviceList(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// pathDevice returns the live or removed device the path's {id} names.
+func (s *Server) pathDevice(r *http.Request) (*vigil.Device, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	return s.db.FindDeviceByID(r.Context(), id)
+}
+
 func pathID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {

@@ -70,11 +70,7 @@ func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiDeviceNetwork(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	d, err := s.db.FindDeviceByID(r.Context(), id)
+	d, err := s.pathDevice(r)
 	if err != nil {
 		return err
 	}

@@ -66,7 +66,12 @@ type matchRow struct {
 	Device *vigil.Device
 }
 
-func (s *Server) matchRows(r *http.Request, ms []vigil.VulnMatch) ([]matchRow, error) {
+// findMatchRows reads the matches a filter selects, each with its device.
+func (s *Server) findMatchRows(r *http.Request, f store.MatchFilter) ([]matchRow, error) {
+	ms, err := s.db.FindMatches(r.Context(), f)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]matchRow, 0, len(ms))
 	for _, m := range ms {
 		d, err := s.db.FindDeviceByID(r.Context(), m.DeviceID)
@@ -89,11 +94,7 @@ func (s *Server) vulnPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ms, err := s.db.FindMatches(r.Context(), store.MatchFilter{VulnID: v.ID})
-	if err != nil {
-		return err
-	}
-	rows, err := s.matchRows(r, ms)
+	rows, err := s.findMatchRows(r, store.MatchFilter{VulnID: v.ID})
 	if err != nil {
 		return err
 	}
@@ -126,11 +127,7 @@ func (s *Server) advisoryPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ms, err := s.db.FindMatches(r.Context(), store.MatchFilter{AdvisoryID: a.ID})
-	if err != nil {
-		return err
-	}
-	rows, err := s.matchRows(r, ms)
+	rows, err := s.findMatchRows(r, store.MatchFilter{AdvisoryID: a.ID})
 	if err != nil {
 		return err
 	}
@@ -238,14 +235,11 @@ func (s *Server) apiRisk(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiDeviceVulns(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	d, err := s.pathDevice(r)
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.FindDeviceByID(r.Context(), id); err != nil {
-		return err
-	}
-	ms, err := s.db.FindMatches(r.Context(), store.MatchFilter{DeviceID: id})
+	ms, err := s.db.FindMatches(r.Context(), store.MatchFilter{DeviceID: d.ID})
 	if err != nil {
 		return err
 	}
@@ -254,14 +248,11 @@ func (s *Server) apiDeviceVulns(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiDeviceRisk(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	d, err := s.pathDevice(r)
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.FindDeviceByID(r.Context(), id); err != nil {
-		return err
-	}
-	as, err := s.db.AssessRisk(r.Context(), store.RiskFilter{DeviceID: id})
+	as, err := s.db.AssessRisk(r.Context(), store.RiskFilter{DeviceID: d.ID})
 	if err != nil {
 		return err
 	}
