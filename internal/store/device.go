@@ -134,6 +134,27 @@ func (db *DB) findDevicesAsOf(ctx context.Context, f vigil.DeviceFilter) ([]*vig
 	if err := rows.Err(); err != nil {
 		return nil, 0, dbErr("rebuilding the inventory", err)
 	}
+	// Devices that never changed have no version: their row is their state
+	// since they were created.
+	rows2, err := db.query(ctx, `SELECT `+deviceColumns+` FROM devices d WHERE created_at <= ?
+		AND NOT EXISTS (SELECT 1 FROM device_versions v WHERE v.device_id = d.id) ORDER BY id`, at)
+	if err != nil {
+		return nil, 0, dbErr("rebuilding the inventory", err)
+	}
+	defer rows2.Close()
+	for rows2.Next() {
+		d, err := scanDevice(rows2)
+		if err != nil {
+			return nil, 0, dbErr("rebuilding the inventory", err)
+		}
+		if matchDevice(d, f) {
+			all = append(all, d)
+		}
+	}
+	if err := rows2.Err(); err != nil {
+		return nil, 0, dbErr("rebuilding the inventory", err)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
 	total := len(all)
 	if f.Limit > 0 {
 		lo := min(max(f.Offset, 0), total)

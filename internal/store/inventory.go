@@ -81,9 +81,8 @@ func (tx *Tx) insertDevice(ctx context.Context, actor *vigil.User, d *vigil.Devi
 	if err != nil {
 		return dbErr("creating a device", err)
 	}
-	if err := tx.bulkFor("device_versions", "device_id", "state", "valid_from").add(ctx, tx, d.ID, deviceState(d), fmtTime(tx.now)); err != nil {
-		return dbErr("creating a device", err)
-	}
+	// No version row yet: a device's first state is its row until it first
+	// changes (closeVersion writes it then), which halves a first load.
 	return dbErr("creating a device", tx.audit(ctx, actor, "device.create", "device", d.ID, map[string]any{"label": d.Label()}))
 }
 
@@ -118,13 +117,30 @@ func (tx *Tx) updateDevice(ctx context.Context, actor *vigil.User, live *liveDev
 		return nil // only sightings moved; the versioned state is the same
 	}
 	now := fmtTime(tx.now)
-	if _, err := tx.exec(ctx, `UPDATE device_versions SET valid_to = ? WHERE device_id = ? AND valid_to IS NULL`, now, d.ID); err != nil {
-		return dbErr("updating a device", err)
+	if err := tx.closeVersion(ctx, old); err != nil {
+		return err
 	}
 	if err := tx.bulkFor("device_versions", "device_id", "state", "valid_from").add(ctx, tx, d.ID, deviceState(d), now); err != nil {
 		return dbErr("updating a device", err)
 	}
 	return dbErr("updating a device", tx.audit(ctx, actor, "device.update", "device", d.ID, map[string]any{"fields": changed}))
+}
+
+// closeVersion ends the device's current version now. A device that never
+// changed has no version row: its state since creation is written, closed.
+func (tx *Tx) closeVersion(ctx context.Context, old *vigil.Device) error {
+	now := fmtTime(tx.now)
+	res, err := tx.exec(ctx, `UPDATE device_versions SET valid_to = ? WHERE device_id = ? AND valid_to IS NULL`, now, old.ID)
+	if err != nil {
+		return dbErr("versioning a device", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return dbErr("versioning a device", err)
+	} else if n > 0 {
+		return nil
+	}
+	err = tx.bulkFor("device_versions", "device_id", "state", "valid_from", "valid_to").add(ctx, tx, old.ID, deviceState(old), fmtTime(old.CreatedAt), now)
+	return dbErr("versioning a device", err)
 }
 
 // DeviceHistory returns every resolved state of a device, oldest first.
@@ -149,5 +165,16 @@ func (db *DB) DeviceHistory(ctx context.Context, id int64) ([]DeviceVersion, err
 		}
 		out = append(out, v)
 	}
-	return out, dbErr("reading device history", rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, dbErr("reading device history", err)
+	}
+	if len(out) == 0 {
+		// Never changed: its one state is its row, since it was created.
+		d, err := db.FindDeviceByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, DeviceVersion{Device: d, ValidFrom: d.CreatedAt})
+	}
+	return out, nil
 }

@@ -144,8 +144,8 @@ func (tx *Tx) removeDevices(ctx context.Context, actor *vigil.User, existing map
 		if _, err := tx.exec(ctx, `UPDATE devices SET removed_at = ?, updated_at = ? WHERE id = ?`, now, now, id); err != nil {
 			return dbErr("resolving devices", err)
 		}
-		if _, err := tx.exec(ctx, `UPDATE device_versions SET valid_to = ? WHERE device_id = ? AND valid_to IS NULL`, now, id); err != nil {
-			return dbErr("resolving devices", err)
+		if err := tx.closeVersion(ctx, existing[id].Device); err != nil {
+			return err
 		}
 		if err := tx.audit(ctx, actor, "device.remove", "device", id, map[string]any{"reason": "no source lists it"}); err != nil {
 			return dbErr("resolving devices", err)
