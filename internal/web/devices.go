@@ -68,6 +68,8 @@ type deviceListPage struct {
 	Source           string
 	Discrepancy      string
 	Criticalities    []vigil.Criticality
+	Sites            []*vigil.Site
+	SiteID           int64
 	Sources          []*vigil.Source
 	DiscrepancyKinds []vigil.DiscrepancyKind
 	Types            []countRow
@@ -111,7 +113,15 @@ func (s *Server) deviceList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := &deviceListPage{pageBase: pageBase{Title: "Devices", Nav: "devices"}, Devices: devs, Total: total, Query: f.Query, Type: f.DeviceType,
+	sites, err := s.db.FindSites(r.Context())
+	if err != nil {
+		return err
+	}
+	var siteID int64
+	if f.SiteID != nil {
+		siteID = *f.SiteID
+	}
+	p := &deviceListPage{Sites: sites, SiteID: siteID, pageBase: pageBase{Title: "Devices", Nav: "devices"}, Devices: devs, Total: total, Query: f.Query, Type: f.DeviceType,
 		Criticality: string(f.Criticality), Source: f.Source, Discrepancy: string(f.Discrepancy), Criticalities: vigil.Criticalities,
 		Sources: srcs, DiscrepancyKinds: vigil.DiscrepancyKinds,
 		Types: sortedCounts(counts.ByType), Page: pg, Pages: (total + f.Limit - 1) / f.Limit, SiteName: names}
