@@ -31,6 +31,7 @@ func main() {
 	dir := flag.String("dir", "", "work directory (default: a temporary one, removed after)")
 	dsn := flag.String("db", "", "store (default: a fresh SQLite file in the work directory)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measured part to this file")
+	memprofile := flag.String("memprofile", "", "write a heap profile taken after the measured part to this file")
 	batch := flag.Bool("batch", false, "record the three snapshots in one transaction with one reconciliation (ImportBatch) instead of one import each")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -46,6 +47,12 @@ func main() {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "bench/import:", err)
 		os.Exit(1)
+	}
+	if *memprofile != "" {
+		if f, err := os.Create(*memprofile); err == nil {
+			pprof.Lookup("allocs").WriteTo(f, 0)
+			f.Close()
+		}
 	}
 }
 
