@@ -180,3 +180,28 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 		})
 	}
 }
+
+func TestSetDeviceFieldValidates(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if _, err := db.Import(ctx, nil, snapshot("cmms", vigil.SourceInventory, rec(2, "asset_tag", "A-1", "manufacturer", "GE", "model", "MAC 5500"))); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetDeviceField(ctx, nil, 1, "mac", "not-a-mac"); vigil.ErrorCode(err) != vigil.EINVALID {
+			t.Errorf("bad MAC: %v", err)
+		}
+		if err := db.SetDeviceField(ctx, nil, 1, "mac", "00-1B-A9-00-00-01"); err != nil {
+			t.Fatal(err)
+		}
+		d, _ := db.FindDeviceByID(ctx, 1)
+		if d.MAC != "00:1b:a9:00:00:01" {
+			t.Errorf("MAC set by hand = %q, want it normalised", d.MAC)
+		}
+		if err := db.SetDeviceField(ctx, nil, 1, "manufacturer", "GE Medical Systems"); err != nil {
+			t.Fatal(err)
+		}
+		if d, _ := db.FindDeviceByID(ctx, 1); d.Manufacturer != "GE Healthcare" {
+			t.Errorf("manufacturer set by hand = %q", d.Manufacturer)
+		}
+	})
+}

@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/ingest"
 )
 
 // ManualSource is the source that holds values people set by hand.
@@ -20,6 +22,18 @@ func (db *DB) SetDeviceField(ctx context.Context, actor *vigil.User, id int64, f
 		return vigil.Errorf(vigil.EINVALID, "unknown field %q", field)
 	}
 	value = strings.TrimSpace(value)
+	if value != "" {
+		// A value set by hand is normalised like an imported one, so a MAC
+		// or IP that does not parse is refused here, not stored.
+		v, err := ingest.NormalizeValue(field, value)
+		if err != nil {
+			return vigil.WrapError(vigil.EINVALID, fmt.Sprintf("%s: %s", field, vigil.ErrorMessage(err)), err)
+		}
+		if v == "" {
+			return vigil.Errorf(vigil.EINVALID, "%s: %q is a placeholder, not a value; leave the value empty to clear the field", field, value)
+		}
+		value = v
+	}
 	return db.inTx(ctx, func(tx *Tx) error {
 		devs, err := tx.liveDevices(ctx)
 		if err != nil {
