@@ -78,7 +78,8 @@ type Device struct {
 	MAC          string      `json:"mac,omitempty"` // lower-case, colon separated
 	IP           string      `json:"ip,omitempty"`
 	Hostname     string      `json:"hostname,omitempty"`
-	SiteID       int64       `json:"site_id,omitempty"`
+	SiteID       int64       `json:"site_id,omitempty"`  // the hospital
+	PlaceID      int64       `json:"place_id,omitempty"` // the most specific site below it: building, floor, department or room
 	Location     string      `json:"location,omitempty"` // free text as the sources give it
 	OwnerTeam    string      `json:"owner_team,omitempty"`
 	StoresEPHI   bool        `json:"stores_ephi"`

@@ -13,14 +13,14 @@ import (
 )
 
 const deviceColumns = `id, asset_tag, serial, manufacturer, model, device_type, firmware, mac, ip, hostname,
-	site_id, location, owner_team, stores_ephi, sends_ephi, criticality, lifecycle, first_seen, last_seen, created_at, updated_at`
+	site_id, place_id, location, owner_team, stores_ephi, sends_ephi, criticality, lifecycle, first_seen, last_seen, created_at, updated_at`
 
 func scanDevice(s scanner) (*vigil.Device, error) {
 	var d vigil.Device
 	var stores, sends int
 	var crit, life, first, last, created, updated string
 	if err := s.Scan(&d.ID, &d.AssetTag, &d.Serial, &d.Manufacturer, &d.Model, &d.DeviceType, &d.Firmware, &d.MAC, &d.IP, &d.Hostname,
-		&d.SiteID, &d.Location, &d.OwnerTeam, &stores, &sends, &crit, &life, &first, &last, &created, &updated); err != nil {
+		&d.SiteID, &d.PlaceID, &d.Location, &d.OwnerTeam, &stores, &sends, &crit, &life, &first, &last, &created, &updated); err != nil {
 		return nil, err
 	}
 	d.StoresEPHI, d.SendsEPHI = stores != 0, sends != 0

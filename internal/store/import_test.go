@@ -94,6 +94,18 @@ func TestImportResolvesAndDiffs(t *testing.T) {
 		if !sources["cmms"] || !sources["cmdb"] || superseded == 0 {
 			t.Errorf("facts: sources %v, superseded %d", sources, superseded)
 		}
+		// The room the second snapshot names is a site below the hospital.
+		placed, _ := db.FindDeviceByID(ctx, d.ID)
+		sites, _ := db.FindSites(ctx)
+		var room *vigil.Site
+		for _, st := range sites {
+			if st.ID == placed.PlaceID {
+				room = st
+			}
+		}
+		if room == nil || room.Kind != vigil.SiteRoom || room.Name != "ICU-4" || room.ParentID != placed.SiteID {
+			t.Errorf("device place = %+v (device %+v)", room, placed)
+		}
 		counts, err := db.CountDevices(ctx, nil)
 		if err != nil || counts.Total != 3 || counts.ByType["infusion-pump"] != 1 || counts.BySite["St. Brigid"] != 1 {
 			t.Errorf("CountDevices = %+v, %v", counts, err)

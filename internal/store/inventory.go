@@ -73,10 +73,10 @@ func (tx *Tx) insertDevice(ctx context.Context, actor *vigil.User, d *vigil.Devi
 	d.CreatedAt, d.UpdatedAt = tx.now, tx.now
 	srcs, prov := extra.json()
 	err := tx.bulkFor("devices", "id", "asset_tag", "serial", "manufacturer", "model", "device_type", "firmware", "mac", "ip", "hostname",
-		"site_id", "location", "owner_team", "stores_ephi", "sends_ephi", "criticality", "lifecycle", "first_seen", "last_seen", "created_at", "updated_at",
+		"site_id", "place_id", "location", "owner_team", "stores_ephi", "sends_ephi", "criticality", "lifecycle", "first_seen", "last_seen", "created_at", "updated_at",
 		"confidence", "sources", "provenance", "type_reason").add(ctx, tx,
 		d.ID, d.AssetTag, d.Serial, d.Manufacturer, d.Model, d.DeviceType, d.Firmware, d.MAC, d.IP, d.Hostname,
-		d.SiteID, d.Location, d.OwnerTeam, boolInt(d.StoresEPHI), boolInt(d.SendsEPHI), string(d.Criticality), string(d.Lifecycle),
+		d.SiteID, d.PlaceID, d.Location, d.OwnerTeam, boolInt(d.StoresEPHI), boolInt(d.SendsEPHI), string(d.Criticality), string(d.Lifecycle),
 		fmtTime(d.FirstSeen), fmtTime(d.LastSeen), fmtTime(tx.now), fmtTime(tx.now), extra.confidence, srcs, prov, extra.typeReason)
 	if err != nil {
 		return dbErr("creating a device", err)
@@ -105,9 +105,9 @@ func (tx *Tx) updateDevice(ctx context.Context, actor *vigil.User, live *liveDev
 		return nil // nothing to write
 	}
 	_, err := tx.exec(ctx, `UPDATE devices SET asset_tag = ?, serial = ?, manufacturer = ?, model = ?, device_type = ?, firmware = ?, mac = ?, ip = ?,
-		hostname = ?, site_id = ?, location = ?, owner_team = ?, stores_ephi = ?, sends_ephi = ?, criticality = ?, lifecycle = ?,
+		hostname = ?, site_id = ?, place_id = ?, location = ?, owner_team = ?, stores_ephi = ?, sends_ephi = ?, criticality = ?, lifecycle = ?,
 		first_seen = ?, last_seen = ?, updated_at = ?, confidence = ?, sources = ?, provenance = ?, type_reason = ? WHERE id = ?`,
-		d.AssetTag, d.Serial, d.Manufacturer, d.Model, d.DeviceType, d.Firmware, d.MAC, d.IP, d.Hostname, d.SiteID, d.Location, d.OwnerTeam,
+		d.AssetTag, d.Serial, d.Manufacturer, d.Model, d.DeviceType, d.Firmware, d.MAC, d.IP, d.Hostname, d.SiteID, d.PlaceID, d.Location, d.OwnerTeam,
 		boolInt(d.StoresEPHI), boolInt(d.SendsEPHI), string(d.Criticality), string(d.Lifecycle), fmtTime(d.FirstSeen), fmtTime(d.LastSeen), fmtTime(d.UpdatedAt),
 		extra.confidence, srcs, prov, extra.typeReason, d.ID)
 	if err != nil {

@@ -63,7 +63,7 @@ func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, err
 	if err != nil {
 		return 0, vigil.WrapError(vigil.EINTERNAL, "loading the device taxonomy", err)
 	}
-	sites := &siteCache{ids: map[string]int64{}}
+	sites := &siteCache{ids: map[string]int64{}, places: map[string]int64{}}
 	typeCache := map[string]typeMatch{}
 	setDev, err := tx.PrepareContext(ctx, tx.db.dialect.rebind(`UPDATE source_records SET device_id = ? WHERE id = ?`))
 	if err != nil {
@@ -81,6 +81,13 @@ func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, err
 			}
 		} else if d.SiteID, err = sites.byLocation(ctx, tx, d.Location); err != nil {
 			return 0, err
+		}
+		if d.SiteID != 0 {
+			path := [4]string{provenanceValue(rd, vigil.FieldBuilding), provenanceValue(rd, vigil.FieldFloor),
+				provenanceValue(rd, vigil.FieldDepartment), provenanceValue(rd, vigil.FieldRoom)}
+			if d.PlaceID, err = sites.place(ctx, tx, d.SiteID, path); err != nil {
+				return 0, err
+			}
 		}
 		extra := deviceExtra{confidence: rd.Confidence, sources: rd.Sources, typeReason: reason}
 		if old := existing[d.ID]; old != nil {

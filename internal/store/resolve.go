@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -44,8 +45,9 @@ func (tx *Tx) loadRecords(ctx context.Context, cond string, args ...any) ([]*cur
 
 // siteCache creates hospital sites on first use within a transaction.
 type siteCache struct {
-	ids map[string]int64
-	all map[string]int64 // lower-case names and initials of every hospital, loaded on first use
+	ids    map[string]int64
+	places map[string]int64 // parent, kind and name of a site below a hospital -> id
+	all    map[string]int64 // lower-case names and initials of every hospital, loaded on first use
 }
 
 func (c *siteCache) hospital(ctx context.Context, tx *Tx, name string) (int64, error) {
@@ -63,6 +65,38 @@ func (c *siteCache) hospital(ctx context.Context, tx *Tx, name string) (int64, e
 	c.ids[name] = id
 	c.all = nil // reload names and initials, the new site among them
 	return id, nil
+}
+
+// place returns the most specific site below a hospital that the path of
+// building, floor, department and room names, creating the rows on first
+// use; empty levels are skipped. It returns 0 when the path is empty.
+func (c *siteCache) place(ctx context.Context, tx *Tx, hospital int64, path [4]string) (int64, error) {
+	parent := hospital
+	kinds := [4]vigil.SiteKind{vigil.SiteBuilding, vigil.SiteFloor, vigil.SiteDepartment, vigil.SiteRoom}
+	for i, name := range path {
+		if name = strings.TrimSpace(name); name == "" {
+			continue
+		}
+		key := fmt.Sprintf("%d\x00%s\x00%s", parent, kinds[i], strings.ToLower(name))
+		if id, ok := c.places[key]; ok {
+			parent = id
+			continue
+		}
+		var id int64
+		err := tx.queryRow(ctx, `SELECT id FROM sites WHERE parent_id = ? AND kind = ? AND name = ?`, parent, string(kinds[i]), name).Scan(&id)
+		if err == sql.ErrNoRows {
+			err = tx.queryRow(ctx, `INSERT INTO sites (parent_id, kind, name, created_at) VALUES (?, ?, ?, ?) RETURNING id`, parent, string(kinds[i]), name, fmtTime(tx.now)).Scan(&id)
+		}
+		if err != nil {
+			return 0, dbErr("recording a site", err)
+		}
+		c.places[key] = id
+		parent = id
+	}
+	if parent == hospital {
+		return 0, nil
+	}
+	return parent, nil
 }
 
 // byLocation finds the hospital a free-text location starts with, by name
@@ -116,7 +150,7 @@ func changedFields(a, b *vigil.Device) []string {
 	}{
 		{"asset_tag", a.AssetTag, b.AssetTag}, {"serial", a.Serial, b.Serial}, {"manufacturer", a.Manufacturer, b.Manufacturer},
 		{"model", a.Model, b.Model}, {"device_type", a.DeviceType, b.DeviceType}, {"firmware", a.Firmware, b.Firmware},
-		{"mac", a.MAC, b.MAC}, {"ip", a.IP, b.IP}, {"hostname", a.Hostname, b.Hostname}, {"site_id", a.SiteID, b.SiteID},
+		{"mac", a.MAC, b.MAC}, {"ip", a.IP, b.IP}, {"hostname", a.Hostname, b.Hostname}, {"site_id", a.SiteID, b.SiteID}, {"place_id", a.PlaceID, b.PlaceID},
 		{"location", a.Location, b.Location}, {"owner_team", a.OwnerTeam, b.OwnerTeam}, {"stores_ephi", a.StoresEPHI, b.StoresEPHI},
 		{"sends_ephi", a.SendsEPHI, b.SendsEPHI}, {"criticality", a.Criticality, b.Criticality}, {"lifecycle", a.Lifecycle, b.Lifecycle},
 	}

@@ -140,6 +140,27 @@ func (s *Server) deviceList(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// sitePath names a site by its path below its hospital, e.g. "Main Tower
+// › 3 › Surgical Services › OR 11"; "" for 0.
+func (s *Server) sitePath(r *http.Request, id int64) (string, error) {
+	if id == 0 {
+		return "", nil
+	}
+	sites, err := s.db.FindSites(r.Context())
+	if err != nil {
+		return "", err
+	}
+	byID := make(map[int64]*vigil.Site, len(sites))
+	for _, st := range sites {
+		byID[st.ID] = st
+	}
+	var parts []string
+	for st := byID[id]; st != nil && st.Kind != vigil.SiteHospital && len(parts) < 8; st = byID[st.ParentID] {
+		parts = append([]string{st.Name}, parts...)
+	}
+	return strings.Join(parts, " › "), nil
+}
+
 // pathDevice returns the live or removed device the path's {id} names.
 func (s *Server) pathDevice(r *http.Request) (*vigil.Device, error) {
 	id, err := pathID(r)
@@ -161,6 +182,7 @@ type devicePage struct {
 	pageBase
 	Device        *vigil.Device
 	SiteName      string
+	Place         string // the site path: building › floor › department › room
 	Provenance    *store.DeviceProvenance
 	Network       *store.NetworkView
 	Risk          *risk.Assessment
@@ -197,6 +219,10 @@ func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	place, err := s.sitePath(r, d.PlaceID)
+	if err != nil {
+		return err
+	}
 	prov, err := s.db.FindDeviceProvenance(r.Context(), id)
 	if err != nil {
 		return err
@@ -221,7 +247,7 @@ func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "device", &devicePage{pageBase: pageBase{Title: d.Label(), Nav: "devices"}, Device: d, SiteName: names[d.SiteID],
+	s.render(w, r, http.StatusOK, "device", &devicePage{pageBase: pageBase{Title: d.Label(), Nav: "devices"}, Device: d, SiteName: names[d.SiteID], Place: place,
 		Provenance: prov, Network: nv, Risk: ra, SBOM: sb, Discrepancies: disc, FieldNames: vigil.Fields, Facts: facts, History: hist, Audit: audit})
 	return nil
 }
