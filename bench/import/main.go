@@ -32,6 +32,7 @@ func main() {
 	dsn := flag.String("db", "", "store (default: a fresh SQLite file in the work directory)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measured part to this file")
 	memprofile := flag.String("memprofile", "", "write a heap profile taken after the measured part to this file")
+	again := flag.Bool("again", false, "with -batch: import the same snapshots a second time, as a daily sync with no change would")
 	batch := flag.Bool("batch", false, "record the three snapshots in one transaction with one reconciliation (ImportBatch) instead of one import each")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -43,7 +44,7 @@ func main() {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(*devices, *dir, *dsn, *batch); err != nil {
+	if err := run(*devices, *dir, *dsn, *batch, *again); err != nil {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "bench/import:", err)
 		os.Exit(1)
@@ -56,7 +57,7 @@ func main() {
 	}
 }
 
-func run(n int, dir, dsn string, batch bool) error {
+func run(n int, dir, dsn string, batch, again bool) error {
 	ctx := context.Background()
 	if dir == "" {
 		d, err := os.MkdirTemp("", "vigil-bench-import")
@@ -132,6 +133,16 @@ func run(n int, dir, dsn string, batch bool) error {
 			return err
 		}
 		fmt.Printf("batch import+reconcile of 3 sources: %v (%d devices)\n", time.Since(t).Round(time.Millisecond), res[0].Devices)
+		if again {
+			// The next day's sync: the same files again, nothing changed.
+			t := time.Now()
+			res, err := db.ImportBatch(ctx, vigil.SystemUser, snaps)
+			if err != nil {
+				return err
+			}
+			fmt.Printf("re-import of the same 3 sources (a sync with no change): %v (%d added, %d changed, %d removed)\n",
+				time.Since(t).Round(time.Millisecond), res[0].Added+res[1].Added+res[2].Added, res[0].Changed+res[1].Changed+res[2].Changed, res[0].Removed+res[1].Removed+res[2].Removed)
+		}
 	}
 	total := time.Since(start)
 	fmt.Printf("total: %d rows from 3 sources in %v (%.0f rows/s); peak RSS %s; engine %s; GOMAXPROCS %d\n",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"sort"
 	"strings"
 	"time"
 
@@ -53,7 +54,7 @@ func (db *DB) FindDiscrepancies(ctx context.Context, f DiscrepancyFilter) ([]*Di
 	if !f.All {
 		q += ` AND a.ack_key IS NULL`
 	}
-	rows, err := db.query(ctx, q+` ORDER BY d.id`, args...)
+	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, dbErr("listing discrepancies", err)
 	}
@@ -74,7 +75,23 @@ func (db *DB) FindDiscrepancies(ctx context.Context, f DiscrepancyFilter) ([]*Di
 		}
 		out = append(out, d)
 	}
-	return out, dbErr("listing discrepancies", rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, dbErr("listing discrepancies", err)
+	}
+	// Report order: kind, device, field, then the rest of the key.
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		switch {
+		case a.Kind != b.Kind:
+			return a.Kind.Rank() < b.Kind.Rank()
+		case a.Device.ID != b.Device.ID:
+			return a.Device.ID < b.Device.ID
+		case a.Field != b.Field:
+			return a.Field < b.Field
+		}
+		return a.Key < b.Key
+	})
+	return out, nil
 }
 
 // AckDiscrepancy records that a person reviewed a discrepancy; it stays

@@ -344,8 +344,29 @@ func ackKey(d *vigil.Discrepancy) string {
 	return fmt.Sprintf("%s|%d|%s|%s", d.Kind, d.Device.ID, d.Field, strings.Join(d.Sources, ","))
 }
 
+// writeDiscrepancies brings the stored list to ds, touching only the rows
+// that changed: a daily sync that changes nothing writes nothing.
 func (tx *Tx) writeDiscrepancies(ctx context.Context, ds []vigil.Discrepancy) error {
-	if _, err := tx.exec(ctx, `DELETE FROM discrepancies`); err != nil {
+	type row struct {
+		id   int64
+		data string
+	}
+	have := map[string][]row{}
+	rows, err := tx.query(ctx, `SELECT id, ack_key, data FROM discrepancies`)
+	if err != nil {
+		return dbErr("recording discrepancies", err)
+	}
+	for rows.Next() {
+		var r row
+		var key string
+		if err := rows.Scan(&r.id, &key, &r.data); err != nil {
+			rows.Close()
+			return dbErr("recording discrepancies", err)
+		}
+		have[key] = append(have[key], r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return dbErr("recording discrepancies", err)
 	}
 	ins := tx.bulkFor("discrepancies", "kind", "device_id", "field", "ack_key", "data")
@@ -354,8 +375,30 @@ func (tx *Tx) writeDiscrepancies(ctx context.Context, ds []vigil.Discrepancy) er
 		if err != nil {
 			return dbErr("recording discrepancies", err)
 		}
-		if err := ins.add(ctx, tx, string(ds[i].Kind), ds[i].Device.ID, ds[i].Field, ackKey(&ds[i]), string(b)); err != nil {
+		key, data := ackKey(&ds[i]), string(b)
+		if old := have[key]; len(old) > 0 {
+			// The same discrepancy is already stored: keep its row.
+			matched := -1
+			for j, r := range old {
+				if r.data == data {
+					matched = j
+					break
+				}
+			}
+			if matched >= 0 {
+				have[key] = append(old[:matched], old[matched+1:]...)
+				continue
+			}
+		}
+		if err := ins.add(ctx, tx, string(ds[i].Kind), ds[i].Device.ID, ds[i].Field, key, data); err != nil {
 			return dbErr("recording discrepancies", err)
+		}
+	}
+	for _, old := range have {
+		for _, r := range old {
+			if _, err := tx.exec(ctx, `DELETE FROM discrepancies WHERE id = ?`, r.id); err != nil {
+				return dbErr("recording discrepancies", err)
+			}
 		}
 	}
 	return nil
