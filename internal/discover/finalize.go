@@ -167,12 +167,8 @@ func (b *build) mergeHost(h *host) {
 	for _, s := range h.remote {
 		b.remote.add(s)
 	}
-	for _, s := range h.remoteUsed {
-		b.Remote = appendNew(b.Remote, s)
-	}
-	for _, s := range h.remote {
-		b.Remote = appendNew(b.Remote, s)
-	}
+	b.Remote = appendAll(b.Remote, h.remoteUsed)
+	b.Remote = appendAll(b.Remote, h.remote)
 	if len(h.dicomAE) > 0 || h.dicomSCU || h.dicomSCP {
 		if b.DICOM == nil {
 			b.DICOM = &DICOMInfo{AETitles: []string{}}
@@ -181,9 +177,7 @@ func (b *build) mergeHost(h *host) {
 		for _, t := range h.dicomAE {
 			x.AETitles = appendNew(x.AETitles, t)
 		}
-		for _, s := range h.dicomServices {
-			x.Services = appendNew(x.Services, s)
-		}
+		x.Services = appendAll(x.Services, h.dicomServices)
 		x.Role = joinRole(x.Role, h.dicomSCU, h.dicomSCP, "scu", "scp")
 		x.ImplementationClassUID = cmp.Or(h.dicomImplUID, x.ImplementationClassUID)
 		x.ImplementationVersion = cmp.Or(h.dicomImpl, x.ImplementationVersion)
@@ -193,18 +187,10 @@ func (b *build) mergeHost(h *host) {
 			b.HL7 = &HL7Info{Applications: []string{}}
 		}
 		x := b.HL7
-		for _, s := range h.hl7Apps {
-			x.Applications = appendNew(x.Applications, s)
-		}
-		for _, s := range h.hl7Types {
-			x.MessageTypes = appendNew(x.MessageTypes, s)
-		}
-		for _, s := range h.hl7Versions {
-			x.Versions = appendNew(x.Versions, s)
-		}
-		for _, s := range h.hl7Devices {
-			x.DeviceIDs = appendNew(x.DeviceIDs, s)
-		}
+		x.Applications = appendAll(x.Applications, h.hl7Apps)
+		x.MessageTypes = appendAll(x.MessageTypes, h.hl7Types)
+		x.Versions = appendAll(x.Versions, h.hl7Versions)
+		x.DeviceIDs = appendAll(x.DeviceIDs, h.hl7Devices)
 		x.Role = joinRole(x.Role, h.hl7Send, h.hl7Recv, "sender", "receiver")
 	}
 	if h.tlsMax != 0 || len(h.tlsChosen) > 0 || len(h.tlsSNI) > 0 || len(h.tlsJA3) > 0 || len(h.tlsCerts) > 0 {
@@ -217,18 +203,10 @@ func (b *build) mergeHost(h *host) {
 				x.MaxVersionOffered = v
 			}
 		}
-		for _, s := range h.tlsChosen {
-			x.VersionsChosen = appendNew(x.VersionsChosen, s)
-		}
-		for _, s := range h.tlsSNI {
-			x.ServerNames = appendNew(x.ServerNames, s)
-		}
-		for _, s := range h.tlsJA3 {
-			x.JA3 = appendNew(x.JA3, s)
-		}
-		for _, s := range h.tlsJA4 {
-			x.JA4 = appendNew(x.JA4, s)
-		}
+		x.VersionsChosen = appendAll(x.VersionsChosen, h.tlsChosen)
+		x.ServerNames = appendAll(x.ServerNames, h.tlsSNI)
+		x.JA3 = appendAll(x.JA3, h.tlsJA3)
+		x.JA4 = appendAll(x.JA4, h.tlsJA4)
 		x.Certificates = append(x.Certificates, h.tlsCerts...)
 	}
 	if len(h.snmpVersions) > 0 {
@@ -236,15 +214,9 @@ func (b *build) mergeHost(h *host) {
 			b.SNMP = &SNMPInfo{}
 		}
 		x := b.SNMP
-		for _, s := range h.snmpVersions {
-			x.Versions = appendNew(x.Versions, s)
-		}
-		for _, s := range h.snmpCommunities {
-			x.Communities = appendNew(x.Communities, s)
-		}
-		for _, s := range h.snmpUsers {
-			x.Users = appendNew(x.Users, s)
-		}
+		x.Versions = appendAll(x.Versions, h.snmpVersions)
+		x.Communities = appendAll(x.Communities, h.snmpCommunities)
+		x.Users = appendAll(x.Users, h.snmpUsers)
 		x.Role = joinRole(x.Role, h.snmpManager, h.snmpAgent, "manager", "agent")
 		x.SysDescr = cmp.Or(h.snmpDescr, x.SysDescr)
 		x.SysName = cmp.Or(h.snmpName, x.SysName)
