@@ -78,24 +78,8 @@ func parseEPSS(ctx context.Context, name string, r io.Reader, b *Batch) error {
 			return fmt.Errorf("feeds: parse %s: line %d: EPSS header lacks column %q", name, 1+lineOff, c)
 		}
 	}
-	for n := 0; ; n++ {
-		if n%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return csvErr(name, cr, err)
-		}
-		line, _ := cr.FieldPos(0)
-		line += lineOff
-		if len(rec) < len(header) {
-			return fmt.Errorf("feeds: parse %s: line %d: %d fields, want %d", name, line, len(rec), len(header))
-		}
+	return eachCSVRow(ctx, name, cr, len(header), lineOff, func(rec []string, line int) error {
+		var err error
 		e := vigil.EPSSRecord{CVE: seriesCVE, EPSS: vigil.EPSS{Date: date, Model: model}}
 		if !series {
 			e.CVE = strings.TrimSpace(rec[col["cve"]])
@@ -117,8 +101,8 @@ func parseEPSS(ctx context.Context, name string, r io.Reader, b *Batch) error {
 			return fmt.Errorf("feeds: parse %s: line %d: percentile: %w", name, line, err)
 		}
 		b.EPSS = append(b.EPSS, e)
-	}
-	return nil
+		return nil
+	})
 }
 
 func probability(s string) (float64, error) {

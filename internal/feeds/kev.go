@@ -109,23 +109,7 @@ func parseKEVCSV(ctx context.Context, name string, r io.Reader, b *Batch) error 
 		}
 		return rec[i]
 	}
-	for n := 1; ; n++ {
-		if n%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return csvErr(name, cr, err)
-		}
-		line, _ := cr.FieldPos(0)
-		if len(rec) < len(header) {
-			return fmt.Errorf("feeds: parse %s: line %d: %d fields, want %d", name, line, len(rec), len(header))
-		}
+	return eachCSVRow(ctx, name, cr, len(header), 0, func(rec []string, line int) error {
 		k := kevJSON{CVEID: get(rec, "cveID"), VendorProject: get(rec, "vendorProject"), Product: get(rec, "product"),
 			VulnerabilityName: get(rec, "vulnerabilityName"), DateAdded: get(rec, "dateAdded"), ShortDescription: get(rec, "shortDescription"),
 			RequiredAction: get(rec, "requiredAction"), DueDate: get(rec, "dueDate"), KnownRansomwareCampaignUse: get(rec, "knownRansomwareCampaignUse")}
@@ -139,8 +123,37 @@ func parseKEVCSV(ctx context.Context, name string, r io.Reader, b *Batch) error 
 			return fmt.Errorf("feeds: parse %s: line %d: %w", name, line, err)
 		}
 		b.KEV = append(b.KEV, e)
+		return nil
+	})
+}
+
+// eachCSVRow reads the rows after the header and calls fn with each and its
+// line (plus lineOff, for lines read before the CSV reader started). It
+// checks ctx every few thousand rows and refuses a row with fewer than want
+// fields, naming the file and line.
+func eachCSVRow(ctx context.Context, name string, cr *csv.Reader, want, lineOff int, fn func(rec []string, line int) error) error {
+	for n := 1; ; n++ {
+		if n%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return csvErr(name, cr, err)
+		}
+		line, _ := cr.FieldPos(0)
+		line += lineOff
+		if len(rec) < want {
+			return fmt.Errorf("feeds: parse %s: line %d: %d fields, want %d", name, line, len(rec), want)
+		}
+		if err := fn(rec, line); err != nil {
+			return err
+		}
 	}
-	return nil
 }
 
 // csvErr names the file and line of a CSV error.
