@@ -132,34 +132,8 @@ func (r *NgReader) ReadPacket(p *Packet) error {
 				return err
 			}
 			continue
-		case blockEPB:
-			if len(body) < 20 {
-				r.off = start
-				return r.errorf("enhanced packet block too short (%d bytes)", n)
-			}
-			id := r.order.Uint32(body)
-			ts := uint64(r.order.Uint32(body[4:]))<<32 | uint64(r.order.Uint32(body[8:]))
-			capLen := r.order.Uint32(body[12:])
-			orig := r.order.Uint32(body[16:])
-			if uint64(capLen) > uint64(len(body)-20) {
-				r.off = start
-				return r.errorf("enhanced packet block: captured length %d exceeds block", capLen)
-			}
-			return r.fill(p, start, id, ts, body[20:20+capLen], orig)
-		case blockPB:
-			if len(body) < 20 {
-				r.off = start
-				return r.errorf("packet block too short (%d bytes)", n)
-			}
-			id := uint32(r.order.Uint16(body))
-			ts := uint64(r.order.Uint32(body[4:]))<<32 | uint64(r.order.Uint32(body[8:]))
-			capLen := r.order.Uint32(body[12:])
-			orig := r.order.Uint32(body[16:])
-			if uint64(capLen) > uint64(len(body)-20) {
-				r.off = start
-				return r.errorf("packet block: captured length %d exceeds block", capLen)
-			}
-			return r.fill(p, start, id, ts, body[20:20+capLen], orig)
+		case blockEPB, blockPB:
+			return r.packetBlock(p, start, n, typ == blockEPB, body)
 		case blockSPB:
 			if len(body) < 4 {
 				r.off = start
@@ -188,6 +162,32 @@ func (r *NgReader) ReadPacket(p *Packet) error {
 }
 
 // fill sets p from a packet block of interface id.
+// packetBlock reads an enhanced packet block, or the obsolete packet block
+// whose interface id is 16 bits; both carry timestamp, captured and
+// original lengths at the same offsets.
+func (r *NgReader) packetBlock(p *Packet, start int64, n uint32, enhanced bool, body []byte) error {
+	kind := "packet block"
+	if enhanced {
+		kind = "enhanced packet block"
+	}
+	if len(body) < 20 {
+		r.off = start
+		return r.errorf("%s too short (%d bytes)", kind, n)
+	}
+	id := uint32(r.order.Uint16(body))
+	if enhanced {
+		id = r.order.Uint32(body)
+	}
+	ts := uint64(r.order.Uint32(body[4:]))<<32 | uint64(r.order.Uint32(body[8:]))
+	capLen := r.order.Uint32(body[12:])
+	orig := r.order.Uint32(body[16:])
+	if uint64(capLen) > uint64(len(body)-20) {
+		r.off = start
+		return r.errorf("%s: captured length %d exceeds block", kind, capLen)
+	}
+	return r.fill(p, start, id, ts, body[20:20+capLen], orig)
+}
+
 func (r *NgReader) fill(p *Packet, start int64, id uint32, ts uint64, data []byte, orig uint32) error {
 	if int(id) >= len(r.ifaces) {
 		r.off = start
