@@ -81,6 +81,7 @@ func (tx *Tx) insertDevice(ctx context.Context, actor *vigil.User, d *vigil.Devi
 	if err != nil {
 		return dbErr("creating a device", err)
 	}
+	tx.rematch = true
 	// No version row yet: a device's first state is its row until it first
 	// changes (closeVersion writes it then), which halves a first load.
 	return dbErr("creating a device", tx.audit(ctx, actor, "device.create", "device", d.ID, map[string]any{"label": d.Label()}))
@@ -115,6 +116,11 @@ func (tx *Tx) updateDevice(ctx context.Context, actor *vigil.User, live *liveDev
 	}
 	if len(changed) == 0 {
 		return nil // only sightings moved; the versioned state is the same
+	}
+	for _, f := range changed {
+		if f == "manufacturer" || f == "model" || f == "firmware" {
+			tx.rematch = true
+		}
 	}
 	now := fmtTime(tx.now)
 	if err := tx.closeVersion(ctx, old); err != nil {

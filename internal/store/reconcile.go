@@ -126,13 +126,16 @@ func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, err
 	if err := tx.writeDiscrepancies(ctx, res.Discrepancies(reconcile.DiscrepancyOptions{Now: tx.now, StaleDays: staleDays})); err != nil {
 		return 0, err
 	}
-	// The devices changed: match them against the vulnerability data again,
-	// in the same transaction, so matches never describe a stale inventory.
-	if err := tx.flushBulks(ctx); err != nil {
-		return 0, err
-	}
-	if _, err := tx.refreshMatches(ctx, actor); err != nil {
-		return 0, err
+	// When devices appeared, went, or changed maker, model or firmware,
+	// match them against the vulnerability data again in the same
+	// transaction, so matches never describe a stale inventory.
+	if tx.rematch {
+		if err := tx.flushBulks(ctx); err != nil {
+			return 0, err
+		}
+		if _, err := tx.refreshMatches(ctx, actor); err != nil {
+			return 0, err
+		}
 	}
 	return len(res.Devices), nil
 }
@@ -154,6 +157,7 @@ func (tx *Tx) removeDevices(ctx context.Context, actor *vigil.User, existing map
 		if err := tx.closeVersion(ctx, existing[id].Device); err != nil {
 			return err
 		}
+		tx.rematch = true
 		if err := tx.audit(ctx, actor, "device.remove", "device", id, map[string]any{"reason": "no source lists it"}); err != nil {
 			return dbErr("resolving devices", err)
 		}

@@ -193,6 +193,9 @@ type Tx struct {
 	bulks     map[string]*bulk // buffered multi-row inserts, flushed before commit
 	bulkOrder []string
 	pending   []*pendingRecord // record versions of this import, written once resolved
+	// rematch is set when a device was created, removed, or changed in a
+	// field matching reads; only then are vulnerability matches redone.
+	rematch bool
 }
 
 // BeginTx starts a write transaction.

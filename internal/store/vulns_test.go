@@ -131,6 +131,23 @@ func TestImportFeedsAndMatch(t *testing.T) {
 		if err != nil || res2.Matches != res.Matches {
 			t.Errorf("re-import: %d matches, was %d (%v)", res2.Matches, res.Matches, err)
 		}
+		// An inventory import after the feeds matches the new device in the
+		// same transaction; one that changes nothing leaves the matches be.
+		more := &vigil.Snapshot{Source: vigil.Source{Name: "cmms", Kind: vigil.SourceInventory}, Records: []*vigil.Record{
+			dev("PACS-2", "GE Healthcare", "Centricity PACS", "7.0 SP2")}}
+		if _, err := db.Import(ctx, nil, more); err != nil {
+			t.Fatal(err)
+		}
+		if got := status("PACS-2", "CVE-2022-2119"); got != vigil.StatusAffected {
+			t.Errorf("PACS imported after the feeds: CVE-2022-2119 status %q", got)
+		}
+		before, _ := db.FindMatches(ctx, store.MatchFilter{})
+		if _, err := db.Import(ctx, nil, more); err != nil {
+			t.Fatal(err)
+		}
+		if after, _ := db.FindMatches(ctx, store.MatchFilter{}); len(after) != len(before) {
+			t.Errorf("a re-import with no change altered the matches: %d, was %d", len(after), len(before))
+		}
 		if _, brk, _ := db.VerifyAuditLog(ctx); brk != nil {
 			t.Errorf("audit chain broken: %+v", brk)
 		}
