@@ -18,6 +18,7 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
+	"syscall"
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
@@ -32,6 +33,7 @@ func main() {
 	dsn := flag.String("db", "", "store (default: a fresh SQLite file in the work directory)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measured part to this file")
 	memprofile := flag.String("memprofile", "", "write a heap profile taken after the measured part to this file")
+	peakprofile := flag.String("peakprofile", "", "write a heap profile of live memory taken near the measured part's peak to this file")
 	again := flag.Bool("again", false, "with -batch: import the same snapshots a second time, as a daily sync with no change would")
 	batch := flag.Bool("batch", false, "record the three snapshots in one transaction with one reconciliation (ImportBatch) instead of one import each")
 	flag.Parse()
@@ -43,6 +45,10 @@ func main() {
 		}
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
+	}
+	if *peakprofile != "" {
+		stop := watchPeak(*peakprofile)
+		defer stop()
 	}
 	if err := run(*devices, *dir, *dsn, *batch, *again); err != nil {
 		pprof.StopCPUProfile()
@@ -90,7 +96,7 @@ func run(n int, dir, dsn string, batch, again bool) error {
 	}
 	defer db.Close()
 	runtime.GC()
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	var rows int
 	var snaps []*vigil.Snapshot
 	for _, s := range []struct {
@@ -145,9 +151,19 @@ func run(n int, dir, dsn string, batch, again bool) error {
 		}
 	}
 	total := time.Since(start)
-	fmt.Printf("total: %d rows from 3 sources in %v (%.0f rows/s); peak RSS %s; engine %s; GOMAXPROCS %d\n",
-		rows, total.Round(time.Millisecond), float64(rows)/total.Seconds(), peakRSS(), db.Engine(), runtime.GOMAXPROCS(0))
+	fmt.Printf("total: %d rows from 3 sources in %v (%.0f rows/s); CPU %v; peak RSS %s; engine %s; GOMAXPROCS %d\n",
+		rows, total.Round(time.Millisecond), float64(rows)/total.Seconds(), (cpuTime() - cpu0).Round(time.Millisecond), peakRSS(), db.Engine(), runtime.GOMAXPROCS(0))
 	return nil
+}
+
+// cpuTime is the process's user plus system CPU time so far: on a shared
+// machine it is steadier than the wall time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // resetPeakRSS starts the high-water mark again (Linux: clear_refs 5), so
@@ -166,4 +182,36 @@ func peakRSS() string {
 		}
 	}
 	return "unknown"
+}
+
+// watchPeak samples the live heap every 50 ms and, each time it reaches a new
+// high, writes a heap profile to path, so the file ends up describing the
+// memory held near the peak. The returned function stops the watch.
+func watchPeak(path string) func() {
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		var high uint64
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc <= high+high/20 {
+				continue
+			}
+			high = ms.HeapAlloc
+			if f, err := os.Create(path); err == nil {
+				pprof.Lookup("heap").WriteTo(f, 0)
+				f.Close()
+			}
+		}
+	}()
+	return func() { close(done); <-stopped }
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // bulkRows is how many rows one multi-row INSERT carries. SQLite and
@@ -86,41 +87,146 @@ func (b *bulk) statement(rows int) string {
 	return sb.String()
 }
 
-// flush writes the buffered rows.
+// flush hands the buffered rows to the transaction's writer goroutine.
 func (b *bulk) flush(ctx context.Context, tx *Tx) error {
 	if b.n == 0 {
 		return nil
 	}
-	var err error
+	job := writeJob{args: b.args}
 	if b.n == bulkRows {
 		if b.full == nil {
+			var err error
 			if b.full, err = tx.PrepareContext(ctx, tx.db.dialect.rebind(b.statement(bulkRows))); err != nil {
 				return err
 			}
 		}
-		_, err = b.full.ExecContext(ctx, b.args...)
+		job.stmt = b.full
 	} else {
-		_, err = tx.ExecContext(ctx, tx.db.dialect.rebind(b.statement(b.n)), b.args...)
+		job.query = tx.db.dialect.rebind(b.statement(b.n))
 	}
-	b.args, b.n = b.args[:0], 0
-	return err
+	b.n = 0
+	b.args = tx.writer().send(ctx, tx, job)
+	return tx.writer().failed()
 }
 
-// flushBulks writes every buffered row, referenced tables first.
+// flushBulks writes every buffered row, referenced tables first, and waits
+// until the database has them.
 func (tx *Tx) flushBulks(ctx context.Context) error {
 	for _, k := range tx.bulkOrder {
 		if err := tx.bulks[k].flush(ctx, tx); err != nil {
 			return dbErr("writing rows", err)
 		}
 	}
-	return nil
+	return dbErr("writing rows", tx.drain())
 }
 
 func (tx *Tx) closeBulks() {
+	if tx.w != nil {
+		tx.w.stop()
+		tx.w = nil
+	}
 	for _, b := range tx.bulks {
 		if b.full != nil {
 			b.full.Close()
 		}
 	}
 	tx.bulks, tx.bulkOrder = nil, nil
+}
+
+// rowWriter executes a transaction's multi-row INSERTs on a goroutine of
+// its own, in the order they were handed over, so that the database's work
+// (SQLite runs in-process) overlaps with the import's own work on a second
+// core. Every other statement of the transaction first waits until the
+// writer is idle (Tx.drain), so reads see every row added before them and a
+// PostgreSQL connection never has two statements in flight.
+type rowWriter struct {
+	jobs chan writeJob
+	free chan []any // argument slices handed back for reuse
+	wg   sync.WaitGroup
+	done chan struct{}
+
+	mu  sync.Mutex
+	err error // the first failure; later jobs are skipped
+}
+
+type writeJob struct {
+	stmt  *sql.Stmt // a prepared full batch, or
+	query string    // a statement for a partial one
+	args  []any
+}
+
+// writeQueue bounds how many batches may wait: enough to ride out a slow
+// page write, little memory.
+const writeQueue = 8
+
+func (tx *Tx) writer() *rowWriter {
+	if tx.w == nil {
+		w := &rowWriter{jobs: make(chan writeJob, writeQueue), free: make(chan []any, writeQueue+2), done: make(chan struct{})}
+		go w.run(tx)
+		tx.w = w
+	}
+	return tx.w
+}
+
+func (w *rowWriter) run(tx *Tx) {
+	defer close(w.done)
+	for job := range w.jobs {
+		if w.failed() == nil {
+			var err error
+			// The transaction's context may be gone by now; the
+			// transaction itself then fails at commit.
+			if job.stmt != nil {
+				_, err = job.stmt.Exec(job.args...)
+			} else {
+				_, err = tx.Exec(job.query, job.args...)
+			}
+			if err != nil {
+				w.mu.Lock()
+				if w.err == nil {
+					w.err = err
+				}
+				w.mu.Unlock()
+			}
+		}
+		clear(job.args)
+		select {
+		case w.free <- job.args[:0]:
+		default:
+		}
+		w.wg.Done()
+	}
+}
+
+// send queues a job and returns an argument slice to fill next.
+func (w *rowWriter) send(ctx context.Context, tx *Tx, job writeJob) []any {
+	w.wg.Add(1)
+	w.jobs <- job
+	select {
+	case a := <-w.free:
+		return a
+	default:
+		return make([]any, 0, cap(job.args))
+	}
+}
+
+func (w *rowWriter) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// stop ends the goroutine once the queue is empty.
+func (w *rowWriter) stop() {
+	close(w.jobs)
+	<-w.done
+}
+
+// drain waits until every queued batch has been executed and returns the
+// first failure.
+func (tx *Tx) drain() error {
+	if tx.w == nil {
+		return nil
+	}
+	tx.w.wg.Wait()
+	return tx.w.failed()
 }

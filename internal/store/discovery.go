@@ -51,12 +51,12 @@ func (db *DB) RecordDiscovery(ctx context.Context, actor *vigil.User, files []st
 		stats, _ := json.Marshal(rep.Stats)
 		fj, _ := json.Marshal(files)
 		if err := tx.queryRow(ctx, `INSERT INTO discovery_runs (actor, files, recorded_at, first_seen, last_seen, packets, bytes, devices, flows, stats)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, actorName(actor), string(fj), fmtTime(tx.now), fmtTime(first), fmtTime(last),
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, actorName(actor), string(fj), tx.nowText(), fmtTime(first), fmtTime(last),
 			int64(rep.Stats.Packets), int64(rep.Stats.Bytes), len(rep.Devices), len(rep.Flows), string(stats)).Scan(&out.RunID); err != nil {
 			return dbErr("recording discovery", err)
 		}
 		recs := rep.Records(strings.Join(files, ","))
-		now := fmtTime(tx.now)
+		now := tx.nowText()
 		for i, d := range rep.Devices {
 			key := deviceKey(d)
 			if key == "" {

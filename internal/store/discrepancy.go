@@ -38,7 +38,9 @@ type DiscrepancyFilter struct {
 // FindDiscrepancies lists the discrepancies of the latest resolution in
 // report order (kind, device, field).
 func (db *DB) FindDiscrepancies(ctx context.Context, f DiscrepancyFilter) ([]*Discrepancy, error) {
-	q := `SELECT d.data, d.ack_key, a.actor, a.at, a.note FROM discrepancies d LEFT JOIN discrepancy_acks a ON a.ack_key = d.ack_key WHERE 1=1`
+	q := `SELECT d.kind, d.device_id, d.data, d.ack_key, a.actor, a.at, a.note,
+		v.asset_tag, v.serial, v.mac, v.hostname, v.ip, v.manufacturer, v.model
+		FROM discrepancies d LEFT JOIN discrepancy_acks a ON a.ack_key = d.ack_key LEFT JOIN devices v ON v.id = d.device_id WHERE 1=1`
 	var args []any
 	if f.Kind != "" {
 		if !f.Kind.Valid() {
@@ -61,15 +63,22 @@ func (db *DB) FindDiscrepancies(ctx context.Context, f DiscrepancyFilter) ([]*Di
 	defer rows.Close()
 	var out []*Discrepancy
 	for rows.Next() {
-		var data string
+		var kind, data string
+		var id int64
 		var actor, at, note sql.NullString
+		var ref [7]sql.NullString
 		d := &Discrepancy{}
-		if err := rows.Scan(&data, &d.Key, &actor, &at, &note); err != nil {
+		if err := rows.Scan(&kind, &id, &data, &d.Key, &actor, &at, &note, &ref[0], &ref[1], &ref[2], &ref[3], &ref[4], &ref[5], &ref[6]); err != nil {
 			return nil, dbErr("listing discrepancies", err)
 		}
+		// Rows written before the device's identifiers were left out of
+		// data still carry them; the device row wins either way.
 		if err := json.Unmarshal([]byte(data), &d.Discrepancy); err != nil {
 			return nil, dbErr("listing discrepancies", err)
 		}
+		d.Kind = vigil.DiscrepancyKind(kind)
+		d.Device = vigil.DeviceRef{ID: id, AssetTag: ref[0].String, Serial: ref[1].String, MAC: ref[2].String, Hostname: ref[3].String,
+			IP: ref[4].String, Manufacturer: ref[5].String, Model: ref[6].String}
 		if actor.Valid {
 			d.Acked = &Ack{Actor: actor.String, At: parseTime(at.String), Note: note.String}
 		}
@@ -112,7 +121,7 @@ func (db *DB) AckDiscrepancy(ctx context.Context, actor *vigil.User, key, note s
 		if _, err := tx.exec(ctx, `DELETE FROM discrepancy_acks WHERE ack_key = ?`, key); err != nil {
 			return dbErr("acknowledging a discrepancy", err)
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO discrepancy_acks (ack_key, actor, at, note) VALUES (?, ?, ?, ?)`, key, actorName(actor), fmtTime(tx.now), note); err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO discrepancy_acks (ack_key, actor, at, note) VALUES (?, ?, ?, ?)`, key, actorName(actor), tx.nowText(), note); err != nil {
 			return dbErr("acknowledging a discrepancy", err)
 		}
 		return dbErr("acknowledging a discrepancy", tx.audit(ctx, actor, "discrepancy.ack", "discrepancy", key, map[string]string{"note": note}))
@@ -174,7 +183,7 @@ func (db *DB) DecideIdentity(ctx context.Context, actor *vigil.User, a, b string
 	var n int
 	err := db.inTx(ctx, func(tx *Tx) error {
 		if _, err := tx.exec(ctx, `INSERT INTO identity_decisions (key_a, key_b, same, actor, at, note) VALUES (?, ?, ?, ?, ?, ?)`,
-			a, b, boolInt(same), actorName(actor), fmtTime(tx.now), strings.TrimSpace(note)); err != nil {
+			a, b, boolInt(same), actorName(actor), tx.nowText(), strings.TrimSpace(note)); err != nil {
 			return dbErr("recording a decision", err)
 		}
 		if err := tx.audit(ctx, actor, "identity.decide", "record", a, map[string]any{"a": a, "b": b, "same": same, "note": note}); err != nil {

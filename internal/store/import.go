@@ -106,7 +106,7 @@ func (tx *Tx) recordSnapshot(ctx context.Context, actor *vigil.User, snap *vigil
 	}
 	files, _ := json.Marshal(snap.Files)
 	if err := tx.queryRow(ctx, `INSERT INTO imports (source_id, actor, files, taken_at, recorded_at, records, added, removed, changed) VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0) RETURNING id`,
-		src.ID, actorName(actor), string(files), fmtTime(taken), fmtTime(tx.now), len(snap.Records)).Scan(&res.ImportID); err != nil {
+		src.ID, actorName(actor), string(files), fmtTime(taken), tx.nowText(), len(snap.Records)).Scan(&res.ImportID); err != nil {
 		return nil, dbErr("recording the import", err)
 	}
 	if err := tx.diffSnapshot(ctx, src, res, snap); err != nil {
@@ -137,7 +137,7 @@ func (tx *Tx) upsertSource(ctx context.Context, actor *vigil.User, s *vigil.Sour
 			return nil, vigil.Errorf(vigil.EINVALID, "unknown source role %q (clinical-engineering, it, scanner, network or other)", s.Role)
 		}
 		out = vigil.Source{Name: s.Name, Kind: s.Kind, Role: s.Role, CreatedAt: tx.now}
-		if err := tx.queryRow(ctx, `INSERT INTO sources (name, kind, role, created_at) VALUES (?, ?, ?, ?) RETURNING id`, s.Name, string(s.Kind), s.Role, fmtTime(tx.now)).Scan(&out.ID); err != nil {
+		if err := tx.queryRow(ctx, `INSERT INTO sources (name, kind, role, created_at) VALUES (?, ?, ?, ?) RETURNING id`, s.Name, string(s.Kind), s.Role, tx.nowText()).Scan(&out.ID); err != nil {
 			return nil, dbErr("creating a source", err)
 		}
 		return &out, dbErr("creating a source", tx.audit(ctx, actor, "source.create", "source", s.Name, map[string]any{"kind": s.Kind, "role": s.Role}))
@@ -195,7 +195,7 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 	if err := rows.Err(); err != nil {
 		return dbErr("reading the previous snapshot", err)
 	}
-	now := fmtTime(tx.now)
+	now := tx.nowText()
 	seen := make(map[string]int, len(snap.Records))
 	for _, r := range snap.Records {
 		key := RecordKey(r)
@@ -210,10 +210,6 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 		} else {
 			seen[key] = 1
 		}
-		b, err := json.Marshal(r.Fields)
-		if err != nil {
-			return vigil.WrapError(vigil.EINVALID, r.Origin.String()+": cannot encode the record", err)
-		}
 		observed := r.ObservedAt
 		if observed.IsZero() {
 			observed = snap.TakenAt
@@ -222,7 +218,7 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 			observed = tx.now
 		}
 		p := &pendingRecord{ref: pendingBase + int64(len(tx.pending)), sourceID: src.ID, source: src.Name, kind: src.Kind, key: key,
-			fields: string(b), origin: r.Origin.String(), observed: fmtTime(observed), importID: res.ImportID,
+			fields: encodeFlat(r.Fields), origin: r.Origin.String(), observed: fmtTime(observed), importID: res.ImportID,
 			rec: &vigil.Record{Origin: r.Origin, ObservedAt: observed, Fields: r.Fields}}
 		if c, ok := cur[key]; ok {
 			delete(cur, key)
@@ -255,7 +251,7 @@ const pendingBase = int64(1) << 48
 
 // writePending stores the import's new record versions with their devices.
 func (tx *Tx) writePending(ctx context.Context, deviceOf map[int64]int64) error {
-	now := fmtTime(tx.now)
+	now := tx.nowText()
 	b := tx.bulkFor("source_records", "source_id", "record_key", "fields", "origin", "observed_at", "valid_from", "import_id", "device_id")
 	for _, p := range tx.pending {
 		var dev any

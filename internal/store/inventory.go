@@ -77,14 +77,14 @@ func (tx *Tx) insertDevice(ctx context.Context, actor *vigil.User, d *vigil.Devi
 		"confidence", "sources", "provenance", "type_reason").add(ctx, tx,
 		d.ID, d.AssetTag, d.Serial, d.Manufacturer, d.Model, d.DeviceType, d.Firmware, d.MAC, d.IP, d.Hostname,
 		d.SiteID, d.PlaceID, d.Location, d.OwnerTeam, boolInt(d.StoresEPHI), boolInt(d.SendsEPHI), string(d.Criticality), string(d.Lifecycle),
-		fmtTime(d.FirstSeen), fmtTime(d.LastSeen), fmtTime(tx.now), fmtTime(tx.now), extra.confidence, srcs, prov, extra.typeReason)
+		fmtTime(d.FirstSeen), fmtTime(d.LastSeen), tx.nowText(), tx.nowText(), extra.confidence, srcs, prov, extra.typeReason)
 	if err != nil {
 		return dbErr("creating a device", err)
 	}
 	tx.rematch = true
 	// No version row yet: a device's first state is its row until it first
 	// changes (closeVersion writes it then), which halves a first load.
-	return dbErr("creating a device", tx.audit(ctx, actor, "device.create", "device", d.ID, map[string]any{"label": d.Label()}))
+	return dbErr("creating a device", tx.audit(ctx, actor, "device.create", "device", d.ID, labelDetail(d.Label())))
 }
 
 // updateDevice writes a device's new resolved state; the provenance is
@@ -122,7 +122,7 @@ func (tx *Tx) updateDevice(ctx context.Context, actor *vigil.User, live *liveDev
 			tx.rematch = true
 		}
 	}
-	now := fmtTime(tx.now)
+	now := tx.nowText()
 	if err := tx.closeVersion(ctx, old); err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func (tx *Tx) updateDevice(ctx context.Context, actor *vigil.User, live *liveDev
 // closeVersion ends the device's current version now. A device that never
 // changed has no version row: its state since creation is written, closed.
 func (tx *Tx) closeVersion(ctx context.Context, old *vigil.Device) error {
-	now := fmtTime(tx.now)
+	now := tx.nowText()
 	res, err := tx.exec(ctx, `UPDATE device_versions SET valid_to = ? WHERE device_id = ? AND valid_to IS NULL`, now, old.ID)
 	if err != nil {
 		return dbErr("versioning a device", err)

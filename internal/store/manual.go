@@ -73,18 +73,18 @@ func (db *DB) SetDeviceField(ctx context.Context, actor *vigil.User, id int64, f
 			return vigil.Errorf(vigil.EINVALID, "device %d has no identifier a hand-set value can attach to", id)
 		}
 		if curID != 0 {
-			if _, err := tx.exec(ctx, `UPDATE source_records SET valid_to = ? WHERE id = ?`, fmtTime(tx.now), curID); err != nil {
+			if _, err := tx.exec(ctx, `UPDATE source_records SET valid_to = ? WHERE id = ?`, tx.nowText(), curID); err != nil {
 				return dbErr("setting a field", err)
 			}
 		}
 		var importID int64
 		if err := tx.queryRow(ctx, `INSERT INTO imports (source_id, actor, files, taken_at, recorded_at, records, added, removed, changed) VALUES (?, ?, '[]', ?, ?, 1, 0, 0, 1) RETURNING id`,
-			src.ID, actorName(actor), fmtTime(tx.now), fmtTime(tx.now)).Scan(&importID); err != nil {
+			src.ID, actorName(actor), tx.nowText(), tx.nowText()).Scan(&importID); err != nil {
 			return dbErr("setting a field", err)
 		}
 		b, _ := jsonMarshal(fields)
 		if _, err := tx.exec(ctx, `INSERT INTO source_records (source_id, record_key, fields, origin, observed_at, valid_from, import_id, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			src.ID, key, b, rec.Origin.String(), fmtTime(tx.now), fmtTime(tx.now), importID, id); err != nil {
+			src.ID, key, b, rec.Origin.String(), tx.nowText(), tx.nowText(), importID, id); err != nil {
 			return dbErr("setting a field", err)
 		}
 		if err := tx.audit(ctx, actor, "device.set", "device", id, map[string]string{"field": field, "value": value}); err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -142,7 +143,7 @@ func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, err
 
 // removeDevices marks the devices no source lists any more.
 func (tx *Tx) removeDevices(ctx context.Context, actor *vigil.User, existing map[int64]*liveDevice, live map[int64]bool) error {
-	now := fmtTime(tx.now)
+	now := tx.nowText()
 	ids := make([]int64, 0)
 	for id := range existing {
 		if !live[id] {
@@ -345,7 +346,39 @@ func (tx *Tx) decisions(ctx context.Context) ([]reconcile.Decision, error) {
 
 // ackKey identifies a discrepancy across resolutions.
 func ackKey(d *vigil.Discrepancy) string {
-	return fmt.Sprintf("%s|%d|%s|%s", d.Kind, d.Device.ID, d.Field, strings.Join(d.Sources, ","))
+	return string(d.Kind) + "|" + strconv.FormatInt(d.Device.ID, 10) + "|" + d.Field + "|" + strings.Join(d.Sources, ",")
+}
+
+// discrepancyData is what a discrepancy row stores besides its kind and
+// device: the field, the sources' values, the sources and the detail, as
+// JSON. The device's identifiers are not repeated in every row; they are
+// read from the device when the discrepancy is listed.
+func discrepancyData(d *vigil.Discrepancy) string {
+	b := make([]byte, 0, 96+len(d.Detail))
+	b = append(b, '{')
+	if d.Field != "" {
+		b = append(b, `"field":`...)
+		b = appendJSONString(b, d.Field)
+		b = append(b, ',')
+	}
+	if d.Values != nil {
+		b = append(b, `"values":`...)
+		b = appendFlat(b, d.Values)
+		b = append(b, ',')
+	}
+	b = append(b, `"sources":[`...)
+	for i, s := range d.Sources {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, s)
+	}
+	b = append(b, ']')
+	if d.Detail != "" {
+		b = append(b, `,"detail":`...)
+		b = appendJSONString(b, d.Detail)
+	}
+	return string(append(b, '}'))
 }
 
 // writeDiscrepancies brings the stored list to ds, touching only the rows
@@ -375,11 +408,7 @@ func (tx *Tx) writeDiscrepancies(ctx context.Context, ds []vigil.Discrepancy) er
 	}
 	ins := tx.bulkFor("discrepancies", "kind", "device_id", "field", "ack_key", "data")
 	for i := range ds {
-		b, err := json.Marshal(&ds[i])
-		if err != nil {
-			return dbErr("recording discrepancies", err)
-		}
-		key, data := ackKey(&ds[i]), string(b)
+		key, data := ackKey(&ds[i]), discrepancyData(&ds[i])
 		if old := have[key]; len(old) > 0 {
 			// The same discrepancy is already stored: keep its row.
 			matched := -1
@@ -398,12 +427,27 @@ func (tx *Tx) writeDiscrepancies(ctx context.Context, ds []vigil.Discrepancy) er
 			return dbErr("recording discrepancies", err)
 		}
 	}
+	var gone []int64
 	for _, old := range have {
 		for _, r := range old {
-			if _, err := tx.exec(ctx, `DELETE FROM discrepancies WHERE id = ?`, r.id); err != nil {
-				return dbErr("recording discrepancies", err)
-			}
+			gone = append(gone, r.id)
 		}
+	}
+	return dbErr("recording discrepancies", tx.deleteIDs(ctx, "discrepancies", gone))
+}
+
+// deleteIDs deletes rows of table by id, many per statement.
+func (tx *Tx) deleteIDs(ctx context.Context, table string, ids []int64) error {
+	for len(ids) > 0 {
+		n := min(len(ids), bulkRows*8)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM `+table+` WHERE id IN (?`+strings.Repeat(", ?", n-1)+`)`, args...); err != nil {
+			return err
+		}
+		ids = ids[n:]
 	}
 	return nil
 }

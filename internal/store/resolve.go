@@ -34,7 +34,7 @@ func (tx *Tx) loadRecords(ctx context.Context, cond string, args ...any) ([]*cur
 			return nil, dbErr("reading records", err)
 		}
 		c.kind, c.deviceID = vigil.SourceKind(kind), dev.Int64
-		if err := json.Unmarshal([]byte(c.fields), &c.rec.Fields); err != nil {
+		if c.rec.Fields, err = decodeFlat(c.fields); err != nil {
 			return nil, dbErr("reading records", err)
 		}
 		c.rec.ObservedAt = parseTime(c.observed)
@@ -57,7 +57,7 @@ func (c *siteCache) hospital(ctx context.Context, tx *Tx, name string) (int64, e
 	var id int64
 	err := tx.queryRow(ctx, `SELECT id FROM sites WHERE parent_id = 0 AND kind = ? AND name = ?`, string(vigil.SiteHospital), name).Scan(&id)
 	if err == sql.ErrNoRows {
-		err = tx.queryRow(ctx, `INSERT INTO sites (parent_id, kind, name, created_at) VALUES (0, ?, ?, ?) RETURNING id`, string(vigil.SiteHospital), name, fmtTime(tx.now)).Scan(&id)
+		err = tx.queryRow(ctx, `INSERT INTO sites (parent_id, kind, name, created_at) VALUES (0, ?, ?, ?) RETURNING id`, string(vigil.SiteHospital), name, tx.nowText()).Scan(&id)
 	}
 	if err != nil {
 		return 0, dbErr("recording a site", err)
@@ -85,7 +85,7 @@ func (c *siteCache) place(ctx context.Context, tx *Tx, hospital int64, path [4]s
 		var id int64
 		err := tx.queryRow(ctx, `SELECT id FROM sites WHERE parent_id = ? AND kind = ? AND name = ?`, parent, string(kinds[i]), name).Scan(&id)
 		if err == sql.ErrNoRows {
-			err = tx.queryRow(ctx, `INSERT INTO sites (parent_id, kind, name, created_at) VALUES (?, ?, ?, ?) RETURNING id`, parent, string(kinds[i]), name, fmtTime(tx.now)).Scan(&id)
+			err = tx.queryRow(ctx, `INSERT INTO sites (parent_id, kind, name, created_at) VALUES (?, ?, ?, ?) RETURNING id`, parent, string(kinds[i]), name, tx.nowText()).Scan(&id)
 		}
 		if err != nil {
 			return 0, dbErr("recording a site", err)

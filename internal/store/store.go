@@ -192,6 +192,8 @@ type Tx struct {
 
 	bulks     map[string]*bulk // buffered multi-row inserts, flushed before commit
 	bulkOrder []string
+	w         *rowWriter       // executes the bulks' batches; nil until the first
+	nowStr    string           // now as stored, formatted once
 	pending   []*pendingRecord // record versions of this import, written once resolved
 	// rematch is set when a device was created, removed, or changed in a
 	// field matching reads; only then are vulnerability matches redone.
@@ -207,6 +209,14 @@ func (db *DB) BeginTx(ctx context.Context) (*Tx, error) {
 	return &Tx{Tx: tx, db: db, now: db.Now().UTC(), stmts: map[string]*sql.Stmt{}}, nil
 }
 
+// nowText is the transaction's time as stored.
+func (tx *Tx) nowText() string {
+	if tx.nowStr == "" {
+		tx.nowStr = fmtTime(tx.now)
+	}
+	return tx.nowStr
+}
+
 // stmt returns the transaction's prepared statement for q.
 func (tx *Tx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 	if st := tx.stmts[q]; st != nil {
@@ -220,8 +230,12 @@ func (tx *Tx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-// exec runs a statement with ? placeholders rebound for the dialect.
+// exec runs a statement with ? placeholders rebound for the dialect, after
+// every batch already handed to the row writer.
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := tx.drain(); err != nil {
+		return nil, err
+	}
 	st, err := tx.stmt(ctx, q)
 	if err != nil {
 		return nil, err
@@ -230,6 +244,9 @@ func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if err := tx.drain(); err != nil {
+		return nil, err
+	}
 	st, err := tx.stmt(ctx, q)
 	if err != nil {
 		return nil, err
@@ -239,7 +256,7 @@ func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	st, err := tx.stmt(ctx, q)
-	if err != nil {
+	if derr := tx.drain(); derr != nil || err != nil {
 		// database/sql reports the error from the Row's Scan.
 		return tx.QueryRowContext(ctx, tx.db.dialect.rebind(q), args...)
 	}

@@ -37,7 +37,7 @@ func (db *DB) CreateUser(ctx context.Context, actor *vigil.User, u *vigil.User, 
 		}
 		u.CreatedAt = tx.now
 		if err := tx.queryRow(ctx, `INSERT INTO users (name, role, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-			u.Name, string(u.Role), hash, boolInt(u.Disabled), fmtTime(tx.now)).Scan(&u.ID); err != nil {
+			u.Name, string(u.Role), hash, boolInt(u.Disabled), tx.nowText()).Scan(&u.ID); err != nil {
 			return dbErr("creating a user", err)
 		}
 		return dbErr("creating a user", tx.audit(ctx, actor, "user.create", "user", u.ID, map[string]any{"name": u.Name, "role": u.Role}))
@@ -159,11 +159,11 @@ func (db *DB) CreateSession(ctx context.Context, u *vigil.User, ttl time.Duratio
 	s := &vigil.Session{User: u, CSRFToken: csrf}
 	err = db.inTx(ctx, func(tx *Tx) error {
 		s.ExpiresAt = tx.now.Add(ttl)
-		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE expires_at < ?`, fmtTime(tx.now)); err != nil {
+		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE expires_at < ?`, tx.nowText()); err != nil {
 			return dbErr("creating a session", err)
 		}
 		if _, err := tx.exec(ctx, `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-			hashSecret(token), u.ID, csrf, fmtTime(tx.now), fmtTime(s.ExpiresAt)); err != nil {
+			hashSecret(token), u.ID, csrf, tx.nowText(), fmtTime(s.ExpiresAt)); err != nil {
 			return dbErr("creating a session", err)
 		}
 		return dbErr("creating a session", tx.audit(ctx, u, "session.create", "user", u.ID, nil))
@@ -234,7 +234,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, actor *vigil.User, name string
 	err = db.inTx(ctx, func(tx *Tx) error {
 		t.CreatedAt = tx.now
 		if err := tx.queryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
-			actor.ID, name, hashSecret(secret), fmtTime(tx.now)).Scan(&t.ID); err != nil {
+			actor.ID, name, hashSecret(secret), tx.nowText()).Scan(&t.ID); err != nil {
 			return dbErr("creating a token", err)
 		}
 		return dbErr("creating a token", tx.audit(ctx, actor, "token.create", "api_token", t.ID, map[string]any{"name": name}))

@@ -53,7 +53,7 @@ func (db *DB) ImportFeeds(ctx context.Context, actor *vigil.User, files []FeedFi
 			}
 			cj, _ := json.Marshal(counts)
 			if _, err := tx.exec(ctx, `INSERT INTO feed_imports (actor, file, format, at, counts) VALUES (?, ?, ?, ?, ?)`,
-				actorName(actor), f.Name, format, fmtTime(tx.now), string(cj)); err != nil {
+				actorName(actor), f.Name, format, tx.nowText(), string(cj)); err != nil {
 				return dbErr("recording a feed", err)
 			}
 			if err := tx.audit(ctx, actor, "feeds.import", "feed", f.Name, map[string]any{"format": format, "counts": counts}); err != nil {
@@ -118,7 +118,7 @@ func (tx *Tx) recordBatch(ctx context.Context, name string, b *feeds.Batch, coun
 		d, _ := json.Marshal(a)
 		if _, err := tx.exec(ctx, `INSERT INTO advisories (id, publisher, title, released, data, updated_at) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET publisher = excluded.publisher, title = excluded.title, released = excluded.released, data = excluded.data, updated_at = excluded.updated_at`,
-			a.ID, a.Publisher, a.Title, fmtTime(a.Released), string(d), fmtTime(tx.now)); err != nil {
+			a.ID, a.Publisher, a.Title, fmtTime(a.Released), string(d), tx.nowText()); err != nil {
 			return dbErr("recording an advisory", err)
 		}
 	}
@@ -137,7 +137,7 @@ func (tx *Tx) recordSBOM(ctx context.Context, name string, s *vigil.SBOM, counts
 	d, _ := json.Marshal(s)
 	if _, err := tx.exec(ctx, `INSERT INTO sboms (manufacturer, model, firmware, format, name, file, data, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (manufacturer, model, firmware) DO UPDATE SET format = excluded.format, name = excluded.name, file = excluded.file, data = excluded.data, imported_at = excluded.imported_at`,
-		s.Manufacturer, s.Model, s.Firmware, s.Format, s.Name, name, string(d), fmtTime(tx.now)); err != nil {
+		s.Manufacturer, s.Model, s.Firmware, s.Format, s.Name, name, string(d), tx.nowText()); err != nil {
 		return dbErr("recording an SBOM", err)
 	}
 	counts["sboms"] = 1
@@ -169,7 +169,7 @@ func (tx *Tx) upsertVuln(ctx context.Context, v *vigil.Vulnerability) error {
 	}
 	_, err = tx.exec(ctx, `INSERT INTO vulnerabilities (id, data, published, cvss, updated_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET data = excluded.data, published = excluded.published, cvss = excluded.cvss, updated_at = excluded.updated_at`,
-		v.ID, string(d), fmtTime(v.Published), maxCVSS(v), fmtTime(tx.now))
+		v.ID, string(d), fmtTime(v.Published), maxCVSS(v), tx.nowText())
 	return dbErr("recording a vulnerability", err)
 }
 
@@ -206,6 +206,9 @@ func (tx *Tx) loadVulns(ctx context.Context, ids []any) ([]*vigil.Vulnerability,
 			return nil, dbErr("reading vulnerabilities", err)
 		}
 		return out, dbErr("reading vulnerabilities", scan(rows))
+	}
+	if err := tx.drain(); err != nil {
+		return nil, dbErr("reading vulnerabilities", err)
 	}
 	for len(ids) > 0 {
 		n := min(len(ids), 500)
