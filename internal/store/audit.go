@@ -39,8 +39,8 @@ func (tx *Tx) audit(ctx context.Context, actor *vigil.User, action, objectType s
 		ObjectID: objectIDString(objectID), Detail: d, PrevHash: prev,
 	}
 	e.Hash = e.ComputeHash()
-	if err := tx.bulkFor("audit_events", "seq", "at", "actor", "action", "object_type", "object_id", "detail", "prev_hash", "hash").add(ctx, tx,
-		e.Seq, tx.nowText(), e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Detail, e.PrevHash, e.Hash); err != nil {
+	if err := tx.bulkFor("audit_events", "seq", "at"+nowColumn, "actor", "action", "object_type", "object_id", "detail", "prev_hash", "hash").add(ctx, tx,
+		e.Seq, e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Detail, e.PrevHash, e.Hash); err != nil {
 		return fmt.Errorf("audit insert: %w", err)
 	}
 	tx.head.seq, tx.head.hash, tx.head.dirty = e.Seq, e.Hash, true

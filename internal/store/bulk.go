@@ -8,9 +8,17 @@ import (
 	"sync"
 )
 
-// bulkRows is how many rows one multi-row INSERT carries. SQLite and
-// PostgreSQL both allow far more parameters than 64 rows of our widest table.
-const bulkRows = 64
+// bulkRows is the most rows one multi-row INSERT carries, and bulkParams
+// the most parameters: SQLite allows 32,766 and PostgreSQL 65,535. Large
+// statements spread SQLite's per-statement work over many rows.
+const (
+	bulkRows   = 512
+	bulkParams = 12000
+)
+
+// nowColumn marks a column, in bulkFor, that takes the transaction's time:
+// it is written into the statement instead of bound on every row.
+const nowColumn = "=@now"
 
 // bulk buffers rows for one table and writes them as multi-row INSERTs,
 // which costs one statement execution per 64 rows instead of one per row.
@@ -20,18 +28,33 @@ type bulk struct {
 	cols  []string
 	args  []any
 	n     int
+	rows  int       // rows in a full batch
 	full  *sql.Stmt // the prepared statement for a full batch
 }
 
-// bulkFor returns the transaction's buffer for table and columns.
+// bulkFor returns the transaction's buffer for table and columns. A column
+// named "name" + nowColumn takes the transaction's time and no value in add.
 func (tx *Tx) bulkFor(table string, cols ...string) *bulk {
 	if tx.bulks == nil {
 		tx.bulks = map[string]*bulk{}
 	}
-	key := table + "(" + strings.Join(cols, ",") + ")"
-	b := tx.bulks[key]
+	// Called once per row: build the key in a reused buffer, and let the
+	// map lookup convert it without allocating.
+	kb := append(tx.keyBuf[:0], table...)
+	for _, c := range cols {
+		kb = append(append(kb, ','), c...)
+	}
+	tx.keyBuf = kb
+	b := tx.bulks[string(kb)]
 	if b == nil {
-		b = &bulk{table: table, cols: cols}
+		key := string(kb)
+		bound := 0
+		for _, c := range cols {
+			if !strings.HasSuffix(c, nowColumn) {
+				bound++
+			}
+		}
+		b = &bulk{table: table, cols: cols, rows: max(1, min(bulkRows, bulkParams/max(1, bound)))}
 		tx.bulks[key] = b
 		tx.bulkOrder = append(tx.bulkOrder, key)
 		// Flush referenced tables first, whatever order they were used in.
@@ -59,7 +82,7 @@ func tableRank(table string) int {
 func (b *bulk) add(ctx context.Context, tx *Tx, vals ...any) error {
 	b.args = append(b.args, vals...)
 	b.n++
-	if b.n < bulkRows {
+	if b.n < b.rows {
 		return nil
 	}
 	for _, k := range tx.bulkOrder {
@@ -74,10 +97,19 @@ func (b *bulk) add(ctx context.Context, tx *Tx, vals ...any) error {
 	return b.flush(ctx, tx)
 }
 
-func (b *bulk) statement(rows int) string {
+func (b *bulk) statement(tx *Tx, rows int) string {
 	var sb strings.Builder
-	sb.WriteString("INSERT INTO " + b.table + " (" + strings.Join(b.cols, ", ") + ") VALUES ")
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(b.cols)), ", ") + ")"
+	names, vals := make([]string, len(b.cols)), make([]string, len(b.cols))
+	for i, c := range b.cols {
+		names[i], vals[i] = c, "?"
+		if name, ok := strings.CutSuffix(c, nowColumn); ok {
+			// The stored time format has only digits, '-', ':', '.', 'T'
+			// and 'Z': safe to write as a literal.
+			names[i], vals[i] = name, "'"+tx.nowText()+"'"
+		}
+	}
+	sb.WriteString("INSERT INTO " + b.table + " (" + strings.Join(names, ", ") + ") VALUES ")
+	row := "(" + strings.Join(vals, ", ") + ")"
 	for i := 0; i < rows; i++ {
 		if i > 0 {
 			sb.WriteString(", ")
@@ -93,16 +125,16 @@ func (b *bulk) flush(ctx context.Context, tx *Tx) error {
 		return nil
 	}
 	job := writeJob{args: b.args}
-	if b.n == bulkRows {
+	if b.n == b.rows {
 		if b.full == nil {
 			var err error
-			if b.full, err = tx.PrepareContext(ctx, tx.db.dialect.rebind(b.statement(bulkRows))); err != nil {
+			if b.full, err = tx.PrepareContext(ctx, tx.db.dialect.rebind(b.statement(tx, b.rows))); err != nil {
 				return err
 			}
 		}
 		job.stmt = b.full
 	} else {
-		job.query = tx.db.dialect.rebind(b.statement(b.n))
+		job.query = tx.db.dialect.rebind(b.statement(tx, b.n))
 	}
 	b.n = 0
 	b.args = tx.writer().send(ctx, tx, job)

@@ -156,8 +156,6 @@ func (tx *Tx) upsertSource(ctx context.Context, actor *vigil.User, s *vigil.Sour
 	return &out, nil
 }
 
-// diffSnapshot closes the versions of records that changed or vanished and
-// inserts new versions, counting what was added, removed and changed.
 // pendingRecord is a record version an import adds. It is written after
 // reconciliation, with the device it resolved to, so that a first load
 // needs no second pass over its rows.
@@ -167,14 +165,14 @@ type pendingRecord struct {
 	source   string
 	kind     vigil.SourceKind
 	key      string
-	fields   string
-	origin   string
-	observed string
+	fields   string // set only when compared with a stored version; else encoded when written
 	importID int64
 	deviceID int64 // the device of the version it replaces, 0 if new
 	rec      *vigil.Record
 }
 
+// diffSnapshot closes the versions of records that changed or vanished and
+// queues new versions, counting what was added, removed and changed.
 func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.ImportResult, snap *vigil.Snapshot) error {
 	cur := map[string]*currentRecord{}
 	rows, err := tx.query(ctx, `SELECT id, record_key, fields, device_id FROM source_records WHERE source_id = ? AND valid_to IS NULL`, src.ID)
@@ -218,11 +216,12 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 			observed = tx.now
 		}
 		p := &pendingRecord{ref: pendingBase + int64(len(tx.pending)), sourceID: src.ID, source: src.Name, kind: src.Kind, key: key,
-			fields: encodeFlat(r.Fields), origin: r.Origin.String(), observed: fmtTime(observed), importID: res.ImportID,
+			importID: res.ImportID,
 			rec: &vigil.Record{Origin: r.Origin, ObservedAt: observed, Fields: r.Fields}}
 		if c, ok := cur[key]; ok {
 			delete(cur, key)
-			if c.fields == p.fields {
+			// New records are encoded when written, not held encoded.
+			if p.fields = encodeFlat(r.Fields); c.fields == p.fields {
 				continue
 			}
 			res.Changed++
@@ -251,14 +250,17 @@ const pendingBase = int64(1) << 48
 
 // writePending stores the import's new record versions with their devices.
 func (tx *Tx) writePending(ctx context.Context, deviceOf map[int64]int64) error {
-	now := tx.nowText()
-	b := tx.bulkFor("source_records", "source_id", "record_key", "fields", "origin", "observed_at", "valid_from", "import_id", "device_id")
+	b := tx.bulkFor("source_records", "source_id", "record_key", "fields", "origin", "observed_at", "valid_from"+nowColumn, "import_id", "device_id")
 	for _, p := range tx.pending {
 		var dev any
 		if d := deviceOf[p.ref]; d != 0 {
 			dev = d
 		}
-		if err := b.add(ctx, tx, p.sourceID, p.key, p.fields, p.origin, p.observed, now, p.importID, dev); err != nil {
+		fields := p.fields
+		if fields == "" {
+			fields = encodeFlat(p.rec.Fields)
+		}
+		if err := b.add(ctx, tx, p.sourceID, p.key, fields, p.rec.Origin.String(), fmtTime(p.rec.ObservedAt), p.importID, dev); err != nil {
 			return dbErr("storing records", err)
 		}
 	}

@@ -71,13 +71,13 @@ func nonNilStrings(s []string) []string {
 // insertDevice writes a new device with the id reconciliation gave it.
 func (tx *Tx) insertDevice(ctx context.Context, actor *vigil.User, d *vigil.Device, extra deviceExtra) error {
 	d.CreatedAt, d.UpdatedAt = tx.now, tx.now
-	srcs, prov := extra.json()
+	srcs, _ := extra.json()
 	err := tx.bulkFor("devices", "id", "asset_tag", "serial", "manufacturer", "model", "device_type", "firmware", "mac", "ip", "hostname",
-		"site_id", "place_id", "location", "owner_team", "stores_ephi", "sends_ephi", "criticality", "lifecycle", "first_seen", "last_seen", "created_at", "updated_at",
-		"confidence", "sources", "provenance", "type_reason").add(ctx, tx,
+		"site_id", "place_id", "location", "owner_team", "stores_ephi", "sends_ephi", "criticality", "lifecycle", "first_seen", "last_seen", "created_at"+nowColumn, "updated_at"+nowColumn,
+		"confidence", "sources", "type_reason").add(ctx, tx,
 		d.ID, d.AssetTag, d.Serial, d.Manufacturer, d.Model, d.DeviceType, d.Firmware, d.MAC, d.IP, d.Hostname,
 		d.SiteID, d.PlaceID, d.Location, d.OwnerTeam, boolInt(d.StoresEPHI), boolInt(d.SendsEPHI), string(d.Criticality), string(d.Lifecycle),
-		fmtTime(d.FirstSeen), fmtTime(d.LastSeen), tx.nowText(), tx.nowText(), extra.confidence, srcs, prov, extra.typeReason)
+		fmtTime(d.FirstSeen), fmtTime(d.LastSeen), extra.confidence, srcs, extra.typeReason)
 	if err != nil {
 		return dbErr("creating a device", err)
 	}

@@ -194,6 +194,7 @@ type Tx struct {
 	bulkOrder []string
 	w         *rowWriter       // executes the bulks' batches; nil until the first
 	nowStr    string           // now as stored, formatted once
+	keyBuf    []byte           // bulkFor's scratch
 	pending   []*pendingRecord // record versions of this import, written once resolved
 	// rematch is set when a device was created, removed, or changed in a
 	// field matching reads; only then are vulnerability matches redone.
