@@ -23,11 +23,18 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 	dry := fs.Bool("dry-run", false, "show the column mapping and the first rows without writing")
 	strict := fs.Bool("strict", false, "make any bad row fatal")
 	rows := fs.Int("rows", 5, "rows to show with --dry-run")
+	batch := fs.String("batch", "", "a YAML manifest listing several sources and their files, imported in one transaction with one reconciliation")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if *batch != "" {
+		if *source != "" || fs.NArg() > 0 || *kind != "" || *role != "" || *mapFile != "" || *sheet != "" || *format != "" {
+			return usagef("usage: vigil import --batch MANIFEST [--dry-run] [--strict]: the manifest names the sources, files, roles, maps and sheets")
+		}
+		return runImportBatch(ctx, m, *db, *batch, *dry, *strict, *rows)
+	}
 	if *source == "" || fs.NArg() == 0 {
-		return usagef("usage: vigil import --source NAME [--map FILE] [--sheet NAME] [--dry-run] [--strict] FILE...")
+		return usagef("usage: vigil import --source NAME [--map FILE] [--sheet NAME] [--dry-run] [--strict] FILE...\n       vigil import --batch MANIFEST [--dry-run] [--strict]")
 	}
 	opt := ingest.Options{Format: *format, Sheet: *sheet, MapFile: *mapFile, Strict: *strict, Now: time.Now().UTC()}
 	snap := &vigil.Snapshot{Source: vigil.Source{Name: *source, Kind: vigil.SourceKind(*kind), Role: *role}, TakenAt: opt.Now}
@@ -116,4 +123,54 @@ func (m *Main) printDryRun(res *ingest.Result, n int) {
 	}
 	fmt.Fprintln(m.Stdout)
 	t.writeText(m.Stdout)
+}
+
+// runImportBatch imports every source a manifest lists in one transaction.
+func runImportBatch(ctx context.Context, m *Main, dsn, manifest string, dry, strict bool, rows int) error {
+	bf, err := loadBatchFile(manifest)
+	if err != nil {
+		return err
+	}
+	snaps, results, err := readBatch(ctx, bf, time.Now().UTC(), strict)
+	if err != nil {
+		return err
+	}
+	bad := make([]int, len(snaps))
+	for i, rs := range results {
+		for _, res := range rs {
+			for _, e := range res.Errors {
+				fmt.Fprintf(m.Stderr, "skipped %s\n", e.Error())
+			}
+			for _, e := range res.Warnings {
+				fmt.Fprintf(m.Stderr, "warning %s\n", e.Error())
+			}
+			bad[i] += len(res.Errors)
+			if dry {
+				m.printDryRun(res, rows)
+			}
+		}
+	}
+	if dry {
+		fmt.Fprintln(m.Stdout)
+		for i, snap := range snaps {
+			fmt.Fprintf(m.Stdout, "dry run: %d records would be imported as source %q (%s); %d bad rows\n", len(snap.Records), snap.Source.Name, snap.Source.Kind, bad[i])
+		}
+		fmt.Fprintln(m.Stdout, "nothing written")
+		return nil
+	}
+	d, err := openDB(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	out, err := d.ImportBatch(ctx, m.actor(), snaps)
+	if err != nil {
+		return err
+	}
+	for i, res := range out {
+		fmt.Fprintf(m.Stdout, "imported %d records from %s as source %q: %d added, %d changed, %d removed since its last snapshot; %d bad rows skipped\n",
+			res.Records, strings.Join(snaps[i].Files, ", "), res.Source, res.Added, res.Changed, res.Removed, bad[i])
+	}
+	fmt.Fprintf(m.Stdout, "inventory now %d devices\n", out[0].Devices)
+	return nil
 }
