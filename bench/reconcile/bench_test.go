@@ -1,6 +1,9 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"testing"
 
 	"github.com/vigil-health/vigil/internal/reconcile"
@@ -33,5 +36,34 @@ func TestGenerate(t *testing.T) {
 	}
 	if n := len(res.Devices); n < 2000 || n > 2300 {
 		t.Errorf("got %d devices for 2000 generated", n)
+	}
+}
+
+// TestOutputPinned pins a hash of everything Resolve and Discrepancies give
+// for a generated hospital, taken before reconcile was optimised for this
+// benchmark, so that speed never changes the output.
+func TestOutputPinned(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a hospital")
+	}
+	in := Generate(Scenario{Devices: 10000, Seed: 3})
+	res, err := reconcile.Resolve(in, nil, reconcile.Config{Sources: Sources()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.New()
+	a, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(res.Discrepancies(reconcile.DiscrepancyOptions{Now: Now()}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Write(a)
+	h.Write([]byte{'\n'})
+	h.Write(b)
+	if got, want := hex.EncodeToString(h.Sum(nil)), "9c13653555e5df2f1f777b0542c8efc3ab81101e06722b48e1d73f6d9e6ddc17"; got != want {
+		t.Errorf("output hash %s, want %s", got, want)
 	}
 }

@@ -4,10 +4,21 @@
 // reports the heap they needed.
 //
 //	go run ./bench/reconcile -devices 100000
-//	/usr/bin/time -v go run ./bench/reconcile   # for the peak RSS of the whole process
+//	go run ./bench/reconcile -gen -devices 146000   # internal/gen's hospital, as bench/import reads it
+//	go build -o /tmp/rbench ./bench/reconcile && /usr/bin/time -v /tmp/rbench   # peak RSS
+//
+// -provenance all|chosen|none sets Config.Provenance (the store's import
+// path needs only "none"); -again times a second run whose records carry
+// the device ids of a first, untimed one, as every import after the first.
+//
+// -hash prints a SHA-256 of the whole output (devices with provenance,
+// conflicts, id changes, discrepancies), outside the timed part, to check
+// that a change to the package left the output alone.
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -17,6 +28,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/gen"
 	"github.com/vigil-health/vigil/internal/reconcile"
 )
 
@@ -24,15 +37,49 @@ func main() {
 	devices := flag.Int("devices", 100000, "devices in the generated hospital")
 	seed := flag.Uint64("seed", 1, "random seed")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the timed part to this file")
+	memprofile := flag.String("memprofile", "", "write a heap profile, taken with the result and discrepancies live, to this file")
+	useGen := flag.Bool("gen", false, "use internal/gen's hospital (cmms, cmdb, nmap) instead of this command's")
+	hash := flag.Bool("hash", false, "print a SHA-256 of the whole output after timing")
+	prov := flag.String("provenance", "all", "provenance kept per device: all, chosen or none")
+	again := flag.Bool("again", false, "time a second run, with the device ids of a first one")
 	flag.Parse()
-	if err := run(*devices, *seed, *cpuprofile); err != nil {
+	levels := map[string]reconcile.ProvenanceDetail{"all": reconcile.ProvenanceAll, "chosen": reconcile.ProvenanceChosen, "none": reconcile.ProvenanceNone}
+	level, ok := levels[*prov]
+	if !ok {
+		fmt.Fprintln(os.Stderr, "reconcile-bench: -provenance must be all, chosen or none")
+		os.Exit(2)
+	}
+	if err := run(*devices, *seed, *cpuprofile, *memprofile, *useGen, *hash, *again, level); err != nil {
 		fmt.Fprintln(os.Stderr, "reconcile-bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(devices int, seed uint64, cpuprofile string) error {
-	in := Generate(Scenario{Devices: devices, Seed: seed})
+func run(devices int, seed uint64, cpuprofile, memprofile string, useGen, hash, again bool, level reconcile.ProvenanceDetail) error {
+	in, sources, now := Generate(Scenario{Devices: devices, Seed: seed}), Sources(), Now()
+	if useGen {
+		var err error
+		if in, sources, now, err = genInputs(devices, int64(seed)); err != nil {
+			return err
+		}
+	}
+	cfg := reconcile.Config{Sources: sources, Provenance: level}
+	if again {
+		first, err := reconcile.Resolve(in, nil, reconcile.Config{Sources: sources, Provenance: reconcile.ProvenanceNone})
+		if err != nil {
+			return fmt.Errorf("resolve: %w", err)
+		}
+		dev := make(map[int64]int64, len(in))
+		for _, d := range first.Devices {
+			for _, ref := range d.Members {
+				dev[ref] = d.ID
+			}
+		}
+		for i := range in {
+			in[i].PrevDevice = dev[in[i].Ref]
+		}
+		cfg.NextID = first.NextID
+	}
 	runtime.GC()
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
@@ -71,12 +118,12 @@ func run(devices int, seed uint64, cpuprofile string) error {
 	}
 	cpu0 := cpuTime()
 	start := time.Now()
-	res, err := reconcile.Resolve(in, nil, reconcile.Config{Sources: Sources()})
+	res, err := reconcile.Resolve(in, nil, cfg)
 	if err != nil {
 		return fmt.Errorf("resolve: %w", err)
 	}
 	resolved := time.Since(start)
-	ds := res.Discrepancies(reconcile.DiscrepancyOptions{Now: Now(), StaleDays: 30})
+	ds := res.Discrepancies(reconcile.DiscrepancyOptions{Now: now, StaleDays: 30})
 	total := time.Since(start)
 	cpu := cpuTime() - cpu0
 	pprof.StopCPUProfile()
@@ -85,6 +132,17 @@ func run(devices int, seed uint64, cpuprofile string) error {
 
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
+	if memprofile != "" {
+		f, err := os.Create(memprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		runtime.GC()
+		if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+			return err
+		}
+	}
 	kinds := make(map[string]int)
 	for _, d := range ds {
 		kinds[string(d.Kind)]++
@@ -96,7 +154,40 @@ func run(devices int, seed uint64, cpuprofile string) error {
 	fmt.Printf("CPU time (user+system, all threads incl. GC) %v\n", cpu.Round(time.Millisecond))
 	fmt.Printf("heap before %d MiB  peak sampled %d MiB  after %d MiB  allocated %d MiB\n",
 		before.HeapAlloc>>20, peak.Load()>>20, after.HeapAlloc>>20, (after.TotalAlloc-before.TotalAlloc)>>20)
+	if hash {
+		h := sha256.New()
+		enc := json.NewEncoder(h)
+		if err := enc.Encode(res); err != nil {
+			return err
+		}
+		if err := enc.Encode(ds); err != nil {
+			return err
+		}
+		fmt.Printf("output sha256 %x\n", h.Sum(nil))
+	}
 	return nil
+}
+
+// genInputs returns the records of internal/gen's hospital, the data
+// bench/import reads from files, with refs from 1 in source order.
+func genInputs(devices int, seed int64) ([]reconcile.Input, []reconcile.SourceInfo, time.Time, error) {
+	h, err := gen.Generate(gen.Options{Seed: seed, Devices: devices})
+	if err != nil {
+		return nil, nil, time.Time{}, err
+	}
+	sources := []reconcile.SourceInfo{
+		{Name: gen.SourceCMMS, Kind: vigil.SourceInventory, Role: reconcile.RoleClinicalEngineering},
+		{Name: gen.SourceCMDB, Kind: vigil.SourceInventory, Role: reconcile.RoleIT},
+		{Name: gen.SourceNmap, Kind: vigil.SourceScanner, Role: reconcile.RoleScanner},
+	}
+	recs := h.Records()
+	var in []reconcile.Input
+	for _, s := range sources {
+		for _, r := range recs[s.Name] {
+			in = append(in, reconcile.Input{Ref: int64(len(in) + 1), Source: s.Name, Kind: s.Kind, Record: r})
+		}
+	}
+	return in, sources, h.Now, nil
 }
 
 // cpuTime returns the CPU time the process has used, which a busy shared

@@ -32,19 +32,27 @@ func (r *resolver) applyDecisions(decisions []Decision) {
 		}
 		return order[i].b < order[j].b
 	})
-	byKey := make(map[string][]int32)
-	for i := range r.in {
-		k := RecordKey(r.in[i].Source, r.in[i].Record)
-		byKey[k] = append(byKey[k], int32(i))
+	// Index only the records the decisions name.
+	byKey := make(map[string][]int32, 2*len(order))
+	for _, p := range order {
+		byKey[p.a], byKey[p.b] = nil, nil
 	}
+	var buf []byte
+	for i := range r.in {
+		buf = recordKey(buf[:0], r.in[i].Source, &r.ids[i], r.in[i].Record.Origin)
+		if list, ok := byKey[string(buf)]; ok {
+			byKey[string(buf)] = append(list, int32(i))
+		}
+	}
+	r.cannot = make(map[int32][]int32)
 	for _, p := range order {
 		if latest[p].Same {
 			continue
 		}
 		for _, a := range byKey[p.a] {
 			for _, b := range byKey[p.b] {
-				r.cl[a].cannot = append(r.cl[a].cannot, b)
-				r.cl[b].cannot = append(r.cl[b].cannot, a)
+				r.cannot[a] = append(r.cannot[a], b)
+				r.cannot[b] = append(r.cannot[b], a)
 			}
 		}
 	}

@@ -1,7 +1,9 @@
 package reconcile
 
 import (
+	"math"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/vigil-health/vigil"
@@ -109,8 +111,12 @@ func mfrKey(s string) string {
 func normHost(s string) string {
 	s = strings.ToLower(strings.TrimSpace(s))
 	if i := strings.IndexByte(s, '.'); i >= 0 {
-		if _, err := netip.ParseAddr(s); err == nil {
-			return "" // an address in the host name column
+		// Only a digit or a colon can start an address: skip the parse,
+		// and the error it allocates, for ordinary names.
+		if s[0] >= '0' && s[0] <= '9' || strings.IndexByte(s, ':') >= 0 {
+			if _, err := netip.ParseAddr(s); err == nil {
+				return "" // an address in the host name column
+			}
 		}
 		s = s[:i]
 	}
@@ -160,9 +166,30 @@ func RecordKey(source string, r *vigil.Record) string {
 	return b.String()
 }
 
-// idents are a record's normalised identifiers.
+// recordKey is RecordKey from a record's normalised identifiers, appended
+// to buf.
+func recordKey(buf []byte, source string, id *idents, origin vigil.Origin) []byte {
+	buf = append(append(buf, source...), '|')
+	switch {
+	case id.tag != "":
+		return append(append(buf, "asset_tag="...), id.tag...)
+	case id.serial != "":
+		return append(append(append(append(buf, "serial="...), id.mfr...), ':'), id.serial...)
+	case id.mac != "":
+		return append(append(buf, "mac="...), id.mac...)
+	case id.host != "":
+		return append(append(buf, "hostname="...), id.host...)
+	case id.ip != "":
+		return append(append(buf, "ip="...), id.ip...)
+	}
+	return append(append(buf, "origin="...), origin.String()...)
+}
+
+// idents are a record's normalised identifiers. asset is the asset tag
+// when the record's source gives hospital-wide tags, tag the asset tag
+// whatever the source.
 type idents struct {
-	mac, serial, mfr, asset, host, ip string
+	mac, serial, mfr, asset, tag, host, ip string
 }
 
 // identsOf normalises a record's identifiers; mfrs memoises mfrKey, since a
@@ -181,8 +208,9 @@ func identsOf(r *vigil.Record, useAsset bool, mfrs map[string]string) idents {
 		host:   normHost(r.Get(vigil.FieldHostname)),
 		ip:     normIP(r.Get(vigil.FieldIP)),
 	}
+	id.tag = normTag(r.Get(vigil.FieldAssetTag))
 	if useAsset {
-		id.asset = normTag(r.Get(vigil.FieldAssetTag))
+		id.asset = id.tag
 	}
 	return id
 }
@@ -200,6 +228,95 @@ func (s *sourceMeta) inventory() bool { return s != nil && s.kind == vigil.Sourc
 // discovery reports whether the source observes the network.
 func (s *sourceMeta) discovery() bool { return s != nil && s.kind.IsDiscovery() }
 
+// fieldPos maps each canonical field name to its index in vigil.Fields.
+var fieldPos = func() map[string]int {
+	if len(vigil.Fields) > 63 {
+		panic("reconcile: more than 63 fields do not fit a Device's field set")
+	}
+	m := make(map[string]int, len(vigil.Fields))
+	for i, f := range vigil.Fields {
+		m[f] = i
+	}
+	return m
+}()
+
+// fieldSlots finds a canonical field's index without hashing the name: the
+// first byte and the length pick a slot, and one comparison confirms it.
+// The multiplier is searched once so that no two fields share a slot.
+var fieldSlots = func() (t struct {
+	mul   uint32
+	slots [64]int8
+}) {
+	for mul := uint32(1); mul < 4096; mul++ {
+		t.mul = mul
+		for i := range t.slots {
+			t.slots[i] = -1
+		}
+		ok := true
+		for i, f := range vigil.Fields {
+			h := fieldSlot(f, mul)
+			if f == "" || t.slots[h] >= 0 {
+				ok = false
+				break
+			}
+			t.slots[h] = int8(i)
+		}
+		if ok {
+			return t
+		}
+	}
+	t.mul = 0 // none found: fieldIndex uses the map
+	return t
+}()
+
+func fieldSlot(f string, mul uint32) uint32 {
+	return (uint32(f[0])*mul + uint32(len(f))*(mul>>3|1) + uint32(f[len(f)-1])) & 63
+}
+
+// fieldIndex returns the index of a canonical field name in vigil.Fields.
+func fieldIndex(f string) (int, bool) {
+	if fieldSlots.mul == 0 {
+		i, ok := fieldPos[f]
+		return i, ok
+	}
+	if f == "" {
+		return 0, false
+	}
+	i := fieldSlots.slots[fieldSlot(f, fieldSlots.mul)]
+	if i < 0 || vigil.Fields[i] != f {
+		return 0, false
+	}
+	return int(i), true
+}
+
+// fieldsByName lists the indices of vigil.Fields in the order of the names.
+var fieldsByName = func() []int {
+	out := make([]int, len(vigil.Fields))
+	for i := range out {
+		out[i] = i
+	}
+	slices.SortFunc(out, func(a, b int) int { return strings.Compare(vigil.Fields[a], vigil.Fields[b]) })
+	return out
+}()
+
+// sourceTable numbers the sources in name order, so that comparing numbers
+// compares names.
+func sourceTable(m map[string]*sourceMeta) ([]*sourceMeta, map[string]uint16, error) {
+	if len(m) > math.MaxUint16 {
+		return nil, nil, vigil.Errorf(vigil.EINVALID, "reconcile: %d sources, at most %d", len(m), math.MaxUint16)
+	}
+	metas := make([]*sourceMeta, 0, len(m))
+	for _, s := range m {
+		metas = append(metas, s)
+	}
+	slices.SortFunc(metas, func(a, b *sourceMeta) int { return strings.Compare(a.name, b.name) })
+	ids := make(map[string]uint16, len(metas))
+	for i, s := range metas {
+		ids[s.name] = uint16(i)
+	}
+	return metas, ids, nil
+}
+
 // buildSources merges the configured sources with those the inputs name.
 func buildSources(cfg []SourceInfo, in []Input) map[string]*sourceMeta {
 	m := make(map[string]*sourceMeta, len(cfg))
@@ -207,6 +324,9 @@ func buildSources(cfg []SourceInfo, in []Input) map[string]*sourceMeta {
 		m[s.Name] = &sourceMeta{name: s.Name, kind: s.Kind, role: s.Role}
 	}
 	for i := range in {
+		if i > 0 && in[i].Source == in[i-1].Source && in[i].Kind == in[i-1].Kind {
+			continue // nothing new: sources come in runs
+		}
 		if s, ok := m[in[i].Source]; ok {
 			if s.kind == "" {
 				s.kind = in[i].Kind

@@ -67,3 +67,19 @@ func TestRecordKey(t *testing.T) {
 		}
 	}
 }
+
+func TestFieldIndex(t *testing.T) {
+	if fieldSlots.mul == 0 {
+		t.Log("no collision-free slot multiplier: fieldIndex uses the map")
+	}
+	for i, f := range vigil.Fields {
+		if got, ok := fieldIndex(f); !ok || got != i {
+			t.Errorf("fieldIndex(%q) = %d, %v; want %d", f, got, ok, i)
+		}
+	}
+	for _, f := range []string{"", "x", "Model", "model ", "serial_number", "mac_address", "ipv6", "site_id", "\xff"} {
+		if got, ok := fieldIndex(f); ok {
+			t.Errorf("fieldIndex(%q) = %d, want none", f, got)
+		}
+	}
+}

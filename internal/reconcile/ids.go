@@ -1,6 +1,9 @@
 package reconcile
 
-import "sort"
+import (
+	"cmp"
+	"slices"
+)
 
 // assignIDs gives each cluster (lists of record indices, in order) a device
 // id. A cluster keeps the previous id most of its records had; when records
@@ -9,45 +12,62 @@ import "sort"
 // keeps the id most of its records had, the smallest on a tie (a merge).
 // Clusters left without an id are numbered from next on, in order.
 func (r *resolver) assignIDs(clusters [][]int32, next int64) ([]int64, []IDChange, int64) {
+	// One claim per cluster and previous id its records had; claims come
+	// grouped by cluster, previous ids ascending.
 	type claim struct {
-		c     int
+		c     int32
+		count int32
 		prev  int64
-		count int
 	}
 	var claims []claim
-	parts := make(map[int64][]int) // previous id → clusters holding its records
 	var maxPrev int64
+	var prevs []int64
 	for ci, members := range clusters {
-		counts := make(map[int64]int)
+		prevs = prevs[:0]
 		for _, m := range members {
 			if p := r.in[m].PrevDevice; p > 0 {
-				if counts[p] == 0 {
-					parts[p] = append(parts[p], ci)
-				}
-				counts[p]++
+				prevs = append(prevs, p)
 				maxPrev = max(maxPrev, p)
 			}
 		}
-		for p, n := range counts {
-			claims = append(claims, claim{ci, p, n})
+		if len(prevs) > 1 {
+			slices.Sort(prevs)
+		}
+		for i := 0; i < len(prevs); {
+			j := i + 1
+			for j < len(prevs) && prevs[j] == prevs[i] {
+				j++
+			}
+			claims = append(claims, claim{c: int32(ci), count: int32(j - i), prev: prevs[i]})
+			i = j
 		}
 	}
-	sort.Slice(claims, func(i, j int) bool {
-		a, b := claims[i], claims[j]
-		if a.count != b.count {
-			return a.count > b.count
-		}
-		if a.prev != b.prev {
-			return a.prev < b.prev
-		}
-		return a.c < b.c
-	})
 	if next <= maxPrev {
 		next = maxPrev + 1
 	}
 	ids := make([]int64, len(clusters))
-	used := make(map[int64]bool)
-	for _, c := range claims {
+	if len(claims) == 0 {
+		for ci := range ids {
+			ids[ci] = next
+			next++
+		}
+		return ids, nil, next
+	}
+
+	// The most records first, then the smallest previous id, then the
+	// first cluster.
+	ranked := slices.Clone(claims)
+	slices.SortFunc(ranked, func(a, b claim) int {
+		if a.count != b.count {
+			return cmp.Compare(b.count, a.count)
+		}
+		if a.prev != b.prev {
+			return cmp.Compare(a.prev, b.prev)
+		}
+		return cmp.Compare(a.c, b.c)
+	})
+	used := make(map[int64]bool, len(claims))
+	for _, c := range ranked {
 		if ids[c.c] == 0 && !used[c.prev] {
 			ids[c.c] = c.prev
 			used[c.prev] = true
@@ -60,49 +80,52 @@ func (r *resolver) assignIDs(clusters [][]int32, next int64) ([]int64, []IDChang
 		}
 	}
 
+	// Splits: previous ids whose records are now in several clusters, by
+	// previous id; the clusters in order.
+	slices.SortFunc(ranked, func(a, b claim) int {
+		if a.prev != b.prev {
+			return cmp.Compare(a.prev, b.prev)
+		}
+		return cmp.Compare(a.c, b.c)
+	})
 	var changes []IDChange
-	prevs := make([]int64, 0, len(parts))
-	for p := range parts {
-		prevs = append(prevs, p)
-	}
-	sort.Slice(prevs, func(i, j int) bool { return prevs[i] < prevs[j] })
-	for _, p := range prevs {
-		if len(parts[p]) < 2 {
-			continue
+	for i := 0; i < len(ranked); {
+		p, j := ranked[i].prev, i+1
+		for j < len(ranked) && ranked[j].prev == p {
+			j++
 		}
-		ch := IDChange{Kind: "split"}
-		if used[p] {
-			ch.Kept = p
-		}
-		for _, ci := range parts[p] {
-			if ids[ci] != p {
-				ch.New = append(ch.New, ids[ci])
+		if j-i >= 2 {
+			ch := IDChange{Kind: "split"}
+			if used[p] {
+				ch.Kept = p
 			}
-		}
-		changes = append(changes, ch)
-	}
-	merged := make(map[int]map[int64]bool)
-	for _, p := range prevs {
-		for _, ci := range parts[p] {
-			if merged[ci] == nil {
-				merged[ci] = make(map[int64]bool)
+			for _, c := range ranked[i:j] {
+				if ids[c.c] != p {
+					ch.New = append(ch.New, ids[c.c])
+				}
 			}
-			merged[ci][p] = true
-		}
-	}
-	for ci := range clusters {
-		if len(merged[ci]) < 2 {
-			continue
-		}
-		ch := IDChange{Kind: "merge", Kept: ids[ci]}
-		for _, p := range prevs {
-			if merged[ci][p] && !used[p] {
-				ch.Retired = append(ch.Retired, p)
-			}
-		}
-		if len(ch.Retired) > 0 { // records that moved between kept ids are a split
 			changes = append(changes, ch)
 		}
+		i = j
+	}
+	// Merges: clusters holding several previous ids, in order.
+	for i := 0; i < len(claims); {
+		ci, j := claims[i].c, i+1
+		for j < len(claims) && claims[j].c == ci {
+			j++
+		}
+		if j-i >= 2 {
+			ch := IDChange{Kind: "merge", Kept: ids[ci]}
+			for _, c := range claims[i:j] {
+				if !used[c.prev] {
+					ch.Retired = append(ch.Retired, c.prev)
+				}
+			}
+			if len(ch.Retired) > 0 { // records that moved between kept ids are a split
+				changes = append(changes, ch)
+			}
+		}
+		i = j
 	}
 	return ids, changes, next
 }

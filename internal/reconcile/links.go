@@ -1,37 +1,79 @@
 package reconcile
 
 import (
-	"sort"
+	"slices"
+	"strings"
 	"time"
 )
 
-// groups indexes the records by a key, skipping empty keys; members are in
-// record order and keys are returned sorted.
+// groups indexes the records by a key, skipping empty keys; it returns the
+// groups of more than one record, sorted by key, members in record order.
+// The groups share one backing array.
 func (r *resolver) groups(key func(*idents) string) [][]int32 {
-	m := make(map[string][]int32, len(r.ids)/2)
+	num := make(map[string]int32, len(r.ids)/2) // key → group number
+	of := make([]int32, len(r.ids))             // record → group number, -1 for none
+	first := make([]int32, 0, len(r.ids))       // group → its first record, whose key it is
+	size := make([]int32, 0, len(r.ids))
 	for i := range r.ids {
-		if k := key(&r.ids[i]); k != "" {
-			m[k] = append(m[k], int32(i))
+		k := key(&r.ids[i])
+		if k == "" {
+			of[i] = -1
+			continue
+		}
+		g, ok := num[k]
+		if !ok {
+			g = int32(len(first))
+			num[k] = g
+			first = append(first, int32(i))
+			size = append(size, 0)
+		}
+		of[i] = g
+		size[g]++
+	}
+	num = nil
+	type keyed struct {
+		key string
+		g   int32
+	}
+	var shared []keyed // the groups of more than one record
+	total := int32(0)
+	for g, n := range size {
+		if n > 1 {
+			shared = append(shared, keyed{key(&r.ids[first[g]]), int32(g)})
+			total += n
 		}
 	}
-	keys := make([]string, 0, len(m))
-	for k, g := range m {
-		if len(g) > 1 {
-			keys = append(keys, k)
+	slices.SortFunc(shared, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	backing := make([]int32, total)
+	out := make([][]int32, len(shared))
+	start := make([]int32, len(first)) // group → its offset in backing
+	off := int32(0)
+	for i, k := range shared {
+		g := k.g
+		start[g] = off
+		out[i] = backing[off : off+size[g] : off+size[g]]
+		off += size[g]
+	}
+	for g := range size {
+		if size[g] > 1 {
+			size[g] = 0 // from now on, how many members are filled in
+		} else {
+			size[g] = -1 // not shared
 		}
 	}
-	sort.Strings(keys)
-	out := make([][]int32, len(keys))
-	for i, k := range keys {
-		out[i] = m[k]
+	for i, g := range of {
+		if g >= 0 && size[g] >= 0 {
+			backing[start[g]+size[g]] = int32(i)
+			size[g]++
+		}
 	}
 	return out
 }
 
 // strong links the records that share a strong identifier, except where
 // their devices contradict: those become conflicts.
-func (r *resolver) strong(link uint8, key func(*idents) string) {
-	for _, g := range r.groups(key) {
+func (r *resolver) strong(link uint8, groups [][]int32) {
+	for _, g := range groups {
 		r.strongGroup(link, g)
 	}
 }
@@ -65,41 +107,61 @@ func (r *resolver) strongGroup(link uint8, g []int32) {
 // strongSerial links records by serial number within one manufacturer. A
 // record without a manufacturer joins by serial only when a single
 // manufacturer uses that serial.
-func (r *resolver) strongSerial() {
-	for _, g := range r.groups(func(id *idents) string { return id.serial }) {
-		by := make(map[string][]int32)
+func (r *resolver) strongSerial(groups [][]int32) {
+	type byMfr struct {
+		mfr     string
+		members []int32
+	}
+	var by []byMfr // the known manufacturers of one serial, sorted
+	var unknown []int32
+	for _, g := range groups {
+		// Most serials have one manufacturer, or none: link the group as is.
+		first, same := r.ids[g[0]].mfr, true
+		for _, m := range g[1:] {
+			if r.ids[m].mfr != first {
+				same = false
+				break
+			}
+		}
+		if same {
+			r.strongGroup(linkSerial, g)
+			continue
+		}
+		by, unknown = by[:0], unknown[:0]
 		for _, m := range g {
-			by[r.ids[m].mfr] = append(by[r.ids[m].mfr], m)
+			k := r.ids[m].mfr
+			if k == "" {
+				unknown = append(unknown, m)
+				continue
+			}
+			i, found := slices.BinarySearchFunc(by, k, func(b byMfr, k string) int { return strings.Compare(b.mfr, k) })
+			if !found {
+				by = slices.Insert(by, i, byMfr{mfr: k})
+			}
+			by[i].members = append(by[i].members, m)
 		}
-		unknown := by[""]
-		delete(by, "")
 		if len(by) == 1 {
-			for k := range by {
-				by[k] = mergeSorted(by[k], unknown)
-			}
-		} else if len(by) == 0 {
-			by[""] = unknown
+			by[0].members = mergeSorted(by[0].members, unknown)
 		}
-		for _, k := range sortedKeys(keysOf(by)) {
-			if len(by[k]) > 1 {
-				r.strongGroup(linkSerial, by[k])
+		for _, b := range by {
+			if len(b.members) > 1 {
+				r.strongGroup(linkSerial, b.members)
 			}
 		}
 	}
 }
 
-func keysOf(m map[string][]int32) map[string]bool {
-	out := make(map[string]bool, len(m))
-	for k := range m {
-		out[k] = true
-	}
-	return out
-}
-
+// mergeSorted merges two ascending lists of record indices.
 func mergeSorted(a, b []int32) []int32 {
-	out := append(append(make([]int32, 0, len(a)+len(b)), a...), b...)
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
+	out := make([]int32, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if b[0] < a[0] {
+			out, b = append(out, b[0]), b[1:]
+		} else {
+			out, a = append(out, a[0]), a[1:]
+		}
+	}
+	return append(append(out, a...), b...)
 }
 
 // weak links the devices of each group when they are few and none of them
@@ -145,8 +207,8 @@ func (r *resolver) weak(link uint8, conf float64, groups [][]int32) {
 func (r *resolver) ipRuns(w time.Duration) [][]int32 {
 	var out [][]int32
 	for _, g := range r.groups(func(id *idents) string { return id.ip }) {
-		sort.SliceStable(g, func(i, j int) bool {
-			return r.in[g[i]].Record.ObservedAt.Before(r.in[g[j]].Record.ObservedAt)
+		slices.SortStableFunc(g, func(a, b int32) int {
+			return r.in[a].Record.ObservedAt.Compare(r.in[b].Record.ObservedAt)
 		})
 		start := 0
 		for i := 1; i <= len(g); i++ {

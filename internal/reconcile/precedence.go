@@ -3,7 +3,6 @@ package reconcile
 import (
 	"fmt"
 	"sort"
-	"time"
 
 	"github.com/vigil-health/vigil"
 )
@@ -81,91 +80,88 @@ type rank struct {
 	entry string
 }
 
-// ranker caches each source's rank per field and the reasons given.
+// ranker holds each source's rank per field and the reasons it gives,
+// indexed by field (vigil.Fields order) and source number (sourceTable).
 type ranker struct {
-	p       Precedence
-	ranks   map[string]map[string]rank // field → source → rank
-	reasons map[[3]string]string
+	ranks   [][]rank      // field → source → rank
+	reasons [][][2]string // field → source → [without, with] a tie at the winning rank
 }
 
-func newRanker(p Precedence, sources map[string]*sourceMeta) *ranker {
-	r := &ranker{p: p, ranks: make(map[string]map[string]rank), reasons: make(map[[3]string]string)}
-	for _, f := range vigil.Fields {
+func newRanker(p Precedence, metas []*sourceMeta) *ranker {
+	r := &ranker{ranks: make([][]rank, len(vigil.Fields)), reasons: make([][][2]string, len(vigil.Fields))}
+	for fi, f := range vigil.Fields {
 		list := p.list(f)
-		m := make(map[string]rank, len(sources))
-		for name, s := range sources {
+		ranks := make([]rank, len(metas))
+		reasons := make([][2]string, len(metas))
+		for si, s := range metas {
 			rk := rank{n: len(list)}
 			for i, e := range list {
-				if e == name || e == string(s.role) || e == string(s.kind) || e == Newest {
+				if e == s.name || e == string(s.role) || e == string(s.kind) || e == Newest {
 					rk = rank{n: i, entry: e}
 					break
 				}
 			}
-			m[name] = rk
+			ranks[si] = rk
+			reasons[si] = [2]string{reason(rk, false), reason(rk, true)}
 		}
-		r.ranks[f] = m
+		r.ranks[fi], r.reasons[fi] = ranks, reasons
 	}
 	return r
 }
 
 // candidate is one non-empty value of one field in one record.
 type candidate struct {
-	source string
-	ref    int64
-	value  string
-	at     time.Time
+	value string
+	in    int32  // the record's index in the resolver's inputs
+	src   uint16 // the record's source number
 }
 
-// choose returns the index of the winning candidate and why it won.
-func (r *ranker) choose(field string, c []candidate) (int, string) {
+// choose returns the index of the winning candidate of field fi and why it
+// won; in holds the records the candidates point at.
+func (r *ranker) choose(fi int, c []candidate, in []Input) (int, string) {
+	ranks := r.ranks[fi]
 	if len(c) == 1 {
 		return 0, "only value"
 	}
-	ranks := r.ranks[field]
 	best := 0
 	for i := 1; i < len(c); i++ {
-		a, b := ranks[c[i].source], ranks[c[best].source]
+		a, b := ranks[c[i].src].n, ranks[c[best].src].n
 		switch {
-		case a.n < b.n:
+		case a < b:
 			best = i
-		case a.n > b.n:
+		case a > b:
 		default:
-			if c[i].at.After(c[best].at) || c[i].at.Equal(c[best].at) &&
-				(c[i].source < c[best].source || c[i].source == c[best].source && c[i].ref < c[best].ref) {
+			ti, tb := in[c[i].in].Record.ObservedAt, in[c[best].in].Record.ObservedAt
+			// Source numbers are in name order.
+			if ti.After(tb) || ti.Equal(tb) &&
+				(c[i].src < c[best].src || c[i].src == c[best].src && in[c[i].in].Ref < in[c[best].in].Ref) {
 				best = i
 			}
 		}
 	}
 	// A tie only matters if it is at the winning rank.
-	win := ranks[c[best].source]
-	tie := false
+	win := ranks[c[best].src].n
+	tie := 0
 	for i := range c {
-		if i != best && ranks[c[i].source].n == win.n {
-			tie = true
+		if i != best && ranks[c[i].src].n == win {
+			tie = 1
 			break
 		}
 	}
-	return best, r.reason(field, c[best].source, win, tie)
+	return best, r.reasons[fi][c[best].src][tie]
 }
 
-func (r *ranker) reason(field, source string, rk rank, tie bool) string {
-	key := [3]string{field, source, fmt.Sprint(tie)}
-	if s, ok := r.reasons[key]; ok {
-		return s
-	}
-	var s string
+// reason says why a value of a source of rank rk won.
+func reason(rk rank, tie bool) string {
 	switch {
 	case rk.entry == Newest:
-		s = "newest observation"
+		return "newest observation"
 	case rk.entry == "":
-		s = "no precedence rule names the sources; newest observation"
+		return "no precedence rule names the sources; newest observation"
 	case tie:
-		s = fmt.Sprintf("precedence %q (rank %d), newest observation among equals", rk.entry, rk.n+1)
-	default:
-		s = fmt.Sprintf("precedence %q (rank %d)", rk.entry, rk.n+1)
+		return fmt.Sprintf("precedence %q (rank %d), newest observation among equals", rk.entry, rk.n+1)
 	}
-	r.reasons[key] = s
-	return s
+	return fmt.Sprintf("precedence %q (rank %d)", rk.entry, rk.n+1)
 }
 
 // sortedKeys returns the keys of a set in order.

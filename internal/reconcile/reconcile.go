@@ -10,6 +10,7 @@
 package reconcile
 
 import (
+	"math/bits"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -86,7 +87,30 @@ type Config struct {
 	// NextID is the first free device id; new devices are numbered from it in
 	// a deterministic order. 0 means 1 plus the largest PrevDevice.
 	NextID int64
+	// Provenance is how much of each field's provenance the devices keep.
+	// The zero value, ProvenanceAll, keeps today's default: every value every
+	// record gave (what the device page shows). An import, which only needs
+	// the chosen values, saves most of the memory with ProvenanceNone and
+	// Device.Chosen. Discrepancies are the same at every level.
+	Provenance ProvenanceDetail
 }
+
+// ProvenanceDetail says how much of each field's provenance Resolve keeps in
+// Device.Provenance. Device.Chosen answers at every level.
+type ProvenanceDetail uint8
+
+// The provenance levels.
+const (
+	// ProvenanceAll keeps one FieldProvenance per field with a value, with
+	// every record's value in Values. It is the default.
+	ProvenanceAll ProvenanceDetail = iota
+	// ProvenanceChosen keeps one FieldProvenance per field with a value:
+	// the chosen value, its source and the reason, but Values nil.
+	ProvenanceChosen
+	// ProvenanceNone leaves Provenance nil; Device.Chosen still gives each
+	// field's chosen value.
+	ProvenanceNone
+)
 
 // Confidence of each kind of link between records.
 const (
@@ -102,10 +126,10 @@ type Result struct {
 	IDChanges []IDChange `json:"id_changes,omitempty"`
 	NextID    int64      `json:"next_id"` // the first id still free after this run
 
-	inputs    []Input
-	sources   map[string]*sourceMeta
+	inputs    []Input         // sorted by ref and source
+	src       []uint16        // per input, its source's index in metas
+	metas     []*sourceMeta   // every source, sorted by name
 	assetFrom map[string]bool // Config.AssetTagSources; empty means every source
-	fieldIdx  map[string]int  // canonical field name → index in vigil.Fields
 }
 
 // Device is one resolved device: its fields chosen by precedence, where each
@@ -118,7 +142,39 @@ type Device struct {
 	Provenance []FieldProvenance `json:"provenance"`       // in vigil.Fields order
 	Linked     []string          `json:"linked,omitempty"` // kinds of link used, e.g. "mac", "hostname"
 
-	members []int32 // indices into Result.inputs
+	members []int32  // indices into Result.inputs
+	fields  uint64   // bit i set: vigil.Fields[i] has a value; bit madeByResolve: Resolve made the device
+	chosen  []string // with ProvenanceNone, the chosen values of the fields set, in order
+}
+
+// madeByResolve marks the devices whose fields set is known.
+const madeByResolve = 1 << 63
+
+// Chosen returns the value Resolve chose for a canonical field name, or ""
+// when no source gave one; it is the Value of that field's entry in
+// Provenance, whatever Config.Provenance says. It indexes rather than
+// scans; on a Device that Resolve did not make (decoded from JSON) it falls
+// back to scanning Provenance.
+func (d *Device) Chosen(field string) string {
+	if d.fields&madeByResolve != 0 {
+		fi, ok := fieldIndex(field)
+		if !ok || d.fields&(1<<fi) == 0 {
+			return ""
+		}
+		k := bits.OnesCount64(d.fields & (1<<fi - 1))
+		if d.chosen != nil {
+			return d.chosen[k]
+		}
+		if k < len(d.Provenance) && d.Provenance[k].Field == field {
+			return d.Provenance[k].Value
+		}
+	}
+	for i := range d.Provenance {
+		if d.Provenance[i].Field == field {
+			return d.Provenance[i].Value
+		}
+	}
+	return ""
 }
 
 // FieldProvenance is every value the sources gave for one field of one

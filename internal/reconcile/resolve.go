@@ -1,9 +1,9 @@
 package reconcile
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -20,16 +20,24 @@ const (
 	linkDecision
 )
 
-// linkNames returns the names of the link kinds in a bit set.
-func linkNames(links uint8) []string {
-	var out []string
-	for i, n := range []string{"mac", "serial", "asset_tag", "hostname", "ip", "decision"} {
-		if links&(1<<i) != 0 {
-			out = append(out, n)
+// linkSets holds the names of the link kinds of every bit set, shared by
+// the devices (capacity-limited, so appending to one copies).
+var linkSets = func() [64][]string {
+	var out [64][]string
+	for links := 1; links < len(out); links++ {
+		var names []string
+		for i, n := range []string{"mac", "serial", "asset_tag", "hostname", "ip", "decision"} {
+			if links&(1<<i) != 0 {
+				names = append(names, n)
+			}
 		}
+		out[links] = names[:len(names):len(names)]
 	}
 	return out
-}
+}()
+
+// linkNames returns the names of the link kinds in a bit set.
+func linkNames(links uint8) []string { return linkSets[links&63] }
 
 // maxWeakGroup bounds how many devices one host name or IP may link: a name
 // shared more widely is generic ("nurse-pc") and proves nothing.
@@ -41,7 +49,6 @@ type cluster struct {
 	mac, serial, asset []string
 	conf               float64
 	links              uint8
-	cannot             []int32 // records a person said are another device
 	size               int32
 }
 
@@ -53,14 +60,20 @@ type rawConflict struct {
 
 type resolver struct {
 	in        []Input
+	src       []uint16 // per input, its source number
 	ids       []idents
 	parent    []int32
 	cl        []cluster
+	cannot    map[int32][]int32 // per root, the records a person said are another device
 	conflicts []rawConflict
+}
 
-	fieldIdx map[string]int // canonical field name → index in vigil.Fields
-	buckets  [][]candidate  // scratch for device, per vigil.Fields index
-	chosen   []string       // scratch for device, per vigil.Fields index
+// compareInputs orders the inputs by ref, then source.
+func compareInputs(a, b Input) int {
+	if a.Ref != b.Ref {
+		return cmp.Compare(a.Ref, b.Ref)
+	}
+	return strings.Compare(a.Source, b.Source)
 }
 
 // Resolve groups the records into devices, chooses each device's fields by
@@ -68,39 +81,38 @@ type resolver struct {
 // inputs' content, never on their order. It fails only on malformed input:
 // a record without a source or fields.
 func Resolve(inputs []Input, decisions []Decision, cfg Config) (*Result, error) {
-	in := make([]Input, len(inputs))
-	copy(in, inputs)
-	for i := range in {
-		if in[i].Record == nil {
-			return nil, vigil.Errorf(vigil.EINVALID, "reconcile: record ref %d has no content", in[i].Ref)
+	for i := range inputs {
+		if inputs[i].Record == nil {
+			return nil, vigil.Errorf(vigil.EINVALID, "reconcile: record ref %d has no content", inputs[i].Ref)
 		}
-		if in[i].Source == "" {
-			return nil, vigil.Errorf(vigil.EINVALID, "reconcile: record ref %d (%s) has no source", in[i].Ref, in[i].Record.Origin)
+		if inputs[i].Source == "" {
+			return nil, vigil.Errorf(vigil.EINVALID, "reconcile: record ref %d (%s) has no source", inputs[i].Ref, inputs[i].Record.Origin)
 		}
 	}
-	sort.SliceStable(in, func(i, j int) bool {
-		if in[i].Ref != in[j].Ref {
-			return in[i].Ref < in[j].Ref
-		}
-		return in[i].Source < in[j].Source
-	})
+	in := slices.Clone(inputs)
+	if !slices.IsSortedFunc(in, compareInputs) {
+		slices.SortStableFunc(in, compareInputs)
+	}
 	if cfg.Precedence.Fields == nil && cfg.Precedence.Default == nil {
 		cfg.Precedence = DefaultPrecedence()
 	}
 	if err := cfg.Precedence.Validate(); err != nil {
 		return nil, fmt.Errorf("reconcile: %w", err)
 	}
-	sources := buildSources(cfg.Sources, in)
-
-	r := &resolver{in: in, ids: make([]idents, len(in)), parent: make([]int32, len(in)), cl: make([]cluster, len(in)),
-		fieldIdx: make(map[string]int, len(vigil.Fields)),
-		buckets:  make([][]candidate, len(vigil.Fields)), chosen: make([]string, len(vigil.Fields))}
-	for i, f := range vigil.Fields {
-		r.fieldIdx[f] = i
+	metas, srcID, err := sourceTable(buildSources(cfg.Sources, in))
+	if err != nil {
+		return nil, err
 	}
+
+	r := &resolver{in: in, src: make([]uint16, len(in)), ids: make([]idents, len(in)), parent: make([]int32, len(in)),
+		cl: make([]cluster, len(in))}
 	assetFrom := make(map[string]bool, len(cfg.AssetTagSources))
 	for _, s := range cfg.AssetTagSources {
 		assetFrom[s] = true
+	}
+	useAsset := make([]bool, len(metas))
+	for i, s := range metas {
+		useAsset[i] = len(assetFrom) == 0 || assetFrom[s.name]
 	}
 	// One backing array for every cluster's first identifiers; capacity 1
 	// each, so a merge that adds a value copies instead of overwriting.
@@ -112,28 +124,51 @@ func Resolve(inputs []Input, decisions []Decision, cfg Config) (*Result, error) 
 		backing[k] = s
 		return backing[k : k+1 : k+1]
 	}
-	mfrs := make(map[string]string)
-	for i := range in {
-		id := identsOf(in[i].Record, len(assetFrom) == 0 || assetFrom[in[i].Source], mfrs)
-		r.ids[i] = id
-		r.parent[i] = int32(i)
-		r.cl[i] = cluster{mac: one(3*i, id.mac), serial: one(3*i+1, id.serial), asset: one(3*i+2, id.asset), conf: ConfidenceStrong, size: 1}
-	}
-
-	r.applyDecisions(decisions)
-	r.strong(linkMAC, func(id *idents) string { return id.mac })
-	r.strongSerial()
-	r.strong(linkAsset, func(id *idents) string { return id.asset })
-	r.weak(linkHostname, ConfidenceHostname, r.groups(func(id *idents) string { return id.host }))
-	if cfg.IPWindow >= 0 {
-		w := cfg.IPWindow
-		if w == 0 {
-			w = 24 * time.Hour
+	each(halves(len(in)), func(_ int, s span) {
+		mfrs := make(map[string]string)
+		var lastSrc string
+		var sid uint16
+		for i := s.lo; i < s.hi; i++ {
+			if i == s.lo || in[i].Source != lastSrc {
+				lastSrc, sid = in[i].Source, srcID[in[i].Source]
+			}
+			r.src[i] = sid
+			id := identsOf(in[i].Record, useAsset[sid], mfrs)
+			r.ids[i] = id
+			r.parent[i] = int32(i)
+			r.cl[i] = cluster{mac: one(3*i, id.mac), serial: one(3*i+1, id.serial), asset: one(3*i+2, id.asset), conf: ConfidenceStrong, size: 1}
 		}
-		r.weak(linkIP, ConfidenceIP, r.ipRuns(w))
-	}
-	res := r.finish(cfg, sources)
-	res.assetFrom, res.fieldIdx = assetFrom, r.fieldIdx
+	})
+
+	// Index the identifiers (on the second processor, the weak ones)
+	// while the decisions are replayed, then link in a fixed order.
+	var byMAC, bySerial, byAsset, byHost, byIP [][]int32
+	spans := halves(len(in))
+	each(spans, func(i int, _ span) {
+		if i == 0 {
+			r.applyDecisions(decisions)
+			byMAC = r.groups(func(id *idents) string { return id.mac })
+			bySerial = r.groups(func(id *idents) string { return id.serial })
+			byAsset = r.groups(func(id *idents) string { return id.asset })
+		}
+		if i == 1 || len(spans) == 1 {
+			byHost = r.groups(func(id *idents) string { return id.host })
+			if cfg.IPWindow >= 0 {
+				w := cfg.IPWindow
+				if w == 0 {
+					w = 24 * time.Hour
+				}
+				byIP = r.ipRuns(w)
+			}
+		}
+	})
+	r.strong(linkMAC, byMAC)
+	r.strongSerial(bySerial)
+	r.strong(linkAsset, byAsset)
+	r.weak(linkHostname, ConfidenceHostname, byHost)
+	r.weak(linkIP, ConfidenceIP, byIP)
+	res := r.finish(cfg, metas)
+	res.assetFrom = assetFrom
 	return res, nil
 }
 
@@ -159,7 +194,12 @@ func (r *resolver) union(a, b int32, link uint8, conf float64) int32 {
 	ca.asset = unionSorted(ca.asset, cb.asset)
 	ca.conf = min(ca.conf, cb.conf, conf)
 	ca.links |= cb.links | link
-	ca.cannot = append(ca.cannot, cb.cannot...)
+	if len(r.cannot) > 0 {
+		if x := r.cannot[b]; len(x) > 0 {
+			r.cannot[a] = append(r.cannot[a], x...)
+			delete(r.cannot, b)
+		}
+	}
 	ca.size += cb.size
 	*cb = cluster{}
 	r.parent[b] = a
@@ -205,12 +245,15 @@ func disjoint(a, b []string) bool {
 
 // decided reports whether a person said the two roots are different devices.
 func (r *resolver) decided(a, b int32) bool {
-	for _, x := range r.cl[a].cannot {
+	if len(r.cannot) == 0 {
+		return false
+	}
+	for _, x := range r.cannot[a] {
 		if r.find(x) == b {
 			return true
 		}
 	}
-	for _, x := range r.cl[b].cannot {
+	for _, x := range r.cannot[b] {
 		if r.find(x) == a {
 			return true
 		}

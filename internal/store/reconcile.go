@@ -56,6 +56,9 @@ func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, err
 		inputs = append(inputs, reconcile.Input{Ref: p.ref, Source: p.source, Kind: p.kind, Record: p.rec, PrevDevice: p.deviceID})
 	}
 	deviceOf := make(map[int64]int64, len(tx.pending))
+	// The import needs only the chosen values; the device page rebuilds
+	// every source's value for one device when asked (FindDeviceProvenance).
+	cfg.Provenance = reconcile.ProvenanceNone
 	res, err := reconcile.Resolve(inputs, decisions, cfg)
 	if err != nil {
 		return 0, err
@@ -75,8 +78,8 @@ func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, err
 	for _, rd := range res.Devices {
 		d := &rd.Device
 		live[d.ID] = true
-		reason := classifyDevice(cls, typeCache, d, provenanceValue(rd, vigil.FieldStoresEPHI) != "", provenanceValue(rd, vigil.FieldSendsEPHI) != "")
-		if site := provenanceValue(rd, vigil.FieldSite); site != "" {
+		reason := classifyDevice(cls, typeCache, d, rd.Chosen(vigil.FieldStoresEPHI) != "", rd.Chosen(vigil.FieldSendsEPHI) != "")
+		if site := rd.Chosen(vigil.FieldSite); site != "" {
 			if d.SiteID, err = sites.hospital(ctx, tx, site); err != nil {
 				return 0, err
 			}
@@ -84,8 +87,8 @@ func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, err
 			return 0, err
 		}
 		if d.SiteID != 0 {
-			path := [4]string{provenanceValue(rd, vigil.FieldBuilding), provenanceValue(rd, vigil.FieldFloor),
-				provenanceValue(rd, vigil.FieldDepartment), provenanceValue(rd, vigil.FieldRoom)}
+			path := [4]string{rd.Chosen(vigil.FieldBuilding), rd.Chosen(vigil.FieldFloor),
+				rd.Chosen(vigil.FieldDepartment), rd.Chosen(vigil.FieldRoom)}
 			if d.PlaceID, err = sites.place(ctx, tx, d.SiteID, path); err != nil {
 				return 0, err
 			}
@@ -164,15 +167,6 @@ func (tx *Tx) removeDevices(ctx context.Context, actor *vigil.User, existing map
 		}
 	}
 	return nil
-}
-
-func provenanceValue(d *reconcile.Device, field string) string {
-	for _, p := range d.Provenance {
-		if p.Field == field {
-			return p.Value
-		}
-	}
-	return ""
 }
 
 // classifyDevice maps the sources' device type onto the taxonomy, or infers
