@@ -217,7 +217,11 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 		}
 		p := &pendingRecord{ref: pendingBase + int64(len(tx.pending)), sourceID: src.ID, source: src.Name, kind: src.Kind, key: key,
 			importID: res.ImportID,
-			rec:      &vigil.Record{Origin: r.Origin, ObservedAt: observed, Fields: r.Fields}}
+			rec:      r}
+		if !r.ObservedAt.Equal(observed) {
+			// Dated by the snapshot: a copy, so the caller's record is untouched.
+			p.rec = &vigil.Record{Origin: r.Origin, ObservedAt: observed, Fields: r.Fields}
+		}
 		if c, ok := cur[key]; ok {
 			delete(cur, key)
 			// New records are encoded when written, not held encoded.
