@@ -52,13 +52,7 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 		}
 		snap.Files = append(snap.Files, filepath.Base(path))
 		snap.Records = append(snap.Records, res.Records...)
-		for _, e := range res.Errors {
-			fmt.Fprintf(m.Stderr, "skipped %s\n", e.Error())
-		}
-		for _, e := range res.Warnings {
-			fmt.Fprintf(m.Stderr, "warning %s\n", e.Error())
-		}
-		bad += len(res.Errors)
+		bad += m.reportRows(res)
 		if *dry {
 			m.printDryRun(res, *rows)
 		}
@@ -138,13 +132,7 @@ func runImportBatch(ctx context.Context, m *Main, dsn, manifest string, dry, str
 	bad := make([]int, len(snaps))
 	for i, rs := range results {
 		for _, res := range rs {
-			for _, e := range res.Errors {
-				fmt.Fprintf(m.Stderr, "skipped %s\n", e.Error())
-			}
-			for _, e := range res.Warnings {
-				fmt.Fprintf(m.Stderr, "warning %s\n", e.Error())
-			}
-			bad[i] += len(res.Errors)
+			bad[i] += m.reportRows(res)
 			if dry {
 				m.printDryRun(res, rows)
 			}
@@ -173,4 +161,16 @@ func runImportBatch(ctx context.Context, m *Main, dsn, manifest string, dry, str
 	}
 	fmt.Fprintf(m.Stdout, "inventory now %d devices\n", out[0].Devices)
 	return nil
+}
+
+// reportRows lists a file's skipped rows and dropped values on stderr and
+// returns how many rows were skipped.
+func (m *Main) reportRows(res *ingest.Result) int {
+	for _, e := range res.Errors {
+		fmt.Fprintf(m.Stderr, "skipped %s\n", e.Error())
+	}
+	for _, e := range res.Warnings {
+		fmt.Fprintf(m.Stderr, "warning %s\n", e.Error())
+	}
+	return len(res.Errors)
 }
