@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"sort"
 	"strings"
 	"sync"
@@ -247,11 +248,20 @@ func (w *rowWriter) failed() error {
 	return w.err
 }
 
-// stop ends the goroutine once the queue is empty.
+// stop ends the goroutine. Batches still queued are skipped: a committing
+// transaction has drained the queue already, and one being rolled back
+// needs none of them.
 func (w *rowWriter) stop() {
+	w.mu.Lock()
+	if w.err == nil {
+		w.err = errWriterStopped
+	}
+	w.mu.Unlock()
 	close(w.jobs)
 	<-w.done
 }
+
+var errWriterStopped = errors.New("the transaction ended before its rows were written")
 
 // drain waits until every queued batch has been executed and returns the
 // first failure.
