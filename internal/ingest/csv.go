@@ -50,6 +50,7 @@ func (p *parser) readCSV(data []byte) error {
 	r.Comma = rune(delim)
 	r.FieldsPerRecord = -1
 	r.TrimLeadingSpace = delim != '\t'
+	r.ReuseRecord = true // readTable keeps rows with row.keep
 	return p.readTable(&csvRows{p: p, r: r, lineOffset: lineOffset, masked: masked}, nil)
 }
 
@@ -67,6 +68,11 @@ func maskBareQuotes(text []byte, delim byte, trimSpace bool) ([]byte, bool) {
 		afterQuote // a quote inside a quoted field: closing, or the first of ""
 		unquoted
 	)
+	if bytes.IndexByte(text, '"') < 0 {
+		return text, false
+	}
+	var ends [256]bool // what ends a run of an unquoted field
+	ends[delim], ends['\n'], ends['"'] = true, true, true
 	state, out := fieldStart, text
 	copied := false
 	for i := 0; i < len(text); i++ {
@@ -82,9 +88,12 @@ func maskBareQuotes(text []byte, delim byte, trimSpace bool) ([]byte, bool) {
 				state = unquoted
 			}
 		case quoted:
-			if c == '"' {
-				state = afterQuote
+			j := bytes.IndexByte(text[i:], '"')
+			if j < 0 {
+				return out, copied
 			}
+			i += j
+			state = afterQuote
 		case afterQuote:
 			switch c {
 			case '"':
@@ -95,7 +104,13 @@ func maskBareQuotes(text []byte, delim byte, trimSpace bool) ([]byte, bool) {
 				state = unquoted // encoding/csv reports this one as ErrQuote
 			}
 		case unquoted:
-			switch c {
+			for i < len(text) && !ends[text[i]] {
+				i++
+			}
+			if i == len(text) {
+				return out, copied
+			}
+			switch text[i] {
 			case delim, '\n':
 				state = fieldStart
 			case '"':

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -90,16 +91,104 @@ func Read(ctx context.Context, path string, opt Options) (*Result, error) {
 	if st.Size() > MaxFileSize {
 		return nil, vigil.Errorf(vigil.EINVALID, "%s is %d bytes; the limit is %d", path, st.Size(), MaxFileSize)
 	}
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s", path), err)
+	}
+	defer f.Close()
+	head, err := readHead(f)
+	if err != nil {
+		return nil, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s", path), err)
+	}
+	// An nmap scan is read as it streams in: it is the largest of the
+	// usual files, and its XML needs no more than one element at a time.
+	// A workbook is read from the file, which is all a zip reader needs.
+	switch format, err := detectFormat(path, head, opt.Format); {
+	case err == nil && format == FormatNmap:
+		return parse(ctx, path, opt, func(p *parser) (string, error) {
+			p.res.Format = format
+			return format, p.readNmapFrom(head, io.LimitReader(f, MaxFileSize-int64(len(head))))
+		})
+	case err == nil && format == FormatXLSX:
+		return parse(ctx, path, opt, func(p *parser) (string, error) {
+			p.res.Format = format
+			return format, p.readXLSXAt(f, st.Size(), head)
+		})
+	}
+	data, err := readRest(f, head, st.Size())
 	if err != nil {
 		return nil, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s", path), err)
 	}
 	return Parse(ctx, path, data, opt)
 }
 
+// headSize is how much of a file Read reads to tell its format.
+const headSize = 64 << 10
+
+// readHead reads the start of a file: headSize bytes, or on until the
+// first character that is not white space, which detectFormat looks at.
+func readHead(r io.Reader) ([]byte, error) {
+	head := make([]byte, 0, headSize)
+	for {
+		n, err := io.ReadFull(r, head[len(head):cap(head)])
+		head = head[:len(head)+n]
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return head, nil
+		} else if err != nil {
+			return nil, err
+		}
+		if len(bytes.TrimLeft(bytes.TrimPrefix(head, utf8BOM), " \t\r\n")) > 0 {
+			return head, nil
+		}
+		head = append(head, 0)[:len(head)] // all white space so far: read on
+	}
+}
+
+// readRest reads the rest of a file whose start is head, size bytes long
+// as far as Stat knew, as os.ReadFile would.
+func readRest(r io.Reader, head []byte, size int64) ([]byte, error) {
+	data := make([]byte, len(head), max(size, int64(len(head)))+1)
+	copy(data, head)
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, nil
+		} else if err != nil {
+			return nil, err
+		}
+	}
+}
+
 // Parse imports a file already in memory, such as an upload; name is used in
 // origins and errors and, with the content, to detect the format.
 func Parse(ctx context.Context, name string, data []byte, opt Options) (*Result, error) {
+	return parse(ctx, name, opt, func(p *parser) (string, error) {
+		format, err := detectFormat(name, data, opt.Format)
+		if err != nil {
+			return "", err
+		}
+		p.res.Format = format
+		switch format {
+		case FormatCSV:
+			err = p.readCSV(data)
+		case FormatXLSX:
+			err = p.readXLSX(data)
+		case FormatNmap:
+			err = p.readNmap(data)
+		case FormatJSONL:
+			err = p.readJSONL(data)
+		}
+		return format, err
+	})
+}
+
+// parse runs read, which reads the file in its format, with a parser set
+// up from opt, and finishes the result.
+func parse(ctx context.Context, name string, opt Options, read func(*parser) (format string, err error)) (*Result, error) {
 	if opt.Now.IsZero() {
 		opt.Now = time.Now().UTC()
 	}
@@ -110,24 +199,15 @@ func Parse(ctx context.Context, name string, data []byte, opt Options) (*Result,
 			return nil, err
 		}
 	}
-	format, err := detectFormat(name, data, opt.Format)
-	if err != nil {
-		return nil, err
-	}
-	res := &Result{File: name, Format: format}
+	res := &Result{File: name}
 	p := &parser{ctx: ctx, name: name, opt: opt, m: newMapper(mf), res: res}
-	switch format {
-	case FormatCSV:
-		err = p.readCSV(data)
-	case FormatXLSX:
-		err = p.readXLSX(data)
-	case FormatNmap:
-		err = p.readNmap(data)
-	case FormatJSONL:
-		err = p.readJSONL(data)
-	}
+	format, err := read(p)
 	if err != nil {
 		return nil, err
+	}
+	res.Format = format
+	if p.recs.n > 0 {
+		res.Records = p.recs.all()
 	}
 	sortRowErrors(res.Errors)
 	sortRowErrors(res.Warnings)
@@ -186,9 +266,13 @@ type parser struct {
 	opt    Options
 	m      *mapper
 	res    *Result
-	active []ColumnMapping           // the columns read from each row; see activeColumns
-	cache  map[int]map[string]cached // column -> raw -> normalised; see normalize
-	dates  map[string]datedValue     // raw -> parsed; see parseDate
+	active []ColumnMapping       // the columns read from each row; see activeColumns
+	cache  []columnCache         // by active column: raw -> normalised; see normalize
+	dates  map[string]datedValue // raw -> parsed; see parseDate
+	strs   map[string]string     // interned values; see intern
+	kv     fieldValues           // scratch for tableRecord
+	slab   []vigil.Record        // records not yet handed out; see newRecord
+	recs   chunks[*vigil.Record] // the records of tabular formats, in order
 }
 
 // fail returns a fatal error about the file at a place ("line 3", "byte 120").

@@ -61,7 +61,7 @@ func NormalizeValue(field, raw string) (string, error) {
 	case vigil.FieldIP:
 		return normalizeIP(s)
 	case vigil.FieldHostname:
-		return strings.TrimSuffix(strings.ToLower(s), "."), nil
+		return normalizeHostname(s), nil
 	case vigil.FieldStoresEPHI, vigil.FieldSendsEPHI:
 		return normalizeBool(s)
 	case FieldObservedAt:
@@ -99,6 +99,26 @@ func cleanCell(raw string) string {
 		}
 	}
 	return s
+}
+
+// normalizeHostname lower-cases a cleaned host name and drops its trailing
+// dots ("host.example.org." is host.example.org), again until nothing
+// changes, so that a normalised name normalises to itself: dropping the
+// dots of "n/a." leaves a placeholder, of "x ." a space to trim.
+func normalizeHostname(s string) string {
+	h := strings.TrimRight(strings.ToLower(s), ".")
+	for range 8 {
+		c := cleanCell(h)
+		if isPlaceholder(c) {
+			return ""
+		}
+		next := strings.TrimRight(strings.ToLower(c), ".")
+		if next == h {
+			break
+		}
+		h = next
+	}
+	return h
 }
 
 // normalizeIP accepts one address, an address with a prefix length
@@ -185,11 +205,98 @@ var dateLayouts = [...]string{
 	"02-Jan-2006 15:04:05", "2006-01-02 15:04:05 -0700",
 }
 
+// dateShapes maps common date shapes ('9' for a digit) to the index in
+// dateLayouts of the first layout able to read them, and to a reader of the
+// shape that gives what time.Parse with that layout gives, or false.
+var dateShapes = [...]struct {
+	shape  string
+	layout int
+	parse  func(string) (time.Time, bool)
+}{
+	{"9999-99-99 99:99:99", 2, isoDateTime},
+	{"9999-99-99T99:99:99", 1, isoDateTime},
+	{"9999-99-99", 4, func(s string) (time.Time, bool) { return dateOf(num(s[0:4]), num(s[5:7]), num(s[8:10]), 0, 0, 0) }},
+	{"99/99/9999", 8, func(s string) (time.Time, bool) { return dateOf(num(s[6:10]), num(s[0:2]), num(s[3:5]), 0, 0, 0) }},
+}
+
+// isoDateTime reads "2006-01-02 15:04:05", T or space in the middle.
+func isoDateTime(s string) (time.Time, bool) {
+	return dateOf(num(s[0:4]), num(s[5:7]), num(s[8:10]), num(s[11:13]), num(s[14:16]), num(s[17:19]))
+}
+
+// num reads digits that matchShape has checked.
+func num(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}
+
+// dateOf is the UTC time of the fields, false when one is out of range
+// (time.Parse refuses those).
+func dateOf(year, month, day, hour, min, sec int) (time.Time, bool) {
+	if month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(year, time.Month(month), day, hour, min, sec, 0, time.UTC)
+	if t.Day() != day { // the 31st of a 30-day month, February 30th...
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// matchShape reports whether s has the shape ('9' for a digit).
+func matchShape(s, shape string) bool {
+	if len(s) != len(shape) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if shape[i] == '9' {
+			if s[i] < '0' || s[i] > '9' {
+				return false
+			}
+		} else if s[i] != shape[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // ParseDate reads a date or date-time in the usual export formats: ISO 8601
 // and RFC 3339, US 01/02/2006, 02-Jan-2006, Jan 2, 2006, and Excel serial
 // day numbers (45292 is 2024-01-01). Times without a zone are UTC.
 func ParseDate(raw string) (time.Time, error) {
 	s := cleanCell(raw)
+	// The common shapes go straight to the first layout that can match
+	// them; every layout before it fails on them, each failure allocating.
+	for _, f := range dateShapes {
+		if matchShape(s, f.shape) {
+			if t, ok := f.parse(s); ok {
+				return t, nil
+			}
+			if t, err := time.Parse(dateLayouts[f.layout], s); err == nil {
+				return t.UTC(), nil
+			}
+			break
+		}
+	}
+	return parseDateLayouts(s)
+}
+
+// fastDate reads the common date shapes of a cleaned cell without
+// time.Parse, giving what ParseDate gives; false for any other value.
+func fastDate(s string) (time.Time, bool) {
+	for _, f := range dateShapes {
+		if matchShape(s, f.shape) {
+			return f.parse(s)
+		}
+	}
+	return time.Time{}, false
+}
+
+// parseDateLayouts is ParseDate past its fast paths.
+func parseDateLayouts(s string) (time.Time, error) {
 	for _, layout := range dateLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC(), nil

@@ -1,9 +1,11 @@
 package ingest
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -22,7 +24,17 @@ type row struct {
 	origin vigil.Origin
 }
 
-// rowSource yields the rows of a tabular file in order; io.EOF ends it.
+// keep returns the row with its own cells slice, for rows held beyond the
+// next call to rowSource.next.
+func (r row) keep() row {
+	r.cells = slices.Clone(r.cells)
+	return r
+}
+
+// rowSource yields the rows of a tabular file in order; io.EOF ends it. The
+// cells slice a row holds may be reused by the next call, and its strings
+// may share one allocation per row: keep rows with row.keep and copy the
+// values kept for good (tableRecord does).
 type rowSource interface {
 	next() (row, error)
 }
@@ -45,7 +57,7 @@ func (p *parser) readTable(src rowSource, headers []string) error {
 			return err
 		}
 		if !emptyRow(r.cells) {
-			look = append(look, r)
+			look = append(look, r.keep())
 		}
 	}
 	if len(look) == 0 {
@@ -66,7 +78,7 @@ func (p *parser) readTable(src rowSource, headers []string) error {
 			return err
 		}
 		if !emptyRow(r.cells) {
-			data = append(data, r)
+			data = append(data, r.keep())
 		}
 	}
 	sample := make([][]string, len(data))
@@ -86,26 +98,105 @@ func (p *parser) readTable(src rowSource, headers []string) error {
 			return err
 		}
 	}
-	for n := 0; !eof; n++ {
-		if n%4096 == 0 {
-			if err := p.ctx.Err(); err != nil {
+	if eof {
+		return nil
+	}
+	return p.readRest(src, len(headers))
+}
+
+// rowBatch is rows read ahead by readRest's reader, and the error that
+// ended the reading, if any.
+type rowBatch struct {
+	rows []row
+	err  error
+}
+
+// readPanic carries a panic of the row reader to readRest, which panics
+// with it in its own goroutine.
+type readPanic struct{ v any }
+
+func (readPanic) Error() string { return "row reader panicked" }
+
+// rowBatchSize is how many rows one rowBatch carries.
+const rowBatchSize = 512
+
+// readRest turns the rows after the sample into records. A goroutine reads
+// and splits the rows (the CSV parser, the sheet reader) while this one
+// builds the records, so that an import uses two cores; the records, the
+// errors and the warnings come out in file order all the same.
+func (p *parser) readRest(src rowSource, width int) error {
+	batches := make(chan rowBatch, 2)
+	stop := make(chan struct{})
+	go readAhead(p.ctx, src, batches, stop)
+	defer func() {
+		close(stop)
+		for range batches { // wait for the reader to let go of src
+		}
+	}()
+	for b := range batches {
+		for _, r := range b.rows {
+			if err := p.tableRecord(r, width); err != nil {
 				return err
 			}
 		}
-		r, err := src.next()
-		if errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			return err
+		if pe, ok := b.err.(readPanic); ok {
+			panic(pe.v) // where it would have been: readXLSX recovers excelize's
 		}
-		if emptyRow(r.cells) {
-			continue
-		}
-		if err := p.tableRecord(r, len(headers)); err != nil {
-			return err
+		if b.err != nil {
+			if errors.Is(b.err, io.EOF) {
+				return nil
+			}
+			return b.err
 		}
 	}
 	return nil
+}
+
+// readAhead reads the non-empty rows of src into batches until src ends,
+// fails, ctx is done or stop is closed. Each row has cells of its own, as
+// src may reuse its cells slice.
+func readAhead(ctx context.Context, src rowSource, batches chan<- rowBatch, stop <-chan struct{}) {
+	defer close(batches)
+	defer func() {
+		if v := recover(); v != nil {
+			select {
+			case batches <- rowBatch{err: readPanic{v}}:
+			case <-stop:
+			}
+		}
+	}()
+	var b rowBatch
+	var cells []string
+	for n := 0; ; n++ {
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				b.err = err
+			}
+		}
+		if b.err == nil {
+			var r row
+			if r, b.err = src.next(); b.err == nil && !emptyRow(r.cells) {
+				if cap(cells)-len(cells) < len(r.cells) {
+					cells = make([]string, 0, max(rowBatchSize*len(r.cells), len(r.cells)))
+				}
+				start := len(cells)
+				cells = append(cells, r.cells...)
+				r.cells = cells[start:len(cells):len(cells)]
+				b.rows = append(b.rows, r)
+			}
+		}
+		if len(b.rows) == rowBatchSize || b.err != nil {
+			select {
+			case batches <- b:
+			case <-stop:
+				return
+			}
+			if b.err != nil {
+				return
+			}
+			b = rowBatch{rows: make([]row, 0, rowBatchSize)}
+		}
+	}
 }
 
 // pickHeader chooses the header row among the first rows: the first with
@@ -139,7 +230,7 @@ func (p *parser) pickHeader(look []row) (headers []string, data []row) {
 	p.res.Header = look[best].origin
 	headers = make([]string, len(look[best].cells))
 	for i, h := range look[best].cells {
-		headers[i] = cleanCell(h)
+		headers[i] = strings.Clone(cleanCell(h))
 	}
 	return headers, look[best+1:]
 }
@@ -182,13 +273,20 @@ func (p *parser) checkMapping() error {
 		"fields mapped: %s; headers: %s; write a map file to say which column is which", mapped, strings.Join(cols, ", "))
 }
 
-// tableRecord turns one data row into a record or a bad-row error.
+// tableRecord turns one data row into a record or a bad-row error. The
+// row's cells may share memory with the row (see rowSource), so every value
+// kept in the record is a copy or an interned string: a record never pins a
+// row's text.
 func (p *parser) tableRecord(r row, width int) error {
-	rec := &vigil.Record{Origin: r.origin, ObservedAt: p.opt.Now, Fields: make(map[string]string, len(p.active))}
-	dated := false
-	for _, cm := range p.active {
+	kv := p.kv[:0]
+	defer func() { p.kv = kv[:0] }()
+	observed, dated := p.opt.Now, false
+	for i, cm := range p.active {
 		if cm.Column >= len(r.cells) || r.cells[cm.Column] == "" {
 			continue
+		}
+		if kv.has(cm.Field) && !mayFail(cm.Field) {
+			continue // a better column gave the field, and this one cannot warn
 		}
 		raw := p.m.replace(cm.Field, r.cells[cm.Column])
 		if cm.Field == FieldObservedAt {
@@ -200,10 +298,10 @@ func (p *parser) tableRecord(r row, width int) error {
 				p.warn(r.origin, fmt.Sprintf("column %s: %v; the import time is used", colName(cm), err))
 				continue
 			}
-			rec.ObservedAt, dated = t, true
+			observed, dated = t, true
 			continue
 		}
-		v, err := p.normalize(cm.Column, cm.Field, raw)
+		v, err := p.normalize(i, cm.Field, raw)
 		if err != nil {
 			reason := fmt.Sprintf("column %s: %v", colName(cm), err)
 			if cm.Field == vigil.FieldMAC || cm.Field == vigil.FieldIP {
@@ -212,18 +310,75 @@ func (p *parser) tableRecord(r row, width int) error {
 			p.warn(r.origin, reason+"; value dropped")
 			continue
 		}
-		if v != "" && rec.Fields[cm.Field] == "" {
-			rec.Fields[cm.Field] = v
+		if v != "" && !kv.has(cm.Field) {
+			kv = append(kv, fieldValue{cm.Field, v})
 		}
 	}
 	if width > 0 && len(r.cells) > width && !emptyRow(r.cells[width:]) {
 		p.warn(r.origin, fmt.Sprintf("row has %d cells but the header has %d; the extra cells are ignored", len(r.cells), width))
 	}
-	if !hasIdentifier(rec.Fields) {
+	if !kv.hasIdentifier() {
 		return p.badRow(r.origin, "no identifier: asset tag, serial, MAC, IP and hostname are all empty")
 	}
-	p.res.Records = append(p.res.Records, rec)
+	p.recs.add(p.newRecord(r.origin, observed, kv))
 	return nil
+}
+
+// mayFail reports whether NormalizeValue can refuse a value of field, so
+// that a column feeding it warns or makes the row bad even when another
+// column already gave the field.
+func mayFail(field string) bool {
+	switch field {
+	case vigil.FieldMAC, vigil.FieldIP, vigil.FieldStoresEPHI, vigil.FieldSendsEPHI,
+		vigil.FieldCriticality, vigil.FieldLifecycle, FieldObservedAt:
+		return true
+	}
+	return false
+}
+
+// fieldValue is one non-empty field of a record being built.
+type fieldValue struct{ field, value string }
+
+// fieldValues collects a record's fields before its map is made, so that
+// the map is sized to what the row holds, not to the columns mapped.
+type fieldValues []fieldValue
+
+func (kv fieldValues) has(field string) bool {
+	for _, f := range kv {
+		if f.field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// hasIdentifier is hasIdentifier for collected fields, all non-empty.
+func (kv fieldValues) hasIdentifier() bool {
+	for _, f := range kv {
+		if isIdentifierField(f.field) {
+			return true
+		}
+	}
+	return false
+}
+
+// recordChunk is how many records newRecord allocates at once.
+const recordChunk = 256
+
+// newRecord returns a record holding fields, its Fields map sized to them.
+// Records are carved from chunks: one allocation per recordChunk records.
+func (p *parser) newRecord(o vigil.Origin, at time.Time, kv fieldValues) *vigil.Record {
+	if len(p.slab) == 0 {
+		p.slab = make([]vigil.Record, recordChunk)
+	}
+	rec := &p.slab[0]
+	p.slab = p.slab[1:]
+	rec.Origin, rec.ObservedAt = o, at
+	rec.Fields = make(map[string]string, len(kv))
+	for _, f := range kv {
+		rec.Fields[f.field] = f.value
+	}
+	return rec
 }
 
 // maxColumnsPerField bounds how many columns may feed one field, so that the
@@ -297,36 +452,98 @@ func where(o vigil.Origin) string {
 // cacheLimit bounds the per-column cache of normalised values.
 const cacheLimit = 4096
 
+// internLimit bounds the strings one parse interns; past it values are
+// copied, not shared.
+const internLimit = 1 << 16
+
 // cached is one remembered NormalizeValue answer.
 type cached struct {
 	v   string
 	err error
 }
 
+// intern returns a string equal to s that does not share memory with the
+// file's text, the same string for every equal value of one parse: a
+// hundred thousand rows saying "GE Healthcare" hold one copy of it.
+func (p *parser) intern(s string) string {
+	if s == "" {
+		return ""
+	}
+	if v, ok := p.strs[s]; ok {
+		return v
+	}
+	s = strings.Clone(s)
+	if p.strs == nil {
+		p.strs = map[string]string{}
+	}
+	if len(p.strs) < internLimit {
+		p.strs[s] = s
+	}
+	return s
+}
+
+// internBytes is intern for a value still in the file's bytes.
+func (p *parser) internBytes(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if v, ok := p.strs[string(b)]; ok {
+		return v
+	}
+	return p.intern(string(b))
+}
+
 // normalize is NormalizeValue with a per-column cache for the fields whose
 // values repeat (manufacturer, department, status...): a 100,000-row export
-// has a few dozen distinct manufacturers. Identifier columns are not cached.
+// has a few dozen distinct manufacturers. col is the column's index in
+// p.active. Identifier columns are not cached; their values are copied, so
+// that they do not pin the row they came from.
 func (p *parser) normalize(col int, field, raw string) (string, error) {
 	switch field {
-	case vigil.FieldAssetTag, vigil.FieldSerial, vigil.FieldMAC, vigil.FieldIP, vigil.FieldHostname:
-		return NormalizeValue(field, raw)
+	case vigil.FieldAssetTag, vigil.FieldSerial, vigil.FieldHostname:
+		v, err := NormalizeValue(field, raw)
+		return strings.Clone(v), err
+	case vigil.FieldMAC, vigil.FieldIP:
+		return NormalizeValue(field, raw) // always a new string
 	}
-	if p.cache == nil {
-		p.cache = map[int]map[string]cached{}
+	if len(p.cache) < len(p.active) {
+		p.cache = make([]columnCache, len(p.active))
 	}
-	c := p.cache[col]
-	if c == nil {
-		c = map[string]cached{}
-		p.cache[col] = c
+	c := &p.cache[col]
+	if c.off {
+		v, err := NormalizeValue(field, raw)
+		return strings.Clone(v), err
 	}
-	if hit, ok := c[raw]; ok {
+	if c.m == nil {
+		c.m = map[string]cached{}
+	}
+	if hit, ok := c.m[raw]; ok {
+		c.hits++
 		return hit.v, hit.err
 	}
 	v, err := NormalizeValue(field, raw)
-	if len(c) < cacheLimit {
-		c[raw] = cached{v, err}
+	if len(c.m) < cacheLimit {
+		v = p.intern(v)
+		key := v
+		if raw != v {
+			key = strings.Clone(raw)
+		}
+		c.m[key] = cached{v, err}
+		return v, err
 	}
-	return v, err
+	// The cache is full. A column whose values keep missing it (notes,
+	// free text) is not looked up any more, nor are its values interned.
+	if c.misses++; c.misses >= cacheLimit && c.hits < c.misses {
+		c.off, c.m = true, nil
+	}
+	return strings.Clone(v), err
+}
+
+// columnCache is one column's normalised values, and how well they repeat.
+type columnCache struct {
+	m            map[string]cached // raw -> normalised
+	hits, misses int               // misses counts from when m filled up
+	off          bool              // the column's values do not repeat
 }
 
 // datedValue is one remembered ParseDate answer.
@@ -336,7 +553,11 @@ type datedValue struct {
 }
 
 // parseDate is ParseDate with a cache: the dates of one export repeat.
+// The common shapes are read faster than they are looked up.
 func (p *parser) parseDate(raw string) (time.Time, error) {
+	if t, ok := fastDate(cleanCell(raw)); ok {
+		return t, nil
+	}
 	if hit, ok := p.dates[raw]; ok {
 		return hit.t, hit.err
 	}
@@ -345,7 +566,7 @@ func (p *parser) parseDate(raw string) (time.Time, error) {
 		p.dates = map[string]datedValue{}
 	}
 	if len(p.dates) < cacheLimit {
-		p.dates[raw] = datedValue{t, err}
+		p.dates[strings.Clone(raw)] = datedValue{t, err}
 	}
 	return t, err
 }

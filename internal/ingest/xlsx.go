@@ -21,12 +21,20 @@ const xlsxUnzipLimit = 1 << 30
 // Cells are read raw, so numbers keep all their digits (a serial is never
 // 1.23E+07) and dates arrive as Excel serial days, which ParseDate reads.
 func (p *parser) readXLSX(data []byte) (err error) {
-	if !bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+	return p.readXLSXAt(bytes.NewReader(data), int64(len(data)), data)
+}
+
+// readXLSXAt is readXLSX for a workbook of size bytes read from r (a file:
+// the workbook need not be in memory), head being its first bytes.
+func (p *parser) readXLSXAt(r io.ReaderAt, size int64, head []byte) (err error) {
+	if !bytes.HasPrefix(head, []byte("PK\x03\x04")) {
 		return p.fail("byte 0", "not an XLSX workbook: no zip signature")
 	}
 	// The fast reader handles the workbooks real exports write; anything
 	// else goes through excelize.
-	if sr, name, sheets, err := openSheet(data, p.opt.Sheet, xlsxUnzipLimit); err == nil {
+	if sr, name, sheets, err := openSheetAt(r, size, p.opt.Sheet, xlsxUnzipLimit); err == nil {
+		defer sr.close()
+		sr.reuse = true
 		p.res.Sheet = name
 		return p.readTable(&fastRows{p: p, r: sr, sheet: name}, nil)
 	} else if errors.Is(err, errNoSheet) {
@@ -39,7 +47,7 @@ func (p *parser) readXLSX(data []byte) (err error) {
 			err = p.fail("", "corrupt XLSX workbook (the reader failed: %v)", r)
 		}
 	}()
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: xlsxUnzipLimit})
+	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{UnzipSizeLimit: xlsxUnzipLimit})
 	if err != nil {
 		return p.fail("", "not a readable XLSX workbook: %v", err)
 	}
@@ -134,17 +142,22 @@ func excelNumber(s string) string {
 	if s == "" || len(s) > 32 || !(s[0] >= '0' && s[0] <= '9' || s[0] == '-' || s[0] == '.') {
 		return s
 	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-		return s
-	}
-	digits := 0
+	// Short plain numbers and text come back unchanged whether they parse
+	// or not: decide that before parsing, which allocates on failure.
+	digits, exp := 0, false
 	for i := 0; i < len(s); i++ {
-		if s[i] >= '0' && s[i] <= '9' {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
 			digits++
+		case c == 'e' || c == 'E':
+			exp = true
 		}
 	}
-	if digits <= 15 && !strings.ContainsAny(s, "eE") {
+	if digits <= 15 && !exp {
+		return s
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		return s
 	}
 	if math.Abs(f) >= 1e15 {
