@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/vigil-health/vigil/internal/store"
@@ -66,4 +68,58 @@ func TestBulkWriter(t *testing.T) {
 			t.Errorf("after a rolled-back transaction there are %d settings, want %d", n, before+len(names))
 		}
 	})
+}
+
+// Commits leave the write-ahead log to the store's background checkpoint;
+// closing waits for it, so a closed database is one self-contained file
+// holding every commit.
+func TestCheckpointOnClose(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "vigil.db")
+	db, err := store.Open(ctx, store.Config{DSN: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for i := range 5000 {
+		names = append(names, fmt.Sprintf("ckpt.%05d", i))
+	}
+	walSize := func() int64 {
+		st, err := os.Stat(path + "-wal")
+		if err != nil {
+			return 0
+		}
+		return st.Size()
+	}
+	var first int64
+	for i := 0; i < len(names); i += 500 {
+		if _, err := db.BulkSettings(ctx, names[i:i+500], nil); err != nil {
+			t.Fatal(err)
+		}
+		db.Checkpoint()
+		if i == 0 {
+			first = walSize()
+		}
+	}
+	// Checkpointed after each commit, the log restarts from its beginning
+	// at the next one instead of growing by every commit: it never gets
+	// longer than it was after the first.
+	if n := walSize(); first == 0 || n > first {
+		t.Errorf("after 10 checkpointed commits the log is %d bytes; after the first it was %d", n, first)
+	}
+	want := settingsCount(t, db)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(path + "-wal"); err == nil && st.Size() > 0 {
+		t.Errorf("after Close the write-ahead log still holds %d bytes", st.Size())
+	}
+	db, err = store.Open(ctx, store.Config{DSN: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got := settingsCount(t, db); got != want {
+		t.Errorf("reopened database has %d settings, want %d", got, want)
+	}
 }

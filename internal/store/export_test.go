@@ -23,3 +23,10 @@ func (db *DB) BulkSettings(ctx context.Context, names []string, fail error) (see
 	})
 	return seen, err
 }
+
+// Checkpoint runs the background checkpoint now and waits for it.
+func (db *DB) Checkpoint() {
+	if db.ckpt != nil {
+		db.ckpt.now()
+	}
+}

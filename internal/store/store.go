@@ -28,6 +28,7 @@ type DB struct {
 	dialect dialect
 	writer  *sql.DB
 	reader  *sql.DB
+	ckpt    *checkpointer // SQLite only: checkpoints the WAL after commits
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 	// FastPasswords lowers the argon2id cost; for tests only.
@@ -97,7 +98,7 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 	// Pragmas in a deliberate order: busy_timeout before anything that may
 	// need a lock, then WAL, then the rest. They apply per connection.
 	q := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)", "temp_store(MEMORY)", "cache_size(-32000)"} {
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)", "temp_store(MEMORY)", "cache_size(-32000)", "wal_autocheckpoint(0)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
@@ -128,7 +129,13 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 		return vigil.WrapError(vigil.EUNAVAILABLE, "cannot open the SQLite database", err)
 	}
 	r.SetMaxOpenConns(4)
-	db.writer, db.reader = w, r
+	ck, err := openCheckpointer(ctx, path)
+	if err != nil {
+		r.Close()
+		w.Close()
+		return sqliteOpenError(path, err)
+	}
+	db.writer, db.reader, db.ckpt = w, r, ck
 	return nil
 }
 
@@ -167,6 +174,9 @@ func (db *DB) Engine() string { return db.dialect.name() }
 // Close closes the connections.
 func (db *DB) Close() error {
 	var errs []error
+	if db.ckpt != nil {
+		errs = append(errs, db.ckpt.close())
+	}
 	if db.reader != nil && db.reader != db.writer {
 		errs = append(errs, db.reader.Close())
 	}
@@ -308,6 +318,9 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	if err := tx.commit(ctx); err != nil {
 		return vigil.WrapError(vigil.EUNAVAILABLE, "could not commit the change", err)
+	}
+	if db.ckpt != nil {
+		db.ckpt.committed()
 	}
 	return nil
 }
