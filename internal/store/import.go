@@ -175,14 +175,14 @@ type pendingRecord struct {
 // queues new versions, counting what was added, removed and changed.
 func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.ImportResult, snap *vigil.Snapshot) error {
 	cur := map[string]*currentRecord{}
-	rows, err := tx.query(ctx, `SELECT id, record_key, fields, device_id FROM source_records WHERE source_id = ? AND valid_to IS NULL`, src.ID)
+	rows, err := tx.query(ctx, `SELECT id, record_key, fields, device_id, observed_at FROM source_records WHERE source_id = ? AND valid_to IS NULL`, src.ID)
 	if err != nil {
 		return dbErr("reading the previous snapshot", err)
 	}
 	for rows.Next() {
 		var c currentRecord
 		var dev sql.NullInt64
-		if err := rows.Scan(&c.id, &c.key, &c.fields, &dev); err != nil {
+		if err := rows.Scan(&c.id, &c.key, &c.fields, &dev, &c.observed); err != nil {
 			rows.Close()
 			return dbErr("reading the previous snapshot", err)
 		}
@@ -195,6 +195,9 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 	}
 	now := tx.nowText()
 	seen := make(map[string]int, len(snap.Records))
+	// Unchanged records seen again: their version stays, their sighting
+	// moves.
+	var sighted []sighting
 	for _, r := range snap.Records {
 		key := RecordKey(r)
 		if key == "" {
@@ -226,6 +229,9 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 			delete(cur, key)
 			// New records are encoded when written, not held encoded.
 			if p.fields = encodeFlat(r.Fields); c.fields == p.fields {
+				if at := fmtTime(observed); at > c.observed {
+					sighted = append(sighted, sighting{c.id, at})
+				}
 				continue
 			}
 			res.Changed++
@@ -237,6 +243,9 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 			res.Added++
 		}
 		tx.pending = append(tx.pending, p)
+	}
+	if err := tx.recordSightings(ctx, sighted); err != nil {
+		return dbErr("storing records", err)
 	}
 	for _, c := range cur {
 		res.Removed++
@@ -270,4 +279,40 @@ func (tx *Tx) writePending(ctx context.Context, deviceOf map[int64]int64) error 
 	}
 	tx.pending = nil
 	return dbErr("storing records", b.flush(ctx, tx))
+}
+
+// sighting is a new observation time of an unchanged record version.
+type sighting struct {
+	id int64
+	at string
+}
+
+// recordSightings moves the observation times of unchanged records, many
+// rows per statement (UPDATE ... FROM VALUES, on both engines).
+func (tx *Tx) recordSightings(ctx context.Context, ss []sighting) error {
+	if len(ss) == 0 {
+		return nil
+	}
+	if err := tx.drain(); err != nil {
+		return err
+	}
+	for len(ss) > 0 {
+		n := min(len(ss), bulkRows)
+		var q strings.Builder
+		q.WriteString(`UPDATE source_records SET observed_at = v.column2 FROM (VALUES `)
+		args := make([]any, 0, 2*n)
+		for i, s := range ss[:n] {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(`(CAST(? AS BIGINT), ?)`)
+			args = append(args, s.id, s.at)
+		}
+		q.WriteString(`) AS v WHERE source_records.id = v.column1`)
+		if _, err := tx.ExecContext(ctx, tx.db.dialect.rebind(q.String()), args...); err != nil {
+			return err
+		}
+		ss = ss[n:]
+	}
+	return nil
 }

@@ -217,3 +217,53 @@ func TestSetDeviceFieldValidates(t *testing.T) {
 		}
 	})
 }
+
+// A scanner that keeps seeing a device unchanged keeps it fresh: the
+// record's observation time moves with each snapshot even though nothing
+// else about it changed, so the device's last sighting advances and it is
+// never reported stale while the scans still find it.
+func TestUnchangedSightingsKeepDevicesFresh(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		db.Now = func() time.Time { return clock }
+		cmms := snapshot("cmms", vigil.SourceInventory,
+			rec(2, "asset_tag", "CE-1", "serial", "S1", "manufacturer", "BD", "model", "Alaris 8015", "mac", "00:11:22:33:44:55"))
+		scan := func() *vigil.Snapshot {
+			s := snapshot("nmap", vigil.SourceScanner, rec(1, "mac", "00:11:22:33:44:55", "ip", "10.0.0.5"))
+			s.TakenAt = clock
+			return s
+		}
+		if _, err := db.ImportBatch(ctx, nil, []*vigil.Snapshot{cmms, scan()}); err != nil {
+			t.Fatal(err)
+		}
+		// Forty days of daily scans that find the device unchanged.
+		for range 40 {
+			clock = clock.Add(24 * time.Hour)
+			res, err := db.Import(ctx, nil, scan())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Added+res.Changed+res.Removed != 0 {
+				t.Fatalf("an unchanged scan reported %+v", res)
+			}
+		}
+		devs, _, err := db.FindDevices(ctx, vigil.DeviceFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(devs) != 1 {
+			t.Fatalf("%d devices, want 1", len(devs))
+		}
+		if !devs[0].LastSeen.Equal(clock) {
+			t.Errorf("last seen %v, want the last scan's %v", devs[0].LastSeen, clock)
+		}
+		ds, err := db.FindDiscrepancies(ctx, store.DiscrepancyFilter{Kind: vigil.DiscrepancyStale})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ds) != 0 {
+			t.Errorf("a device the scans still find is reported stale: %+v", ds[0].Discrepancy)
+		}
+	})
+}
