@@ -229,6 +229,10 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 			delete(cur, key)
 			// New records are encoded when written, not held encoded.
 			if p.fields = encodeFlat(r.Fields); c.fields == p.fields {
+				if tx.unchanged == nil {
+					tx.unchanged = make(map[int64]map[string]string, len(snap.Records))
+				}
+				tx.unchanged[c.id] = r.Fields
 				if at := fmtTime(observed); at > c.observed {
 					sighted = append(sighted, sighting{c.id, at})
 				}

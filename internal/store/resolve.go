@@ -30,11 +30,14 @@ func (tx *Tx) loadRecords(ctx context.Context, cond string, args ...any) ([]*cur
 		c := &currentRecord{rec: &vigil.Record{}}
 		var kind string
 		var dev sql.NullInt64
-		if err := rows.Scan(&c.id, &c.sourceID, &c.source, &kind, &c.key, &c.fields, &c.observed, &dev); err != nil {
+		var fields string // decoded, not kept
+		if err := rows.Scan(&c.id, &c.sourceID, &c.source, &kind, &c.key, &fields, &c.observed, &dev); err != nil {
 			return nil, dbErr("reading records", err)
 		}
 		c.kind, c.deviceID = vigil.SourceKind(kind), dev.Int64
-		if c.rec.Fields, err = decodeFlat(c.fields); err != nil {
+		if f := tx.unchanged[c.id]; f != nil {
+			c.rec.Fields = f // equal to the stored copy: its encoding matched
+		} else if c.rec.Fields, err = decodeFlat(fields); err != nil {
 			return nil, dbErr("reading records", err)
 		}
 		c.rec.ObservedAt = parseTime(c.observed)

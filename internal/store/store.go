@@ -206,6 +206,10 @@ type Tx struct {
 	nowStr    string           // now as stored, formatted once
 	keyBuf    []byte           // bulkFor's scratch
 	pending   []*pendingRecord // record versions of this import, written once resolved
+	// unchanged maps the id of a stored record version that a snapshot of
+	// this transaction repeated to the snapshot's fields, so that
+	// reconciliation reads them instead of decoding the stored copy.
+	unchanged map[int64]map[string]string
 	// rematch is set when a device was created, removed, or changed in a
 	// field matching reads; only then are vulnerability matches redone.
 	rematch bool
