@@ -619,19 +619,29 @@ func (s *xmlScanner) scanAttrValue(i int) (value []byte, plain bool, end int, er
 	return nil, false, 0, s.eof()
 }
 
+// needName scans the name that must start at i; at the end of the data it
+// asks for more, else an empty name is the error msg.
+func (s *xmlScanner) needName(i int, msg string) (int, error) {
+	end, err := s.scanName(i)
+	if err != nil {
+		return 0, err
+	}
+	if end == i {
+		if i >= len(s.data) {
+			return 0, s.eof()
+		}
+		return 0, s.errorf(i, "%s", msg)
+	}
+	return end, nil
+}
+
 // scanEndTag reads </name> and checks it closes the open element.
 func (s *xmlScanner) scanEndTag() error {
 	d := s.data
 	i := s.pos + 2
-	end, err := s.scanName(i)
+	end, err := s.needName(i, "expected element name after </")
 	if err != nil {
 		return err
-	}
-	if end == i {
-		if i >= len(d) {
-			return s.eof()
-		}
-		return s.errorf(i, "expected element name after </")
 	}
 	s.name = d[i:end]
 	j := s.space(end)
@@ -682,15 +692,9 @@ func (s *xmlScanner) scanComment() error {
 func (s *xmlScanner) scanPI() error {
 	d := s.data
 	i := s.pos + 2
-	end, err := s.scanName(i)
+	end, err := s.needName(i, "expected target name after <?")
 	if err != nil {
 		return err
-	}
-	if end == i {
-		if i >= len(d) {
-			return s.eof()
-		}
-		return s.errorf(i, "expected target name after <?")
 	}
 	if bytes.EqualFold(d[i:end], []byte("xml")) {
 		return s.errorf(s.pos, "XML declaration not at the start of the document")
