@@ -22,7 +22,8 @@ const (
 const nowColumn = "=@now"
 
 // bulk buffers rows for one table and writes them as multi-row INSERTs,
-// which costs one statement execution per 64 rows instead of one per row.
+// which costs one statement execution per batch (up to bulkRows rows)
+// instead of one per row.
 // Tx flushes every bulk before it commits.
 type bulk struct {
 	table string
