@@ -662,21 +662,29 @@ func (s *xmlScanner) scanEndTag() error {
 	return nil
 }
 
+// until returns the offset of the first term at or after i, having checked
+// that the characters before it are allowed; without one, it checks what
+// there is and asks for more data.
+func (s *xmlScanner) until(i int, term string) (int, error) {
+	d := s.data
+	k := bytes.Index(d[i:], []byte(term))
+	if k < 0 {
+		if err := s.chars(i, len(d)); err != nil {
+			return 0, err
+		}
+		return 0, s.eof()
+	}
+	return i + k, s.chars(i, i+k)
+}
+
 // scanComment reads <!-- ... -->; "--" may only end it.
 func (s *xmlScanner) scanComment() error {
 	d := s.data
 	i := s.pos + 4
-	k := bytes.Index(d[i:], []byte("--"))
-	if k < 0 {
-		if err := s.chars(i, len(d)); err != nil {
-			return err
-		}
-		return s.eof()
-	}
-	if err := s.chars(i, i+k); err != nil {
+	k, err := s.until(i, "--")
+	if err != nil {
 		return err
 	}
-	k += i
 	if k+2 >= len(d) {
 		return s.eof()
 	}
@@ -710,17 +718,11 @@ func (s *xmlScanner) scanPI() error {
 	if xmlClass[d[end]]&cSpace == 0 {
 		return s.errorf(end, "expected white space after the processing instruction target")
 	}
-	k := bytes.Index(d[end:], []byte("?>"))
-	if k < 0 {
-		if err := s.chars(end, len(d)); err != nil {
-			return err
-		}
-		return s.eof()
-	}
-	if err := s.chars(end, end+k); err != nil {
+	k, err := s.until(end, "?>")
+	if err != nil {
 		return err
 	}
-	s.pos = end + k + 2
+	s.pos = k + 2
 	return nil
 }
 
@@ -731,19 +733,13 @@ func (s *xmlScanner) scanCDATA() error {
 		return s.errorf(s.pos, "CDATA section outside the root element")
 	}
 	i := s.pos + len("<![CDATA[")
-	k := bytes.Index(d[i:], []byte("]]>"))
-	if k < 0 {
-		if err := s.chars(i, len(d)); err != nil {
-			return err
-		}
-		return s.eof()
-	}
-	if err := s.chars(i, i+k); err != nil {
+	k, err := s.until(i, "]]>")
+	if err != nil {
 		return err
 	}
-	s.text, s.cdata = d[i:i+k], true
+	s.text, s.cdata = d[i:k], true
 	s.plain = bytes.IndexByte(s.text, '\r') < 0
-	s.pos = i + k + 3
+	s.pos = k + 3
 	return nil
 }
 
