@@ -139,7 +139,7 @@ func (b *bulk) flush(ctx context.Context, tx *Tx) error {
 		job.query = tx.db.dialect.rebind(b.statement(tx, b.n))
 	}
 	b.n = 0
-	b.args = tx.writer().send(ctx, tx, job)
+	b.args = tx.writer().send(job)
 	return tx.writer().failed()
 }
 
@@ -232,7 +232,7 @@ func (w *rowWriter) run(tx *Tx) {
 }
 
 // send queues a job and returns an argument slice to fill next.
-func (w *rowWriter) send(ctx context.Context, tx *Tx, job writeJob) []any {
+func (w *rowWriter) send(job writeJob) []any {
 	w.wg.Add(1)
 	w.jobs <- job
 	select {
