@@ -123,13 +123,13 @@ func (o Origin) String() string {
 // Record is one device as one source reported it: canonical field names to
 // normalised values.
 type Record struct {
-	Origin     Origin            `json:"origin"`
-	ObservedAt time.Time         `json:"observed_at"`
-	Fields     map[string]string `json:"fields"`
+	Origin     Origin       `json:"origin"`
+	ObservedAt time.Time    `json:"observed_at"`
+	Fields     RecordFields `json:"fields"`
 }
 
 // Get returns the record's value for a field, or "".
-func (r *Record) Get(field string) string { return r.Fields[field] }
+func (r *Record) Get(field string) string { return r.Fields.Get(field) }
 
 // Fact is one value one source gave for one field of one device, dated. A
 // fact is never deleted: when a source changes its value the old fact is

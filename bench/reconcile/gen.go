@@ -53,7 +53,7 @@ func Generate(s Scenario) []reconcile.Input {
 	add := func(src string, kind vigil.SourceKind, at time.Time, f map[string]string) {
 		ref++
 		in = append(in, reconcile.Input{Ref: ref, Source: src, Kind: kind,
-			Record: &vigil.Record{Origin: vigil.Origin{File: src + ".csv", Line: int(ref)}, ObservedAt: at, Fields: f}})
+			Record: &vigil.Record{Origin: vigil.Origin{File: src + ".csv", Line: int(ref)}, ObservedAt: at, Fields: vigil.MakeFields(f)}})
 	}
 	for i := 0; i < s.Devices; i++ {
 		m := models[rng.IntN(len(models))]

@@ -97,7 +97,7 @@ func (m *Main) printDryRun(res *ingest.Result, n int) {
 	}
 	fields := map[string]bool{}
 	for _, r := range res.Records[:min(n, len(res.Records))] {
-		for f := range r.Fields {
+		for f := range r.Fields.All() {
 			fields[f] = true
 		}
 	}
@@ -111,7 +111,7 @@ func (m *Main) printDryRun(res *ingest.Result, n int) {
 	for _, r := range res.Records[:min(n, len(res.Records))] {
 		row := []string{r.Origin.String()}
 		for _, c := range cols {
-			row = append(row, r.Fields[c])
+			row = append(row, r.Fields.Get(c))
 		}
 		t.add(row...)
 	}

@@ -72,7 +72,7 @@ func TestRecords(t *testing.T) {
 		vigil.FieldMAC: monitor.Get(vigil.FieldMAC), vigil.FieldIP: "10.10.2.10", vigil.FieldHostname: "monitor01",
 		vigil.FieldDeviceType: "patient-monitor", vigil.FieldSendsEPHI: "true", vigil.FieldManufacturer: "Philips",
 	}
-	if diff := cmp.Diff(want, monitor.Fields); diff != "" {
+	if diff := cmp.Diff(want, monitor.Fields.Map()); diff != "" {
 		t.Errorf("monitor record (-want +got):\n%s", diff)
 	}
 	if _, err := vigil.NormalizeMAC(monitor.Get(vigil.FieldMAC)); err != nil {

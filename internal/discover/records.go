@@ -36,7 +36,7 @@ func (r *Report) Records(origin string) []*vigil.Record {
 		out = append(out, &vigil.Record{
 			Origin:     vigil.Origin{File: origin, Line: i + 1},
 			ObservedAt: d.LastSeen,
-			Fields:     f,
+			Fields:     vigil.MakeFields(f),
 		})
 	}
 	return out

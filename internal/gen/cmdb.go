@@ -250,7 +250,7 @@ func cmdbRecords(rows []*cmdbRow) []*vigil.Record {
 		recs = append(recs, &vigil.Record{
 			Origin:     vigil.Origin{File: FileCMDB, Sheet: CMDBSheet, Row: i + 2},
 			ObservedAt: r.updated,
-			Fields:     f,
+			Fields:     vigil.MakeFields(f),
 		})
 	}
 	return recs

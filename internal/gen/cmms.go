@@ -248,7 +248,7 @@ func cmmsRecords(rows []*cmmsRow, at time.Time) []*vigil.Record {
 		recs = append(recs, &vigil.Record{
 			Origin:     vigil.Origin{File: FileCMMS, Line: i + 2},
 			ObservedAt: at,
-			Fields:     f,
+			Fields:     vigil.MakeFields(f),
 		})
 	}
 	return recs

@@ -281,7 +281,7 @@ func TestSnapshots(t *testing.T) {
 			t.Errorf("%s: kind %s, %d records", s.Source.Name, s.Source.Kind, len(s.Records))
 		}
 		for _, r := range s.Records {
-			for k, v := range r.Fields {
+			for k, v := range r.Fields.All() {
 				if !vigil.IsField(k) || v == "" {
 					t.Fatalf("%s %s: field %q=%q", s.Source.Name, r.Origin, k, v)
 				}

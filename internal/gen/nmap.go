@@ -242,7 +242,7 @@ func nmapRecords(run *scanRun, lines []int) []*vigil.Record {
 		recs = append(recs, &vigil.Record{
 			Origin:     vigil.Origin{File: FileNmap, Line: lines[i]},
 			ObservedAt: time.Unix(h.startTime, 0).UTC(),
-			Fields:     f,
+			Fields:     vigil.MakeFields(f),
 		})
 	}
 	return recs

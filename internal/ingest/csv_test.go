@@ -53,7 +53,7 @@ func TestCSVVariants(t *testing.T) {
 		})
 	}
 	// Dräger survives the Windows-1252 decoding and its alias.
-	if got := base.Records[3].Fields[vigil.FieldManufacturer]; got != "Draeger" {
+	if got := base.Records[3].Fields.Get(vigil.FieldManufacturer); got != "Draeger" {
 		t.Errorf("manufacturer = %q, want Draeger", got)
 	}
 }
@@ -86,7 +86,7 @@ func TestCSVPhysicalLines(t *testing.T) {
 	if diff := cmp.Diff(want, res.Errors); diff != "" {
 		t.Errorf("errors (-want +got):\n%s", diff)
 	}
-	if got := res.Records[0].Fields[vigil.FieldLocation]; got != "Building 1 Floor 2 Room 201" {
+	if got := res.Records[0].Fields.Get(vigil.FieldLocation); got != "Building 1 Floor 2 Room 201" {
 		t.Errorf("location = %q", got)
 	}
 }

@@ -28,7 +28,7 @@ func checkResult(t *testing.T, res *Result) {
 		if !hasIdentifier(r.Fields) {
 			t.Fatalf("record %s has no identifier", r.Origin)
 		}
-		for k, v := range r.Fields {
+		for k, v := range r.Fields.All() {
 			if !vigil.IsField(k) || v == "" {
 				t.Fatalf("record %s: field %q = %q", r.Origin, k, v)
 			}

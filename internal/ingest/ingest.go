@@ -261,18 +261,19 @@ func detectFormat(name string, data []byte, forced string) (string, error) {
 
 // parser carries one import's state through the format readers.
 type parser struct {
-	ctx    context.Context
-	name   string
-	opt    Options
-	m      *mapper
-	res    *Result
-	active []ColumnMapping       // the columns read from each row; see activeColumns
-	cache  []columnCache         // by active column: raw -> normalised; see normalize
-	dates  map[string]datedValue // raw -> parsed; see parseDate
-	strs   map[string]string     // interned values; see intern
-	kv     fieldValues           // scratch for tableRecord
-	slab   []vigil.Record        // records not yet handed out; see newRecord
-	recs   chunks[*vigil.Record] // the records of tabular formats, in order
+	ctx       context.Context
+	name      string
+	opt       Options
+	m         *mapper
+	res       *Result
+	active    []ColumnMapping       // the columns read from each row; see activeColumns
+	cache     []columnCache         // by active column: raw -> normalised; see normalize
+	dates     map[string]datedValue // raw -> parsed; see parseDate
+	strs      map[string]string     // interned values; see intern
+	kv        fieldValues           // scratch for tableRecord
+	slab      []vigil.Record        // records not yet handed out; see newRecord
+	fieldSlab []vigil.FieldValue    // field values not yet handed out
+	recs      chunks[*vigil.Record] // the records of tabular formats, in order
 }
 
 // fail returns a fatal error about the file at a place ("line 3", "byte 120").
@@ -299,9 +300,9 @@ func (p *parser) warn(o vigil.Origin, reason string) {
 }
 
 // hasIdentifier reports whether a record can be matched to a device.
-func hasIdentifier(f map[string]string) bool {
-	return f[vigil.FieldAssetTag] != "" || f[vigil.FieldSerial] != "" || f[vigil.FieldMAC] != "" ||
-		f[vigil.FieldIP] != "" || f[vigil.FieldHostname] != ""
+func hasIdentifier(f vigil.RecordFields) bool {
+	return f.Get(vigil.FieldAssetTag) != "" || f.Get(vigil.FieldSerial) != "" || f.Get(vigil.FieldMAC) != "" ||
+		f.Get(vigil.FieldIP) != "" || f.Get(vigil.FieldHostname) != ""
 }
 
 // isIdentifierField reports whether field identifies a device.

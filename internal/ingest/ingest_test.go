@@ -29,14 +29,14 @@ func summarize(res *Result) string {
 		fmt.Fprintf(&b, "map %d %q -> %q (%s)\n", m.Column, m.Header, m.Field, m.How)
 	}
 	for _, r := range res.Records {
-		keys := make([]string, 0, len(r.Fields))
-		for k := range r.Fields {
+		keys := make([]string, 0, r.Fields.Len())
+		for k := range r.Fields.All() {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
 		fmt.Fprintf(&b, "rec %s at=%s", r.Origin, r.ObservedAt.Format(time.RFC3339))
 		for _, k := range keys {
-			fmt.Fprintf(&b, " %s=%q", k, r.Fields[k])
+			fmt.Fprintf(&b, " %s=%q", k, r.Fields.Get(k))
 		}
 		b.WriteString("\n")
 	}

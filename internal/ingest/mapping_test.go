@@ -19,7 +19,7 @@ func TestJSONL(t *testing.T) {
 	}
 	// Numbers keep every digit; booleans and dates are normalised.
 	r := res.Records[0]
-	if r.Fields[vigil.FieldSerial] != "12345678901" || r.Fields[vigil.FieldStoresEPHI] != "true" || r.ObservedAt.Format("2006-01-02T15") != "2024-06-01T08" {
+	if r.Fields.Get(vigil.FieldSerial) != "12345678901" || r.Fields.Get(vigil.FieldStoresEPHI) != "true" || r.ObservedAt.Format("2006-01-02T15") != "2024-06-01T08" {
 		t.Errorf("first record: %+v", r)
 	}
 	var lines []int
@@ -37,7 +37,7 @@ func TestJSONArray(t *testing.T) {
 	res := mustRead(t, filepath.Join("testdata", "jsonl", "array.json"), Options{})
 	var got []string
 	for _, r := range res.Records {
-		got = append(got, fmt.Sprintf("%d %s", r.Origin.Line, r.Fields[vigil.FieldAssetTag]))
+		got = append(got, fmt.Sprintf("%d %s", r.Origin.Line, r.Fields.Get(vigil.FieldAssetTag)))
 	}
 	for _, e := range res.Errors {
 		got = append(got, e.Error())
@@ -70,7 +70,7 @@ func TestMapFile(t *testing.T) {
 	}
 	var got []map[string]string
 	for _, r := range res.Records {
-		got = append(got, r.Fields)
+		got = append(got, r.Fields.Map())
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("records (-want +got):\n%s", diff)
@@ -78,7 +78,7 @@ func TestMapFile(t *testing.T) {
 	// Without the map file the same export has no identifier column but
 	// the serial, which the map file ignored.
 	res = mustRead(t, filepath.Join(dir, "cmms.csv"), Options{})
-	if len(res.Records) != 2 || res.Records[0].Fields[vigil.FieldSerial] != "S1" || res.Records[0].Fields[vigil.FieldCriticality] != "" {
+	if len(res.Records) != 2 || res.Records[0].Fields.Get(vigil.FieldSerial) != "S1" || res.Records[0].Fields.Get(vigil.FieldCriticality) != "" {
 		t.Errorf("without map file:\n%s", summarize(res))
 	}
 }

@@ -132,7 +132,7 @@ func TestNmapSynthetic(t *testing.T) {
 		})
 	}
 	res, err := Parse(context.Background(), "scan.xml", []byte(tests[7].xml), Options{Now: testNow})
-	if err != nil || res.Records[0].Fields[vigil.FieldIP] != "fe80::1" || res.Hosts[0].IPv6 != "" {
+	if err != nil || res.Records[0].Fields.Get(vigil.FieldIP) != "fe80::1" || res.Hosts[0].IPv6 != "" {
 		t.Errorf("ipv6 only: %v\n%s", err, summarize(res))
 	}
 }

@@ -73,7 +73,7 @@ func TestReadRestInOrder(t *testing.T) {
 			t.Fatalf("%d rows: warning lines (-want +got):\n%s", n, diff)
 		}
 		for _, r := range res.Records {
-			if !strings.HasPrefix(r.Fields[vigil.FieldAssetTag], "A-") {
+			if !strings.HasPrefix(r.Fields.Get(vigil.FieldAssetTag), "A-") {
 				t.Fatalf("record %s: %v", r.Origin, r.Fields)
 			}
 		}

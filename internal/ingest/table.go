@@ -365,8 +365,12 @@ func (kv fieldValues) hasIdentifier() bool {
 // recordChunk is how many records newRecord allocates at once.
 const recordChunk = 256
 
-// newRecord returns a record holding fields, its Fields map sized to them.
-// Records are carved from chunks: one allocation per recordChunk records.
+// fieldChunk is how many field values newRecord allocates at once.
+const fieldChunk = 4096
+
+// newRecord returns a record holding fields. Records and their fields are
+// carved from chunks: one allocation per recordChunk records and one per
+// fieldChunk values, instead of one or two per record.
 func (p *parser) newRecord(o vigil.Origin, at time.Time, kv fieldValues) *vigil.Record {
 	if len(p.slab) == 0 {
 		p.slab = make([]vigil.Record, recordChunk)
@@ -374,10 +378,15 @@ func (p *parser) newRecord(o vigil.Origin, at time.Time, kv fieldValues) *vigil.
 	rec := &p.slab[0]
 	p.slab = p.slab[1:]
 	rec.Origin, rec.ObservedAt = o, at
-	rec.Fields = make(map[string]string, len(kv))
-	for _, f := range kv {
-		rec.Fields[f.field] = f.value
+	if len(p.fieldSlab) < len(kv) {
+		p.fieldSlab = make([]vigil.FieldValue, max(fieldChunk, len(kv)))
 	}
+	fs := p.fieldSlab[:len(kv):len(kv)]
+	p.fieldSlab = p.fieldSlab[len(kv):]
+	for i, f := range kv {
+		fs[i] = vigil.FieldValue{Name: f.field, Value: f.value}
+	}
+	rec.Fields = vigil.FieldsOf(fs)
 	return rec
 }
 

@@ -66,12 +66,12 @@ func TestXLSX(t *testing.T) {
 	}
 	day := func(d int) time.Time { return time.Date(2024, 3, d, 0, 0, 0, 0, time.UTC) }
 	want := []*vigil.Record{
-		{Origin: vigil.Origin{File: "cmms.xlsx", Sheet: "Inventory", Row: 3}, ObservedAt: day(1), Fields: map[string]string{
+		{Origin: vigil.Origin{File: "cmms.xlsx", Sheet: "Inventory", Row: 3}, ObservedAt: day(1), Fields: vigil.MakeFields(map[string]string{
 			"asset_tag": "C-1001", "serial": "12345678", "manufacturer": "GE Healthcare", "model": "B450",
-			"firmware": "3.2", "mac": "00:1a:2b:3c:4d:01", "stores_ephi": "true"}},
-		{Origin: vigil.Origin{File: "cmms.xlsx", Sheet: "Inventory", Row: 6}, ObservedAt: day(4), Fields: map[string]string{
+			"firmware": "3.2", "mac": "00:1a:2b:3c:4d:01", "stores_ephi": "true"})},
+		{Origin: vigil.Origin{File: "cmms.xlsx", Sheet: "Inventory", Row: 6}, ObservedAt: day(4), Fields: vigil.MakeFields(map[string]string{
 			"asset_tag": "C-1004", "serial": "0001234", "manufacturer": "BD", "model": "8015",
-			"firmware": "0.3", "stores_ephi": "false"}},
+			"firmware": "0.3", "stores_ephi": "false"})},
 	}
 	if diff := cmp.Diff(want, res.Records); diff != "" {
 		t.Errorf("records (-want +got):\n%s", diff)
@@ -86,7 +86,7 @@ func TestXLSX(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Records) != 1 || res.Records[0].Fields["hostname"] != "scanner-1" || res.Records[0].Origin.Row != 2 {
+	if len(res.Records) != 1 || res.Records[0].Fields.Get("hostname") != "scanner-1" || res.Records[0].Origin.Row != 2 {
 		t.Errorf("Scanners sheet:\n%s", summarize(res))
 	}
 	_, err = Parse(context.Background(), "cmms.xlsx", data, Options{Now: testNow, Sheet: "Nope"})

@@ -175,7 +175,8 @@ func (b *builder) device(d *Device, members []int32, refs []int64) {
 	for i, m := range members {
 		in := &b.in[m]
 		refs[i] = in.Ref
-		for f, v := range in.Record.Fields {
+		for _, p := range in.Record.Fields.List() {
+			f, v := p.Name, p.Value
 			fi, ok := fieldIndex(f)
 			if !ok || v == "" {
 				continue

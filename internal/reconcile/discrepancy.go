@@ -508,7 +508,8 @@ func (w *discWorker) readLatest() (present uint64) {
 	for i, s := range w.inv {
 		fv := w.fv[i]
 		clear(fv)
-		for f, v := range w.res.inputs[s.latest].Record.Fields {
+		for _, p := range w.res.inputs[s.latest].Record.Fields.List() {
+			f, v := p.Name, p.Value
 			fi, ok := fieldIndex(f)
 			if !ok {
 				continue

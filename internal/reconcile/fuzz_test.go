@@ -44,7 +44,7 @@ func fuzzInputs(data []byte) ([]Input, []Decision) {
 		}
 		in = append(in, Input{
 			Ref: int64(len(in) + 1), Source: s.name, Kind: s.kind, PrevDevice: int64(b[6] >> 5),
-			Record: &vigil.Record{ObservedAt: t0.Add(time.Duration(b[6]>>3&3) * 20 * time.Hour), Fields: f},
+			Record: &vigil.Record{ObservedAt: t0.Add(time.Duration(b[6]>>3&3) * 20 * time.Hour), Fields: vigil.MakeFields(f)},
 		})
 	}
 	var ds []Decision

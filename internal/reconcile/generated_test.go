@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"testing"
@@ -77,9 +76,9 @@ func generatedScenarios(t testing.TB, devices int) []scenario {
 		x.Ref += 1_000_000
 		if i%53 == 7 {
 			r := *x.Record
-			r.Fields = maps.Clone(r.Fields)
-			r.Fields[vigil.FieldModel] = "Changed " + r.Fields[vigil.FieldModel]
-			r.Fields[vigil.FieldFirmware] = "v9.9"
+			r.Fields = r.Fields.Clone()
+			r.Fields.Set(vigil.FieldModel, "Changed "+r.Fields.Get(vigil.FieldModel))
+			r.Fields.Set(vigil.FieldFirmware, "v9.9")
 			r.ObservedAt = now.Add(time.Duration(i%5) * time.Hour)
 			x.Record = &r
 		}

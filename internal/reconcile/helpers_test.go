@@ -47,7 +47,7 @@ func (b *batch) add(kv ...string) *batch {
 	line := int(b.next%1000) + 1
 	*b.out = append(*b.out, Input{
 		Ref: b.next, Source: b.source, Kind: b.kind,
-		Record: &vigil.Record{Origin: vigil.Origin{File: b.file, Line: line}, ObservedAt: b.at, Fields: f},
+		Record: &vigil.Record{Origin: vigil.Origin{File: b.file, Line: line}, ObservedAt: b.at, Fields: vigil.MakeFields(f)},
 	})
 	b.next++
 	return b

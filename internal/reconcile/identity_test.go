@@ -45,9 +45,9 @@ func TestNormalisers(t *testing.T) {
 
 func TestRecordKey(t *testing.T) {
 	rec := func(kv ...string) *vigil.Record {
-		r := &vigil.Record{Origin: vigil.Origin{File: "x.csv", Line: 4}, Fields: map[string]string{}}
+		r := &vigil.Record{Origin: vigil.Origin{File: "x.csv", Line: 4}}
 		for i := 0; i < len(kv); i += 2 {
-			r.Fields[kv[i]] = kv[i+1]
+			r.Fields.Set(kv[i], kv[i+1])
 		}
 		return r
 	}

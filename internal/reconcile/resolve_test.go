@@ -140,7 +140,7 @@ func TestIDsStableAcrossRuns(t *testing.T) {
 		in[i].PrevDevice = prev[in[i].Ref]
 		in[i].Ref += 1000
 		if in[i].Record.Get("asset_tag") == "BME-002" {
-			in[i].Record.Fields["model"] = "IntelliVue MX850"
+			in[i].Record.Fields.Set("model", "IntelliVue MX850")
 		}
 	}
 	newBatch(t, &in, "cmms", vigil.SourceInventory, 2000).add("asset_tag", "BME-999")

@@ -69,10 +69,10 @@ func (db *DB) RecordDiscovery(ctx context.Context, actor *vigil.User, files []st
 				}
 			}
 			data, _ := json.Marshal(d)
-			fields, _ := json.Marshal(recs[i].Fields)
+			fields := encodeFlat(recs[i].Fields)
 			ips, _ := json.Marshal(d.IPs)
 			if _, err := tx.exec(ctx, `INSERT INTO network_observations (run_id, device_key, mac, ips, data, fields, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-				out.RunID, key, d.MAC, string(ips), string(data), string(fields), fmtTime(d.FirstSeen), fmtTime(d.LastSeen)); err != nil {
+				out.RunID, key, d.MAC, string(ips), string(data), fields, fmtTime(d.FirstSeen), fmtTime(d.LastSeen)); err != nil {
 				return dbErr("recording discovery", err)
 			}
 			ip := ""
@@ -160,7 +160,7 @@ func (tx *Tx) networkSnapshot(ctx context.Context, files []string) (*vigil.Snaps
 		if err := json.Unmarshal([]byte(fields), &r.Fields); err != nil {
 			return nil, dbErr("reading observations", err)
 		}
-		if len(r.Fields) > 0 {
+		if r.Fields.Len() > 0 {
 			snap.Records = append(snap.Records, r)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	vigil "github.com/vigil-health/vigil"
 )
 
 // A source record's fields are a flat object of strings, written and read
@@ -14,13 +16,22 @@ import (
 // invalid UTF-8 replaced), so a stored record compares equal to its
 // re-encoding and nothing stored before is read as changed.
 
-// encodeFlat returns the JSON object of m with sorted keys.
-func encodeFlat(m map[string]string) string {
+// encodeFlat returns the JSON object of a record's fields.
+func encodeFlat(f vigil.RecordFields) string {
 	n := 2
-	for k, v := range m {
-		n += len(k) + len(v) + 6
+	for _, p := range f.List() {
+		n += len(p.Name) + len(p.Value) + 6
 	}
-	return string(appendFlat(make([]byte, 0, n), m))
+	b := append(make([]byte, 0, n), '{')
+	for i, p := range f.List() {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, p.Name)
+		b = append(b, ':')
+		b = appendJSONString(b, p.Value)
+	}
+	return string(append(b, '}'))
 }
 
 // appendFlat appends the JSON object of m with sorted keys.
@@ -102,26 +113,27 @@ func appendJSONString(b []byte, s string) []byte {
 // decodeFlat reads a JSON object of strings. Objects as encodeFlat writes
 // them without escapes are read directly; anything else goes through
 // encoding/json.
-func decodeFlat(s string) (map[string]string, error) {
-	if m, ok := decodeSimpleFlat(s); ok {
-		return m, nil
+func decodeFlat(s string) (vigil.RecordFields, error) {
+	if f, ok := decodeSimpleFlat(s); ok {
+		return f, nil
 	}
-	var m map[string]string
-	err := json.Unmarshal([]byte(s), &m)
-	return m, err
+	var f vigil.RecordFields
+	err := json.Unmarshal([]byte(s), &f)
+	return f, err
 }
 
 // decodeSimpleFlat parses {"k":"v",...} with no whitespace and no
-// backslash; ok is false for anything else.
-func decodeSimpleFlat(s string) (map[string]string, bool) {
+// backslash; ok is false for anything else. A repeated key keeps its last
+// value, as encoding/json does.
+func decodeSimpleFlat(s string) (vigil.RecordFields, bool) {
 	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' || strings.IndexByte(s, '\\') >= 0 {
-		return nil, false
+		return vigil.RecordFields{}, false
 	}
-	m := make(map[string]string, strings.Count(s, `":"`))
 	i := 1
 	if s[i] == '}' {
-		return m, i == len(s)-1
+		return vigil.RecordFields{}, i == len(s)-1
 	}
+	kv := make([]vigil.FieldValue, 0, strings.Count(s, `":"`))
 	str := func() (string, bool) {
 		if i >= len(s) || s[i] != '"' {
 			return "", false
@@ -145,24 +157,21 @@ func decodeSimpleFlat(s string) (map[string]string, bool) {
 	for {
 		k, ok := str()
 		if !ok || i >= len(s) || s[i] != ':' {
-			return nil, false
+			return vigil.RecordFields{}, false
 		}
 		i++
 		v, ok := str()
 		if !ok || i >= len(s) {
-			return nil, false
+			return vigil.RecordFields{}, false
 		}
-		if _, dup := m[k]; dup {
-			return nil, false // encoding/json keeps the last; leave the rare case to it
-		}
-		m[k] = v
+		kv = append(kv, vigil.FieldValue{Name: k, Value: v})
 		switch s[i] {
 		case ',':
 			i++
 		case '}':
-			return m, i == len(s)-1
+			return vigil.FieldsOf(kv), i == len(s)-1
 		default:
-			return nil, false
+			return vigil.RecordFields{}, false
 		}
 	}
 }

@@ -27,18 +27,21 @@ type currentRecord struct {
 // RecordKey is the identity of a record within its source, stable across
 // snapshots: the strongest identifier the record carries.
 func RecordKey(r *vigil.Record) string {
-	f := r.Fields
-	switch {
-	case f[vigil.FieldAssetTag] != "":
-		return "tag:" + strings.ToLower(f[vigil.FieldAssetTag])
-	case f[vigil.FieldSerial] != "":
-		return "sn:" + strings.ToLower(f[vigil.FieldManufacturer]) + "/" + strings.ToLower(f[vigil.FieldSerial])
-	case f[vigil.FieldMAC] != "":
-		return "mac:" + f[vigil.FieldMAC]
-	case f[vigil.FieldHostname] != "":
-		return "host:" + strings.ToLower(f[vigil.FieldHostname])
-	case f[vigil.FieldIP] != "":
-		return "ip:" + f[vigil.FieldIP]
+	f := &r.Fields
+	if v := f.Get(vigil.FieldAssetTag); v != "" {
+		return "tag:" + strings.ToLower(v)
+	}
+	if v := f.Get(vigil.FieldSerial); v != "" {
+		return "sn:" + strings.ToLower(f.Get(vigil.FieldManufacturer)) + "/" + strings.ToLower(v)
+	}
+	if v := f.Get(vigil.FieldMAC); v != "" {
+		return "mac:" + v
+	}
+	if v := f.Get(vigil.FieldHostname); v != "" {
+		return "host:" + strings.ToLower(v)
+	}
+	if v := f.Get(vigil.FieldIP); v != "" {
+		return "ip:" + v
 	}
 	return ""
 }
@@ -230,7 +233,7 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 			// New records are encoded when written, not held encoded.
 			if p.fields = encodeFlat(r.Fields); c.fields == p.fields {
 				if tx.unchanged == nil {
-					tx.unchanged = make(map[int64]map[string]string, len(snap.Records))
+					tx.unchanged = make(map[int64]vigil.RecordFields, len(snap.Records))
 				}
 				tx.unchanged[c.id] = r.Fields
 				if at := fmtTime(observed); at > c.observed {

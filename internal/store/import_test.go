@@ -14,9 +14,9 @@ import (
 )
 
 func rec(line int, kv ...string) *vigil.Record {
-	r := &vigil.Record{Origin: vigil.Origin{File: "t.csv", Line: line}, Fields: map[string]string{}}
+	r := &vigil.Record{Origin: vigil.Origin{File: "t.csv", Line: line}}
 	for i := 0; i+1 < len(kv); i += 2 {
-		r.Fields[kv[i]] = kv[i+1]
+		r.Fields.Set(kv[i], kv[i+1])
 	}
 	return r
 }

@@ -67,7 +67,7 @@ func (db *DB) SetDeviceField(ctx context.Context, actor *vigil.User, id int64, f
 		} else {
 			fields[field] = value
 		}
-		rec := &vigil.Record{Origin: vigil.Origin{File: "set by " + actorName(actor)}, ObservedAt: tx.now, Fields: fields}
+		rec := &vigil.Record{Origin: vigil.Origin{File: "set by " + actorName(actor)}, ObservedAt: tx.now, Fields: vigil.MakeFields(fields)}
 		key := RecordKey(rec)
 		if key == "" {
 			return vigil.Errorf(vigil.EINVALID, "device %d has no identifier a hand-set value can attach to", id)

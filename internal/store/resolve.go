@@ -35,7 +35,7 @@ func (tx *Tx) loadRecords(ctx context.Context, cond string, args ...any) ([]*cur
 			return nil, dbErr("reading records", err)
 		}
 		c.kind, c.deviceID = vigil.SourceKind(kind), dev.Int64
-		if f := tx.unchanged[c.id]; f != nil {
+		if f, ok := tx.unchanged[c.id]; ok {
 			c.rec.Fields = f // equal to the stored copy: its encoding matched
 		} else if c.rec.Fields, err = decodeFlat(fields); err != nil {
 			return nil, dbErr("reading records", err)

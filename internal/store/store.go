@@ -209,7 +209,7 @@ type Tx struct {
 	// unchanged maps the id of a stored record version that a snapshot of
 	// this transaction repeated to the snapshot's fields, so that
 	// reconciliation reads them instead of decoding the stored copy.
-	unchanged map[int64]map[string]string
+	unchanged map[int64]vigil.RecordFields
 	// rematch is set when a device was created, removed, or changed in a
 	// field matching reads; only then are vulnerability matches redone.
 	rematch bool

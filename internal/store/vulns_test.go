@@ -58,7 +58,7 @@ func TestImportFeedsAndMatch(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		dev := func(tag, mfr, model, fw string) *vigil.Record {
-			return &vigil.Record{Fields: map[string]string{"asset_tag": tag, "manufacturer": mfr, "model": model, "firmware": fw}}
+			return &vigil.Record{Fields: vigil.MakeFields(map[string]string{"asset_tag": tag, "manufacturer": mfr, "model": model, "firmware": fw})}
 		}
 		_, err := db.Import(ctx, nil, &vigil.Snapshot{Source: vigil.Source{Name: "cmdb", Kind: vigil.SourceInventory}, Records: []*vigil.Record{
 			dev("PACS-OLD", "GE Healthcare", "Centricity PACS", "7.0 SP2"),

@@ -19,7 +19,7 @@ func TestVulnerabilityPages(t *testing.T) {
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	ctx := context.Background()
 	_, err := e.db.Import(ctx, nil, &vigil.Snapshot{Source: vigil.Source{Name: "cmdb", Kind: vigil.SourceInventory}, Records: []*vigil.Record{
-		{Fields: map[string]string{"asset_tag": "HL7-1", "manufacturer": "Rhapsody", "model": "Rhapsody Integration Engine", "firmware": "6.7.1"}},
+		{Fields: vigil.MakeFields(map[string]string{"asset_tag": "HL7-1", "manufacturer": "Rhapsody", "model": "Rhapsody Integration Engine", "firmware": "6.7.1"})},
 	}})
 	if err != nil {
 		t.Fatal(err)

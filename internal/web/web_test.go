@@ -42,8 +42,8 @@ func newEnv(t *testing.T, db *store.DB) *env {
 		}
 	}
 	_, err = db.Import(ctx, nil, &vigil.Snapshot{Source: vigil.Source{Name: "cmms", Kind: vigil.SourceInventory}, Records: []*vigil.Record{
-		{Fields: map[string]string{"asset_tag": "BME-00042", "manufacturer": "BD", "model": "Alaris 8015", "device_type": "infusion pump", "site": "St. Brigid"}},
-		{Fields: map[string]string{"asset_tag": "BME-00043", "manufacturer": "Philips", "model": "IntelliVue MX800", "device_type": "patient monitor"}},
+		{Fields: vigil.MakeFields(map[string]string{"asset_tag": "BME-00042", "manufacturer": "BD", "model": "Alaris 8015", "device_type": "infusion pump", "site": "St. Brigid"})},
+		{Fields: vigil.MakeFields(map[string]string{"asset_tag": "BME-00043", "manufacturer": "Philips", "model": "IntelliVue MX800", "device_type": "patient monitor"})},
 	}})
 	if err != nil {
 		t.Fatal(err)
