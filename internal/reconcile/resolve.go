@@ -79,7 +79,9 @@ func compareInputs(a, b Input) int {
 // Resolve groups the records into devices, chooses each device's fields by
 // precedence and keeps device ids stable. The output depends only on the
 // inputs' content, never on their order. It fails only on malformed input:
-// a record without a source or fields.
+// a record without a source or fields. Inputs already in order (by ref,
+// then source) are used in place rather than copied, so the caller must
+// leave them unchanged while it uses the Result.
 func Resolve(inputs []Input, decisions []Decision, cfg Config) (*Result, error) {
 	for i := range inputs {
 		if inputs[i].Record == nil {
@@ -89,8 +91,9 @@ func Resolve(inputs []Input, decisions []Decision, cfg Config) (*Result, error) 
 			return nil, vigil.Errorf(vigil.EINVALID, "reconcile: record ref %d (%s) has no source", inputs[i].Ref, inputs[i].Record.Origin)
 		}
 	}
-	in := slices.Clone(inputs)
+	in := inputs
 	if !slices.IsSortedFunc(in, compareInputs) {
+		in = slices.Clone(inputs)
 		slices.SortStableFunc(in, compareInputs)
 	}
 	if cfg.Precedence.Fields == nil && cfg.Precedence.Default == nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
@@ -163,15 +164,19 @@ func (tx *Tx) upsertSource(ctx context.Context, actor *vigil.User, s *vigil.Sour
 // reconciliation, with the device it resolved to, so that a first load
 // needs no second pass over its rows.
 type pendingRecord struct {
-	ref      int64 // pendingBase+i: a stand-in id for reconciliation, after every stored id
+	snap     *pendingSnap
+	key      string
+	fields   string // set only when compared with a stored version; else encoded when written
+	deviceID int64  // the device of the version it replaces, 0 if new
+	rec      *vigil.Record
+}
+
+// pendingSnap is what the pending records of one snapshot share.
+type pendingSnap struct {
 	sourceID int64
 	source   string
 	kind     vigil.SourceKind
-	key      string
-	fields   string // set only when compared with a stored version; else encoded when written
 	importID int64
-	deviceID int64 // the device of the version it replaces, 0 if new
-	rec      *vigil.Record
 }
 
 // diffSnapshot closes the versions of records that changed or vanished and
@@ -198,6 +203,8 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 	}
 	now := tx.nowText()
 	seen := make(map[string]int, len(snap.Records))
+	ps := &pendingSnap{sourceID: src.ID, source: src.Name, kind: src.Kind, importID: res.ImportID}
+	tx.pending = slices.Grow(tx.pending, len(snap.Records))
 	// Unchanged records seen again: their version stays, their sighting
 	// moves.
 	var sighted []sighting
@@ -221,9 +228,7 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 		if observed.IsZero() {
 			observed = tx.now
 		}
-		p := &pendingRecord{ref: pendingBase + int64(len(tx.pending)), sourceID: src.ID, source: src.Name, kind: src.Kind, key: key,
-			importID: res.ImportID,
-			rec:      r}
+		p := pendingRecord{snap: ps, key: key, rec: r}
 		if !r.ObservedAt.Equal(observed) {
 			// Dated by the snapshot: a copy, so the caller's record is untouched.
 			p.rec = &vigil.Record{Origin: r.Origin, ObservedAt: observed, Fields: r.Fields}
@@ -265,22 +270,25 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 
 // pendingBase numbers pending records above any stored record id, so that
 // reconciliation, which orders by ref, sees them in file order after the
-// records already stored.
+// records already stored: the pending record tx.pending[i] has the ref
+// pendingBase+i.
 const pendingBase = int64(1) << 48
 
-// writePending stores the import's new record versions with their devices.
-func (tx *Tx) writePending(ctx context.Context, deviceOf map[int64]int64) error {
+// writePending stores the import's new record versions with their devices,
+// deviceOf[i] being the device of tx.pending[i].
+func (tx *Tx) writePending(ctx context.Context, deviceOf []int64) error {
 	b := tx.bulkFor("source_records", "source_id", "record_key", "fields", "origin", "observed_at", "valid_from"+nowColumn, "import_id", "device_id")
-	for _, p := range tx.pending {
+	for i := range tx.pending {
+		p := &tx.pending[i]
 		var dev any
-		if d := deviceOf[p.ref]; d != 0 {
+		if d := deviceOf[i]; d != 0 {
 			dev = d
 		}
 		fields := p.fields
 		if fields == "" {
 			fields = encodeFlat(p.rec.Fields)
 		}
-		if err := b.add(ctx, tx, p.sourceID, p.key, fields, p.rec.Origin.String(), fmtTime(p.rec.ObservedAt), p.importID, dev); err != nil {
+		if err := b.add(ctx, tx, p.snap.sourceID, p.key, fields, p.rec.Origin.String(), fmtTime(p.rec.ObservedAt), p.snap.importID, dev); err != nil {
 			return dbErr("storing records", err)
 		}
 	}

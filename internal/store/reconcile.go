@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -47,15 +49,14 @@ func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, err
 		return 0, err
 	}
 	inputs := make([]reconcile.Input, 0, len(recs)+len(tx.pending))
-	byRef := make(map[int64]*currentRecord, len(recs))
 	for _, c := range recs {
 		inputs = append(inputs, reconcile.Input{Ref: c.id, Source: c.source, Kind: c.kind, Record: c.rec, PrevDevice: c.deviceID})
-		byRef[c.id] = c
 	}
-	for _, p := range tx.pending {
-		inputs = append(inputs, reconcile.Input{Ref: p.ref, Source: p.source, Kind: p.kind, Record: p.rec, PrevDevice: p.deviceID})
+	for i := range tx.pending {
+		p := &tx.pending[i]
+		inputs = append(inputs, reconcile.Input{Ref: pendingBase + int64(i), Source: p.snap.source, Kind: p.snap.kind, Record: p.rec, PrevDevice: p.deviceID})
 	}
-	deviceOf := make(map[int64]int64, len(tx.pending))
+	deviceOf := make([]int64, len(tx.pending))
 	// The import needs only the chosen values; the device page rebuilds
 	// every source's value for one device when asked (FindDeviceProvenance).
 	cfg.Provenance = reconcile.ProvenanceNone
@@ -103,10 +104,11 @@ func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, err
 		}
 		for _, ref := range rd.Members {
 			if ref >= pendingBase {
-				deviceOf[ref] = d.ID
+				deviceOf[ref-pendingBase] = d.ID
 				continue
 			}
-			if c := byRef[ref]; c != nil && c.deviceID != d.ID {
+			// recs is in id order, as loaded.
+			if i, ok := slices.BinarySearchFunc(recs, ref, func(c *currentRecord, id int64) int { return cmp.Compare(c.id, id) }); ok && recs[i].deviceID != d.ID {
 				if _, err := setDev.ExecContext(ctx, d.ID, ref); err != nil {
 					return 0, dbErr("resolving devices", err)
 				}

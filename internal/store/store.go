@@ -202,10 +202,10 @@ type Tx struct {
 
 	bulks     map[string]*bulk // buffered multi-row inserts, flushed before commit
 	bulkOrder []string
-	w         *rowWriter       // executes the bulks' batches; nil until the first
-	nowStr    string           // now as stored, formatted once
-	keyBuf    []byte           // bulkFor's scratch
-	pending   []*pendingRecord // record versions of this import, written once resolved
+	w         *rowWriter      // executes the bulks' batches; nil until the first
+	nowStr    string          // now as stored, formatted once
+	keyBuf    []byte          // bulkFor's scratch
+	pending   []pendingRecord // record versions of this import, written once resolved
 	// unchanged maps the id of a stored record version that a snapshot of
 	// this transaction repeated to the snapshot's fields, so that
 	// reconciliation reads them instead of decoding the stored copy.
