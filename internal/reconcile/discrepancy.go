@@ -48,31 +48,7 @@ func init() {
 // Sources slices (every "listed by cmms; missing from cmdb" has the same
 // map): treat them as read-only.
 func (res *Result) Discrepancies(opt DiscrepancyOptions) []vigil.Discrepancy {
-	if opt.StaleDays <= 0 {
-		opt.StaleDays = 30
-	}
-	x := &discContext{res: res, opt: opt, limit: time.Duration(opt.StaleDays) * 24 * time.Hour,
-		small: len(res.metas) <= 64, assetOK: make([]bool, len(res.metas))}
-	present := make([]bool, len(res.metas))
-	for _, s := range res.src {
-		present[s] = true
-	}
-	for si, s := range res.metas {
-		if present[si] && s.inventory() {
-			x.allInv = append(x.allInv, s.name)
-		} else if present[si] && s.discovery() {
-			x.allDisc = append(x.allDisc, s.name)
-		}
-		x.assetOK[si] = len(res.assetFrom) == 0 || res.assetFrom[s.name]
-	}
-	x.allInv = slices.Clip(x.allInv) // shared by the reports: appending must copy
-	x.never = make(map[string]string, len(x.allDisc))
-	for _, s := range x.allDisc {
-		x.never[s] = "never"
-	}
-	x.neverDetail = fmt.Sprintf("never seen by a discovery source (%s)", strings.Join(x.allDisc, ", "))
-	x.now = opt.Now.UTC().Format(time.RFC3339)
-
+	x := res.discContext(opt)
 	// Two passes over two halves of the devices at once. The first counts
 	// each half's discrepancies of each kind and finds the fields in
 	// conflict, the expensive part; the second writes each discrepancy
@@ -87,27 +63,7 @@ func (res *Result) Discrepancies(opt DiscrepancyOptions) []vigil.Discrepancy {
 		}
 		ws[i] = w
 	})
-	var identity []vigil.Discrepancy
-	if len(res.Conflicts) > 0 {
-		byID := func(id int64) *Device { // Devices are sorted by id
-			i, ok := slices.BinarySearchFunc(res.Devices, id, func(d *Device, id int64) int { return cmp.Compare(d.ID, id) })
-			if ok {
-				return res.Devices[i]
-			}
-			return nil
-		}
-		if !slices.IsSortedFunc(res.Devices, func(a, b *Device) int { return cmp.Compare(a.ID, b.ID) }) {
-			m := make(map[int64]*Device, len(res.Devices))
-			for _, d := range res.Devices {
-				m[d.ID] = d
-			}
-			byID = func(id int64) *Device { return m[id] }
-		}
-		identity = make([]vigil.Discrepancy, len(res.Conflicts))
-		for i, c := range res.Conflicts {
-			identity[i] = identityConflict(c, byID(c.A.Device))
-		}
-	}
+	identity := res.identityDiscrepancies()
 	total := len(identity)
 	for _, w := range ws {
 		for _, n := range w.counts {
@@ -144,6 +100,97 @@ func (res *Result) Discrepancies(opt DiscrepancyOptions) []vigil.Discrepancy {
 		}
 	}
 	return out
+}
+
+// discContext prepares what every discrepancy worker of one call shares.
+func (res *Result) discContext(opt DiscrepancyOptions) *discContext {
+	if opt.StaleDays <= 0 {
+		opt.StaleDays = 30
+	}
+	x := &discContext{res: res, opt: opt, limit: time.Duration(opt.StaleDays) * 24 * time.Hour,
+		small: len(res.metas) <= 64, assetOK: make([]bool, len(res.metas))}
+	present := make([]bool, len(res.metas))
+	for _, s := range res.src {
+		present[s] = true
+	}
+	for si, s := range res.metas {
+		if present[si] && s.inventory() {
+			x.allInv = append(x.allInv, s.name)
+		} else if present[si] && s.discovery() {
+			x.allDisc = append(x.allDisc, s.name)
+		}
+		x.assetOK[si] = len(res.assetFrom) == 0 || res.assetFrom[s.name]
+	}
+	x.allInv = slices.Clip(x.allInv) // shared by the reports: appending must copy
+	x.never = make(map[string]string, len(x.allDisc))
+	for _, s := range x.allDisc {
+		x.never[s] = "never"
+	}
+	x.neverDetail = fmt.Sprintf("never seen by a discovery source (%s)", strings.Join(x.allDisc, ", "))
+	x.now = opt.Now.UTC().Format(time.RFC3339)
+
+	return x
+}
+
+// identityDiscrepancies returns the identity-conflict queue as
+// discrepancies, in report order (device, field, then queue order).
+func (res *Result) identityDiscrepancies() []vigil.Discrepancy {
+	var identity []vigil.Discrepancy
+	if len(res.Conflicts) > 0 {
+		byID := func(id int64) *Device { // Devices are sorted by id
+			i, ok := slices.BinarySearchFunc(res.Devices, id, func(d *Device, id int64) int { return cmp.Compare(d.ID, id) })
+			if ok {
+				return res.Devices[i]
+			}
+			return nil
+		}
+		if !slices.IsSortedFunc(res.Devices, func(a, b *Device) int { return cmp.Compare(a.ID, b.ID) }) {
+			m := make(map[int64]*Device, len(res.Devices))
+			for _, d := range res.Devices {
+				m[d.ID] = d
+			}
+			byID = func(id int64) *Device { return m[id] }
+		}
+		identity = make([]vigil.Discrepancy, len(res.Conflicts))
+		for i, c := range res.Conflicts {
+			identity[i] = identityConflict(c, byID(c.A.Device))
+		}
+	}
+	slices.SortStableFunc(identity, compareDiscrepancies) // report order
+	return identity
+}
+
+// EachDiscrepancy calls fn with every discrepancy Discrepancies lists,
+// device by device in Devices order (each device's in report order), then
+// the identity conflicts, stopping at fn's first error. It holds only one
+// device's discrepancies at a time, so memory stays flat however many there
+// are: a store writing them one by one needs nothing more. It runs on the
+// calling goroutine.
+//
+// fn must not keep d: it is reused. As with Discrepancies, d's Values and
+// Sources may be shared with other discrepancies: treat them as read-only.
+func (res *Result) EachDiscrepancy(opt DiscrepancyOptions, fn func(d *vigil.Discrepancy) error) error {
+	w := newDiscWorker(res.discContext(opt))
+	w.stream = true
+	var saved []string
+	for _, d := range res.Devices {
+		w.saved = saved[:0]
+		conflicts := w.count(d)
+		saved = w.saved
+		w.out = w.out[:0]
+		w.write(d, conflicts)
+		for i := range w.out {
+			if err := fn(&w.out[i]); err != nil {
+				return err
+			}
+		}
+	}
+	for _, d := range res.identityDiscrepancies() {
+		if err := fn(&d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // compareDiscrepancies orders two discrepancies of one kind.
@@ -183,7 +230,8 @@ type discWorker struct {
 	*discContext
 	counts    [kindSlots]int      // how many of each kind rank the devices have
 	next      [kindSlots]int      // where the next of each kind rank goes in out
-	out       []vigil.Discrepancy // the report, shared with the other worker
+	out       []vigil.Discrepancy // the report, shared with the other worker; or
+	stream    bool                // (EachDiscrepancy) one device's, in the order written
 	recs      []int32
 	inv, disc []srcRecords
 	fv        [][]string // per inventory source of a device, the latest record's values by field index
@@ -286,6 +334,10 @@ func (w *discWorker) count(d *Device) uint64 {
 
 // put returns the place of the next discrepancy of a kind rank.
 func (w *discWorker) put(rank int) *vigil.Discrepancy {
+	if w.stream {
+		w.out = append(w.out, vigil.Discrepancy{})
+		return &w.out[len(w.out)-1]
+	}
 	p := &w.out[w.next[rank]]
 	w.next[rank]++
 	return p

@@ -98,7 +98,10 @@ func FuzzResolve(f *testing.F) {
 				}
 			}
 		}
-		res.Discrepancies(DiscrepancyOptions{Now: t0.Add(90 * 24 * time.Hour)})
+		dopt := DiscrepancyOptions{Now: t0.Add(90 * 24 * time.Hour)}
+		if diff := cmp.Diff(res.Discrepancies(dopt), streamed(t, res, dopt), cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("EachDiscrepancy differs from Discrepancies (-want +got):\n%s", diff)
+		}
 
 		rev := slices.Clone(in)
 		slices.Reverse(rev)

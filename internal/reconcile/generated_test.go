@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -107,6 +109,21 @@ func generatedScenarios(t testing.TB, devices int) []scenario {
 	return []scenario{first, second}
 }
 
+// streamed collects what EachDiscrepancy yields and puts it in report
+// order (a stable sort by kind: within a kind it comes in device order).
+func streamed(t testing.TB, res *Result, opt DiscrepancyOptions) []vigil.Discrepancy {
+	t.Helper()
+	var out []vigil.Discrepancy
+	if err := res.EachDiscrepancy(opt, func(d *vigil.Discrepancy) error {
+		out = append(out, *d)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	slices.SortStableFunc(out, func(a, b vigil.Discrepancy) int { return cmp.Compare(a.Kind.Rank(), b.Kind.Rank()) })
+	return out
+}
+
 // outputHash returns a hash of everything Resolve and Discrepancies give.
 func outputHash(t testing.TB, sc scenario) string {
 	t.Helper()
@@ -118,6 +135,9 @@ func outputHash(t testing.TB, sc scenario) string {
 	b, err := json.Marshal(res.Discrepancies(sc.opt))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if s, _ := json.Marshal(streamed(t, res, sc.opt)); string(s) != string(b) {
+		t.Errorf("%s: EachDiscrepancy, in report order, differs from Discrepancies", sc.name)
 	}
 	if *dumpDir != "" {
 		os.WriteFile(filepath.Join(*dumpDir, sc.name+".result.json"), a, 0o644)

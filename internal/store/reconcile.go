@@ -129,7 +129,7 @@ func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, err
 	if err := tx.writeConflicts(ctx, res.Conflicts); err != nil {
 		return 0, err
 	}
-	if err := tx.writeDiscrepancies(ctx, res.Discrepancies(reconcile.DiscrepancyOptions{Now: tx.now, StaleDays: staleDays})); err != nil {
+	if err := tx.writeDiscrepancies(ctx, res, reconcile.DiscrepancyOptions{Now: tx.now, StaleDays: staleDays}); err != nil {
 		return 0, err
 	}
 	// When devices appeared, went, or changed maker, model or firmware,
@@ -377,9 +377,11 @@ func discrepancyData(d *vigil.Discrepancy) string {
 	return string(append(b, '}'))
 }
 
-// writeDiscrepancies brings the stored list to ds, touching only the rows
-// that changed: a daily sync that changes nothing writes nothing.
-func (tx *Tx) writeDiscrepancies(ctx context.Context, ds []vigil.Discrepancy) error {
+// writeDiscrepancies brings the stored list to the resolution's
+// discrepancies, touching only the rows that changed: a daily sync that
+// changes nothing writes nothing. The discrepancies are taken one device at
+// a time (the listing sorts them), never held all at once.
+func (tx *Tx) writeDiscrepancies(ctx context.Context, res *reconcile.Result, opt reconcile.DiscrepancyOptions) error {
 	type row struct {
 		id   int64
 		data string
@@ -403,25 +405,21 @@ func (tx *Tx) writeDiscrepancies(ctx context.Context, ds []vigil.Discrepancy) er
 		return dbErr("recording discrepancies", err)
 	}
 	ins := tx.bulkFor("discrepancies", "kind", "device_id", "field", "ack_key", "data")
-	for i := range ds {
-		key, data := ackKey(&ds[i]), discrepancyData(&ds[i])
+	err = res.EachDiscrepancy(opt, func(d *vigil.Discrepancy) error {
+		key, data := ackKey(d), discrepancyData(d)
 		if old := have[key]; len(old) > 0 {
 			// The same discrepancy is already stored: keep its row.
-			matched := -1
 			for j, r := range old {
 				if r.data == data {
-					matched = j
-					break
+					have[key] = append(old[:j], old[j+1:]...)
+					return nil
 				}
 			}
-			if matched >= 0 {
-				have[key] = append(old[:matched], old[matched+1:]...)
-				continue
-			}
 		}
-		if err := ins.add(ctx, tx, string(ds[i].Kind), ds[i].Device.ID, ds[i].Field, key, data); err != nil {
-			return dbErr("recording discrepancies", err)
-		}
+		return ins.add(ctx, tx, string(d.Kind), d.Device.ID, d.Field, key, data)
+	})
+	if err != nil {
+		return dbErr("recording discrepancies", err)
 	}
 	var gone []int64
 	for _, old := range have {
