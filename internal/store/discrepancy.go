@@ -301,8 +301,9 @@ func (db *DB) FindDeviceProvenance(ctx context.Context, id int64) (*DeviceProven
 			return err
 		}
 		inputs := make([]reconcile.Input, len(recs))
-		for i, c := range recs {
-			inputs[i] = reconcile.Input{Ref: c.id, Source: c.source, Kind: c.kind, Record: c.rec, PrevDevice: c.deviceID}
+		for i := range recs {
+			c := &recs[i]
+			inputs[i] = reconcile.Input{Ref: c.id, Source: c.source, Kind: c.kind, Record: &c.rec, PrevDevice: c.deviceID}
 		}
 		res, err := reconcile.Resolve(inputs, nil, cfg)
 		if err != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -12,17 +13,22 @@ import (
 	"github.com/vigil-health/vigil/internal/reconcile"
 )
 
-// currentRecord is the valid version of one record of one source.
-type currentRecord struct {
+// prevVersion is the valid version of one record of one source, as a new
+// snapshot is compared with it.
+type prevVersion struct {
 	id       int64
-	sourceID int64
-	source   string
-	kind     vigil.SourceKind
-	key      string
-	fields   string
-	observed string
 	deviceID int64
-	rec      *vigil.Record
+	observed string
+	fields   [16]byte // fieldsDigest of the stored fields
+}
+
+// fieldsDigest identifies a record's encoded fields by 128 bits of SHA-256,
+// so that comparing a snapshot with the stored one holds 16 bytes a record
+// rather than its fields.
+func fieldsDigest(b []byte) (d [16]byte) {
+	sum := sha256.Sum256(b)
+	copy(d[:], sum[:16])
+	return d
 }
 
 // RecordKey is the identity of a record within its source, stable across
@@ -182,20 +188,22 @@ type pendingSnap struct {
 // diffSnapshot closes the versions of records that changed or vanished and
 // queues new versions, counting what was added, removed and changed.
 func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.ImportResult, snap *vigil.Snapshot) error {
-	cur := map[string]*currentRecord{}
+	cur := map[string]prevVersion{}
 	rows, err := tx.query(ctx, `SELECT id, record_key, fields, device_id, observed_at FROM source_records WHERE source_id = ? AND valid_to IS NULL`, src.ID)
 	if err != nil {
 		return dbErr("reading the previous snapshot", err)
 	}
 	for rows.Next() {
-		var c currentRecord
+		var c prevVersion
+		var key string
+		var fields sql.RawBytes
 		var dev sql.NullInt64
-		if err := rows.Scan(&c.id, &c.key, &c.fields, &dev, &c.observed); err != nil {
+		if err := rows.Scan(&c.id, &key, &fields, &dev, &c.observed); err != nil {
 			rows.Close()
 			return dbErr("reading the previous snapshot", err)
 		}
-		c.deviceID = dev.Int64
-		cur[c.key] = &c
+		c.deviceID, c.fields = dev.Int64, fieldsDigest(fields)
+		cur[key] = c
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -236,7 +244,7 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 		if c, ok := cur[key]; ok {
 			delete(cur, key)
 			// New records are encoded when written, not held encoded.
-			if p.fields = encodeFlat(r.Fields); c.fields == p.fields {
+			if p.fields = encodeFlat(r.Fields); c.fields == fieldsDigest([]byte(p.fields)) {
 				if tx.unchanged == nil {
 					tx.unchanged = make(map[int64]vigil.RecordFields, len(snap.Records))
 				}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -116,6 +117,25 @@ func TestImportResolvesAndDiffs(t *testing.T) {
 		evs, _ := db.FindAuditEvents(ctx, vigil.AuditFilter{ObjectType: "device", ObjectID: "2"})
 		if len(evs) == 0 {
 			t.Errorf("no audit events for device 2")
+		}
+		// The CMDB gave CE-1 its network identity, then the CMMS changed its
+		// firmware and room; CE-2 went. Each change is audited, naming the
+		// fields.
+		var updates, removes []string
+		for _, id := range []int64{d.ID, 2} {
+			evs, _ := db.FindAuditEvents(ctx, vigil.AuditFilter{ObjectType: "device", ObjectID: strconv.FormatInt(id, 10)})
+			for _, e := range evs {
+				switch e.Action {
+				case "device.update":
+					updates = append(updates, e.Detail)
+				case "device.remove":
+					removes = append(removes, e.Detail)
+				}
+			}
+		}
+		wantUpdates := []string{`{"fields":["firmware","location","place_id"]}`, `{"fields":["firmware","hostname","ip","mac"]}`} // newest first
+		if diff := cmp.Diff(wantUpdates, updates); diff != "" || len(removes) != 1 {
+			t.Errorf("device updates (-want +got):\n%s\nremovals %q, want one", diff, removes)
 		}
 	})
 }

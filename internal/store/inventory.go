@@ -2,26 +2,53 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math"
+	"time"
 
 	vigil "github.com/vigil-health/vigil"
 )
 
-// liveDevice is a live device's current state and reconciliation extras.
+// liveDevice is what a resolution compares a live device's new state with:
+// a digest of its stored state and the times it keeps. A daily sync holds
+// one per device, so it is small; the full row is read only for a device
+// that changed.
 type liveDevice struct {
-	*vigil.Device
-	extra string // sources, provenance, confidence and type reason, as stored
+	state                     [16]byte // stateDigest of the stored row
+	created, first, last, upd time.Time
 }
 
-// liveDevices reads the current state of every live device.
-func (tx *Tx) liveDevices(ctx context.Context) (map[int64]*liveDevice, error) {
+// liveDevices reads every live device in full.
+func (tx *Tx) liveDevices(ctx context.Context) (map[int64]*vigil.Device, error) {
+	rows, err := tx.query(ctx, `SELECT `+deviceColumns+` FROM devices WHERE removed_at IS NULL`)
+	if err != nil {
+		return nil, dbErr("reading devices", err)
+	}
+	defer rows.Close()
+	out := map[int64]*vigil.Device{}
+	for rows.Next() {
+		d, err := scanDevice(rows)
+		if err != nil {
+			return nil, dbErr("reading devices", err)
+		}
+		out[d.ID] = d
+	}
+	return out, dbErr("reading devices", rows.Err())
+}
+
+// liveStates reads the state digest and times of every live device.
+func (tx *Tx) liveStates(ctx context.Context) (map[int64]*liveDevice, error) {
 	rows, err := tx.query(ctx, `SELECT `+deviceColumns+`, sources, provenance, confidence, type_reason FROM devices WHERE removed_at IS NULL`)
 	if err != nil {
 		return nil, dbErr("reading devices", err)
 	}
 	defer rows.Close()
 	out := map[int64]*liveDevice{}
+	var all []liveDevice
+	var buf []byte
 	for rows.Next() {
 		var srcs, prov, reason string
 		var conf float64
@@ -29,9 +56,21 @@ func (tx *Tx) liveDevices(ctx context.Context) (map[int64]*liveDevice, error) {
 		if err != nil {
 			return nil, dbErr("reading devices", err)
 		}
-		out[d.ID] = &liveDevice{Device: d, extra: extraKey(srcs, prov, conf, reason)}
+		if len(all) == cap(all) {
+			all = make([]liveDevice, 0, 4096) // one allocation per 4,096 devices
+		}
+		var st [16]byte
+		st, buf = stateDigest(buf, d, srcs, prov, conf, reason)
+		all = append(all, liveDevice{state: st, created: d.CreatedAt, first: d.FirstSeen, last: d.LastSeen, upd: d.UpdatedAt})
+		out[d.ID] = &all[len(all)-1]
 	}
 	return out, dbErr("reading devices", rows.Err())
+}
+
+// deviceByID reads one device within the transaction.
+func (tx *Tx) deviceByID(ctx context.Context, id int64) (*vigil.Device, error) {
+	d, err := scanDevice(tx.queryRow(ctx, `SELECT `+deviceColumns+` FROM devices WHERE id = ?`, id))
+	return d, dbErr("reading a device", err)
 }
 
 // extraScanner appends destinations to every Scan, so scanDevice can read
@@ -43,8 +82,24 @@ type extraScanner struct {
 
 func (e extraScanner) Scan(dst ...any) error { return e.s.Scan(append(dst, e.extra...)...) }
 
-func extraKey(srcs, prov string, conf float64, reason string) string {
-	return fmt.Sprintf("%s\x00%s\x00%g\x00%s", srcs, prov, conf, reason)
+// stateDigest digests everything updateDevice compares but the times: the
+// fields changedFields names and the reconciliation extras, each value
+// length-prefixed. Equal digests mean nothing to write. It returns buf for
+// reuse.
+func stateDigest(buf []byte, d *vigil.Device, srcs, prov string, conf float64, reason string) ([16]byte, []byte) {
+	b := buf[:0]
+	for _, s := range [...]string{d.AssetTag, d.Serial, d.Manufacturer, d.Model, d.DeviceType, d.Firmware, d.MAC, d.IP, d.Hostname,
+		d.Location, d.OwnerTeam, string(d.Criticality), string(d.Lifecycle), srcs, prov, reason} {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	for _, n := range [...]uint64{uint64(d.SiteID), uint64(d.PlaceID), uint64(boolInt(d.StoresEPHI)), uint64(boolInt(d.SendsEPHI)), math.Float64bits(conf)} {
+		b = binary.AppendUvarint(b, n)
+	}
+	sum := sha256.Sum256(b)
+	var out [16]byte
+	copy(out[:], sum[:16])
+	return out, b
 }
 
 // deviceExtra is what reconciliation knows of a device beyond its fields.
@@ -90,22 +145,27 @@ func (tx *Tx) insertDevice(ctx context.Context, actor *vigil.User, d *vigil.Devi
 // updateDevice writes a device's new resolved state; the provenance is
 // always refreshed, a new version only when a field changed.
 func (tx *Tx) updateDevice(ctx context.Context, actor *vigil.User, live *liveDevice, d *vigil.Device, extra deviceExtra) error {
-	old := live.Device
-	d.CreatedAt = old.CreatedAt
-	if d.FirstSeen.IsZero() || old.FirstSeen.Before(d.FirstSeen) && !old.FirstSeen.IsZero() {
-		d.FirstSeen = old.FirstSeen
+	d.CreatedAt = live.created
+	if d.FirstSeen.IsZero() || live.first.Before(d.FirstSeen) && !live.first.IsZero() {
+		d.FirstSeen = live.first
+	}
+	srcs, prov := extra.json()
+	var st [16]byte
+	st, tx.digestBuf = stateDigest(tx.digestBuf, d, srcs, prov, extra.confidence, extra.typeReason)
+	if st == live.state && d.FirstSeen.Equal(live.first) && d.LastSeen.Equal(live.last) {
+		d.UpdatedAt = live.upd
+		return nil // nothing to write
+	}
+	old, err := tx.deviceByID(ctx, d.ID)
+	if err != nil {
+		return err
 	}
 	changed := changedFields(old, d)
 	d.UpdatedAt = old.UpdatedAt
 	if len(changed) > 0 {
 		d.UpdatedAt = tx.now
 	}
-	srcs, prov := extra.json()
-	if len(changed) == 0 && d.FirstSeen.Equal(old.FirstSeen) && d.LastSeen.Equal(old.LastSeen) &&
-		extraKey(srcs, prov, extra.confidence, extra.typeReason) == live.extra {
-		return nil // nothing to write
-	}
-	_, err := tx.exec(ctx, `UPDATE devices SET asset_tag = ?, serial = ?, manufacturer = ?, model = ?, device_type = ?, firmware = ?, mac = ?, ip = ?,
+	_, err = tx.exec(ctx, `UPDATE devices SET asset_tag = ?, serial = ?, manufacturer = ?, model = ?, device_type = ?, firmware = ?, mac = ?, ip = ?,
 		hostname = ?, site_id = ?, place_id = ?, location = ?, owner_team = ?, stores_ephi = ?, sends_ephi = ?, criticality = ?, lifecycle = ?,
 		first_seen = ?, last_seen = ?, updated_at = ?, confidence = ?, sources = ?, provenance = ?, type_reason = ? WHERE id = ?`,
 		d.AssetTag, d.Serial, d.Manufacturer, d.Model, d.DeviceType, d.Firmware, d.MAC, d.IP, d.Hostname, d.SiteID, d.PlaceID, d.Location, d.OwnerTeam,

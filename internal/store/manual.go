@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -35,13 +37,11 @@ func (db *DB) SetDeviceField(ctx context.Context, actor *vigil.User, id int64, f
 		value = v
 	}
 	return db.inTx(ctx, func(tx *Tx) error {
-		devs, err := tx.liveDevices(ctx)
-		if err != nil {
-			return err
-		}
-		d := devs[id]
-		if d == nil {
+		d, err := scanDevice(tx.queryRow(ctx, `SELECT `+deviceColumns+` FROM devices WHERE id = ? AND removed_at IS NULL`, id))
+		if errors.Is(err, sql.ErrNoRows) {
 			return vigil.Errorf(vigil.ENOTFOUND, "no device %d", id)
+		} else if err != nil {
+			return dbErr("setting a field", err)
 		}
 		src, err := tx.upsertSource(ctx, actor, &vigil.Source{Name: ManualSource, Kind: vigil.SourceManual})
 		if err != nil {

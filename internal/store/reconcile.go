@@ -36,7 +36,7 @@ func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, err
 	if err != nil {
 		return 0, err
 	}
-	existing, err := tx.liveDevices(ctx)
+	existing, err := tx.liveStates(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -49,8 +49,9 @@ func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, err
 		return 0, err
 	}
 	inputs := make([]reconcile.Input, 0, len(recs)+len(tx.pending))
-	for _, c := range recs {
-		inputs = append(inputs, reconcile.Input{Ref: c.id, Source: c.source, Kind: c.kind, Record: c.rec, PrevDevice: c.deviceID})
+	for i := range recs {
+		c := &recs[i]
+		inputs = append(inputs, reconcile.Input{Ref: c.id, Source: c.source, Kind: c.kind, Record: &c.rec, PrevDevice: c.deviceID})
 	}
 	for i := range tx.pending {
 		p := &tx.pending[i]
@@ -108,7 +109,7 @@ func (tx *Tx) resolveInventory(ctx context.Context, actor *vigil.User) (int, err
 				continue
 			}
 			// recs is in id order, as loaded.
-			if i, ok := slices.BinarySearchFunc(recs, ref, func(c *currentRecord, id int64) int { return cmp.Compare(c.id, id) }); ok && recs[i].deviceID != d.ID {
+			if i, ok := slices.BinarySearchFunc(recs, ref, func(c storedRecord, id int64) int { return cmp.Compare(c.id, id) }); ok && recs[i].deviceID != d.ID {
 				if _, err := setDev.ExecContext(ctx, d.ID, ref); err != nil {
 					return 0, dbErr("resolving devices", err)
 				}
@@ -160,7 +161,11 @@ func (tx *Tx) removeDevices(ctx context.Context, actor *vigil.User, existing map
 		if _, err := tx.exec(ctx, `UPDATE devices SET removed_at = ?, updated_at = ? WHERE id = ?`, now, now, id); err != nil {
 			return dbErr("resolving devices", err)
 		}
-		if err := tx.closeVersion(ctx, existing[id].Device); err != nil {
+		old, err := tx.deviceByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.closeVersion(ctx, old); err != nil {
 			return err
 		}
 		tx.rematch = true

@@ -12,35 +12,70 @@ import (
 	vigil "github.com/vigil-health/vigil"
 )
 
+// storedRecord is a stored record version as reconciliation reads it.
+type storedRecord struct {
+	id       int64
+	source   string
+	kind     vigil.SourceKind
+	deviceID int64
+	rec      vigil.Record
+}
+
 // loadCurrentRecords reads every current record version of every source.
-func (tx *Tx) loadCurrentRecords(ctx context.Context) ([]*currentRecord, error) {
+func (tx *Tx) loadCurrentRecords(ctx context.Context) ([]storedRecord, error) {
 	return tx.loadRecords(ctx, `r.valid_to IS NULL`)
 }
 
-// loadRecords reads the record versions matching a condition on r.
-func (tx *Tx) loadRecords(ctx context.Context, cond string, args ...any) ([]*currentRecord, error) {
-	rows, err := tx.query(ctx, `SELECT r.id, r.source_id, s.name, s.kind, r.record_key, r.fields, r.observed_at, r.device_id
-		FROM source_records r JOIN sources s ON s.id = r.source_id WHERE `+cond+` ORDER BY r.id`, args...)
+// loadRecords reads the record versions matching a condition on r, in id
+// order. A daily sync reads every current record, so each row costs only
+// its record: source names are shared, and the stored fields are decoded
+// only when the snapshot did not just give the same ones (tx.unchanged).
+func (tx *Tx) loadRecords(ctx context.Context, cond string, args ...any) ([]storedRecord, error) {
+	type source struct {
+		name string
+		kind vigil.SourceKind
+	}
+	sources := map[int64]source{}
+	rows, err := tx.query(ctx, `SELECT id, name, kind FROM sources`)
+	if err != nil {
+		return nil, dbErr("reading records", err)
+	}
+	for rows.Next() {
+		var id int64
+		var s source
+		if err := rows.Scan(&id, &s.name, &s.kind); err != nil {
+			rows.Close()
+			return nil, dbErr("reading records", err)
+		}
+		sources[id] = s
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, dbErr("reading records", err)
+	}
+	rows, err = tx.query(ctx, `SELECT r.id, r.source_id, r.fields, r.observed_at, r.device_id
+		FROM source_records r WHERE `+cond+` ORDER BY r.id`, args...)
 	if err != nil {
 		return nil, dbErr("reading records", err)
 	}
 	defer rows.Close()
-	var out []*currentRecord
+	var out []storedRecord
 	for rows.Next() {
-		c := &currentRecord{rec: &vigil.Record{}}
-		var kind string
+		var c storedRecord
+		var sourceID int64
 		var dev sql.NullInt64
-		var fields string // decoded, not kept
-		if err := rows.Scan(&c.id, &c.sourceID, &c.source, &kind, &c.key, &fields, &c.observed, &dev); err != nil {
+		var fields, observed sql.RawBytes // valid until Next: copied if kept
+		if err := rows.Scan(&c.id, &sourceID, &fields, &observed, &dev); err != nil {
 			return nil, dbErr("reading records", err)
 		}
-		c.kind, c.deviceID = vigil.SourceKind(kind), dev.Int64
+		src := sources[sourceID]
+		c.source, c.kind, c.deviceID = src.name, src.kind, dev.Int64
 		if f, ok := tx.unchanged[c.id]; ok {
 			c.rec.Fields = f // equal to the stored copy: its encoding matched
-		} else if c.rec.Fields, err = decodeFlat(fields); err != nil {
+		} else if c.rec.Fields, err = decodeFlat(string(fields)); err != nil {
 			return nil, dbErr("reading records", err)
 		}
-		c.rec.ObservedAt = parseTime(c.observed)
+		c.rec.ObservedAt = parseTime(string(observed))
 		out = append(out, c)
 	}
 	return out, dbErr("reading records", rows.Err())

@@ -210,6 +210,7 @@ type Tx struct {
 	// this transaction repeated to the snapshot's fields, so that
 	// reconciliation reads them instead of decoding the stored copy.
 	unchanged map[int64]vigil.RecordFields
+	digestBuf []byte // stateDigest's buffer
 	// rematch is set when a device was created, removed, or changed in a
 	// field matching reads; only then are vulnerability matches redone.
 	rematch bool

@@ -297,7 +297,7 @@ func (tx *Tx) refreshMatches(ctx context.Context, actor *vigil.User) (int, error
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	targets := make([]match.Target, len(ids))
 	for i, id := range ids {
-		d := live[id].Device
+		d := live[id]
 		t := match.TargetFor(d)
 		if s := sboms[sbomKey(d.Manufacturer, d.Model, d.Firmware)]; s != nil && sameMaker(s.Manufacturer, d.Manufacturer) {
 			t.Components, t.VEX = s.Components, s.VEX
