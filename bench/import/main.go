@@ -36,6 +36,7 @@ func main() {
 	memprofile := flag.String("memprofile", "", "write a heap profile taken after the measured part to this file")
 	peakprofile := flag.String("peakprofile", "", "write a heap profile of live memory taken near the measured part's peak to this file")
 	again := flag.Bool("again", false, "with -batch: import the same snapshots a second time, as a daily sync with no change would")
+	perSource := flag.Int("per-source", 0, "cut each generated file to its first N rows, so that each source gives exactly N (-devices must be large enough: about 3.2 devices per scanned host)")
 	batch := flag.Bool("batch", false, "record the three snapshots in one transaction with one reconciliation (ImportBatch) instead of one import each")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -51,7 +52,7 @@ func main() {
 		stop := watchPeak(*peakprofile)
 		defer stop()
 	}
-	if err := run(*devices, *dir, *dsn, *batch, *again); err != nil {
+	if err := run(*devices, *perSource, *dir, *dsn, *batch, *again); err != nil {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "bench/import:", err)
 		os.Exit(1)
@@ -64,7 +65,7 @@ func main() {
 	}
 }
 
-func run(n int, dir, dsn string, batch, again bool) error {
+func run(n, perSource int, dir, dsn string, batch, again bool) error {
 	ctx := context.Background()
 	if dir == "" {
 		d, err := os.MkdirTemp("", "vigil-bench-import")
@@ -81,6 +82,11 @@ func run(n int, dir, dsn string, batch, again bool) error {
 	}
 	if _, err := h.WriteFiles(dir); err != nil {
 		return err
+	}
+	if perSource > 0 {
+		if err := trimFiles(dir, perSource); err != nil {
+			return err
+		}
 	}
 	fmt.Printf("generated %d devices in %v (not part of the measurement)\n", n, time.Since(t0).Round(time.Millisecond))
 	now := h.Now

@@ -2,7 +2,8 @@
 # Runs the inventory import benchmark several times and summarises it:
 #   bench/import/run.sh [DEVICES] [RUNS] [extra bench/import flags...]
 # DEVICES defaults to 146000 (100,441 CMMS rows, 277,196 rows in all);
-# 158000 gives 300,000 rows. Each run generates the hospital afresh (not
+# 158000 gives 300,420 rows; "320000 5 -per-source 100000" gives exactly
+# 100,000 rows in each file. Each run generates the hospital afresh (not
 # timed) and imports it into a new SQLite file with -batch.
 set -euo pipefail
 devices=${1:-146000}
