@@ -205,23 +205,16 @@ func (db *DB) FindNetworkView(ctx context.Context, d *vigil.Device) (*NetworkVie
 	if d.IP != "" {
 		ipset[d.IP] = true
 	}
-	for rows.Next() {
-		var data string
-		if err := rows.Scan(&data); err != nil {
-			rows.Close()
-			return nil, dbErr("reading observations", err)
-		}
-		var o discover.Device
-		if err := json.Unmarshal([]byte(data), &o); err != nil {
-			rows.Close()
-			return nil, dbErr("reading observations", err)
-		}
+	err = scanJSON(rows, func(o *discover.Device) error {
 		for _, ip := range o.IPs {
 			ipset[ip] = true
 		}
-		v.Observations = append(v.Observations, &o)
+		v.Observations = append(v.Observations, o)
+		return nil
+	})
+	if err != nil {
+		return nil, dbErr("reading observations", err)
 	}
-	rows.Close()
 	if len(ipset) == 0 {
 		return v, nil
 	}

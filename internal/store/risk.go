@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"sort"
 	"strings"
 
@@ -111,17 +110,8 @@ func (db *DB) networkExposure(ctx context.Context) (exposureMap, error) {
 	if err != nil {
 		return nil, dbErr("reading observations", err)
 	}
-	defer rows.Close()
 	out := exposureMap{}
-	for rows.Next() {
-		var data string
-		if err := rows.Scan(&data); err != nil {
-			return nil, dbErr("reading observations", err)
-		}
-		var o discover.Device
-		if err := json.Unmarshal([]byte(data), &o); err != nil {
-			return nil, dbErr("reading observations", err)
-		}
+	err = scanJSON(rows, func(o *discover.Device) error {
 		x := &deviceExposure{segment: risk.SegmentClinical}
 		for _, f := range o.Findings {
 			switch f.Code {
@@ -139,6 +129,7 @@ func (db *DB) networkExposure(ctx context.Context) (exposureMap, error) {
 		for _, ip := range o.IPs {
 			out["ip:"+ip] = x
 		}
-	}
-	return out, dbErr("reading observations", rows.Err())
+		return nil
+	})
+	return out, dbErr("reading observations", err)
 }

@@ -8,6 +8,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -377,4 +378,24 @@ func dbErr(op string, err error) error {
 		return vigil.WrapError(vigil.EUNAVAILABLE, op+": interrupted", err)
 	}
 	return vigil.WrapError(vigil.EINTERNAL, op+" failed", err)
+}
+
+// scanJSON decodes every row of a one-column query of JSON documents into a
+// new T and hands it to fn, stopping at fn's first error; it closes rows.
+func scanJSON[T any](rows *sql.Rows, fn func(*T) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return err
+		}
+		v := new(T)
+		if err := json.Unmarshal([]byte(data), v); err != nil {
+			return err
+		}
+		if err := fn(v); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

@@ -186,19 +186,10 @@ func maxCVSS(v *vigil.Vulnerability) float64 {
 func (tx *Tx) loadVulns(ctx context.Context, ids []any) ([]*vigil.Vulnerability, error) {
 	var out []*vigil.Vulnerability
 	scan := func(rows *sql.Rows) error {
-		defer rows.Close()
-		for rows.Next() {
-			var data string
-			if err := rows.Scan(&data); err != nil {
-				return err
-			}
-			var v vigil.Vulnerability
-			if err := json.Unmarshal([]byte(data), &v); err != nil {
-				return err
-			}
-			out = append(out, &v)
-		}
-		return rows.Err()
+		return scanJSON(rows, func(v *vigil.Vulnerability) error {
+			out = append(out, v)
+			return nil
+		})
 	}
 	if ids == nil {
 		rows, err := tx.query(ctx, `SELECT data FROM vulnerabilities ORDER BY id`)
@@ -335,20 +326,12 @@ func (tx *Tx) loadAdvisories(ctx context.Context) ([]*vigil.Advisory, error) {
 	if err != nil {
 		return nil, dbErr("reading advisories", err)
 	}
-	defer rows.Close()
 	var out []*vigil.Advisory
-	for rows.Next() {
-		var data string
-		if err := rows.Scan(&data); err != nil {
-			return nil, dbErr("reading advisories", err)
-		}
-		var a vigil.Advisory
-		if err := json.Unmarshal([]byte(data), &a); err != nil {
-			return nil, dbErr("reading advisories", err)
-		}
-		out = append(out, &a)
-	}
-	return out, dbErr("reading advisories", rows.Err())
+	err = scanJSON(rows, func(a *vigil.Advisory) error {
+		out = append(out, a)
+		return nil
+	})
+	return out, dbErr("reading advisories", err)
 }
 
 func (tx *Tx) loadSBOMs(ctx context.Context) (map[string]*vigil.SBOM, error) {
@@ -356,20 +339,12 @@ func (tx *Tx) loadSBOMs(ctx context.Context) (map[string]*vigil.SBOM, error) {
 	if err != nil {
 		return nil, dbErr("reading SBOMs", err)
 	}
-	defer rows.Close()
 	out := map[string]*vigil.SBOM{}
-	for rows.Next() {
-		var data string
-		if err := rows.Scan(&data); err != nil {
-			return nil, dbErr("reading SBOMs", err)
-		}
-		var s vigil.SBOM
-		if err := json.Unmarshal([]byte(data), &s); err != nil {
-			return nil, dbErr("reading SBOMs", err)
-		}
-		out[sbomKey(s.Manufacturer, s.Model, s.Firmware)] = &s
-	}
-	return out, dbErr("reading SBOMs", rows.Err())
+	err = scanJSON(rows, func(s *vigil.SBOM) error {
+		out[sbomKey(s.Manufacturer, s.Model, s.Firmware)] = s
+		return nil
+	})
+	return out, dbErr("reading SBOMs", err)
 }
 
 func (tx *Tx) loadVEX(ctx context.Context) ([]vigil.VEXStatement, error) {

@@ -209,19 +209,12 @@ func (db *DB) FindSBOM(ctx context.Context, d *vigil.Device) (*vigil.SBOM, error
 	if err != nil {
 		return nil, dbErr("reading SBOMs", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var data string
-		if err := rows.Scan(&data); err != nil {
-			return nil, dbErr("reading SBOMs", err)
+	var found *vigil.SBOM
+	err = scanJSON(rows, func(s *vigil.SBOM) error {
+		if found == nil && sbomKey(s.Manufacturer, s.Model, s.Firmware) == sbomKey(d.Manufacturer, d.Model, d.Firmware) && sameMaker(s.Manufacturer, d.Manufacturer) {
+			found = s
 		}
-		var s vigil.SBOM
-		if err := json.Unmarshal([]byte(data), &s); err != nil {
-			return nil, dbErr("reading SBOMs", err)
-		}
-		if sbomKey(s.Manufacturer, s.Model, s.Firmware) == sbomKey(d.Manufacturer, d.Model, d.Firmware) && sameMaker(s.Manufacturer, d.Manufacturer) {
-			return &s, nil
-		}
-	}
-	return nil, dbErr("reading SBOMs", rows.Err())
+		return nil
+	})
+	return found, dbErr("reading SBOMs", err)
 }
