@@ -144,7 +144,7 @@ func invList(ctx context.Context, m *Main, args []string) error {
 	if devs == nil {
 		devs = []*vigil.Device{}
 	}
-	if err := emit(m.Stdout, c.format, map[string]any{"devices": devs, "total": total}, deviceTable(devs)); err != nil {
+	if err := emit(m.Stdout, c.format, map[string]any{"devices": devs, "total": total}, func() *table { return deviceTable(devs) }); err != nil {
 		return err
 	}
 	if c.format == "table" {
@@ -254,7 +254,7 @@ func invExport(ctx context.Context, m *Main, args []string) error {
 		defer f.Close()
 		w = f
 	}
-	return emit(w, c.format, map[string]any{"exported_at": time.Now().UTC(), "devices": devs}, deviceTable(devs))
+	return emit(w, c.format, map[string]any{"exported_at": time.Now().UTC(), "devices": devs}, func() *table { return deviceTable(devs) })
 }
 
 func invDiscrepancies(ctx context.Context, m *Main, args []string) error {
@@ -273,17 +273,23 @@ func invDiscrepancies(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	rep := vigil.DiscrepancyReport{Discrepancies: make([]vigil.Discrepancy, 0, len(ds))}
-	t := &table{header: []string{"KIND", "DEVICE", "IDENTIFIER", "FIELD", "VALUES", "SOURCES", "KEY"}}
 	for _, d := range ds {
 		rep.Discrepancies = append(rep.Discrepancies, d.Discrepancy)
-		var vals []string
-		for _, s := range sortedMapKeys(d.Values) {
-			vals = append(vals, s+"="+d.Values[s])
-		}
-		ident := vigil.Device{AssetTag: d.Device.AssetTag, Hostname: d.Device.Hostname, Serial: d.Device.Serial, MAC: d.Device.MAC, IP: d.Device.IP}
-		t.add(string(d.Kind), strconv.FormatInt(d.Device.ID, 10), ident.Label(), d.Field, strings.Join(vals, "; "), strings.Join(d.Sources, ","), d.Key)
 	}
-	if err := emit(m.Stdout, c.format, rep, t); err != nil {
+	rows := func() *table {
+		t := &table{header: []string{"KIND", "DEVICE", "IDENTIFIER", "FIELD", "VALUES", "SOURCES", "KEY"}}
+		for _, d := range ds {
+			var vals []string
+			for _, s := range sortedMapKeys(d.Values) {
+				vals = append(vals, s+"="+d.Values[s])
+			}
+			ident := vigil.Device{AssetTag: d.Device.AssetTag, Hostname: d.Device.Hostname, Serial: d.Device.Serial, MAC: d.Device.MAC, IP: d.Device.IP}
+			t.add(string(d.Kind), strconv.FormatInt(d.Device.ID, 10), ident.Label(), d.Field, strings.Join(vals, "; "), strings.Join(d.Sources, ","), d.Key)
+		}
+		return t
+	}
+	// The report's one member, "discrepancies", written element by element.
+	if err := emit(m.Stdout, c.format, map[string]any{"discrepancies": rep.Discrepancies}, rows); err != nil {
 		return err
 	}
 	if c.format == "table" {

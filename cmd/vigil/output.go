@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -19,7 +21,8 @@ type table struct {
 func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
 
 func (t *table) writeText(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	bw := bufio.NewWriterSize(w, 64<<10) // the tabwriter writes cell by cell
+	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, strings.Join(t.header, "\t"))
 	for _, r := range t.rows {
 		for i := range r {
@@ -27,7 +30,10 @@ func (t *table) writeText(w io.Writer) error {
 		}
 		fmt.Fprintln(tw, strings.Join(r, "\t"))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 func (t *table) writeCSV(w io.Writer) error {
@@ -40,10 +46,72 @@ func (t *table) writeCSV(w io.Writer) error {
 	return cw.Error()
 }
 
+// writeJSONOut writes v as indented JSON, as json.Encoder with a two-space
+// indent writes it. An object (map[string]any) is written one member at a
+// time and a list in it one element at a time, so that exporting a large
+// inventory needs no more memory than the data itself.
 func writeJSONOut(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	obj, ok := v.(map[string]any)
+	if !ok {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	bw.WriteString("{")
+	for i, k := range keys {
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		name, err := json.Marshal(k)
+		if err != nil {
+			return err
+		}
+		bw.WriteString("\n  ")
+		bw.Write(name)
+		bw.WriteString(": ")
+		if err := writeJSONValue(bw, obj[k]); err != nil {
+			return err
+		}
+	}
+	if len(keys) > 0 {
+		bw.WriteString("\n")
+	}
+	bw.WriteString("}\n")
+	return bw.Flush()
+}
+
+// writeJSONValue writes a member's value at the first level of indentation,
+// a non-empty list element by element.
+func writeJSONValue(w *bufio.Writer, v any) error {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Slice || rv.IsNil() || rv.Len() == 0 || rv.Type().Elem().Kind() == reflect.Uint8 {
+		b, err := json.MarshalIndent(v, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	}
+	w.WriteString("[")
+	for i := range rv.Len() {
+		if i > 0 {
+			w.WriteString(",")
+		}
+		b, err := json.MarshalIndent(rv.Index(i).Interface(), "    ", "  ")
+		if err != nil {
+			return err
+		}
+		w.WriteString("\n    ")
+		w.Write(b)
+	}
+	_, err := w.WriteString("\n  ]")
+	return err
 }
 
 // checkFormat validates a --format value against the allowed ones.
@@ -56,15 +124,16 @@ func checkFormat(format string, allowed ...string) error {
 	return usagef("--format must be one of %s", strings.Join(allowed, ", "))
 }
 
-// emit writes v as JSON or t as a table or CSV.
-func emit(w io.Writer, format string, v any, t *table) error {
+// emit writes v as JSON, or the table rows builds as a table or CSV; the
+// table is built only when it is written.
+func emit(w io.Writer, format string, v any, rows func() *table) error {
 	switch format {
 	case "json":
 		return writeJSONOut(w, v)
 	case "csv":
-		return t.writeCSV(w)
+		return rows().writeCSV(w)
 	}
-	return t.writeText(w)
+	return rows().writeText(w)
 }
 
 func sortStrings(s []string) { sort.Strings(s) }

@@ -89,7 +89,7 @@ func vulnsList(ctx context.Context, m *Main, args []string) error {
 	if vs == nil {
 		vs = []*store.VulnSummary{}
 	}
-	if err := emit(m.Stdout, c.format, map[string]any{"vulnerabilities": vs, "total": total}, t); err != nil {
+	if err := emit(m.Stdout, c.format, map[string]any{"vulnerabilities": vs, "total": total}, func() *table { return t }); err != nil {
 		return err
 	}
 	if c.format == "table" {
@@ -223,5 +223,5 @@ func runRisk(ctx context.Context, m *Main, args []string) error {
 		}
 		t.add(strconv.Itoa(i+1), fmt.Sprintf("%d %s", d.ID, d.Label()), d.DeviceType, string(d.Criticality), fmt.Sprintf("%.1f", a.Score), string(a.Decision), strconv.Itoa(open), strings.Join(top, ", "))
 	}
-	return emit(m.Stdout, c.format, map[string]any{"worklist": as}, t)
+	return emit(m.Stdout, c.format, map[string]any{"worklist": as}, func() *table { return t })
 }
