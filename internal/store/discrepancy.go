@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,18 +33,21 @@ type DiscrepancyFilter struct {
 	DeviceID int64
 	// All includes acknowledged discrepancies.
 	All bool
+	// Limit, when positive, returns at most that many, after skipping
+	// Offset: one page of the list.
+	Limit, Offset int
 }
 
-// FindDiscrepancies lists the discrepancies of the latest resolution in
-// report order (kind, device, field).
-func (db *DB) FindDiscrepancies(ctx context.Context, f DiscrepancyFilter) ([]*Discrepancy, error) {
-	q := `SELECT d.kind, d.device_id, d.data, d.ack_key, a.actor, a.at, a.note,
-		v.asset_tag, v.serial, v.mac, v.hostname, v.ip, v.manufacturer, v.model
-		FROM discrepancies d LEFT JOIN discrepancy_acks a ON a.ack_key = d.ack_key LEFT JOIN devices v ON v.id = d.device_id WHERE 1=1`
+// discrepancyFrom joins each discrepancy to its acknowledgement.
+const discrepancyFrom = ` FROM discrepancies d LEFT JOIN discrepancy_acks a ON a.ack_key = d.ack_key`
+
+// discrepancyWhere is the WHERE of a discrepancy query, with its arguments.
+func discrepancyWhere(f DiscrepancyFilter) (string, []any, error) {
+	q := ` WHERE 1=1`
 	var args []any
 	if f.Kind != "" {
 		if !f.Kind.Valid() {
-			return nil, vigil.Errorf(vigil.EINVALID, "unknown discrepancy kind %q", f.Kind)
+			return "", nil, vigil.Errorf(vigil.EINVALID, "unknown discrepancy kind %q", f.Kind)
 		}
 		q += ` AND d.kind = ?`
 		args = append(args, string(f.Kind))
@@ -56,6 +59,51 @@ func (db *DB) FindDiscrepancies(ctx context.Context, f DiscrepancyFilter) ([]*Di
 	if !f.All {
 		q += ` AND a.ack_key IS NULL`
 	}
+	return q, args, nil
+}
+
+// CountDiscrepancies counts the discrepancies f selects by kind (f's
+// paging aside).
+func (db *DB) CountDiscrepancies(ctx context.Context, f DiscrepancyFilter) (map[vigil.DiscrepancyKind]int, error) {
+	where, args, err := discrepancyWhere(f)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.query(ctx, `SELECT d.kind, COUNT(*)`+discrepancyFrom+where+` GROUP BY d.kind`, args...)
+	if err != nil {
+		return nil, dbErr("counting discrepancies", err)
+	}
+	defer rows.Close()
+	out := map[vigil.DiscrepancyKind]int{}
+	for rows.Next() {
+		var kind string
+		var n int
+		if err := rows.Scan(&kind, &n); err != nil {
+			return nil, dbErr("counting discrepancies", err)
+		}
+		out[vigil.DiscrepancyKind(kind)] = n
+	}
+	return out, dbErr("counting discrepancies", rows.Err())
+}
+
+// FindDiscrepancies lists the discrepancies of the latest resolution in
+// report order (kind, device, field, then key), a page of them when
+// f.Limit is set.
+func (db *DB) FindDiscrepancies(ctx context.Context, f DiscrepancyFilter) ([]*Discrepancy, error) {
+	where, args, err := discrepancyWhere(f)
+	if err != nil {
+		return nil, err
+	}
+	rank := `CASE d.kind`
+	for i, k := range vigil.DiscrepancyKinds {
+		rank += ` WHEN '` + string(k) + `' THEN ` + strconv.Itoa(i)
+	}
+	rank += ` ELSE ` + strconv.Itoa(len(vigil.DiscrepancyKinds)) + ` END`
+	by := db.dialect.byteOrder()
+	q := `SELECT d.kind, d.device_id, d.data, d.ack_key, a.actor, a.at, a.note,
+		v.asset_tag, v.serial, v.mac, v.hostname, v.ip, v.manufacturer, v.model` +
+		discrepancyFrom + ` LEFT JOIN devices v ON v.id = d.device_id` + where + `
+		ORDER BY ` + rank + `, d.device_id, d.field` + by + `, d.ack_key` + by + limitClause(f.Offset, f.Limit)
 	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, dbErr("listing discrepancies", err)
@@ -84,23 +132,7 @@ func (db *DB) FindDiscrepancies(ctx context.Context, f DiscrepancyFilter) ([]*Di
 		}
 		out = append(out, d)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, dbErr("listing discrepancies", err)
-	}
-	// Report order: kind, device, field, then the rest of the key.
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		switch {
-		case a.Kind != b.Kind:
-			return a.Kind.Rank() < b.Kind.Rank()
-		case a.Device.ID != b.Device.ID:
-			return a.Device.ID < b.Device.ID
-		case a.Field != b.Field:
-			return a.Field < b.Field
-		}
-		return a.Key < b.Key
-	})
-	return out, nil
+	return out, dbErr("listing discrepancies", rows.Err())
 }
 
 // AckDiscrepancy records that a person reviewed a discrepancy; it stays

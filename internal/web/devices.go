@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -39,23 +40,52 @@ func deviceFilter(r *http.Request) (vigil.DeviceFilter, int, error) {
 		}
 		f.AsOf = &t
 	}
-	pg := 1
-	if v := q.Get("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return f, 0, vigil.Errorf(vigil.EINVALID, "page must be a positive number")
-		}
-		pg = n
+	pg, limit, err := pageParams(q, pageSize)
+	if err != nil {
+		return f, 0, err
 	}
-	f.Limit, f.Offset = pageSize, (pg-1)*pageSize
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			return f, 0, vigil.Errorf(vigil.EINVALID, "limit must be 1-1000")
-		}
-		f.Limit, f.Offset = n, (pg-1)*n
-	}
+	f.Limit, f.Offset = limit, (pg-1)*limit
 	return f, pg, nil
+}
+
+// pageParams reads ?page= (from 1) and ?limit= (1-1000, else size).
+func pageParams(q url.Values, size int) (page, limit int, err error) {
+	page, limit = 1, size
+	if v := q.Get("page"); v != "" {
+		if page, err = strconv.Atoi(v); err != nil || page < 1 {
+			return 0, 0, vigil.Errorf(vigil.EINVALID, "page must be a positive number")
+		}
+	}
+	if v := q.Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 1000 {
+			return 0, 0, vigil.Errorf(vigil.EINVALID, "limit must be 1-1000")
+		}
+	}
+	return page, limit, nil
+}
+
+// pager is where a paged list is and the links to its neighbours.
+type pager struct {
+	Page, Pages      int
+	PrevURL, NextURL string
+}
+
+// pageLinks returns the pager of page pg of total items, size a page, its
+// links being r's URL with another page number.
+func pageLinks(r *http.Request, pg, total, size int) pager {
+	p := pager{Page: pg, Pages: max(1, (total+size-1)/size)}
+	link := func(n int) string {
+		q := r.URL.Query()
+		q.Set("page", strconv.Itoa(n))
+		return r.URL.Path + "?" + q.Encode()
+	}
+	if pg > 1 {
+		p.PrevURL = link(pg - 1)
+	}
+	if pg < p.Pages {
+		p.NextURL = link(pg + 1)
+	}
+	return p
 }
 
 type deviceListPage struct {
@@ -73,11 +103,8 @@ type deviceListPage struct {
 	Sources          []*vigil.Source
 	DiscrepancyKinds []vigil.DiscrepancyKind
 	Types            []countRow
-	Page             int
-	Pages            int
-	PrevURL          string
-	NextURL          string
-	SiteName         map[int64]string
+	pager
+	SiteName map[int64]string
 }
 
 func (s *Server) siteNames(r *http.Request) (map[int64]string, error) {
@@ -124,18 +151,7 @@ func (s *Server) deviceList(w http.ResponseWriter, r *http.Request) error {
 	p := &deviceListPage{Sites: sites, SiteID: siteID, pageBase: pageBase{Title: "Devices", Nav: "devices"}, Devices: devs, Total: total, Query: f.Query, Type: f.DeviceType,
 		Criticality: string(f.Criticality), Source: f.Source, Discrepancy: string(f.Discrepancy), Criticalities: vigil.Criticalities,
 		Sources: srcs, DiscrepancyKinds: vigil.DiscrepancyKinds,
-		Types: sortedCounts(counts.ByType), Page: pg, Pages: (total + f.Limit - 1) / f.Limit, SiteName: names}
-	link := func(n int) string {
-		q := r.URL.Query()
-		q.Set("page", strconv.Itoa(n))
-		return "/devices?" + q.Encode()
-	}
-	if pg > 1 {
-		p.PrevURL = link(pg - 1)
-	}
-	if pg < p.Pages {
-		p.NextURL = link(pg + 1)
-	}
+		Types: sortedCounts(counts.ByType), pager: pageLinks(r, pg, total, f.Limit), SiteName: names}
 	s.render(w, r, http.StatusOK, "devices", p)
 	return nil
 }

@@ -49,26 +49,41 @@ type discrepanciesPage struct {
 	Items  []*store.Discrepancy
 	Kinds  []vigil.DiscrepancyKind
 	Counts map[vigil.DiscrepancyKind]int
+	Total  int // of the kind shown, or of all
 	Kind   string
 	All    bool
+	pager
 }
+
+// discrepancyPageSize is how many discrepancies a page lists.
+const discrepancyPageSize = 100
 
 func (s *Server) discrepanciesPage(w http.ResponseWriter, r *http.Request) error {
 	f := discrepancyFilter(r)
+	pg, limit, err := pageParams(r.URL.Query(), discrepancyPageSize)
+	if err != nil {
+		return err
+	}
+	// The counts are per kind, whichever kind is shown.
+	counts, err := s.db.CountDiscrepancies(r.Context(), store.DiscrepancyFilter{All: f.All, DeviceID: f.DeviceID})
+	if err != nil {
+		return err
+	}
+	total := counts[f.Kind]
+	if f.Kind == "" {
+		total = 0
+		for _, n := range counts {
+			total += n
+		}
+	}
+	f.Limit, f.Offset = limit, (pg-1)*limit
 	items, err := s.db.FindDiscrepancies(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	every, err := s.db.FindDiscrepancies(r.Context(), store.DiscrepancyFilter{All: f.All})
-	if err != nil {
-		return err
-	}
-	counts := map[vigil.DiscrepancyKind]int{}
-	for _, d := range every {
-		counts[d.Kind]++
-	}
 	s.render(w, r, http.StatusOK, "discrepancies", &discrepanciesPage{pageBase: pageBase{Title: "Discrepancies", Nav: "discrepancies"},
-		Items: items, Kinds: vigil.DiscrepancyKinds, Counts: counts, Kind: string(f.Kind), All: f.All})
+		Items: items, Kinds: vigil.DiscrepancyKinds, Counts: counts, Total: total, Kind: string(f.Kind), All: f.All,
+		pager: pageLinks(r, pg, total, limit)})
 	return nil
 }
 
@@ -188,8 +203,26 @@ func (s *Server) setDeviceField(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// apiDiscrepancies lists the discrepancies, all of them unless ?page= or
+// ?limit= asks for a page; "total" counts every one the filter selects.
 func (s *Server) apiDiscrepancies(w http.ResponseWriter, r *http.Request) error {
-	ds, err := s.db.FindDiscrepancies(r.Context(), discrepancyFilter(r))
+	f := discrepancyFilter(r)
+	if q := r.URL.Query(); q.Has("page") || q.Has("limit") {
+		pg, limit, err := pageParams(q, discrepancyPageSize)
+		if err != nil {
+			return err
+		}
+		f.Limit, f.Offset = limit, (pg-1)*limit
+	}
+	counts, err := s.db.CountDiscrepancies(r.Context(), store.DiscrepancyFilter{Kind: f.Kind, DeviceID: f.DeviceID, All: f.All})
+	if err != nil {
+		return err
+	}
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	ds, err := s.db.FindDiscrepancies(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -202,7 +235,7 @@ func (s *Server) apiDiscrepancies(w http.ResponseWriter, r *http.Request) error 
 	for i, d := range ds {
 		out[i] = item{d.Discrepancy, d.Key, d.Acked}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"discrepancies": out})
+	writeJSON(w, http.StatusOK, map[string]any{"discrepancies": out, "total": total})
 	return nil
 }
 

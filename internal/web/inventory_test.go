@@ -2,6 +2,9 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -54,6 +57,33 @@ func TestInventoryPages(t *testing.T) {
 	body = e.get(ce, "/discrepancies?kind=missing-from-source", 200)
 	if !strings.Contains(body, "BME-00043") {
 		t.Errorf("missing-from-source page lacks BME-00043, which only cmms lists")
+	}
+	// One discrepancy a page: the first page links to the second, and the
+	// pages together name every discrepancy.
+	every, err := e.db.FindDiscrepancies(ctx, store.DiscrepancyFilter{})
+	if err != nil || len(every) < 2 {
+		t.Fatalf("discrepancies: %d, %v", len(every), err)
+	}
+	body = e.get(ce, "/discrepancies?limit=1", 200)
+	if want := fmt.Sprintf("page 1 of %d", len(every)); !strings.Contains(body, want) || !strings.Contains(body, "page=2") {
+		t.Errorf("first page of one: no %q or no link to page 2", want)
+	}
+	for i, d := range every {
+		body := e.get(ce, fmt.Sprintf("/discrepancies?limit=1&page=%d", i+1), 200)
+		if !strings.Contains(body, `value="`+html.EscapeString(d.Key)+`"`) {
+			t.Errorf("page %d does not list discrepancy %q", i+1, d.Key)
+		}
+	}
+	e.get(ce, "/discrepancies?page=0", 400)
+	var api struct {
+		Discrepancies []struct{ Key string }
+		Total         int
+	}
+	if err := json.Unmarshal([]byte(e.get(ce, "/api/v1/discrepancies?limit=1&page=2", 200)), &api); err != nil {
+		t.Fatal(err)
+	}
+	if api.Total != len(every) || len(api.Discrepancies) != 1 || api.Discrepancies[0].Key != every[1].Key {
+		t.Errorf("API page 2 of one = %+v; want total %d and key %q", api, len(every), every[1].Key)
 	}
 	ds, err := e.db.FindDiscrepancies(ctx, store.DiscrepancyFilter{Kind: vigil.DiscrepancyFieldConflict})
 	if err != nil || len(ds) != 1 {
