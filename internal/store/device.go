@@ -182,10 +182,54 @@ func matchDevice(d *vigil.Device, f vigil.DeviceFilter) bool {
 
 // CountDevices summarises the inventory, now or as of a past time.
 func (db *DB) CountDevices(ctx context.Context, asOf *time.Time) (*vigil.DeviceCounts, error) {
-	devs, _, err := db.FindDevices(ctx, vigil.DeviceFilter{AsOf: asOf})
-	if err != nil {
-		return nil, err
+	var devs []*vigil.Device
+	if asOf != nil {
+		var err error
+		if devs, _, err = db.FindDevices(ctx, vigil.DeviceFilter{AsOf: asOf}); err != nil {
+			return nil, err
+		}
+	} else {
+		// The live inventory is counted by the database: one row per
+		// combination of what is counted, rather than every device.
+		rows, err := db.query(ctx, `SELECT device_type, site_id, criticality, stores_ephi, sends_ephi, COUNT(*) FROM devices
+			WHERE removed_at IS NULL GROUP BY device_type, site_id, criticality, stores_ephi, sends_ephi`)
+		if err != nil {
+			return nil, dbErr("counting devices", err)
+		}
+		defer rows.Close()
+		type group struct {
+			d vigil.Device
+			n int
+		}
+		var groups []group
+		for rows.Next() {
+			var g group
+			var crit string
+			var stores, sends int
+			if err := rows.Scan(&g.d.DeviceType, &g.d.SiteID, &crit, &stores, &sends, &g.n); err != nil {
+				return nil, dbErr("counting devices", err)
+			}
+			g.d.Criticality, g.d.StoresEPHI, g.d.SendsEPHI = vigil.Criticality(crit), stores != 0, sends != 0
+			groups = append(groups, g)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, dbErr("counting devices", err)
+		}
+		return db.countDevices(ctx, func(add func(d *vigil.Device, n int)) {
+			for i := range groups {
+				add(&groups[i].d, groups[i].n)
+			}
+		})
 	}
+	return db.countDevices(ctx, func(add func(d *vigil.Device, n int)) {
+		for _, d := range devs {
+			add(d, 1)
+		}
+	})
+}
+
+// countDevices sums the counts each has for its devices, naming the sites.
+func (db *DB) countDevices(ctx context.Context, each func(add func(d *vigil.Device, n int))) (*vigil.DeviceCounts, error) {
 	sites, err := db.FindSites(ctx)
 	if err != nil {
 		return nil, err
@@ -195,15 +239,15 @@ func (db *DB) CountDevices(ctx context.Context, asOf *time.Time) (*vigil.DeviceC
 		siteName[s.ID] = s.Name
 	}
 	c := &vigil.DeviceCounts{ByType: map[string]int{}, BySite: map[string]int{}, ByCriticality: map[string]int{}}
-	for _, d := range devs {
-		c.Total++
+	each(func(d *vigil.Device, n int) {
+		c.Total += n
 		if d.HasEPHI() {
-			c.EPHI++
+			c.EPHI += n
 		}
-		c.ByType[orUnknown(d.DeviceType)]++
-		c.BySite[orUnknown(siteName[d.SiteID])]++
-		c.ByCriticality[orUnknown(string(d.Criticality))]++
-	}
+		c.ByType[orUnknown(d.DeviceType)] += n
+		c.BySite[orUnknown(siteName[d.SiteID])] += n
+		c.ByCriticality[orUnknown(string(d.Criticality))] += n
+	})
 	return c, nil
 }
 

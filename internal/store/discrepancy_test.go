@@ -19,16 +19,9 @@ import (
 // (kind, device, field, key, text compared by bytes on both engines); and
 // the counts by kind agree with it.
 func TestDiscrepancyPages(t *testing.T) {
-	h, err := gen.Generate(gen.Options{Seed: 3, Devices: 400})
-	if err != nil {
-		t.Fatal(err)
-	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		db.Now = func() time.Time { return h.Now }
-		if _, err := db.ImportBatch(ctx, nil, h.Snapshots()); err != nil {
-			t.Fatal(err)
-		}
+		importHospital(t, db)
 		all, err := db.FindDiscrepancies(ctx, store.DiscrepancyFilter{})
 		if err != nil {
 			t.Fatal(err)
@@ -75,6 +68,63 @@ func TestDiscrepancyPages(t *testing.T) {
 		stale, err := db.FindDiscrepancies(ctx, store.DiscrepancyFilter{Kind: vigil.DiscrepancyStale, Limit: 5, Offset: 2})
 		if err != nil || len(stale) != 5 || stale[0].Key != all[slices.IndexFunc(all, func(d *store.Discrepancy) bool { return d.Kind == vigil.DiscrepancyStale })+2].Key {
 			t.Fatalf("a page of one kind: %d, %v", len(stale), err)
+		}
+	})
+}
+
+// importHospital loads a small generated hospital's three sources.
+func importHospital(t *testing.T, db *store.DB) {
+	t.Helper()
+	h, err := gen.Generate(gen.Options{Seed: 3, Devices: 400})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Now = func() time.Time { return h.Now }
+	if _, err := db.ImportBatch(context.Background(), nil, h.Snapshots()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCountDevices holds the database's counts of the live inventory to a
+// count of the devices listed.
+func TestCountDevices(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		importHospital(t, db)
+		devs, _, err := db.FindDevices(ctx, vigil.DeviceFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sites, err := db.FindSites(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := map[int64]string{}
+		for _, s := range sites {
+			name[s.ID] = s.Name
+		}
+		or := func(s string) string {
+			if s == "" {
+				return "unknown"
+			}
+			return s
+		}
+		want := &vigil.DeviceCounts{ByType: map[string]int{}, BySite: map[string]int{}, ByCriticality: map[string]int{}}
+		for _, d := range devs {
+			want.Total++
+			if d.StoresEPHI || d.SendsEPHI {
+				want.EPHI++
+			}
+			want.ByType[or(d.DeviceType)]++
+			want.BySite[or(name[d.SiteID])]++
+			want.ByCriticality[or(string(d.Criticality))]++
+		}
+		got, err := db.CountDevices(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" || got.EPHI == 0 || len(got.ByType) < 5 {
+			t.Errorf("CountDevices (-listed +counted):\n%s", diff)
 		}
 	})
 }
