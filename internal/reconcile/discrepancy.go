@@ -675,7 +675,12 @@ func identityConflict(c Conflict, d *Device) vigil.Discrepancy {
 	out := vigil.Discrepancy{Kind: vigil.DiscrepancyIdentityConflict, Device: ref}
 	keyA, keyB := c.A.Source, c.B.Source
 	if keyA == keyB {
-		keyA, keyB = fmt.Sprintf("%s (ref %d)", keyA, c.A.Ref), fmt.Sprintf("%s (ref %d)", keyB, c.B.Ref)
+		// Two records of one source, told apart by where each was read: a
+		// ref may be a stand-in the caller gave a record not stored yet.
+		keyA, keyB = keyA+" ("+recordLabel(c.A)+")", keyB+" ("+recordLabel(c.B)+")"
+		if keyA == keyB {
+			keyA, keyB = fmt.Sprintf("%s (ref %d)", c.A.Source, c.A.Ref), fmt.Sprintf("%s (ref %d)", c.B.Source, c.B.Ref)
+		}
 	}
 	var contra []string
 	if len(c.Contradict) > 0 {
@@ -700,4 +705,12 @@ func originOr(c ConflictRecord) string {
 		return o
 	}
 	return fmt.Sprintf("%s ref %d", c.Source, c.Ref)
+}
+
+// recordLabel names a record of a conflict by its origin, else its ref.
+func recordLabel(c ConflictRecord) string {
+	if o := c.Origin.String(); o != "" {
+		return o
+	}
+	return fmt.Sprintf("ref %d", c.Ref)
 }

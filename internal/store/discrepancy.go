@@ -321,7 +321,7 @@ func (db *DB) FindDeviceProvenance(ctx context.Context, id int64) (*DeviceProven
 		if err := json.Unmarshal([]byte(srcs), &p.Sources); err != nil {
 			return dbErr("reading provenance", err)
 		}
-		recs, err := tx.loadRecords(ctx, `r.valid_to IS NULL AND r.device_id = ?`, id)
+		recs, err := tx.loadRecords(ctx, nil, `r.valid_to IS NULL AND r.device_id = ?`, id)
 		if err != nil {
 			return err
 		}

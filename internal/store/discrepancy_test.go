@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -125,6 +126,99 @@ func TestCountDevices(t *testing.T) {
 		}
 		if diff := cmp.Diff(want, got); diff != "" || got.EPHI == 0 || len(got.ByType) < 5 {
 			t.Errorf("CountDevices (-listed +counted):\n%s", diff)
+		}
+	})
+}
+
+// TestSyncAgreesWithFullResolution imports a hospital, then a next-day sync
+// of two of its three sources with changed, dropped and repeated records,
+// and requires a resolution from the stored records alone (what changing
+// the precedence runs) to find nothing different: the sync's view of the
+// records it did not read back equals what it stored.
+func TestSyncAgreesWithFullResolution(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		h, err := gen.Generate(gen.Options{Seed: 5, Devices: 400})
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := h.Now
+		db.Now = func() time.Time { return now }
+		if _, err := db.ImportBatch(ctx, nil, h.Snapshots()); err != nil {
+			t.Fatal(err)
+		}
+		// The next day: the CMMS changes some firmware and drops some
+		// records; the scan sees everything again, later. The CMDB is not
+		// part of the sync.
+		now = now.Add(24 * time.Hour)
+		day2 := h.Snapshots()
+		cmms, nmap := day2[0], day2[2]
+		var recs []*vigil.Record
+		for i, r := range cmms.Records {
+			switch {
+			case i%11 == 3:
+				continue
+			case i%7 == 2:
+				c := *r
+				c.Fields = r.Fields.Clone()
+				c.Fields.Set(vigil.FieldFirmware, "9.9."+strconv.Itoa(i))
+				r = &c
+			}
+			recs = append(recs, r)
+		}
+		cmms.Records, cmms.TakenAt = recs, now
+		nmap.TakenAt = now
+		for i, r := range nmap.Records {
+			c := *r
+			c.ObservedAt = now
+			nmap.Records[i] = &c
+		}
+		res, err := db.ImportBatch(ctx, nil, []*vigil.Snapshot{cmms, nmap})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res[0].Changed == 0 || res[0].Removed == 0 {
+			t.Fatalf("the sync changed nothing: %+v", res[0])
+		}
+		read := func() ([]*vigil.Device, []*store.Discrepancy) {
+			devs, _, err := db.FindDevices(ctx, vigil.DeviceFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ds, err := db.FindDiscrepancies(ctx, store.DiscrepancyFilter{All: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return devs, ds
+		}
+		devs, ds := read()
+		events, err := db.FindAuditEvents(ctx, vigil.AuditFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := db.Precedence(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(time.Hour)
+		if err := db.SetPrecedence(ctx, nil, p); err != nil {
+			t.Fatal(err)
+		}
+		devs2, ds2 := read()
+		if diff := cmp.Diff(devs, devs2); diff != "" {
+			t.Errorf("devices after a full resolution (-sync +full):\n%s", diff)
+		}
+		if diff := cmp.Diff(ds, ds2); diff != "" {
+			t.Errorf("discrepancies after a full resolution (-sync +full):\n%s", diff)
+		}
+		after, err := db.FindAuditEvents(ctx, vigil.AuditFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range after[:len(after)-len(events)] { // newest first
+			if strings.HasPrefix(e.Action, "device.") {
+				t.Errorf("the full resolution changed a device: %s %s %s", e.Action, e.ObjectID, e.Detail)
+			}
 		}
 	})
 }

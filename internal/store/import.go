@@ -19,7 +19,8 @@ type prevVersion struct {
 	id       int64
 	deviceID int64
 	observed string
-	fields   [16]byte // fieldsDigest of the stored fields
+	origin   vigil.Origin // where the version was read
+	fields   [16]byte     // fieldsDigest of the stored fields
 }
 
 // fieldsDigest identifies a record's encoded fields by 128 bits of SHA-256,
@@ -189,7 +190,8 @@ type pendingSnap struct {
 // queues new versions, counting what was added, removed and changed.
 func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.ImportResult, snap *vigil.Snapshot) error {
 	cur := map[string]prevVersion{}
-	rows, err := tx.query(ctx, `SELECT id, record_key, fields, device_id, observed_at FROM source_records WHERE source_id = ? AND valid_to IS NULL`, src.ID)
+	origins := originParser{}
+	rows, err := tx.query(ctx, `SELECT id, record_key, fields, device_id, observed_at, origin FROM source_records WHERE source_id = ? AND valid_to IS NULL`, src.ID)
 	if err != nil {
 		return dbErr("reading the previous snapshot", err)
 	}
@@ -198,11 +200,12 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 		var key string
 		var fields sql.RawBytes
 		var dev sql.NullInt64
-		if err := rows.Scan(&c.id, &key, &fields, &dev, &c.observed); err != nil {
+		var origin sql.RawBytes
+		if err := rows.Scan(&c.id, &key, &fields, &dev, &c.observed, &origin); err != nil {
 			rows.Close()
 			return dbErr("reading the previous snapshot", err)
 		}
-		c.deviceID, c.fields = dev.Int64, fieldsDigest(fields)
+		c.deviceID, c.fields, c.origin = dev.Int64, fieldsDigest(fields), origins.parse(origin)
 		cur[key] = c
 	}
 	rows.Close()
@@ -212,6 +215,7 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 	now := tx.nowText()
 	seen := make(map[string]int, len(snap.Records))
 	ps := &pendingSnap{sourceID: src.ID, source: src.Name, kind: src.Kind, importID: res.ImportID}
+	tx.diffed = append(tx.diffed, src.ID)
 	tx.pending = slices.Grow(tx.pending, len(snap.Records))
 	// Unchanged records seen again: their version stays, their sighting
 	// moves.
@@ -245,13 +249,15 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 			delete(cur, key)
 			// New records are encoded when written, not held encoded.
 			if p.fields = encodeFlat(r.Fields); c.fields == fieldsDigest([]byte(p.fields)) {
-				if tx.unchanged == nil {
-					tx.unchanged = make(map[int64]vigil.RecordFields, len(snap.Records))
-				}
-				tx.unchanged[c.id] = r.Fields
-				if at := fmtTime(observed); at > c.observed {
+				last := c.observed
+				if at := fmtTime(observed); at > last {
 					sighted = append(sighted, sighting{c.id, at})
+					last = at
 				}
+				// As reconciliation would read it back: from the origin
+				// of its version, observed when last seen.
+				tx.kept = append(tx.kept, storedRecord{id: c.id, source: src.Name, kind: src.Kind, deviceID: c.deviceID,
+					rec: vigil.Record{Origin: c.origin, ObservedAt: parseTime(last), Fields: r.Fields}})
 				continue
 			}
 			res.Changed++

@@ -1,11 +1,15 @@
 package store
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,16 +25,32 @@ type storedRecord struct {
 	rec      vigil.Record
 }
 
-// loadCurrentRecords reads every current record version of every source.
+// loadCurrentRecords returns every stored current record version of every
+// source, in id order. Those of the sources this transaction diffed are
+// the ones their snapshots repeated (tx.kept); only the other sources'
+// are read.
 func (tx *Tx) loadCurrentRecords(ctx context.Context) ([]storedRecord, error) {
-	return tx.loadRecords(ctx, `r.valid_to IS NULL`)
+	cond, args := `r.valid_to IS NULL`, tx.diffed
+	if len(args) > 0 {
+		cond += ` AND r.source_id NOT IN (?` + strings.Repeat(", ?", len(args)-1) + `)`
+	}
+	out, err := tx.loadRecords(ctx, tx.kept, cond, args...)
+	tx.kept, tx.diffed = nil, nil
+	if err != nil {
+		return nil, err
+	}
+	if !slices.IsSortedFunc(out, compareStored) {
+		slices.SortFunc(out, compareStored)
+	}
+	return out, nil
 }
 
-// loadRecords reads the record versions matching a condition on r, in id
-// order. A daily sync reads every current record, so each row costs only
-// its record: source names are shared, and the stored fields are decoded
-// only when the snapshot did not just give the same ones (tx.unchanged).
-func (tx *Tx) loadRecords(ctx context.Context, cond string, args ...any) ([]storedRecord, error) {
+func compareStored(a, b storedRecord) int { return cmp.Compare(a.id, b.id) }
+
+// loadRecords appends to out the record versions matching a condition on
+// r, in id order. A daily sync may read every current record, so each row
+// costs only its record: source names are shared.
+func (tx *Tx) loadRecords(ctx context.Context, out []storedRecord, cond string, args ...any) ([]storedRecord, error) {
 	type source struct {
 		name string
 		kind vigil.SourceKind
@@ -53,29 +73,28 @@ func (tx *Tx) loadRecords(ctx context.Context, cond string, args ...any) ([]stor
 	if err := rows.Err(); err != nil {
 		return nil, dbErr("reading records", err)
 	}
-	rows, err = tx.query(ctx, `SELECT r.id, r.source_id, r.fields, r.observed_at, r.device_id
+	rows, err = tx.query(ctx, `SELECT r.id, r.source_id, r.fields, r.observed_at, r.device_id, r.origin
 		FROM source_records r WHERE `+cond+` ORDER BY r.id`, args...)
 	if err != nil {
 		return nil, dbErr("reading records", err)
 	}
 	defer rows.Close()
-	var out []storedRecord
+	origins := originParser{}
 	for rows.Next() {
 		var c storedRecord
 		var sourceID int64
 		var dev sql.NullInt64
-		var fields, observed sql.RawBytes // valid until Next: copied if kept
-		if err := rows.Scan(&c.id, &sourceID, &fields, &observed, &dev); err != nil {
+		var fields, observed, origin sql.RawBytes // valid until Next: copied if kept
+		if err := rows.Scan(&c.id, &sourceID, &fields, &observed, &dev, &origin); err != nil {
 			return nil, dbErr("reading records", err)
 		}
 		src := sources[sourceID]
 		c.source, c.kind, c.deviceID = src.name, src.kind, dev.Int64
-		if f, ok := tx.unchanged[c.id]; ok {
-			c.rec.Fields = f // equal to the stored copy: its encoding matched
-		} else if c.rec.Fields, err = decodeFlat(string(fields)); err != nil {
+		if c.rec.Fields, err = decodeFlat(string(fields)); err != nil {
 			return nil, dbErr("reading records", err)
 		}
 		c.rec.ObservedAt = parseTime(string(observed))
+		c.rec.Origin = origins.parse(origin)
 		out = append(out, c)
 	}
 	return out, dbErr("reading records", rows.Err())
@@ -199,4 +218,39 @@ func changedFields(a, b *vigil.Device) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// originParser reads stored origins (Origin.String) back, sharing the file
+// and sheet names of many records: a daily sync reads hundreds of thousands
+// of origins from a few files.
+type originParser map[string]string
+
+func (p originParser) intern(b []byte) string {
+	if s, ok := p[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	p[s] = s
+	return s
+}
+
+// parse returns the origin whose String is text; text it cannot split
+// becomes the File of an origin, which prints as itself.
+func (p originParser) parse(text []byte) vigil.Origin {
+	colon := bytes.LastIndexByte(text, ':')
+	if colon > 0 {
+		if n, err := strconv.Atoi(string(text[colon+1:])); err == nil && n > 0 {
+			head := text[:colon]
+			var o vigil.Origin
+			if open := bytes.LastIndexByte(head, '['); open > 0 && head[len(head)-1] == ']' {
+				o = vigil.Origin{File: p.intern(head[:open]), Sheet: p.intern(head[open+1 : len(head)-1]), Row: n}
+			} else {
+				o = vigil.Origin{File: p.intern(head), Line: n}
+			}
+			if o.String() == string(text) {
+				return o
+			}
+		}
+	}
+	return vigil.Origin{File: string(text)}
 }

@@ -207,10 +207,12 @@ type Tx struct {
 	nowStr    string          // now as stored, formatted once
 	keyBuf    []byte          // bulkFor's scratch
 	pending   []pendingRecord // record versions of this import, written once resolved
-	// unchanged maps the id of a stored record version that a snapshot of
-	// this transaction repeated to the snapshot's fields, so that
-	// reconciliation reads them instead of decoding the stored copy.
-	unchanged map[int64]vigil.RecordFields
+	// kept are the stored record versions that the snapshots of this
+	// transaction repeated unchanged, as reconciliation reads them, and
+	// diffed the sources of those snapshots: reconciliation takes their
+	// current records from kept and pending instead of reading them again.
+	kept      []storedRecord
+	diffed    []any  // source ids
 	digestBuf []byte // stateDigest's buffer
 	// rematch is set when a device was created, removed, or changed in a
 	// field matching reads; only then are vulnerability matches redone.
