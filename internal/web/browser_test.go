@@ -61,6 +61,9 @@ func TestBrowserSignInAndSearch(t *testing.T) {
 	err = chromedp.Do(tctx,
 		chromedp.SendKeys(chromedp.CSS(`#q`), "MX800"),
 		chromedp.Click(chromedp.CSS(`#search`)),
+		// The unfiltered list shows BME-00043 too: wait for the filtered
+		// page, which has BME-00042 no more.
+		chromedp.WaitNotPresent(chromedp.Search(`//td/a[contains(., "BME-00042")]`)),
 		chromedp.WaitVisible(chromedp.Search(`//td/a[contains(., "BME-00043")]`)),
 	)
 	if err != nil {
