@@ -20,13 +20,12 @@ type prevVersion struct {
 	deviceID int64
 	observed string
 	origin   vigil.Origin // where the version was read
-	fields   [16]byte     // fieldsDigest of the stored fields
+	fields   [16]byte     // digest16 of the stored fields
 }
 
-// fieldsDigest identifies a record's encoded fields by 128 bits of SHA-256,
-// so that comparing a snapshot with the stored one holds 16 bytes a record
-// rather than its fields.
-func fieldsDigest(b []byte) (d [16]byte) {
+// digest16 is 128 bits of SHA-256: what a sync holds of a stored record's
+// fields or a device's state to compare with, instead of a copy.
+func digest16(b []byte) (d [16]byte) {
 	sum := sha256.Sum256(b)
 	copy(d[:], sum[:16])
 	return d
@@ -205,7 +204,7 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 			rows.Close()
 			return dbErr("reading the previous snapshot", err)
 		}
-		c.deviceID, c.fields, c.origin = dev.Int64, fieldsDigest(fields), origins.parse(origin)
+		c.deviceID, c.fields, c.origin = dev.Int64, digest16(fields), origins.parse(origin)
 		cur[key] = c
 	}
 	rows.Close()
@@ -248,7 +247,7 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 		if c, ok := cur[key]; ok {
 			delete(cur, key)
 			// New records are encoded when written, not held encoded.
-			if p.fields = encodeFlat(r.Fields); c.fields == fieldsDigest([]byte(p.fields)) {
+			if p.fields = encodeFlat(r.Fields); c.fields == digest16([]byte(p.fields)) {
 				last := c.observed
 				if at := fmtTime(observed); at > last {
 					sighted = append(sighted, sighting{c.id, at})

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -96,10 +95,7 @@ func stateDigest(buf []byte, d *vigil.Device, srcs, prov string, conf float64, r
 	for _, n := range [...]uint64{uint64(d.SiteID), uint64(d.PlaceID), uint64(boolInt(d.StoresEPHI)), uint64(boolInt(d.SendsEPHI)), math.Float64bits(conf)} {
 		b = binary.AppendUvarint(b, n)
 	}
-	sum := sha256.Sum256(b)
-	var out [16]byte
-	copy(out[:], sum[:16])
-	return out, b
+	return digest16(b), b
 }
 
 // deviceExtra is what reconciliation knows of a device beyond its fields.
