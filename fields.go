@@ -21,7 +21,9 @@ type FieldValue struct {
 // encoding/json writes a map), but it is stored as one sorted slice: a record
 // has a dozen or so fields, and an import holds hundreds of thousands of
 // records, so a slice takes a third of the memory a map does and is as fast
-// to search at that size. The zero value is empty and ready to use.
+// to search at that size. The zero value is empty and ready to use. Like a
+// slice, a copy made by assignment shares its storage: Set and Delete on one
+// may show in the other, so Clone what another holder must not see change.
 type RecordFields struct {
 	kv []FieldValue
 }
