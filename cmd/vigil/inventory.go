@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/csv"
 	"flag"
 	"fmt"
 	"os"
@@ -268,38 +270,54 @@ func invDiscrepancies(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer c.db.Close()
-	ds, err := c.db.FindDiscrepancies(ctx, store.DiscrepancyFilter{Kind: vigil.DiscrepancyKind(*kind), All: *all})
-	if err != nil {
+	f := store.DiscrepancyFilter{Kind: vigil.DiscrepancyKind(*kind), All: *all}
+	// JSON and CSV are written as the discrepancies are read, in the
+	// shape of vigil.DiscrepancyReport; a table is aligned, so it is built
+	// first.
+	header := []string{"KIND", "DEVICE", "IDENTIFIER", "FIELD", "VALUES", "SOURCES", "KEY"}
+	row := func(d *store.Discrepancy) []string {
+		var vals []string
+		for _, s := range sortedMapKeys(d.Values) {
+			vals = append(vals, s+"="+d.Values[s])
+		}
+		ident := vigil.Device{AssetTag: d.Device.AssetTag, Hostname: d.Device.Hostname, Serial: d.Device.Serial, MAC: d.Device.MAC, IP: d.Device.IP}
+		return []string{string(d.Kind), strconv.FormatInt(d.Device.ID, 10), ident.Label(), d.Field, strings.Join(vals, "; "), strings.Join(d.Sources, ","), d.Key}
+	}
+	switch c.format {
+	case "json":
+		return streamJSONList(m.Stdout, "discrepancies", func(add func(any) error) error {
+			return c.db.ScanDiscrepancies(ctx, f, func(d *store.Discrepancy) error { return add(d.Discrepancy) })
+		})
+	case "csv":
+		bw := bufio.NewWriterSize(m.Stdout, 64<<10)
+		cw := csv.NewWriter(bw)
+		cw.Write(header)
+		if err := c.db.ScanDiscrepancies(ctx, f, func(d *store.Discrepancy) error { return cw.Write(row(d)) }); err != nil {
+			return err
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}
+	t := &table{header: header}
+	counts := map[vigil.DiscrepancyKind]int{}
+	if err := c.db.ScanDiscrepancies(ctx, f, func(d *store.Discrepancy) error {
+		t.add(row(d)...)
+		counts[d.Kind]++
+		return nil
+	}); err != nil {
 		return err
 	}
-	rep := vigil.DiscrepancyReport{Discrepancies: make([]vigil.Discrepancy, 0, len(ds))}
-	for _, d := range ds {
-		rep.Discrepancies = append(rep.Discrepancies, d.Discrepancy)
-	}
-	rows := func() *table {
-		t := &table{header: []string{"KIND", "DEVICE", "IDENTIFIER", "FIELD", "VALUES", "SOURCES", "KEY"}}
-		for _, d := range ds {
-			var vals []string
-			for _, s := range sortedMapKeys(d.Values) {
-				vals = append(vals, s+"="+d.Values[s])
-			}
-			ident := vigil.Device{AssetTag: d.Device.AssetTag, Hostname: d.Device.Hostname, Serial: d.Device.Serial, MAC: d.Device.MAC, IP: d.Device.IP}
-			t.add(string(d.Kind), strconv.FormatInt(d.Device.ID, 10), ident.Label(), d.Field, strings.Join(vals, "; "), strings.Join(d.Sources, ","), d.Key)
-		}
-		return t
-	}
-	// The report's one member, "discrepancies", written element by element.
-	if err := emit(m.Stdout, c.format, map[string]any{"discrepancies": rep.Discrepancies}, rows); err != nil {
+	if err := t.writeText(m.Stdout); err != nil {
 		return err
 	}
-	if c.format == "table" {
-		counts := rep.CountByKind()
-		var parts []string
-		for _, k := range vigil.DiscrepancyKinds {
-			parts = append(parts, fmt.Sprintf("%s %d", k, counts[k]))
-		}
-		fmt.Fprintf(m.Stdout, "%d discrepancies: %s\n", len(ds), strings.Join(parts, ", "))
+	var parts []string
+	for _, k := range vigil.DiscrepancyKinds {
+		parts = append(parts, fmt.Sprintf("%s %d", k, counts[k]))
 	}
+	fmt.Fprintf(m.Stdout, "%d discrepancies: %s\n", len(t.rows), strings.Join(parts, ", "))
 	return nil
 }
 

@@ -98,20 +98,68 @@ func writeJSONValue(w *bufio.Writer, v any) error {
 		_, err = w.Write(b)
 		return err
 	}
+	l := &jsonList{w: w}
 	w.WriteString("[")
 	for i := range rv.Len() {
-		if i > 0 {
-			w.WriteString(",")
-		}
-		b, err := json.MarshalIndent(rv.Index(i).Interface(), "    ", "  ")
-		if err != nil {
+		if err := l.add(rv.Index(i).Interface()); err != nil {
 			return err
 		}
-		w.WriteString("\n    ")
-		w.Write(b)
 	}
-	_, err := w.WriteString("\n  ]")
+	return l.end()
+}
+
+// jsonList writes the elements of a list one at a time, at the indentation
+// of a member of the top-level object.
+type jsonList struct {
+	w *bufio.Writer
+	n int
+}
+
+func (l *jsonList) add(v any) error {
+	b, err := json.MarshalIndent(v, "    ", "  ")
+	if err != nil {
+		return err
+	}
+	if l.n > 0 {
+		l.w.WriteString(",")
+	}
+	l.n++
+	l.w.WriteString("\n    ")
+	_, err = l.w.Write(b)
 	return err
+}
+
+// end closes the list: "[]" when it is empty, as json.Encoder writes it.
+func (l *jsonList) end() error {
+	if l.n == 0 {
+		_, err := l.w.WriteString("]")
+		return err
+	}
+	_, err := l.w.WriteString("\n  ]")
+	return err
+}
+
+// streamJSONList writes {"key": [...]} as writeJSONOut would, taking the
+// elements from each as it yields them, so that an export needs no more
+// memory than one element.
+func streamJSONList(w io.Writer, key string, each func(add func(v any) error) error) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	name, err := json.Marshal(key)
+	if err != nil {
+		return err
+	}
+	bw.WriteString("{\n  ")
+	bw.Write(name)
+	bw.WriteString(": [")
+	l := &jsonList{w: bw}
+	if err := each(l.add); err != nil {
+		return err
+	}
+	if err := l.end(); err != nil {
+		return err
+	}
+	bw.WriteString("\n}\n")
+	return bw.Flush()
 }
 
 // checkFormat validates a --format value against the allowed ones.

@@ -37,3 +37,32 @@ func TestWriteJSONOutMatchesEncoder(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamJSONListMatchesEncoder holds the streamed export to what
+// json.Encoder writes for the whole report.
+func TestStreamJSONListMatchesEncoder(t *testing.T) {
+	for _, ds := range [][]vigil.Discrepancy{
+		{},
+		{{Kind: vigil.DiscrepancyStale, Device: vigil.DeviceRef{ID: 7, AssetTag: "CE-7"}, Sources: []string{"cmms"}, Detail: "never seen <by> a scan"}},
+		{{Kind: vigil.DiscrepancyDuplicate, Sources: []string{"cmdb"}}, {Kind: vigil.DiscrepancyFieldConflict, Field: "model", Values: map[string]string{"a": "1", "b": "2"}, Sources: []string{"a", "b"}}},
+	} {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(vigil.DiscrepancyReport{Discrepancies: ds}); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		err := streamJSONList(&got, "discrepancies", func(add func(any) error) error {
+			for _, d := range ds {
+				if err := add(d); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil || got.String() != want.String() {
+			t.Errorf("streamJSONList(%d discrepancies) = %v\n got %s\nwant %s", len(ds), err, got.String(), want.String())
+		}
+	}
+}

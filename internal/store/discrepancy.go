@@ -90,9 +90,21 @@ func (db *DB) CountDiscrepancies(ctx context.Context, f DiscrepancyFilter) (map[
 // report order (kind, device, field, then key), a page of them when
 // f.Limit is set.
 func (db *DB) FindDiscrepancies(ctx context.Context, f DiscrepancyFilter) ([]*Discrepancy, error) {
+	var out []*Discrepancy
+	err := db.ScanDiscrepancies(ctx, f, func(d *Discrepancy) error {
+		out = append(out, d)
+		return nil
+	})
+	return out, err
+}
+
+// ScanDiscrepancies hands fn the discrepancies FindDiscrepancies lists, one
+// at a time as they are read, stopping at fn's first error: an export of
+// hundreds of thousands needs no more memory than one.
+func (db *DB) ScanDiscrepancies(ctx context.Context, f DiscrepancyFilter, fn func(*Discrepancy) error) error {
 	where, args, err := discrepancyWhere(f)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	rank := `CASE d.kind`
 	for i, k := range vigil.DiscrepancyKinds {
@@ -106,10 +118,9 @@ func (db *DB) FindDiscrepancies(ctx context.Context, f DiscrepancyFilter) ([]*Di
 		ORDER BY ` + rank + `, d.device_id, d.field` + by + `, d.ack_key` + by + limitClause(f.Offset, f.Limit)
 	rows, err := db.query(ctx, q, args...)
 	if err != nil {
-		return nil, dbErr("listing discrepancies", err)
+		return dbErr("listing discrepancies", err)
 	}
 	defer rows.Close()
-	var out []*Discrepancy
 	for rows.Next() {
 		var kind, data string
 		var id int64
@@ -117,12 +128,12 @@ func (db *DB) FindDiscrepancies(ctx context.Context, f DiscrepancyFilter) ([]*Di
 		var ref [7]sql.NullString
 		d := &Discrepancy{}
 		if err := rows.Scan(&kind, &id, &data, &d.Key, &actor, &at, &note, &ref[0], &ref[1], &ref[2], &ref[3], &ref[4], &ref[5], &ref[6]); err != nil {
-			return nil, dbErr("listing discrepancies", err)
+			return dbErr("listing discrepancies", err)
 		}
 		// Rows written before the device's identifiers were left out of
 		// data still carry them; the device row wins either way.
 		if err := json.Unmarshal([]byte(data), &d.Discrepancy); err != nil {
-			return nil, dbErr("listing discrepancies", err)
+			return dbErr("listing discrepancies", err)
 		}
 		d.Kind = vigil.DiscrepancyKind(kind)
 		d.Device = vigil.DeviceRef{ID: id, AssetTag: ref[0].String, Serial: ref[1].String, MAC: ref[2].String, Hostname: ref[3].String,
@@ -130,9 +141,11 @@ func (db *DB) FindDiscrepancies(ctx context.Context, f DiscrepancyFilter) ([]*Di
 		if actor.Valid {
 			d.Acked = &Ack{Actor: actor.String, At: parseTime(at.String), Note: note.String}
 		}
-		out = append(out, d)
+		if err := fn(d); err != nil {
+			return err
+		}
 	}
-	return out, dbErr("listing discrepancies", rows.Err())
+	return dbErr("listing discrepancies", rows.Err())
 }
 
 // AckDiscrepancy records that a person reviewed a discrepancy; it stays
