@@ -12,6 +12,7 @@ import (
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/jsonout"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -285,9 +286,9 @@ func invDiscrepancies(ctx context.Context, m *Main, args []string) error {
 	}
 	switch c.format {
 	case "json":
-		return streamJSONList(m.Stdout, "discrepancies", func(add func(any) error) error {
+		return writeJSONOut(m.Stdout, map[string]any{"discrepancies": jsonout.Stream(func(add func(any) error) error {
 			return c.db.ScanDiscrepancies(ctx, f, func(d *store.Discrepancy) error { return add(d.Discrepancy) })
-		})
+		})})
 	case "csv":
 		bw := bufio.NewWriterSize(m.Stdout, 64<<10)
 		cw := csv.NewWriter(bw)

@@ -3,13 +3,13 @@ package main
 import (
 	"bufio"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
-	"reflect"
 	"sort"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/vigil-health/vigil/internal/jsonout"
 )
 
 // table is rows of text cells written as an aligned table or as CSV.
@@ -46,121 +46,9 @@ func (t *table) writeCSV(w io.Writer) error {
 	return cw.Error()
 }
 
-// writeJSONOut writes v as indented JSON, as json.Encoder with a two-space
-// indent writes it. An object (map[string]any) is written one member at a
-// time and a list in it one element at a time, so that exporting a large
-// inventory needs no more memory than the data itself.
-func writeJSONOut(w io.Writer, v any) error {
-	obj, ok := v.(map[string]any)
-	if !ok {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
-	}
-	bw := bufio.NewWriterSize(w, 64<<10)
-	keys := make([]string, 0, len(obj))
-	for k := range obj {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	bw.WriteString("{")
-	for i, k := range keys {
-		if i > 0 {
-			bw.WriteString(",")
-		}
-		name, err := json.Marshal(k)
-		if err != nil {
-			return err
-		}
-		bw.WriteString("\n  ")
-		bw.Write(name)
-		bw.WriteString(": ")
-		if err := writeJSONValue(bw, obj[k]); err != nil {
-			return err
-		}
-	}
-	if len(keys) > 0 {
-		bw.WriteString("\n")
-	}
-	bw.WriteString("}\n")
-	return bw.Flush()
-}
-
-// writeJSONValue writes a member's value at the first level of indentation,
-// a non-empty list element by element.
-func writeJSONValue(w *bufio.Writer, v any) error {
-	rv := reflect.ValueOf(v)
-	if rv.Kind() != reflect.Slice || rv.IsNil() || rv.Len() == 0 || rv.Type().Elem().Kind() == reflect.Uint8 {
-		b, err := json.MarshalIndent(v, "  ", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(b)
-		return err
-	}
-	l := &jsonList{w: w}
-	w.WriteString("[")
-	for i := range rv.Len() {
-		if err := l.add(rv.Index(i).Interface()); err != nil {
-			return err
-		}
-	}
-	return l.end()
-}
-
-// jsonList writes the elements of a list one at a time, at the indentation
-// of a member of the top-level object.
-type jsonList struct {
-	w *bufio.Writer
-	n int
-}
-
-func (l *jsonList) add(v any) error {
-	b, err := json.MarshalIndent(v, "    ", "  ")
-	if err != nil {
-		return err
-	}
-	if l.n > 0 {
-		l.w.WriteString(",")
-	}
-	l.n++
-	l.w.WriteString("\n    ")
-	_, err = l.w.Write(b)
-	return err
-}
-
-// end closes the list: "[]" when it is empty, as json.Encoder writes it.
-func (l *jsonList) end() error {
-	if l.n == 0 {
-		_, err := l.w.WriteString("]")
-		return err
-	}
-	_, err := l.w.WriteString("\n  ]")
-	return err
-}
-
-// streamJSONList writes {"key": [...]} as writeJSONOut would, taking the
-// elements from each as it yields them, so that an export needs no more
-// memory than one element.
-func streamJSONList(w io.Writer, key string, each func(add func(v any) error) error) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	name, err := json.Marshal(key)
-	if err != nil {
-		return err
-	}
-	bw.WriteString("{\n  ")
-	bw.Write(name)
-	bw.WriteString(": [")
-	l := &jsonList{w: bw}
-	if err := each(l.add); err != nil {
-		return err
-	}
-	if err := l.end(); err != nil {
-		return err
-	}
-	bw.WriteString("\n}\n")
-	return bw.Flush()
-}
+// writeJSONOut writes v as indented JSON, an object member by member and a
+// list in it element by element (internal/jsonout).
+func writeJSONOut(w io.Writer, v any) error { return jsonout.Write(w, v) }
 
 // checkFormat validates a --format value against the allowed ones.
 func checkFormat(format string, allowed ...string) error {

@@ -9,6 +9,7 @@ import (
 
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/ingest"
+	"github.com/vigil-health/vigil/internal/jsonout"
 	"github.com/vigil-health/vigil/internal/reconcile"
 	"github.com/vigil-health/vigil/internal/store"
 )
@@ -222,20 +223,27 @@ func (s *Server) apiDiscrepancies(w http.ResponseWriter, r *http.Request) error 
 	for _, n := range counts {
 		total += n
 	}
-	ds, err := s.db.FindDiscrepancies(r.Context(), f)
-	if err != nil {
-		return err
-	}
 	type item struct {
 		vigil.Discrepancy
 		Key   string     `json:"key"`
 		Acked *store.Ack `json:"acknowledged,omitempty"`
 	}
-	out := make([]item, len(ds))
-	for i, d := range ds {
-		out[i] = item{d.Discrepancy, d.Key, d.Acked}
+	// Written as the discrepancies are read: the whole list of a large
+	// inventory never sits in memory.
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	err = jsonout.Write(w, map[string]any{"total": total, "discrepancies": jsonout.Stream(func(add func(any) error) error {
+		return s.db.ScanDiscrepancies(r.Context(), f, func(d *store.Discrepancy) error {
+			return add(item{d.Discrepancy, d.Key, d.Acked})
+		})
+	})})
+	if err != nil {
+		// The status is sent: cut the response off so that the client
+		// sees it fail rather than end.
+		s.log.Warn("listing discrepancies", "err", err)
+		panic(http.ErrAbortHandler)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"discrepancies": out, "total": total})
 	return nil
 }
 

@@ -1,17 +1,30 @@
-package main
+package jsonout_test
 
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/jsonout"
 )
 
-// TestWriteJSONOutMatchesEncoder holds the streaming writer to the bytes
-// json.Encoder with a two-space indent writes for the same value.
-func TestWriteJSONOutMatchesEncoder(t *testing.T) {
+// encoded is what json.Encoder with a two-space indent writes for v.
+func encoded(t *testing.T, v any) string {
+	t.Helper()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestWriteMatchesEncoder holds Write to json.Encoder's bytes.
+func TestWriteMatchesEncoder(t *testing.T) {
 	at := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
 	for _, v := range []any{
 		map[string]any{},
@@ -22,47 +35,41 @@ func TestWriteJSONOutMatchesEncoder(t *testing.T) {
 		map[string]any{"raw": json.RawMessage(`{"a":[1,2]}`), "bytes": []byte("x"), "nested": map[string]int{"b": 2, "a": 1}, "empty": []string{}},
 		vigil.DiscrepancyReport{Discrepancies: []vigil.Discrepancy{}},
 	} {
-		var want bytes.Buffer
-		enc := json.NewEncoder(&want)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(v); err != nil {
-			t.Fatal(err)
-		}
 		var got bytes.Buffer
-		if err := writeJSONOut(&got, v); err != nil {
+		if err := jsonout.Write(&got, v); err != nil {
 			t.Fatal(err)
 		}
-		if got.String() != want.String() {
-			t.Errorf("writeJSONOut(%T):\n got %s\nwant %s", v, got.String(), want.String())
+		if want := encoded(t, v); got.String() != want {
+			t.Errorf("Write(%T):\n got %s\nwant %s", v, got.String(), want)
 		}
 	}
 }
 
-// TestStreamJSONListMatchesEncoder holds the streamed export to what
-// json.Encoder writes for the whole report.
-func TestStreamJSONListMatchesEncoder(t *testing.T) {
+// TestStreamMatchesEncoder holds a streamed list to the bytes of the same
+// list given whole, and passes a stream's failure on.
+func TestStreamMatchesEncoder(t *testing.T) {
 	for _, ds := range [][]vigil.Discrepancy{
 		{},
 		{{Kind: vigil.DiscrepancyStale, Device: vigil.DeviceRef{ID: 7, AssetTag: "CE-7"}, Sources: []string{"cmms"}, Detail: "never seen <by> a scan"}},
 		{{Kind: vigil.DiscrepancyDuplicate, Sources: []string{"cmdb"}}, {Kind: vigil.DiscrepancyFieldConflict, Field: "model", Values: map[string]string{"a": "1", "b": "2"}, Sources: []string{"a", "b"}}},
 	} {
-		var want bytes.Buffer
-		enc := json.NewEncoder(&want)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(vigil.DiscrepancyReport{Discrepancies: ds}); err != nil {
-			t.Fatal(err)
-		}
 		var got bytes.Buffer
-		err := streamJSONList(&got, "discrepancies", func(add func(any) error) error {
+		err := jsonout.Write(&got, map[string]any{"total": len(ds), "discrepancies": jsonout.Stream(func(add func(any) error) error {
 			for _, d := range ds {
 				if err := add(d); err != nil {
 					return err
 				}
 			}
 			return nil
-		})
-		if err != nil || got.String() != want.String() {
-			t.Errorf("streamJSONList(%d discrepancies) = %v\n got %s\nwant %s", len(ds), err, got.String(), want.String())
+		})})
+		want := encoded(t, map[string]any{"total": len(ds), "discrepancies": ds})
+		if err != nil || got.String() != want {
+			t.Errorf("streamed %d discrepancies: %v\n got %s\nwant %s", len(ds), err, got.String(), want)
 		}
+	}
+	boom := errors.New("the database went away")
+	err := jsonout.Write(&bytes.Buffer{}, map[string]any{"x": jsonout.Stream(func(func(any) error) error { return boom })})
+	if !errors.Is(err, boom) {
+		t.Errorf("a failing stream gave %v", err)
 	}
 }
