@@ -20,7 +20,7 @@ const inventoryUsage = `usage: vigil inventory COMMAND [flags]
   list            list devices (filters: --q --type --site --criticality --source --discrepancy --ephi --as-of)
   show ID|TAG     one device with what every source says about it
   export          every device as CSV or JSON (--format, --out)
-  discrepancies   where the sources disagree (--kind, --all, --format table|json|csv)
+  discrepancies   where the sources disagree (--kind, --site, --all, --format table|json|csv)
   conflicts       the identity-conflict queue: records kept apart for a person to decide
   decide A B      settle a conflict: --same or --different, with --note
   ack KEY         acknowledge a discrepancy with --note (KEY from discrepancies --format table)
@@ -261,10 +261,11 @@ func invExport(ctx context.Context, m *Main, args []string) error {
 }
 
 func invDiscrepancies(ctx context.Context, m *Main, args []string) error {
-	var kind *string
+	var kind, site *string
 	var all *bool
 	c, _, err := openInv(ctx, m, "discrepancies", args, []string{"table", "json", "csv"}, func(fs *flag.FlagSet) {
 		kind = fs.String("kind", "", "only this kind: missing-from-source, unmanaged, stale, field-conflict, duplicate, identity-conflict")
+		site = fs.String("site", "", "only the devices of this hospital (site id)")
 		all = fs.Bool("all", false, "include acknowledged discrepancies")
 	})
 	if err != nil {
@@ -272,6 +273,11 @@ func invDiscrepancies(ctx context.Context, m *Main, args []string) error {
 	}
 	defer c.db.Close()
 	f := store.DiscrepancyFilter{Kind: vigil.DiscrepancyKind(*kind), All: *all}
+	if *site != "" {
+		if f.SiteID, err = strconv.ParseInt(*site, 10, 64); err != nil || f.SiteID < 1 {
+			return usagef("--site must be a site id")
+		}
+	}
 	// JSON and CSV are written as the discrepancies are read, in the
 	// shape of vigil.DiscrepancyReport; a table is aligned, so it is built
 	// first.

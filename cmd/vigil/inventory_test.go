@@ -71,6 +71,19 @@ func TestImportInventoryEndToEnd(t *testing.T) {
 			t.Errorf("no %s discrepancy in the generated hospital (%v)", k, kinds)
 		}
 	}
+	// The CSV has a header and a row a discrepancy; one hospital's are some
+	// of them.
+	code, out, stderr = run(t, nil, "inventory", "discrepancies", "--db", db, "--format", "csv")
+	if n := strings.Count(out, "\n"); code != 0 || n != len(rep.Discrepancies)+1 {
+		t.Fatalf("discrepancies CSV: exit %d, %d lines for %d discrepancies: %s", code, n, len(rep.Discrepancies), stderr)
+	}
+	code, out, stderr = run(t, nil, "inventory", "discrepancies", "--db", db, "--format", "csv", "--site", "1")
+	if n := strings.Count(out, "\n"); code != 0 || n < 2 || n > len(rep.Discrepancies)+1 {
+		t.Errorf("one hospital's discrepancies: exit %d, %d lines: %s", code, n, stderr)
+	}
+	if code, _, _ := run(t, nil, "inventory", "discrepancies", "--db", db, "--site", "St. Brigid"); code != 2 {
+		t.Errorf("--site with a name: exit %d, want 2", code)
+	}
 	for _, format := range []string{"table", "csv", "json"} {
 		if code, _, stderr := run(t, nil, "inventory", "list", "--db", db, "--format", format, "--type", "infusion-pump"); code != 0 {
 			t.Errorf("inventory list --format %s: %s", format, stderr)

@@ -31,6 +31,7 @@ type Ack struct {
 type DiscrepancyFilter struct {
 	Kind     vigil.DiscrepancyKind
 	DeviceID int64
+	SiteID   int64 // only the devices of this hospital
 	// All includes acknowledged discrepancies.
 	All bool
 	// Limit, when positive, returns at most that many, after skipping
@@ -55,6 +56,10 @@ func discrepancyWhere(f DiscrepancyFilter) (string, []any, error) {
 	if f.DeviceID != 0 {
 		q += ` AND d.device_id = ?`
 		args = append(args, f.DeviceID)
+	}
+	if f.SiteID != 0 {
+		q += ` AND d.device_id IN (SELECT id FROM devices WHERE site_id = ?)`
+		args = append(args, f.SiteID)
 	}
 	if !f.All {
 		q += ` AND a.ack_key IS NULL`

@@ -66,6 +66,46 @@ func TestDiscrepancyPages(t *testing.T) {
 		if diff := cmp.Diff(all, paged); diff != "" {
 			t.Fatalf("pages differ from the list (-list +pages):\n%s", diff)
 		}
+		// By hospital: each lists only its devices' discrepancies, and with
+		// the devices that have none they make up the whole list.
+		sites, err := db.FindSites(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		siteOf := map[int64]int64{}
+		devs, _, err := db.FindDevices(ctx, vigil.DeviceFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range devs {
+			siteOf[d.ID] = d.SiteID
+		}
+		bySite, hospitals := 0, 0
+		for _, st := range sites {
+			if st.Kind != vigil.SiteHospital {
+				continue
+			}
+			hospitals++
+			ds, err := db.FindDiscrepancies(ctx, store.DiscrepancyFilter{SiteID: st.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range ds {
+				if siteOf[d.Device.ID] != st.ID {
+					t.Fatalf("site %d lists a discrepancy of device %d at site %d", st.ID, d.Device.ID, siteOf[d.Device.ID])
+				}
+			}
+			bySite += len(ds)
+		}
+		noSite := 0
+		for _, d := range all {
+			if siteOf[d.Device.ID] == 0 {
+				noSite++
+			}
+		}
+		if hospitals < 2 || bySite+noSite != len(all) || bySite == 0 {
+			t.Fatalf("%d hospitals list %d discrepancies, %d have no site; want %d in all", hospitals, bySite, noSite, len(all))
+		}
 		stale, err := db.FindDiscrepancies(ctx, store.DiscrepancyFilter{Kind: vigil.DiscrepancyStale, Limit: 5, Offset: 2})
 		if err != nil || len(stale) != 5 || stale[0].Key != all[slices.IndexFunc(all, func(d *store.Discrepancy) bool { return d.Kind == vigil.DiscrepancyStale })+2].Key {
 			t.Fatalf("a page of one kind: %d, %v", len(stale), err)

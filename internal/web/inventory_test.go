@@ -75,6 +75,26 @@ func TestInventoryPages(t *testing.T) {
 		}
 	}
 	e.get(ce, "/discrepancies?page=0", 400)
+	e.get(ce, "/discrepancies?site=x", 400)
+	// By hospital: BME-00042 is at St. Brigid, BME-00043 at none; the
+	// links to each kind keep the hospital.
+	sites, err := e.db.FindSites(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var brigid int64
+	for _, st := range sites {
+		if st.Kind == vigil.SiteHospital && st.Name == "St. Brigid" {
+			brigid = st.ID
+		}
+	}
+	body = e.get(ce, "/discrepancies?all=1&site="+itoa(brigid), 200)
+	if !strings.Contains(body, "BME-00042") || strings.Contains(body, "BME-00043") {
+		t.Errorf("St. Brigid's discrepancies: want BME-00042 only")
+	}
+	if !strings.Contains(body, "kind=field-conflict&amp;site="+itoa(brigid)) && !strings.Contains(body, "site="+itoa(brigid)+"&amp;kind=field-conflict") {
+		t.Errorf("the field-conflict link does not keep the hospital")
+	}
 	var api struct {
 		Discrepancies []struct{ Key string }
 		Total         int
