@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/csv"
 	"flag"
 	"fmt"
 	"os"
@@ -87,10 +85,16 @@ func openInv(ctx context.Context, m *Main, name string, args []string, formats [
 	return &invCmd{m: m, db: d, format: *format}, pos, nil
 }
 
+var deviceHeader = []string{"ID", "ASSET_TAG", "TYPE", "MANUFACTURER", "MODEL", "FIRMWARE", "MAC", "IP", "HOSTNAME", "LOCATION", "CRITICALITY", "EPHI"}
+
+func deviceRow(d *vigil.Device) []string {
+	return []string{strconv.FormatInt(d.ID, 10), d.AssetTag, d.DeviceType, d.Manufacturer, d.Model, d.Firmware, d.MAC, d.IP, d.Hostname, d.Location, string(d.Criticality), strconv.FormatBool(d.HasEPHI())}
+}
+
 func deviceTable(devs []*vigil.Device) *table {
-	t := &table{header: []string{"ID", "ASSET_TAG", "TYPE", "MANUFACTURER", "MODEL", "FIRMWARE", "MAC", "IP", "HOSTNAME", "LOCATION", "CRITICALITY", "EPHI"}}
+	t := &table{header: deviceHeader}
 	for _, d := range devs {
-		t.add(strconv.FormatInt(d.ID, 10), d.AssetTag, d.DeviceType, d.Manufacturer, d.Model, d.Firmware, d.MAC, d.IP, d.Hostname, d.Location, string(d.Criticality), strconv.FormatBool(d.HasEPHI()))
+		t.add(deviceRow(d)...)
 	}
 	return t
 }
@@ -241,13 +245,6 @@ func invExport(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer c.db.Close()
-	devs, _, err := c.db.FindDevices(ctx, vigil.DeviceFilter{})
-	if err != nil {
-		return err
-	}
-	if devs == nil {
-		devs = []*vigil.Device{}
-	}
 	w := m.Stdout
 	if *out != "" {
 		f, err := os.Create(*out)
@@ -257,7 +254,24 @@ func invExport(ctx context.Context, m *Main, args []string) error {
 		defer f.Close()
 		w = f
 	}
-	return emit(w, c.format, map[string]any{"exported_at": time.Now().UTC(), "devices": devs}, func() *table { return deviceTable(devs) })
+	// JSON and CSV are written as the devices are read; a table is
+	// aligned, so it is built first.
+	each := func(fn func(*vigil.Device) error) error { return c.db.ScanDevices(ctx, vigil.DeviceFilter{}, fn) }
+	switch c.format {
+	case "json":
+		return writeJSONOut(w, map[string]any{"exported_at": time.Now().UTC(), "devices": jsonout.Stream(func(add func(any) error) error {
+			return each(func(d *vigil.Device) error { return add(d) })
+		})})
+	case "csv":
+		return writeCSVRows(w, deviceHeader, func(row func([]string) error) error {
+			return each(func(d *vigil.Device) error { return row(deviceRow(d)) })
+		})
+	}
+	t := &table{header: deviceHeader}
+	if err := each(func(d *vigil.Device) error { t.add(deviceRow(d)...); return nil }); err != nil {
+		return err
+	}
+	return t.writeText(w)
 }
 
 func invDiscrepancies(ctx context.Context, m *Main, args []string) error {
@@ -296,17 +310,9 @@ func invDiscrepancies(ctx context.Context, m *Main, args []string) error {
 			return c.db.ScanDiscrepancies(ctx, f, func(d *store.Discrepancy) error { return add(d.Discrepancy) })
 		})})
 	case "csv":
-		bw := bufio.NewWriterSize(m.Stdout, 64<<10)
-		cw := csv.NewWriter(bw)
-		cw.Write(header)
-		if err := c.db.ScanDiscrepancies(ctx, f, func(d *store.Discrepancy) error { return cw.Write(row(d)) }); err != nil {
-			return err
-		}
-		cw.Flush()
-		if err := cw.Error(); err != nil {
-			return err
-		}
-		return bw.Flush()
+		return writeCSVRows(m.Stdout, header, func(add func([]string) error) error {
+			return c.db.ScanDiscrepancies(ctx, f, func(d *store.Discrepancy) error { return add(row(d)) })
+		})
 	}
 	t := &table{header: header}
 	counts := map[vigil.DiscrepancyKind]int{}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestImportInventoryEndToEnd(t *testing.T) {
@@ -95,6 +96,24 @@ func TestImportInventoryEndToEnd(t *testing.T) {
 	}
 	if code, _, stderr := run(t, nil, "inventory", "export", "--db", db, "--out", filepath.Join(dir, "inv.csv")); code != 0 {
 		t.Errorf("export: %s", stderr)
+	}
+	// The exports, written as the devices are read, hold every device once.
+	code, out, _ = run(t, nil, "inventory", "list", "--db", db, "--format", "json", "--limit", "1")
+	var listed struct{ Total int }
+	if err := json.Unmarshal([]byte(out), &listed); code != 0 || err != nil || listed.Total == 0 {
+		t.Fatalf("list: exit %d, %v", code, err)
+	}
+	csvOut, _ := os.ReadFile(filepath.Join(dir, "inv.csv"))
+	if n := strings.Count(string(csvOut), "\n"); n != listed.Total+1 {
+		t.Errorf("the CSV export has %d lines for %d devices", n, listed.Total)
+	}
+	code, out, _ = run(t, nil, "inventory", "export", "--db", db, "--format", "json")
+	var exported struct {
+		ExportedAt time.Time `json:"exported_at"`
+		Devices    []struct{ ID int64 }
+	}
+	if err := json.Unmarshal([]byte(out), &exported); code != 0 || err != nil || len(exported.Devices) != listed.Total || exported.ExportedAt.IsZero() {
+		t.Errorf("JSON export: exit %d, %v, %d devices of %d", code, err, len(exported.Devices), listed.Total)
 	}
 	if code, out, _ := run(t, nil, "audit-log", "verify", "--db", db); code != 0 {
 		t.Errorf("audit trail after imports: %s", out)

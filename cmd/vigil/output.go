@@ -46,6 +46,21 @@ func (t *table) writeCSV(w io.Writer) error {
 	return cw.Error()
 }
 
+// writeCSVRows writes a header and the rows each yields, as they come.
+func writeCSVRows(w io.Writer, header []string, each func(add func([]string) error) error) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	cw := csv.NewWriter(bw)
+	cw.Write(header)
+	if err := each(cw.Write); err != nil {
+		return err
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
 // writeJSONOut writes v as indented JSON, an object member by member and a
 // list in it element by element (internal/jsonout).
 func writeJSONOut(w io.Writer, v any) error { return jsonout.Write(w, v) }

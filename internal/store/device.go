@@ -50,20 +50,50 @@ func (db *DB) FindDevices(ctx context.Context, f vigil.DeviceFilter) ([]*vigil.D
 	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM devices`+where, args...).Scan(&total); err != nil {
 		return nil, 0, dbErr("listing devices", err)
 	}
+	var out []*vigil.Device
+	err := db.scanDevices(ctx, where, args, f, func(d *vigil.Device) error {
+		out = append(out, d)
+		return nil
+	})
+	return out, total, err
+}
+
+// ScanDevices hands fn the devices FindDevices lists, one at a time as they
+// are read, stopping at fn's first error: an export of every device needs
+// no more memory than one.
+func (db *DB) ScanDevices(ctx context.Context, f vigil.DeviceFilter, fn func(*vigil.Device) error) error {
+	if f.AsOf != nil {
+		devs, _, err := db.findDevicesAsOf(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, d := range devs {
+			if err := fn(d); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	where, args := deviceWhere(f)
+	return db.scanDevices(ctx, where, args, f, fn)
+}
+
+func (db *DB) scanDevices(ctx context.Context, where string, args []any, f vigil.DeviceFilter, fn func(*vigil.Device) error) error {
 	rows, err := db.query(ctx, `SELECT `+deviceColumns+` FROM devices`+where+` ORDER BY id`+limitClause(f.Offset, f.Limit), args...)
 	if err != nil {
-		return nil, 0, dbErr("listing devices", err)
+		return dbErr("listing devices", err)
 	}
 	defer rows.Close()
-	var out []*vigil.Device
 	for rows.Next() {
 		d, err := scanDevice(rows)
 		if err != nil {
-			return nil, 0, dbErr("listing devices", err)
+			return dbErr("listing devices", err)
 		}
-		out = append(out, d)
+		if err := fn(d); err != nil {
+			return err
+		}
 	}
-	return out, total, dbErr("listing devices", rows.Err())
+	return dbErr("listing devices", rows.Err())
 }
 
 func deviceWhere(f vigil.DeviceFilter) (string, []any) {
