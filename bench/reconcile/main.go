@@ -69,15 +69,7 @@ func run(devices int, seed uint64, cpuprofile, memprofile string, useGen, hash, 
 		if err != nil {
 			return fmt.Errorf("resolve: %w", err)
 		}
-		dev := make(map[int64]int64, len(in))
-		for _, d := range first.Devices {
-			for _, ref := range d.Members {
-				dev[ref] = d.ID
-			}
-		}
-		for i := range in {
-			in[i].PrevDevice = dev[in[i].Ref]
-		}
+		first.CarryIDs(in)
 		cfg.NextID = first.NextID
 	}
 	runtime.GC()

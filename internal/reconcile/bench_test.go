@@ -32,15 +32,7 @@ func BenchmarkResolve(b *testing.B) {
 func BenchmarkResolveAgain(b *testing.B) {
 	in, _ := hospitalInputs(b, benchDevices, 1)
 	first := mustResolve(b, in, nil, Config{Sources: genSources})
-	dev := make(map[int64]int64, len(in))
-	for _, d := range first.Devices {
-		for _, ref := range d.Members {
-			dev[ref] = d.ID
-		}
-	}
-	for i := range in {
-		in[i].PrevDevice = dev[in[i].Ref]
-	}
+	first.CarryIDs(in)
 	b.ReportAllocs()
 	for b.Loop() {
 		mustResolve(b, in, nil, Config{Sources: genSources, NextID: first.NextID})

@@ -287,3 +287,17 @@ func (r *resolver) compatible(a, b int32) bool {
 	}
 	return !r.decided(a, b)
 }
+
+// CarryIDs sets each input's PrevDevice to the device this result resolved
+// it into, as the next run over the same records sees them.
+func (res *Result) CarryIDs(in []Input) {
+	dev := make(map[int64]int64, len(in))
+	for _, d := range res.Devices {
+		for _, ref := range d.Members {
+			dev[ref] = d.ID
+		}
+	}
+	for i := range in {
+		in[i].PrevDevice = dev[in[i].Ref]
+	}
+}

@@ -129,15 +129,9 @@ func TestDecisionBlocksWeakLink(t *testing.T) {
 func TestIDsStableAcrossRuns(t *testing.T) {
 	in := acceptanceInputs(t)
 	first := mustResolve(t, in, nil, Config{Sources: ceIT, NextID: 500})
-	prev := make(map[int64]int64)
-	for _, d := range first.Devices {
-		for _, m := range d.Members {
-			prev[m] = d.ID
-		}
-	}
+	first.CarryIDs(in)
 	// Second run: one field changed, the records renumbered, one device added.
 	for i := range in {
-		in[i].PrevDevice = prev[in[i].Ref]
 		in[i].Ref += 1000
 		if in[i].Record.Get("asset_tag") == "BME-002" {
 			in[i].Record.Fields.Set("model", "IntelliVue MX850")
