@@ -151,8 +151,8 @@ type builder struct {
 	chosen  []string      // per vigil.Fields index, the device's chosen values
 	sets    map[uint64][]string
 
-	provs  slab[FieldProvenance]
-	values slab[SourceValue]
+	provs  slab[vigil.FieldProvenance]
+	values slab[vigil.SourceValue]
 	strs   slab[string]
 }
 
@@ -191,8 +191,8 @@ func (b *builder) device(d *Device, members []int32, refs []int64) {
 
 	nfields := bits.OnesCount64(set)
 	d.fields = set | madeByResolve
-	var provs []FieldProvenance
-	var values []SourceValue
+	var provs []vigil.FieldProvenance
+	var values []vigil.SourceValue
 	switch b.detail {
 	case ProvenanceAll:
 		provs, values = b.provs.take(nfields), b.values.take(nvals)
@@ -222,7 +222,7 @@ func (b *builder) device(d *Device, members []int32, refs []int64) {
 				values = values[len(cands):]
 				for j := range cands {
 					c, in := &cands[j], &b.in[cands[j].in]
-					vs[j] = SourceValue{Source: b.metas[c.src].name, Ref: in.Ref, Value: c.value, ObservedAt: in.Record.ObservedAt}
+					vs[j] = vigil.SourceValue{Source: b.metas[c.src].name, Ref: in.Ref, Value: c.value, ObservedAt: in.Record.ObservedAt}
 				}
 				p.Values = vs
 			}
@@ -333,8 +333,8 @@ func truthy(s string) bool {
 
 // finishConflicts names the devices on each side of each contradiction,
 // drops repeats of one pair of devices and adds what the two records share.
-func (r *resolver) finishConflicts(devOf func(int32) int64) []Conflict {
-	out := make([]Conflict, 0, len(r.conflicts))
+func (r *resolver) finishConflicts(devOf func(int32) int64) []vigil.Conflict {
+	out := make([]vigil.Conflict, 0, len(r.conflicts))
 	seen := make(map[[2]int64]bool, len(r.conflicts))
 	for _, rc := range r.conflicts {
 		da, db := devOf(rc.a), devOf(rc.b)
@@ -343,7 +343,7 @@ func (r *resolver) finishConflicts(devOf func(int32) int64) []Conflict {
 			continue
 		}
 		seen[key] = true
-		out = append(out, Conflict{
+		out = append(out, vigil.Conflict{
 			A:          r.conflictRecord(rc.a, da),
 			B:          r.conflictRecord(rc.b, db),
 			Agree:      agree(&r.ids[rc.a], &r.ids[rc.b]),
@@ -353,18 +353,18 @@ func (r *resolver) finishConflicts(devOf func(int32) int64) []Conflict {
 	return out
 }
 
-func (r *resolver) conflictRecord(i int32, dev int64) ConflictRecord {
+func (r *resolver) conflictRecord(i int32, dev int64) vigil.ConflictRecord {
 	in := &r.in[i]
 	key := string(recordKey(nil, in.Source, &r.ids[i], in.Record.Origin))
-	return ConflictRecord{Ref: in.Ref, Source: in.Source, Key: key, Device: dev, Origin: in.Record.Origin}
+	return vigil.ConflictRecord{Ref: in.Ref, Source: in.Source, Key: key, Device: dev, Origin: in.Record.Origin}
 }
 
 // agree lists the identifiers two records share.
-func agree(a, b *idents) []Identifier {
-	var out []Identifier
+func agree(a, b *idents) []vigil.Identifier {
+	var out []vigil.Identifier
 	add := func(field, x, y string) {
 		if x != "" && x == y {
-			out = append(out, Identifier{field, x})
+			out = append(out, vigil.Identifier{Field: field, Value: x})
 		}
 	}
 	add(vigil.FieldMAC, a.mac, b.mac)

@@ -1,20 +1,24 @@
 package reconcile
 
-import "sort"
+import (
+	"sort"
+
+	"github.com/vigil-health/vigil"
+)
 
 // applyDecisions replays the conflict queue's answers before any automatic
 // link: "different" forbids two records from ever sharing a device, "same"
 // merges them whatever their identifiers say. When a pair was decided more
 // than once the latest decision counts.
-func (r *resolver) applyDecisions(decisions []Decision) {
+func (r *resolver) applyDecisions(decisions []vigil.IdentityDecision) {
 	if len(decisions) == 0 {
 		return
 	}
-	ds := make([]Decision, len(decisions))
+	ds := make([]vigil.IdentityDecision, len(decisions))
 	copy(ds, decisions)
 	sort.SliceStable(ds, func(i, j int) bool { return ds[i].At.Before(ds[j].At) })
 	type pair struct{ a, b string }
-	latest := make(map[pair]Decision, len(ds))
+	latest := make(map[pair]vigil.IdentityDecision, len(ds))
 	var order []pair
 	for _, d := range ds {
 		p := pair{d.A, d.B}

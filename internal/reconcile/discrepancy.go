@@ -32,12 +32,6 @@ var (
 // kindSlots is room for every kind's rank, the unknown kind's included.
 const kindSlots = 8
 
-func init() {
-	if len(vigil.DiscrepancyKinds)+1 > kindSlots {
-		panic("reconcile: more discrepancy kinds than kindSlots")
-	}
-}
-
 // Discrepancies lists every disagreement between the sources, sorted by kind
 // (vigil.DiscrepancyKinds order), device id and field. Only inventory
 // sources are compared with each other; scanners and the passive capture
@@ -667,7 +661,7 @@ func normalValue(field, v string) string {
 }
 
 // identityConflict reports one entry of the conflict queue.
-func identityConflict(c Conflict, d *Device) vigil.Discrepancy {
+func identityConflict(c vigil.Conflict, d *Device) vigil.Discrepancy {
 	ref := vigil.DeviceRef{ID: c.A.Device}
 	if d != nil {
 		ref = vigil.RefOf(&d.Device)
@@ -700,7 +694,7 @@ func identityConflict(c Conflict, d *Device) vigil.Discrepancy {
 	return out
 }
 
-func originOr(c ConflictRecord) string {
+func originOr(c vigil.ConflictRecord) string {
 	if o := c.Origin.String(); o != "" {
 		return o
 	}
@@ -708,7 +702,7 @@ func originOr(c ConflictRecord) string {
 }
 
 // recordLabel names a record of a conflict by its origin, else its ref.
-func recordLabel(c ConflictRecord) string {
+func recordLabel(c vigil.ConflictRecord) string {
 	if o := c.Origin.String(); o != "" {
 		return o
 	}

@@ -14,7 +14,7 @@ import (
 // fuzzInputs decodes 7 bytes per record into a record with identifiers drawn
 // from tiny pools, so collisions and contradictions are frequent. A byte
 // after the records, if any, seeds a decision: "same" when it is odd.
-func fuzzInputs(data []byte) ([]Input, []Decision) {
+func fuzzInputs(data []byte) ([]Input, []vigil.IdentityDecision) {
 	sources := []struct {
 		name string
 		kind vigil.SourceKind
@@ -47,11 +47,11 @@ func fuzzInputs(data []byte) ([]Input, []Decision) {
 			Record: &vigil.Record{ObservedAt: t0.Add(time.Duration(b[6]>>3&3) * 20 * time.Hour), Fields: vigil.MakeFields(f)},
 		})
 	}
-	var ds []Decision
+	var ds []vigil.IdentityDecision
 	if rest := len(data) % 7; rest > 0 && len(in) > 1 {
 		b := data[len(data)-1]
 		a, c := in[int(b)%len(in)], in[int(b/7)%len(in)]
-		ds = append(ds, Decision{A: RecordKey(a.Source, a.Record), B: RecordKey(c.Source, c.Record), Same: b%2 == 1})
+		ds = append(ds, vigil.IdentityDecision{A: RecordKey(a.Source, a.Record), B: RecordKey(c.Source, c.Record), Same: b%2 == 1})
 	}
 	return in, ds
 }

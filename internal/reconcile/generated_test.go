@@ -21,9 +21,9 @@ var dumpDir = flag.String("dump", "", "write the generated scenarios' full outpu
 
 // genSources is the source configuration of a generated hospital.
 var genSources = []SourceInfo{
-	{Name: gen.SourceCMMS, Kind: vigil.SourceInventory, Role: RoleClinicalEngineering},
-	{Name: gen.SourceCMDB, Kind: vigil.SourceInventory, Role: RoleIT},
-	{Name: gen.SourceNmap, Kind: vigil.SourceScanner, Role: RoleScanner},
+	{Name: gen.SourceCMMS, Kind: vigil.SourceInventory, Role: vigil.SourceRoleClinicalEngineering},
+	{Name: gen.SourceCMDB, Kind: vigil.SourceInventory, Role: vigil.SourceRoleIT},
+	{Name: gen.SourceNmap, Kind: vigil.SourceScanner, Role: vigil.SourceRoleScanner},
 }
 
 // hospitalInputs returns the records internal/gen makes for a hospital, as
@@ -48,7 +48,7 @@ func hospitalInputs(t testing.TB, devices int, seed int64) ([]Input, time.Time) 
 type scenario struct {
 	name string
 	in   []Input
-	ds   []Decision
+	ds   []vigil.IdentityDecision
 	cfg  Config
 	opt  DiscrepancyOptions
 }
@@ -86,23 +86,23 @@ func generatedScenarios(t testing.TB, devices int) []scenario {
 		}
 		again = append(again, x)
 	}
-	var ds []Decision
+	var ds []vigil.IdentityDecision
 	for i, c := range res.Conflicts {
 		if i >= 6 {
 			break
 		}
-		ds = append(ds, Decision{A: c.A.Key, B: c.B.Key, Same: i%2 == 0, At: now.Add(time.Duration(i) * time.Minute)})
+		ds = append(ds, vigil.IdentityDecision{A: c.A.Key, B: c.B.Key, Same: i%2 == 0, At: now.Add(time.Duration(i) * time.Minute)})
 	}
 	for i, d := range res.Devices {
 		if i%97 != 3 || len(d.Members) < 2 {
 			continue
 		}
 		a, b := res.inputs[d.members[0]], res.inputs[d.members[1]]
-		ds = append(ds, Decision{A: RecordKey(a.Source, a.Record), B: RecordKey(b.Source, b.Record), At: now})
+		ds = append(ds, vigil.IdentityDecision{A: RecordKey(a.Source, a.Record), B: RecordKey(b.Source, b.Record), At: now})
 	}
-	p := DefaultPrecedence()
-	p.Fields[vigil.FieldFirmware] = []string{gen.SourceCMDB, Newest}
-	p.Fields[vigil.FieldLocation] = []string{string(RoleScanner), string(RoleIT)}
+	p := vigil.DefaultPrecedence()
+	p.Fields[vigil.FieldFirmware] = []string{gen.SourceCMDB, vigil.PrecedenceNewest}
+	p.Fields[vigil.FieldLocation] = []string{string(vigil.SourceRoleScanner), string(vigil.SourceRoleIT)}
 	second := scenario{name: "second", in: again, ds: ds,
 		cfg: Config{Sources: genSources, Precedence: p, AssetTagSources: []string{gen.SourceCMMS}, IPWindow: 2 * time.Hour, NextID: res.NextID},
 		opt: DiscrepancyOptions{Now: now.Add(3 * 24 * time.Hour), StaleDays: 2}}

@@ -56,7 +56,7 @@ func (b *batch) add(kv ...string) *batch {
 // seen sets the observation time of the following records.
 func (b *batch) seen(at time.Time) *batch { b.at = at; return b }
 
-func mustResolve(t testing.TB, in []Input, ds []Decision, cfg Config) *Result {
+func mustResolve(t testing.TB, in []Input, ds []vigil.IdentityDecision, cfg Config) *Result {
 	t.Helper()
 	res, err := Resolve(in, ds, cfg)
 	if err != nil {
@@ -94,7 +94,7 @@ func ofKind(ds []vigil.Discrepancy, kinds ...vigil.DiscrepancyKind) []vigil.Disc
 
 // ceIT is the source configuration of most tests.
 var ceIT = []SourceInfo{
-	{Name: "cmms", Kind: vigil.SourceInventory, Role: RoleClinicalEngineering},
-	{Name: "cmdb", Kind: vigil.SourceInventory, Role: RoleIT},
-	{Name: "nmap", Kind: vigil.SourceScanner, Role: RoleScanner},
+	{Name: "cmms", Kind: vigil.SourceInventory, Role: vigil.SourceRoleClinicalEngineering},
+	{Name: "cmdb", Kind: vigil.SourceInventory, Role: vigil.SourceRoleIT},
+	{Name: "nmap", Kind: vigil.SourceScanner, Role: vigil.SourceRoleScanner},
 }

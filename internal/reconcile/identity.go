@@ -140,7 +140,7 @@ func normIP(s string) string {
 	return a.Unmap().String()
 }
 
-// RecordKey returns the stable identity of a record that a Decision names:
+// RecordKey returns the stable identity of a record that a vigil.IdentityDecision names:
 // the source and the first of asset tag, manufacturer+serial, MAC, host name
 // and IP that the record has, e.g. "cmms|asset_tag=BME-01234". It does not
 // change when the store renumbers records or when another field changes. A
@@ -219,7 +219,7 @@ func identsOf(r *vigil.Record, useAsset bool, mfrs map[string]string) idents {
 type sourceMeta struct {
 	name string
 	kind vigil.SourceKind
-	role Role
+	role vigil.SourceRole
 }
 
 // inventory reports whether the source lists what the hospital owns.
@@ -230,9 +230,6 @@ func (s *sourceMeta) discovery() bool { return s != nil && s.kind.IsDiscovery() 
 
 // fieldPos maps each canonical field name to its index in vigil.Fields.
 var fieldPos = func() map[string]int {
-	if len(vigil.Fields) > 63 {
-		panic("reconcile: more than 63 fields do not fit a Device's field set")
-	}
 	m := make(map[string]int, len(vigil.Fields))
 	for i, f := range vigil.Fields {
 		m[f] = i
@@ -333,18 +330,18 @@ func buildSources(cfg []SourceInfo, in []Input) map[string]*sourceMeta {
 			}
 			continue
 		}
-		role := RoleOther
+		role := vigil.SourceRoleOther
 		switch in[i].Kind {
 		case vigil.SourceScanner:
-			role = RoleScanner
+			role = vigil.SourceRoleScanner
 		case vigil.SourceNetwork:
-			role = RoleNetwork
+			role = vigil.SourceRoleNetwork
 		}
 		m[in[i].Source] = &sourceMeta{name: in[i].Source, kind: in[i].Kind, role: role}
 	}
 	for _, s := range m {
 		if s.role == "" {
-			s.role = RoleOther
+			s.role = vigil.SourceRoleOther
 		}
 	}
 	return m

@@ -3,6 +3,8 @@ package reconcile
 import (
 	"cmp"
 	"slices"
+
+	"github.com/vigil-health/vigil"
 )
 
 // assignIDs gives each cluster (lists of record indices, in order) a device
@@ -11,7 +13,7 @@ import (
 // the id (a split), and when one cluster holds several previous devices it
 // keeps the id most of its records had, the smallest on a tie (a merge).
 // Clusters left without an id are numbered from next on, in order.
-func (r *resolver) assignIDs(clusters [][]int32, next int64) ([]int64, []IDChange, int64) {
+func (r *resolver) assignIDs(clusters [][]int32, next int64) ([]int64, []vigil.IDChange, int64) {
 	// One claim per cluster and previous id its records had; claims come
 	// grouped by cluster, previous ids ascending.
 	type claim struct {
@@ -88,14 +90,14 @@ func (r *resolver) assignIDs(clusters [][]int32, next int64) ([]int64, []IDChang
 		}
 		return cmp.Compare(a.c, b.c)
 	})
-	var changes []IDChange
+	var changes []vigil.IDChange
 	for i := 0; i < len(ranked); {
 		p, j := ranked[i].prev, i+1
 		for j < len(ranked) && ranked[j].prev == p {
 			j++
 		}
 		if j-i >= 2 {
-			ch := IDChange{Kind: "split"}
+			ch := vigil.IDChange{Kind: "split"}
 			if used[p] {
 				ch.Kept = p
 			}
@@ -115,7 +117,7 @@ func (r *resolver) assignIDs(clusters [][]int32, next int64) ([]int64, []IDChang
 			j++
 		}
 		if j-i >= 2 {
-			ch := IDChange{Kind: "merge", Kept: ids[ci]}
+			ch := vigil.IDChange{Kind: "merge", Kept: ids[ci]}
 			for _, c := range claims[i:j] {
 				if !used[c.prev] {
 					ch.Retired = append(ch.Retired, c.prev)

@@ -7,72 +7,6 @@ import (
 	"github.com/vigil-health/vigil"
 )
 
-// Newest is the precedence entry that ranks every source not listed before
-// it equally, so the newest observation wins among them.
-const Newest = "newest"
-
-// Precedence says, per field, which source's value wins. Each list holds
-// source names, roles ("clinical-engineering", "it", ...), kinds
-// ("inventory", "scanner", ...) or Newest, best first. A source takes the rank
-// of the first entry that names it, its role or its kind; sources no entry
-// names rank last. Among equal ranks the newest observation wins, then the
-// source name, then the record ref. It is a plain value the store can save as
-// JSON and an admin can edit.
-type Precedence struct {
-	Fields  map[string][]string `json:"fields"`  // canonical field name → entries
-	Default []string            `json:"default"` // for fields not in Fields
-}
-
-// DefaultPrecedence returns the built-in rules: a person's manual entry first,
-// then clinical engineering for what a device is and where it stands, IT for
-// host name and IP, and the newest observation for firmware.
-func DefaultPrecedence() Precedence {
-	ce := []string{string(vigil.SourceManual), string(RoleClinicalEngineering), string(RoleIT), string(vigil.SourceInventory)}
-	it := []string{string(vigil.SourceManual), string(RoleIT), string(RoleNetwork), string(RoleScanner), string(RoleClinicalEngineering)}
-	p := Precedence{Fields: map[string][]string{}, Default: ce}
-	for _, f := range []string{
-		vigil.FieldModel, vigil.FieldSerial, vigil.FieldManufacturer, vigil.FieldAssetTag,
-		vigil.FieldSite, vigil.FieldBuilding, vigil.FieldFloor, vigil.FieldDepartment,
-		vigil.FieldRoom, vigil.FieldLocation,
-	} {
-		p.Fields[f] = ce
-	}
-	p.Fields[vigil.FieldHostname] = it
-	p.Fields[vigil.FieldIP] = it
-	p.Fields[vigil.FieldMAC] = it
-	p.Fields[vigil.FieldFirmware] = []string{string(vigil.SourceManual), Newest}
-	return p
-}
-
-// Validate checks that every field is canonical and no entry is empty.
-func (p *Precedence) Validate() error {
-	check := func(field string, list []string) error {
-		for _, e := range list {
-			if e == "" {
-				return vigil.Errorf(vigil.EINVALID, "precedence for %q has an empty entry", field)
-			}
-		}
-		return nil
-	}
-	for f, list := range p.Fields {
-		if !vigil.IsField(f) {
-			return vigil.Errorf(vigil.EINVALID, "precedence names unknown field %q", f)
-		}
-		if err := check(f, list); err != nil {
-			return err
-		}
-	}
-	return check("default", p.Default)
-}
-
-// list returns the entries that apply to a field.
-func (p *Precedence) list(field string) []string {
-	if l, ok := p.Fields[field]; ok {
-		return l
-	}
-	return p.Default
-}
-
 // rank is a source's place in one field's list and the entry that put it
 // there ("" when no entry names it).
 type rank struct {
@@ -87,16 +21,16 @@ type ranker struct {
 	reasons [][][2]string // field → source → [without, with] a tie at the winning rank
 }
 
-func newRanker(p Precedence, metas []*sourceMeta) *ranker {
+func newRanker(p vigil.Precedence, metas []*sourceMeta) *ranker {
 	r := &ranker{ranks: make([][]rank, len(vigil.Fields)), reasons: make([][][2]string, len(vigil.Fields))}
 	for fi, f := range vigil.Fields {
-		list := p.list(f)
+		list := p.List(f)
 		ranks := make([]rank, len(metas))
 		reasons := make([][2]string, len(metas))
 		for si, s := range metas {
 			rk := rank{n: len(list)}
 			for i, e := range list {
-				if e == s.name || e == string(s.role) || e == string(s.kind) || e == Newest {
+				if e == s.name || e == string(s.role) || e == string(s.kind) || e == vigil.PrecedenceNewest {
 					rk = rank{n: i, entry: e}
 					break
 				}
@@ -154,7 +88,7 @@ func (r *ranker) choose(fi int, c []candidate, in []Input) (int, string) {
 // reason says why a value of a source of rank rk won.
 func reason(rk rank, tie bool) string {
 	switch {
-	case rk.entry == Newest:
+	case rk.entry == vigil.PrecedenceNewest:
 		return "newest observation"
 	case rk.entry == "":
 		return "no precedence rule names the sources; newest observation"

@@ -65,7 +65,7 @@ func TestProvenanceLevels(t *testing.T) {
 			}
 			for i, d := range all.Devices {
 				chosen, none := results[ProvenanceChosen].Devices[i], results[ProvenanceNone].Devices[i]
-				want := make([]FieldProvenance, len(d.Provenance))
+				want := make([]vigil.FieldProvenance, len(d.Provenance))
 				for j, p := range d.Provenance {
 					p.Values = nil
 					want[j] = p

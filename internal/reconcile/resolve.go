@@ -55,7 +55,7 @@ type cluster struct {
 // rawConflict is a contradiction found while merging, before device ids exist.
 type rawConflict struct {
 	a, b       int32
-	contradict []Contradiction
+	contradict []vigil.Contradiction
 }
 
 type resolver struct {
@@ -82,7 +82,7 @@ func compareInputs(a, b Input) int {
 // a record without a source or fields. Inputs already in order (by ref,
 // then source) are used in place rather than copied, so the caller must
 // leave them unchanged while it uses the Result.
-func Resolve(inputs []Input, decisions []Decision, cfg Config) (*Result, error) {
+func Resolve(inputs []Input, decisions []vigil.IdentityDecision, cfg Config) (*Result, error) {
 	for i := range inputs {
 		if inputs[i].Record == nil {
 			return nil, vigil.Errorf(vigil.EINVALID, "reconcile: record ref %d has no content", inputs[i].Ref)
@@ -97,7 +97,7 @@ func Resolve(inputs []Input, decisions []Decision, cfg Config) (*Result, error) 
 		slices.SortStableFunc(in, compareInputs)
 	}
 	if cfg.Precedence.Fields == nil && cfg.Precedence.Default == nil {
-		cfg.Precedence = DefaultPrecedence()
+		cfg.Precedence = vigil.DefaultPrecedence()
 	}
 	if err := cfg.Precedence.Validate(); err != nil {
 		return nil, fmt.Errorf("reconcile: %w", err)
@@ -265,17 +265,17 @@ func (r *resolver) decided(a, b int32) bool {
 }
 
 // contradictions lists the strong identifiers on which two roots disagree.
-func (r *resolver) contradictions(a, b int32) []Contradiction {
-	var out []Contradiction
+func (r *resolver) contradictions(a, b int32) []vigil.Contradiction {
+	var out []vigil.Contradiction
 	ca, cb := &r.cl[a], &r.cl[b]
 	if disjoint(ca.mac, cb.mac) {
-		out = append(out, Contradiction{vigil.FieldMAC, strings.Join(ca.mac, ","), strings.Join(cb.mac, ",")})
+		out = append(out, vigil.Contradiction{Field: vigil.FieldMAC, A: strings.Join(ca.mac, ","), B: strings.Join(cb.mac, ",")})
 	}
 	if disjoint(ca.serial, cb.serial) {
-		out = append(out, Contradiction{vigil.FieldSerial, strings.Join(ca.serial, ","), strings.Join(cb.serial, ",")})
+		out = append(out, vigil.Contradiction{Field: vigil.FieldSerial, A: strings.Join(ca.serial, ","), B: strings.Join(cb.serial, ",")})
 	}
 	if disjoint(ca.asset, cb.asset) {
-		out = append(out, Contradiction{vigil.FieldAssetTag, strings.Join(ca.asset, ","), strings.Join(cb.asset, ",")})
+		out = append(out, vigil.Contradiction{Field: vigil.FieldAssetTag, A: strings.Join(ca.asset, ","), B: strings.Join(cb.asset, ",")})
 	}
 	return out
 }

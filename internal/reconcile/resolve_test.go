@@ -22,18 +22,18 @@ func TestContradictionNeverMerged(t *testing.T) {
 	if len(res.Devices) != 4 {
 		t.Fatalf("got %d devices, want 4 (nothing merged)", len(res.Devices))
 	}
-	want := []Conflict{
+	want := []vigil.Conflict{
 		{
-			A:          ConflictRecord{Ref: 1, Source: "cmms", Key: "cmms|serial=baxter:SN9", Device: 1, Origin: vigil.Origin{File: "cmms.csv", Line: 2}},
-			B:          ConflictRecord{Ref: 101, Source: "cmdb", Key: "cmdb|serial=baxter:SN9", Device: 3, Origin: vigil.Origin{File: "cmdb.csv", Line: 102}},
-			Agree:      []Identifier{{"serial", "SN9"}},
-			Contradict: []Contradiction{{"mac", "00:09:fb:00:00:09", "00:09:fb:00:00:99"}},
+			A:          vigil.ConflictRecord{Ref: 1, Source: "cmms", Key: "cmms|serial=baxter:SN9", Device: 1, Origin: vigil.Origin{File: "cmms.csv", Line: 2}},
+			B:          vigil.ConflictRecord{Ref: 101, Source: "cmdb", Key: "cmdb|serial=baxter:SN9", Device: 3, Origin: vigil.Origin{File: "cmdb.csv", Line: 102}},
+			Agree:      []vigil.Identifier{{Field: "serial", Value: "SN9"}},
+			Contradict: []vigil.Contradiction{{Field: "mac", A: "00:09:fb:00:00:09", B: "00:09:fb:00:00:99"}},
 		},
 		{
-			A:          ConflictRecord{Ref: 2, Source: "cmms", Key: "cmms|asset_tag=BME-100", Device: 2, Origin: vigil.Origin{File: "cmms.csv", Line: 3}},
-			B:          ConflictRecord{Ref: 102, Source: "cmdb", Key: "cmdb|asset_tag=BME-100", Device: 4, Origin: vigil.Origin{File: "cmdb.csv", Line: 103}},
-			Agree:      []Identifier{{"asset_tag", "BME-100"}},
-			Contradict: []Contradiction{{"serial", "SN100", "SN200"}},
+			A:          vigil.ConflictRecord{Ref: 2, Source: "cmms", Key: "cmms|asset_tag=BME-100", Device: 2, Origin: vigil.Origin{File: "cmms.csv", Line: 3}},
+			B:          vigil.ConflictRecord{Ref: 102, Source: "cmdb", Key: "cmdb|asset_tag=BME-100", Device: 4, Origin: vigil.Origin{File: "cmdb.csv", Line: 103}},
+			Agree:      []vigil.Identifier{{Field: "asset_tag", Value: "BME-100"}},
+			Contradict: []vigil.Contradiction{{Field: "serial", A: "SN100", B: "SN200"}},
 		},
 	}
 	if diff := cmp.Diff(want, res.Conflicts); diff != "" {
@@ -98,7 +98,7 @@ func TestDecisionRemembered(t *testing.T) {
 	}
 	c := res.Conflicts[0]
 
-	same := []Decision{{A: c.A.Key, B: c.B.Key, Same: true, By: "bme-lead", At: t0}}
+	same := []vigil.IdentityDecision{{A: c.A.Key, B: c.B.Key, Same: true, By: "bme-lead", At: t0}}
 	res = mustResolve(t, in, same, Config{Sources: ceIT})
 	if len(res.Devices) != 1 || len(res.Conflicts) != 0 {
 		t.Errorf("same: got %d devices and %d conflicts, want 1 and 0", len(res.Devices), len(res.Conflicts))
@@ -108,7 +108,7 @@ func TestDecisionRemembered(t *testing.T) {
 	for i := range in {
 		in[i].Ref += 1000
 	}
-	different := append(same, Decision{A: c.B.Key, B: c.A.Key, Same: false, At: t0.Add(time.Hour)})
+	different := append(same, vigil.IdentityDecision{A: c.B.Key, B: c.A.Key, Same: false, At: t0.Add(time.Hour)})
 	res = mustResolve(t, in, different, Config{Sources: ceIT})
 	if len(res.Devices) != 2 || len(res.Conflicts) != 0 {
 		t.Errorf("different: got %d devices and %d conflicts, want 2 and 0", len(res.Devices), len(res.Conflicts))
@@ -120,7 +120,7 @@ func TestDecisionBlocksWeakLink(t *testing.T) {
 	var in []Input
 	newBatch(t, &in, "cmms", vigil.SourceInventory, 1).add("asset_tag", "BME-8", "hostname", "lab-1")
 	newBatch(t, &in, "nmap", vigil.SourceScanner, 11).add("mac", "00:00:00:00:00:08", "hostname", "lab-1")
-	ds := []Decision{{A: "cmms|asset_tag=BME-8", B: "nmap|mac=00:00:00:00:00:08"}}
+	ds := []vigil.IdentityDecision{{A: "cmms|asset_tag=BME-8", B: "nmap|mac=00:00:00:00:00:08"}}
 	if res := mustResolve(t, in, ds, Config{Sources: ceIT}); len(res.Devices) != 2 {
 		t.Errorf("got %d devices, want 2", len(res.Devices))
 	}
@@ -173,7 +173,7 @@ func TestIDsSplitAndMerge(t *testing.T) {
 		in[i].PrevDevice = prev[in[i].Ref]
 	}
 	res := mustResolve(t, in, nil, Config{Sources: ceIT, NextID: 30})
-	want := []IDChange{
+	want := []vigil.IDChange{
 		{Kind: "split", Kept: 10, New: []int64{20}},
 		{Kind: "split", Kept: 20, New: []int64{30}},
 	}
@@ -190,7 +190,7 @@ func TestIDsSplitAndMerge(t *testing.T) {
 		in[i].PrevDevice = prev[in[i].Ref]
 	}
 	res = mustResolve(t, in, nil, Config{Sources: ceIT})
-	if diff := cmp.Diff([]IDChange{{Kind: "merge", Kept: 41, Retired: []int64{40}}}, res.IDChanges); diff != "" {
+	if diff := cmp.Diff([]vigil.IDChange{{Kind: "merge", Kept: 41, Retired: []int64{40}}}, res.IDChanges); diff != "" {
 		t.Errorf("merge (-want +got):\n%s", diff)
 	}
 	if res.NextID != 42 {
@@ -243,20 +243,20 @@ func TestPrecedence(t *testing.T) {
 	if d.Model != "Alaris 8015" || d.Hostname != "it-name" || d.Firmware != "9.33" {
 		t.Errorf("default precedence: model %q hostname %q firmware %q", d.Model, d.Hostname, d.Firmware)
 	}
-	var model FieldProvenance
+	var model vigil.FieldProvenance
 	for _, p := range d.Provenance {
 		if p.Field == "model" {
 			model = p
 		}
 	}
-	want := FieldProvenance{Field: "model", Value: "Alaris 8015", Source: "cmms", Reason: `precedence "clinical-engineering" (rank 2)`,
-		Values: []SourceValue{{"cmms", 1, "Alaris 8015", t0}, {"cmdb", 101, "Alaris PC", t0.Add(time.Hour)}}}
+	want := vigil.FieldProvenance{Field: "model", Value: "Alaris 8015", Source: "cmms", Reason: `precedence "clinical-engineering" (rank 2)`,
+		Values: []vigil.SourceValue{{Source: "cmms", Ref: 1, Value: "Alaris 8015", ObservedAt: t0}, {Source: "cmdb", Ref: 101, Value: "Alaris PC", ObservedAt: t0.Add(time.Hour)}}}
 	if diff := cmp.Diff(want, model); diff != "" {
 		t.Errorf("model provenance (-want +got):\n%s", diff)
 	}
 
 	// An admin puts the CMDB first for the model, by source name.
-	p := DefaultPrecedence()
+	p := vigil.DefaultPrecedence()
 	p.Fields["model"] = []string{"cmdb", "cmms"}
 	d = mustResolve(t, in, nil, Config{Sources: ceIT, Precedence: p}).Devices[0]
 	if d.Model != "Alaris PC" {
