@@ -30,3 +30,29 @@ func BenchmarkReadCSV100k(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/rows, "ns/row")
 }
+
+// BenchmarkReadNmap imports a generated 20,000-host scan.
+func BenchmarkReadNmap(b *testing.B) {
+	data := benchScan(20_000)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := Parse(context.Background(), "bench.xml", data, Options{Now: testNow})
+		if err != nil || len(res.Records) != 20_000 {
+			b.Fatalf("%v, %d records", err, len(res.Records))
+		}
+	}
+}
+
+// BenchmarkReadXLSX imports a generated 50,000-row workbook.
+func BenchmarkReadXLSX(b *testing.B) {
+	data := benchBook(b, 50_000)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := Parse(context.Background(), "bench.xlsx", data, Options{Now: testNow})
+		if err != nil || len(res.Records) != 50_000 {
+			b.Fatalf("%v, %d records", err, len(res.Records))
+		}
+	}
+}
