@@ -45,3 +45,12 @@ func (s *Server) metricsHandler(w http.ResponseWriter, r *http.Request) error {
 	promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}).ServeHTTP(w, r)
 	return nil
 }
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	if err := s.db.Ping(r.Context()); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		return nil
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "store": s.db.Engine()})
+	return nil
+}

@@ -7,17 +7,13 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
 )
-
-//go:embed templates/*.html
-var templateFS embed.FS
-
-//go:embed static
-var staticFS embed.FS
 
 // pageBase is embedded in every page struct: what the layout needs.
 type pageBase struct {
@@ -105,9 +101,55 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.Write(buf.Bytes())
 }
 
+// pageParams reads ?page= (from 1) and ?limit= (1-1000, else size).
+func pageParams(q url.Values, size int) (page, limit int, err error) {
+	page, limit = 1, size
+	if v := q.Get("page"); v != "" {
+		if page, err = strconv.Atoi(v); err != nil || page < 1 {
+			return 0, 0, vigil.Errorf(vigil.EINVALID, "page must be a positive number")
+		}
+	}
+	if v := q.Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 1000 {
+			return 0, 0, vigil.Errorf(vigil.EINVALID, "limit must be 1-1000")
+		}
+	}
+	return page, limit, nil
+}
+
+// pager is where a paged list is and the links to its neighbours.
+type pager struct {
+	Page, Pages      int
+	PrevURL, NextURL string
+}
+
+// pageLinks returns the pager of page pg of total items, size a page, its
+// links being r's URL with another page number.
+func pageLinks(r *http.Request, pg, total, size int) pager {
+	p := pager{Page: pg, Pages: max(1, (total+size-1)/size)}
+	link := func(n int) string {
+		q := r.URL.Query()
+		q.Set("page", strconv.Itoa(n))
+		return r.URL.Path + "?" + q.Encode()
+	}
+	if pg > 1 {
+		p.PrevURL = link(pg - 1)
+	}
+	if pg < p.Pages {
+		p.NextURL = link(pg + 1)
+	}
+	return p
+}
+
 func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 	sub, _ := fs.Sub(staticFS, "static")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	http.StripPrefix("/static/", http.FileServerFS(sub)).ServeHTTP(w, r)
 	return nil
 }
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS

@@ -64,10 +64,52 @@ func (s *Server) registerRoutes() {
 		{"GET", "/api/v1/users", need(vigil.PermUsersAdmin), s.apiUsers},
 		{"POST", "/api/v1/users", need(vigil.PermUsersAdmin), s.apiCreateUser},
 		{"POST", "/api/v1/tokens", need(vigil.PermSelf), s.apiCreateToken},
+
+		// Reconciliation pages.
+		{"GET", "/discrepancies", read, s.discrepanciesPage},
+		{"POST", "/discrepancies/ack", need(vigil.PermInventoryWrite), s.ackDiscrepancy},
+		{"GET", "/conflicts", read, s.conflictsPage},
+		{"POST", "/conflicts/decide", need(vigil.PermInventoryWrite), s.decideConflict},
+		{"GET", "/sources", read, s.sourcesPage},
+		{"POST", "/sources/role", need(vigil.PermUsersAdmin), s.setSourceRole},
+		{"POST", "/precedence", need(vigil.PermUsersAdmin), s.setPrecedence},
+		{"POST", "/devices/{id}/fields", need(vigil.PermInventoryWrite), s.setDeviceField},
+
+		// Reconciliation API.
+		{"GET", "/api/v1/discrepancies", read, s.apiDiscrepancies},
+		{"POST", "/api/v1/discrepancies/ack", need(vigil.PermInventoryWrite), s.apiAckDiscrepancy},
+		{"GET", "/api/v1/conflicts", read, s.apiConflicts},
+		{"POST", "/api/v1/conflicts/decide", need(vigil.PermInventoryWrite), s.apiDecide},
+		{"GET", "/api/v1/precedence", read, s.apiPrecedence},
+		{"PUT", "/api/v1/precedence", need(vigil.PermUsersAdmin), s.apiSetPrecedence},
+		{"GET", "/api/v1/devices/{id}/provenance", read, s.apiProvenance},
+		{"POST", "/api/v1/devices/{id}/fields", need(vigil.PermInventoryWrite), s.apiSetField},
+		{"POST", "/api/v1/import", need(vigil.PermInventoryWrite), s.apiImport},
+
+		// Network page and API.
+		{"GET", "/network", read, s.networkPage},
+		{"GET", "/api/v1/network/segments", read, s.apiSegments},
+		{"GET", "/api/v1/network/findings", read, s.apiFindings},
+		{"GET", "/api/v1/network/runs", read, s.apiRuns},
+		{"GET", "/api/v1/devices/{id}/network", read, s.apiDeviceNetwork},
+
+		// Vulnerability and risk pages.
+		{"GET", "/vulnerabilities", read, s.vulnsPage},
+		{"GET", "/vulnerabilities/{id}", read, s.vulnPage},
+		{"GET", "/advisories", read, s.advisoriesPage},
+		{"GET", "/advisories/{id}", read, s.advisoryPage},
+		{"GET", "/risk", read, s.riskPage},
+
+		// Vulnerability and risk API.
+		{"GET", "/api/v1/vulnerabilities", read, s.apiVulns},
+		{"GET", "/api/v1/vulnerabilities/{id}", read, s.apiVuln},
+		{"GET", "/api/v1/advisories", read, s.apiAdvisories},
+		{"GET", "/api/v1/advisories/{id}", read, s.apiAdvisory},
+		{"GET", "/api/v1/risk", read, s.apiRisk},
+		{"GET", "/api/v1/devices/{id}/vulnerabilities", read, s.apiDeviceVulns},
+		{"GET", "/api/v1/devices/{id}/risk", read, s.apiDeviceRisk},
+		{"POST", "/api/v1/feeds", need(vigil.PermComplianceWrite), s.apiFeedUpload},
 	}
-	s.routes = append(s.routes, s.inventoryRoutes()...)
-	s.routes = append(s.routes, s.networkRoutes()...)
-	s.routes = append(s.routes, s.vulnRoutes()...)
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.method+" "+rt.path, s.wrap(rt))
 	}

@@ -8,45 +8,6 @@ import (
 	"github.com/vigil-health/vigil/internal/password"
 )
 
-type auditPage struct {
-	pageBase
-	Events  []*vigil.AuditEvent
-	Checked int
-	Break   *vigil.AuditBreak
-}
-
-func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
-	evs, err := s.db.FindAuditEvents(r.Context(), vigil.AuditFilter{ObjectType: r.URL.Query().Get("type"), Limit: 200})
-	if err != nil {
-		return err
-	}
-	n, brk, err := s.db.VerifyAuditLog(r.Context())
-	if err != nil {
-		return err
-	}
-	s.render(w, r, http.StatusOK, "audit", &auditPage{pageBase: pageBase{Title: "Audit trail", Nav: "audit"}, Events: evs, Checked: n, Break: brk})
-	return nil
-}
-
-type accountPage struct {
-	pageBase
-	NewToken string
-}
-
-func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, "account", &accountPage{pageBase: pageBase{Title: "Account", Nav: "account"}})
-	return nil
-}
-
-func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
-	secret, _, err := s.db.CreateAPIToken(r.Context(), userFrom(r.Context()), r.PostFormValue("name"))
-	if err != nil {
-		return err
-	}
-	s.render(w, r, http.StatusOK, "account", &accountPage{pageBase: pageBase{Title: "Account", Nav: "account"}, NewToken: secret})
-	return nil
-}
-
 type usersPage struct {
 	pageBase
 	Users       []*vigil.User

@@ -1,0 +1,130 @@
+package web
+
+import (
+	"net/http"
+
+	vigil "github.com/vigil-health/vigil"
+)
+
+// deviceListJSON is the API's device list.
+type deviceListJSON struct {
+	Devices []*vigil.Device `json:"devices"`
+	Total   int             `json:"total"`
+	Offset  int             `json:"offset"`
+	Limit   int             `json:"limit"`
+}
+
+func (s *Server) apiDevices(w http.ResponseWriter, r *http.Request) error {
+	f, _, err := deviceFilter(r)
+	if err != nil {
+		return err
+	}
+	devs, total, err := s.db.FindDevices(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	if devs == nil {
+		devs = []*vigil.Device{}
+	}
+	writeJSON(w, http.StatusOK, deviceListJSON{Devices: devs, Total: total, Offset: f.Offset, Limit: f.Limit})
+	return nil
+}
+
+func (s *Server) apiDevice(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.pathDevice(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, d)
+	return nil
+}
+
+func (s *Server) apiDeviceFacts(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.pathDevice(r)
+	if err != nil {
+		return err
+	}
+	facts, err := s.db.DeviceFacts(r.Context(), d.ID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"facts": facts})
+	return nil
+}
+
+func (s *Server) apiDeviceHistory(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.pathDevice(r)
+	if err != nil {
+		return err
+	}
+	h, err := s.db.DeviceHistory(r.Context(), d.ID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"versions": h})
+	return nil
+}
+
+func (s *Server) apiProvenance(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.db.FindDeviceProvenance(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) apiSetField(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in struct{ Field, Value string }
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if err := s.db.SetDeviceField(r.Context(), userFrom(r.Context()), id, in.Field, in.Value); err != nil {
+		return err
+	}
+	d, err := s.db.FindDeviceByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, d)
+	return nil
+}
+
+func (s *Server) apiCounts(w http.ResponseWriter, r *http.Request) error {
+	f, _, err := deviceFilter(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.db.CountDevices(r.Context(), f.AsOf)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) apiSites(w http.ResponseWriter, r *http.Request) error {
+	sites, err := s.db.FindSites(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"sites": nonNil(sites)})
+	return nil
+}
+
+func (s *Server) apiSources(w http.ResponseWriter, r *http.Request) error {
+	srcs, err := s.db.FindSources(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"sources": nonNil(srcs)})
+	return nil
+}

@@ -1,0 +1,154 @@
+package web
+
+import (
+	"io"
+	"net/http"
+	"time"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/ingest"
+	"github.com/vigil-health/vigil/internal/jsonout"
+	"github.com/vigil-health/vigil/internal/reconcile"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+// apiDiscrepancies lists the discrepancies, all of them unless ?page= or
+// ?limit= asks for a page; "total" counts every one the filter selects.
+func (s *Server) apiDiscrepancies(w http.ResponseWriter, r *http.Request) error {
+	f, err := discrepancyFilter(r)
+	if err != nil {
+		return err
+	}
+	if q := r.URL.Query(); q.Has("page") || q.Has("limit") {
+		pg, limit, err := pageParams(q, discrepancyPageSize)
+		if err != nil {
+			return err
+		}
+		f.Limit, f.Offset = limit, (pg-1)*limit
+	}
+	counts, err := s.db.CountDiscrepancies(r.Context(), store.DiscrepancyFilter{Kind: f.Kind, DeviceID: f.DeviceID, SiteID: f.SiteID, All: f.All})
+	if err != nil {
+		return err
+	}
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	type item struct {
+		vigil.Discrepancy
+		Key   string     `json:"key"`
+		Acked *store.Ack `json:"acknowledged,omitempty"`
+	}
+	// Written as the discrepancies are read: the whole list of a large
+	// inventory never sits in memory.
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	err = jsonout.Write(w, map[string]any{"total": total, "discrepancies": jsonout.Stream(func(add func(any) error) error {
+		return s.db.ScanDiscrepancies(r.Context(), f, func(d *store.Discrepancy) error {
+			return add(item{d.Discrepancy, d.Key, d.Acked})
+		})
+	})})
+	if err != nil {
+		// The status is sent: cut the response off so that the client
+		// sees it fail rather than end.
+		s.log.Warn("listing discrepancies", "err", err)
+		panic(http.ErrAbortHandler)
+	}
+	return nil
+}
+
+func (s *Server) apiAckDiscrepancy(w http.ResponseWriter, r *http.Request) error {
+	var in struct{ Key, Note string }
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if err := s.db.AckDiscrepancy(r.Context(), userFrom(r.Context()), in.Key, in.Note); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]bool{"acknowledged": true})
+	return nil
+}
+
+func (s *Server) apiConflicts(w http.ResponseWriter, r *http.Request) error {
+	cs, err := s.db.FindConflicts(r.Context())
+	if err != nil {
+		return err
+	}
+	out := make([]reconcile.Conflict, len(cs))
+	for i, c := range cs {
+		out[i] = c.Conflict
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"conflicts": out})
+	return nil
+}
+
+func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		A, B string
+		Same bool
+		Note string
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	n, err := s.db.DecideIdentity(r.Context(), userFrom(r.Context()), in.A, in.B, in.Same, in.Note)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"devices": n})
+	return nil
+}
+
+func (s *Server) apiPrecedence(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.db.Precedence(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) apiSetPrecedence(w http.ResponseWriter, r *http.Request) error {
+	var p reconcile.Precedence
+	if err := decodeJSON(r, &p); err != nil {
+		return err
+	}
+	if err := s.db.SetPrecedence(r.Context(), userFrom(r.Context()), p); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+// apiImport imports one file sent as the request body:
+// POST /api/v1/import?source=NAME&filename=F[&kind=K&role=R&sheet=S&strict=1].
+func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	name, file := q.Get("source"), q.Get("filename")
+	if name == "" || file == "" {
+		return vigil.Errorf(vigil.EINVALID, "source and filename are required query parameters")
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, ingest.MaxFileSize))
+	if err != nil {
+		return vigil.Errorf(vigil.EINVALID, "the upload is larger than %d bytes or was cut off", ingest.MaxFileSize)
+	}
+	now := time.Now().UTC()
+	res, err := ingest.Parse(r.Context(), file, body, ingest.Options{Sheet: q.Get("sheet"), Strict: q.Get("strict") == "1", Format: q.Get("format"), Now: now})
+	if err != nil {
+		return err
+	}
+	kind := vigil.SourceKind(q.Get("kind"))
+	if kind == "" {
+		kind = vigil.SourceInventory
+		if res.Format == ingest.FormatNmap {
+			kind = vigil.SourceScanner
+		}
+	}
+	out, err := s.db.Import(r.Context(), userFrom(r.Context()), &vigil.Snapshot{Source: vigil.Source{Name: name, Kind: kind, Role: q.Get("role")}, Files: []string{file}, TakenAt: now, Records: res.Records})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"result": out, "bad_rows": nonNil(res.Errors), "mapping": res.Mapping})
+	return nil
+}

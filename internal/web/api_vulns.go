@@ -1,0 +1,122 @@
+package web
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/feeds"
+	"github.com/vigil-health/vigil/internal/sbom"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+func (s *Server) apiVulns(w http.ResponseWriter, r *http.Request) error {
+	vs, total, err := s.db.FindVulnerabilities(r.Context(), vulnFilter(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"vulnerabilities": nonNil(vs), "total": total})
+	return nil
+}
+
+func (s *Server) apiVuln(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.db.FindVulnerability(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	ms, err := s.db.FindMatches(r.Context(), store.MatchFilter{VulnID: v.ID})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"vulnerability": v, "matches": nonNil(ms)})
+	return nil
+}
+
+func (s *Server) apiAdvisories(w http.ResponseWriter, r *http.Request) error {
+	as, err := s.db.FindAdvisories(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"advisories": nonNil(as)})
+	return nil
+}
+
+func (s *Server) apiAdvisory(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.db.FindAdvisory(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	ms, err := s.db.FindMatches(r.Context(), store.MatchFilter{AdvisoryID: a.ID})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"advisory": a, "matches": nonNil(ms)})
+	return nil
+}
+
+func (s *Server) apiRisk(w http.ResponseWriter, r *http.Request) error {
+	as, err := s.db.AssessRisk(r.Context(), riskFilter(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"worklist": nonNil(as)})
+	return nil
+}
+
+func (s *Server) apiDeviceVulns(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.pathDevice(r)
+	if err != nil {
+		return err
+	}
+	ms, err := s.db.FindMatches(r.Context(), store.MatchFilter{DeviceID: d.ID})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"matches": nonNil(ms)})
+	return nil
+}
+
+func (s *Server) apiDeviceRisk(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.pathDevice(r)
+	if err != nil {
+		return err
+	}
+	as, err := s.db.AssessRisk(r.Context(), store.RiskFilter{DeviceID: d.ID})
+	if err != nil {
+		return err
+	}
+	if len(as) == 0 {
+		writeJSON(w, http.StatusOK, map[string]any{"assessment": nil})
+		return nil
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"assessment": as[0]})
+	return nil
+}
+
+// apiFeedUpload imports one feed or SBOM file sent as the request body:
+// POST /api/v1/feeds?filename=F.
+func (s *Server) apiFeedUpload(w http.ResponseWriter, r *http.Request) error {
+	name := r.URL.Query().Get("filename")
+	if name == "" {
+		return vigil.Errorf(vigil.EINVALID, "filename is a required query parameter")
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<30))
+	if err != nil {
+		return vigil.Errorf(vigil.EINVALID, "the upload is too large or was cut off")
+	}
+	ff := store.FeedFile{Name: name}
+	if sbom.Detect(body[:min(len(body), 64<<10)]) != sbom.FormatUnknown {
+		if ff.SBOM, err = sbom.Parse(r.Context(), name, bytes.NewReader(body)); err != nil {
+			return vigil.WrapError(vigil.EINVALID, err.Error(), err)
+		}
+	} else if ff.Batch, err = feeds.Parse(r.Context(), name, bytes.NewReader(body)); err != nil {
+		return vigil.WrapError(vigil.EINVALID, err.Error(), err)
+	}
+	res, err := s.db.ImportFeeds(r.Context(), userFrom(r.Context()), []store.FeedFile{ff})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}

@@ -1,0 +1,135 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/risk"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+type devicePage struct {
+	pageBase
+	Device        *vigil.Device
+	SiteName      string
+	Place         string // the site path: building › floor › department › room
+	Provenance    *store.DeviceProvenance
+	Network       *store.NetworkView
+	Risk          *risk.Assessment
+	SBOM          *vigil.SBOM
+	Discrepancies []*store.Discrepancy
+	FieldNames    []string
+	Facts         []*vigil.Fact
+	History       []store.DeviceVersion
+	Audit         []*vigil.AuditEvent
+}
+
+func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.db.FindDeviceByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	facts, err := s.db.DeviceFacts(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	hist, err := s.db.DeviceHistory(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	audit, err := s.db.FindAuditEvents(r.Context(), vigil.AuditFilter{ObjectType: "device", ObjectID: strconv.FormatInt(id, 10), Limit: 50})
+	if err != nil {
+		return err
+	}
+	names, err := s.siteNames(r)
+	if err != nil {
+		return err
+	}
+	place, err := s.sitePath(r, d.PlaceID)
+	if err != nil {
+		return err
+	}
+	prov, err := s.db.FindDeviceProvenance(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	disc, err := s.db.FindDiscrepancies(r.Context(), store.DiscrepancyFilter{DeviceID: id, All: true})
+	if err != nil {
+		return err
+	}
+	nv, err := s.db.FindNetworkView(r.Context(), d)
+	if err != nil {
+		return err
+	}
+	as, err := s.db.AssessRisk(r.Context(), store.RiskFilter{DeviceID: id})
+	if err != nil {
+		return err
+	}
+	var ra *risk.Assessment
+	if len(as) > 0 {
+		ra = &as[0]
+	}
+	sb, err := s.db.FindSBOM(r.Context(), d)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "device", &devicePage{pageBase: pageBase{Title: d.Label(), Nav: "devices"}, Device: d, SiteName: names[d.SiteID], Place: place,
+		Provenance: prov, Network: nv, Risk: ra, SBOM: sb, Discrepancies: disc, FieldNames: vigil.Fields, Facts: facts, History: hist, Audit: audit})
+	return nil
+}
+
+func (s *Server) setDeviceField(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.db.SetDeviceField(r.Context(), userFrom(r.Context()), id, r.PostFormValue("field"), r.PostFormValue("value")); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/devices/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	return nil
+}
+
+// sitePath names a site by its path below its hospital, e.g. "Main Tower
+// › 3 › Surgical Services › OR 11"; "" for 0.
+func (s *Server) sitePath(r *http.Request, id int64) (string, error) {
+	if id == 0 {
+		return "", nil
+	}
+	sites, err := s.db.FindSites(r.Context())
+	if err != nil {
+		return "", err
+	}
+	byID := make(map[int64]*vigil.Site, len(sites))
+	for _, st := range sites {
+		byID[st.ID] = st
+	}
+	var parts []string
+	for st := byID[id]; st != nil && st.Kind != vigil.SiteHospital && len(parts) < 8; st = byID[st.ParentID] {
+		parts = append([]string{st.Name}, parts...)
+	}
+	return strings.Join(parts, " › "), nil
+}
+
+// pathDevice returns the live or removed device the path's {id} names.
+func (s *Server) pathDevice(r *http.Request) (*vigil.Device, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	return s.db.FindDeviceByID(r.Context(), id)
+}
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, vigil.Errorf(vigil.ENOTFOUND, "no such device")
+	}
+	return id, nil
+}

@@ -1,0 +1,56 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/risk"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+func riskFilter(r *http.Request) store.RiskFilter {
+	q := r.URL.Query()
+	f := store.RiskFilter{DeviceType: q.Get("type")}
+	f.SiteID, _ = strconv.ParseInt(q.Get("site"), 10, 64)
+	return f
+}
+
+type riskRow struct {
+	risk.Assessment
+	Device *vigil.Device
+	Open   int
+}
+
+type riskPage struct {
+	pageBase
+	Rows []riskRow
+	Type string
+}
+
+func (s *Server) riskPage(w http.ResponseWriter, r *http.Request) error {
+	f := riskFilter(r)
+	as, err := s.db.AssessRisk(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	if len(as) > 500 {
+		as = as[:500]
+	}
+	rows := make([]riskRow, 0, len(as))
+	for _, a := range as {
+		d, err := s.db.FindDeviceByID(r.Context(), a.DeviceID)
+		if err != nil {
+			return err
+		}
+		open := 0
+		for _, v := range a.Vulns {
+			if v.Status == vigil.StatusAffected && !v.Remediated {
+				open++
+			}
+		}
+		rows = append(rows, riskRow{a, d, open})
+	}
+	s.render(w, r, http.StatusOK, "risk", &riskPage{pageBase: pageBase{Title: "Risk worklist", Nav: "risk"}, Rows: rows, Type: f.DeviceType})
+	return nil
+}
