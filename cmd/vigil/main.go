@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -145,8 +146,70 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// parseInterspersed parses flags that may come before or after positional
+// arguments and returns the positionals.
+func parseInterspersed(fsParse func([]string) error, nargs func() []string, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fsParse(args); err != nil {
+			return nil, err
+		}
+		rest := nargs()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+type invCmd struct {
+	m      *Main
+	db     *store.DB
+	format string
+}
+
+// openInv parses the common flags of an inventory command and opens the store.
+func openInv(ctx context.Context, m *Main, name string, args []string, formats []string, extra func(fs *flag.FlagSet)) (*invCmd, []string, error) {
+	fs := m.flagSet("inventory " + name)
+	db := m.dbFlag(fs)
+	format := fs.String("format", formats[0], "output format: "+strings.Join(formats, ", "))
+	if extra != nil {
+		extra(fs)
+	}
+	pos, err := parseInterspersed(func(a []string) error { return parse(fs, a) }, fs.Args, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkFormat(*format, formats...); err != nil {
+		return nil, nil, err
+	}
+	d, err := openDB(ctx, *db)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &invCmd{m: m, db: d, format: *format}, pos, nil
+}
+
 func openDB(ctx context.Context, dsn string) (*store.DB, error) {
 	return store.Open(ctx, store.Config{DSN: dsn})
+}
+
+// findDevice resolves an id or an asset tag.
+func findDevice(ctx context.Context, db *store.DB, ref string) (*vigil.Device, error) {
+	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
+		return db.FindDeviceByID(ctx, id)
+	}
+	devs, _, err := db.FindDevices(ctx, vigil.DeviceFilter{Query: ref})
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range devs {
+		if strings.EqualFold(d.AssetTag, ref) || strings.EqualFold(d.Serial, ref) || d.MAC == strings.ToLower(ref) || strings.EqualFold(d.Hostname, ref) {
+			return d, nil
+		}
+	}
+	return nil, vigil.Errorf(vigil.ENOTFOUND, "no device with id, asset tag, serial, MAC or host name %q", ref)
 }
 
 func (m *Main) logger() *slog.Logger {

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
+	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/jsonout"
 )
 
@@ -88,3 +90,17 @@ func emit(w io.Writer, format string, v any, rows func() *table) error {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+var deviceHeader = []string{"ID", "ASSET_TAG", "TYPE", "MANUFACTURER", "MODEL", "FIRMWARE", "MAC", "IP", "HOSTNAME", "LOCATION", "CRITICALITY", "EPHI"}
+
+func deviceRow(d *vigil.Device) []string {
+	return []string{strconv.FormatInt(d.ID, 10), d.AssetTag, d.DeviceType, d.Manufacturer, d.Model, d.Firmware, d.MAC, d.IP, d.Hostname, d.Location, string(d.Criticality), strconv.FormatBool(d.HasEPHI())}
+}
+
+func deviceTable(devs []*vigil.Device) *table {
+	t := &table{header: deviceHeader}
+	for _, d := range devs {
+		t.add(deviceRow(d)...)
+	}
+	return t
+}

@@ -8,25 +8,6 @@ import (
 	"github.com/vigil-health/vigil/internal/password"
 )
 
-func runMigrate(ctx context.Context, m *Main, args []string) error {
-	fs := m.flagSet("migrate")
-	db := m.dbFlag(fs)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	d, err := openDB(ctx, *db) // Open applies pending migrations.
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	names, err := d.AppliedMigrations(ctx)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(m.Stdout, "%s store is at migration %s (%d applied)\n", d.Engine(), names[len(names)-1], len(names))
-	return nil
-}
-
 func runUser(ctx context.Context, m *Main, args []string) error {
 	if len(args) == 0 || args[0] != "add" {
 		return usagef("usage: vigil user add NAME --role ROLE [--password PW]")
@@ -69,30 +50,5 @@ func runUser(ctx context.Context, m *Main, args []string) error {
 	if *pw == "" {
 		fmt.Fprintf(m.Stdout, "password: %s\n", secret)
 	}
-	return nil
-}
-
-func runAuditLog(ctx context.Context, m *Main, args []string) error {
-	if len(args) == 0 || args[0] != "verify" {
-		return usagef("usage: vigil audit-log verify")
-	}
-	fs := m.flagSet("audit-log verify")
-	db := m.dbFlag(fs)
-	if err := parse(fs, args[1:]); err != nil {
-		return err
-	}
-	d, err := openDB(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	n, brk, err := d.VerifyAuditLog(ctx)
-	if err != nil {
-		return err
-	}
-	if brk != nil {
-		return vigil.Errorf(vigil.ECONFLICT, "audit trail broken at event %d: %s (%d events read)", brk.Seq, brk.Reason, n)
-	}
-	fmt.Fprintf(m.Stdout, "audit trail intact: %d events, SHA-256 chain verified\n", n)
 	return nil
 }

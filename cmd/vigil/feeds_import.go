@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/feeds"
+	"github.com/vigil-health/vigil/internal/sbom"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+func feedsImport(ctx context.Context, m *Main, args []string) error {
+	fs := m.flagSet("feeds import")
+	db := m.dbFlag(fs)
+	mfr := fs.String("manufacturer", "", "attach the SBOMs to this manufacturer (default: what each SBOM says)")
+	model := fs.String("model", "", "attach the SBOMs to this model")
+	firmware := fs.String("firmware", "", "attach the SBOMs to this firmware version")
+	pos, err := parseInterspersed(func(a []string) error { return parse(fs, a) }, fs.Args, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usagef("usage: vigil feeds import FILE|DIR...")
+	}
+	paths, err := expandFeedPaths(pos)
+	if err != nil {
+		return err
+	}
+	files, err := parseFeedFiles(ctx, paths)
+	if err != nil {
+		return err
+	}
+	for _, ff := range files {
+		if ff.SBOM != nil {
+			for dst, v := range map[*string]string{&ff.SBOM.Manufacturer: *mfr, &ff.SBOM.Model: *model, &ff.SBOM.Firmware: *firmware} {
+				if v != "" {
+					*dst = v
+				}
+			}
+		}
+	}
+	d, err := openDB(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	res, err := d.ImportFeeds(ctx, m.actor(), files)
+	if err != nil {
+		return err
+	}
+	m.printFeedResult(res)
+	return nil
+}
+
+func (m *Main) printFeedResult(res *store.FeedResult) {
+	fmt.Fprintf(m.Stdout, "imported %d files: %d vulnerability records, %d KEV entries, %d EPSS scores, %d advisories, %d SBOMs, %d VEX statements; %d device matches\n",
+		res.Files, res.Vulnerabilities, res.KEV, res.EPSS, res.Advisories, res.SBOMs, res.VEX, res.Matches)
+}
+
+// feedExts are the file names a directory import picks up.
+var feedExts = []string{".json", ".xml", ".csv", ".gz", ".spdx", ".cdx"}
+
+// expandFeedPaths lists files, walking directories for feed-like names.
+func expandFeedPaths(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, vigil.Errorf(vigil.EINVALID, "cannot read %s: %v", p, pathErr(err))
+		}
+		if !st.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			for _, ext := range feedExts {
+				if !d.IsDir() && strings.HasSuffix(strings.ToLower(path), ext) {
+					out = append(out, path)
+					break
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, vigil.Errorf(vigil.EINVALID, "cannot read %s: %v", p, pathErr(err))
+		}
+	}
+	return out, nil
+}
+
+// parseFeedFiles reads each file as parseFeedFile does.
+func parseFeedFiles(ctx context.Context, paths []string) ([]store.FeedFile, error) {
+	files := make([]store.FeedFile, 0, len(paths))
+	for _, p := range paths {
+		ff, err := parseFeedFile(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, ff)
+	}
+	return files, nil
+}
+
+// parseFeedFile reads one file as an SBOM when it looks like one, else as a feed.
+func parseFeedFile(ctx context.Context, path string) (store.FeedFile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return store.FeedFile{}, vigil.Errorf(vigil.EINVALID, "cannot read %s: %v", path, pathErr(err))
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 64<<10)
+	head, _ := br.Peek(64 << 10)
+	name := filepath.Base(path)
+	if sbom.Detect(head) != sbom.FormatUnknown {
+		s, err := sbom.Parse(ctx, path, br)
+		if err != nil {
+			return store.FeedFile{}, vigil.WrapError(vigil.EINVALID, err.Error(), err)
+		}
+		return store.FeedFile{Name: name, SBOM: s}, nil
+	}
+	b, err := feeds.Parse(ctx, path, br)
+	if err != nil {
+		return store.FeedFile{}, vigil.WrapError(vigil.EINVALID, err.Error(), err)
+	}
+	return store.FeedFile{Name: name, Batch: b}, nil
+}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+func invShow(ctx context.Context, m *Main, args []string) error {
+	c, pos, err := openInv(ctx, m, "show", args, []string{"table", "json"}, nil)
+	if err != nil {
+		return err
+	}
+	defer c.db.Close()
+	if len(pos) != 1 {
+		return usagef("usage: vigil inventory show ID|ASSET_TAG")
+	}
+	d, err := findDevice(ctx, c.db, pos[0])
+	if err != nil {
+		return err
+	}
+	prov, err := c.db.FindDeviceProvenance(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	disc, err := c.db.FindDiscrepancies(ctx, store.DiscrepancyFilter{DeviceID: d.ID, All: true})
+	if err != nil {
+		return err
+	}
+	if c.format == "json" {
+		ds := make([]vigil.Discrepancy, len(disc))
+		for i, x := range disc {
+			ds[i] = x.Discrepancy
+		}
+		return writeJSONOut(m.Stdout, map[string]any{"device": d, "provenance": prov, "discrepancies": ds})
+	}
+	fmt.Fprintf(m.Stdout, "device %d  %s %s  (%s)\nsources: %s  confidence %.2f\ntype: %s — %s\n\n", d.ID, d.Manufacturer, d.Model, d.Label(),
+		strings.Join(prov.Sources, ", "), prov.Confidence, d.DeviceType, prov.TypeReason)
+	t := &table{header: []string{"FIELD", "CHOSEN", "FROM", "WHY", "EVERY SOURCE"}}
+	for _, f := range prov.Fields {
+		var all []string
+		for _, v := range f.Values {
+			all = append(all, v.Source+"="+v.Value)
+		}
+		t.add(f.Field, f.Value, f.Source, f.Reason, strings.Join(all, "; "))
+	}
+	t.writeText(m.Stdout)
+	if len(disc) > 0 {
+		fmt.Fprintln(m.Stdout, "\ndiscrepancies:")
+		for _, x := range disc {
+			fmt.Fprintf(m.Stdout, "  %s %s %s\n", x.Kind, x.Field, x.Detail)
+		}
+	}
+	return nil
+}

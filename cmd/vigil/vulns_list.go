@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strconv"
+
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+func vulnsList(ctx context.Context, m *Main, args []string) error {
+	var kev, affecting *bool
+	var q, limit *string
+	c, _, err := openInv(ctx, m, "vulns list", args, []string{"table", "json", "csv"}, func(fs *flag.FlagSet) {
+		kev = fs.Bool("kev", false, "only those in CISA's KEV catalog")
+		affecting = fs.Bool("affecting", false, "only those affecting at least one device")
+		q = fs.String("q", "", "search id, alias or description")
+		limit = fs.String("limit", "0", "at most this many (0: all)")
+	})
+	if err != nil {
+		return err
+	}
+	defer c.db.Close()
+	n, err := strconv.Atoi(*limit)
+	if err != nil || n < 0 {
+		return usagef("--limit must be a number")
+	}
+	vs, total, err := c.db.FindVulnerabilities(ctx, store.VulnFilter{Query: *q, KEV: *kev, Affecting: *affecting, Limit: n})
+	if err != nil {
+		return err
+	}
+	t := &table{header: []string{"ID", "MAX_CVSS", "KEV_DUE", "EPSS", "DEVICES", "NOT_AFFECTED", "DESCRIPTION"}}
+	for _, v := range vs {
+		due, epss := "", ""
+		if v.KEV != nil {
+			due = v.KEV.DueDate.Format("2006-01-02")
+		}
+		if v.EPSS != nil {
+			epss = strconv.FormatFloat(v.EPSS.Score, 'f', 4, 64)
+		}
+		desc := v.Description
+		if len(desc) > 70 && c.format == "table" {
+			desc = desc[:67] + "..."
+		}
+		t.add(v.ID, strconv.FormatFloat(v.MaxCVSS, 'f', 1, 64), due, epss, strconv.Itoa(v.Devices), strconv.Itoa(v.NotAffected), desc)
+	}
+	if vs == nil {
+		vs = []*store.VulnSummary{}
+	}
+	if err := emit(m.Stdout, c.format, map[string]any{"vulnerabilities": vs, "total": total}, func() *table { return t }); err != nil {
+		return err
+	}
+	if c.format == "table" {
+		fmt.Fprintf(m.Stdout, "%d vulnerabilities\n", total)
+	}
+	return nil
+}
