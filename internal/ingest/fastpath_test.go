@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -13,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"testing/iotest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -124,107 +122,6 @@ func TestExcelNumberShortcut(t *testing.T) {
 			t.Fatalf("excelNumber(%q) = %q, was %q", s, got, want)
 		}
 	}
-}
-
-// TestAheadReader reads through inflateAhead: the same bytes, in any read
-// size, the source's error passed on, and Close at any point.
-func TestAheadReader(t *testing.T) {
-	data := bytes.Repeat([]byte("0123456789abcdef"), 100_000) // 1.6 MB, several chunks
-	got, err := io.ReadAll(iotest.OneByteReader(io.LimitReader(inflateAhead(io.NopCloser(iotest.HalfReader(bytes.NewReader(data)))), 300_000)))
-	if err != nil || !bytes.Equal(got, data[:300_000]) {
-		t.Fatalf("ReadAll: %d bytes, %v", len(got), err)
-	}
-	r := inflateAhead(io.NopCloser(bytes.NewReader(data)))
-	if got, err := io.ReadAll(r); err != nil || !bytes.Equal(got, data) {
-		t.Fatalf("ReadAll: %d bytes, %v", len(got), err)
-	}
-	if err := r.Close(); err != nil {
-		t.Fatal(err)
-	}
-	boom := errors.New("boom")
-	r = inflateAhead(io.NopCloser(io.MultiReader(bytes.NewReader(data), iotest.ErrReader(boom))))
-	if _, err := io.ReadAll(r); !errors.Is(err, boom) {
-		t.Fatalf("err = %v, want %v", err, boom)
-	}
-	r.Close()
-	// Closing early stops the goroutine even though nobody reads.
-	r = inflateAhead(io.NopCloser(bytes.NewReader(data)))
-	r.Read(make([]byte, 10))
-	r.Close()
-	r.Close()
-}
-
-// TestSheetReaderPaths reads a workbook with the sheet inflated ahead and
-// not, and rows through scanRow and through cellsOf: the same rows.
-func TestSheetReaderPaths(t *testing.T) {
-	data := makeWorkbook(t)
-	read := func(ahead bool, slow bool, window int) [][]string {
-		t.Helper()
-		oldSize, oldWindow := inflateAheadSize, sheetWindow
-		if ahead {
-			inflateAheadSize = 0
-		}
-		sheetWindow = window
-		defer func() { inflateAheadSize, sheetWindow = oldSize, oldWindow }()
-		sr, _, _, err := openSheet(data, "", xlsxUnzipLimit)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer sr.close()
-		var rows [][]string
-		for {
-			if slow {
-				sr.noFast = true
-			}
-			cells, n, err := sr.next()
-			if err == io.EOF {
-				return rows
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			rows = append(rows, append([]string{fmt.Sprint(n)}, cells...))
-		}
-	}
-	want := read(false, true, 1<<20)
-	if len(want) < 5 {
-		t.Fatalf("%d rows", len(want))
-	}
-	for _, ahead := range []bool{false, true} {
-		for _, slow := range []bool{false, true} {
-			for _, window := range []int{1, 7, 100, 1000, 1 << 20} {
-				if diff := cmp.Diff(want, read(ahead, slow, window)); diff != "" {
-					t.Errorf("ahead %v, slow %v, window %d (-want +got):\n%s", ahead, slow, window, diff)
-				}
-			}
-		}
-	}
-}
-
-// FuzzSheetRowPaths holds scanRow to cellsOf: on any sheet XML the rows
-// next gives are what cellsOf alone gives.
-func FuzzSheetRowPaths(f *testing.F) {
-	f.Add([]byte(`<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="C1"><v>4.5</v></c></row><row r="3"><c t="inlineStr"><is><t>x&amp;y</t></is></c></row></sheetData>`))
-	f.Add([]byte(`<sheetData><row r="2"/><row><c r="ZZZZ9"/></row></sheetData>`))
-	f.Add([]byte(`<row><c r="B1"><v>1</v></c><c></c><col/><c t="s"><v>&#49;</v></c><c/></row><row><c><v>x</row></v></c></row>`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		read := func(slow bool) (rows [][]string, last error) {
-			s := &sheetReader{data: data, shared: []string{"a", "", "b"}, noFast: slow}
-			for range 1000 {
-				cells, n, err := s.next()
-				if err != nil {
-					return rows, err
-				}
-				rows = append(rows, append([]string{fmt.Sprint(n)}, cells...))
-			}
-			return rows, nil
-		}
-		fast, fastErr := read(false)
-		slow, slowErr := read(true)
-		if diff := cmp.Diff(slow, fast); diff != "" || fmt.Sprint(fastErr) != fmt.Sprint(slowErr) {
-			t.Fatalf("scanRow and cellsOf differ: %v, %v (-cellsOf +scanRow):\n%s", slowErr, fastErr, diff)
-		}
-	})
 }
 
 // TestReadXLSXFromFile reads a workbook through Read, which reads it from

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/xmlscan"
 )
 
 // NmapHost is what nmap saw of one host that was up, beyond what a Record
@@ -114,12 +115,12 @@ type xmlRunstats struct {
 // truncated XML and a scan nmap itself reports as failed are fatal: an
 // incomplete scan must not be taken for a network with fewer devices.
 //
-// The XML is read by xmlScanner, not encoding/xml: for what it accepts it
+// The XML is read by xmlscan, not encoding/xml: for what it accepts it
 // gives what encoding/xml gave (a differential test holds it to that), ten
 // times faster. Elements and attributes are matched by local name, as
 // encoding/xml matches them.
 func (p *parser) readNmap(data []byte) error {
-	s, err := p.xmlStart(&xmlScanner{data: data})
+	s, err := p.xmlStart(xmlscan.New(data))
 	if err != nil {
 		return err
 	}
@@ -132,7 +133,7 @@ func (p *parser) readNmap(data []byte) error {
 func (p *parser) readNmapFrom(head []byte, r io.Reader) error {
 	data := make([]byte, len(head), max(xmlWindow, len(head)+xmlAhead))
 	copy(data, head)
-	s, err := p.xmlStart(&xmlScanner{data: data, src: r})
+	s, err := p.xmlStart(xmlscan.NewStream(data, r))
 	if err != nil {
 		return err
 	}
@@ -152,41 +153,13 @@ var (
 var xmlLatin1Labels = []string{"iso-8859-1", "latin1", "latin-1", "windows-1252", "cp1252", "us-ascii"}
 
 // xmlStart reads a byte order mark and the XML declaration, if any, and
-// returns the scanner positioned after them, reading UTF-8. White space
-// before the declaration is tolerated, as encoding/xml tolerated it.
-func (p *parser) xmlStart(s *xmlScanner) (*xmlScanner, error) {
-	// A streamed document: have what starts it in the window.
-	for s.src != nil {
-		head := bytes.TrimLeft(bytes.TrimPrefix(s.data, utf8BOM), " \t\r\n")
-		if len(head) >= 6 {
-			break
-		}
-		s.fill(len(s.data) + xmlAhead)
-	}
-	start := 0
-	bom := bytes.HasPrefix(s.data, utf8BOM)
-	if bom {
-		start = len(utf8BOM)
-	}
-	i := start
-	for i < len(s.data) && xmlClass[s.data[i]]&cSpace != 0 {
-		i++
-	}
-	rest := s.data[i:]
-	if !bytes.HasPrefix(rest, []byte("<?xml")) || len(rest) < 6 || !(xmlClass[rest[5]]&cSpace != 0 || rest[5] == '?') {
-		s.pos = start
-		return s, nil
-	}
-	end, enc, err := parseXMLDecl(s, i) // s.pos is 0: fill keeps offsets
-	for err == errNeedMore {
-		s.fill(len(s.data) + xmlAhead)
-		end, enc, err = parseXMLDecl(s, i)
-	}
+// returns the scanner positioned after them, reading UTF-8.
+func (p *parser) xmlStart(s *xmlscan.Scanner) (*xmlscan.Scanner, error) {
+	decl, err := s.Prolog(xmlAhead)
 	if err != nil {
 		return nil, p.xmlError(s, err)
 	}
-	data := s.data
-	s.pos = end
+	enc := decl.Encoding
 	if enc == "" || strings.EqualFold(enc, "utf-8") {
 		return s, nil
 	}
@@ -194,124 +167,35 @@ func (p *parser) xmlStart(s *xmlScanner) (*xmlScanner, error) {
 		if !strings.EqualFold(enc, l) {
 			continue
 		}
-		if bom {
-			return nil, p.xmlError(s, &xmlSyntaxError{off: i, msg: "encoding " + strconv.Quote(enc) + " declared after a UTF-8 byte order mark"})
+		if decl.BOM {
+			return nil, p.xmlError(s, s.Errorf(decl.Offset, "encoding %q declared after a UTF-8 byte order mark", enc))
 		}
-		// The declaration is ASCII: offsets up to its end hold.
-		if s.src == nil {
-			text, err := charmap.Windows1252.NewDecoder().Bytes(data)
-			if err != nil {
-				return nil, p.fail("", "malformed nmap XML: %v", err)
-			}
-			return &xmlScanner{data: text, pos: end}, nil
+		if err := s.Recode(charmap.Windows1252.NewDecoder().Reader); err != nil {
+			return nil, p.fail("", "malformed nmap XML: %v", err)
 		}
-		dec := charmap.Windows1252.NewDecoder().Reader(io.MultiReader(bytes.NewReader(data), s.src))
-		t := &xmlScanner{data: make([]byte, 0, cap(data)), src: dec}
-		t.fill(len(data))
-		t.pos = end
-		return t, nil
+		return s, nil
 	}
-	return nil, p.fail(fmt.Sprintf("line 1, byte %d", i), "malformed nmap XML: unsupported encoding %q", enc)
-}
-
-// parseXMLDecl reads <?xml version="1.0" encoding="..." standalone="..."?>
-// at s.data[i] and returns where it ends and the encoding it names; for a
-// streamed document errNeedMore when the window ends inside it.
-func parseXMLDecl(s *xmlScanner, i int) (end int, enc string, err error) {
-	data := s.data
-	bad := func(at int, what string) error {
-		return &xmlSyntaxError{off: at, msg: "malformed XML declaration: " + what}
-	}
-	pos := i + len("<?xml")
-	// pseudo reads ` name = "value"` and returns the value.
-	pseudo := func(name string) ([]byte, bool, error) {
-		j := s.space(pos)
-		if j >= len(data) {
-			return nil, false, s.eof()
-		}
-		if j == pos || !bytes.HasPrefix(data[j:], []byte(name)) {
-			if len(data)-j < len(name) && strings.HasPrefix(name, string(data[j:])) {
-				return nil, false, s.eof()
-			}
-			return nil, false, nil
-		}
-		k := s.space(j + len(name))
-		if k >= len(data) {
-			return nil, false, s.eof()
-		}
-		if data[k] != '=' {
-			return nil, false, bad(k, "expected = after "+name)
-		}
-		k = s.space(k + 1)
-		if k >= len(data) {
-			return nil, false, s.eof()
-		}
-		if data[k] != '"' && data[k] != '\'' {
-			return nil, false, bad(k, "expected a quoted "+name)
-		}
-		e := bytes.IndexByte(data[k+1:], data[k])
-		if e < 0 {
-			return nil, false, s.eof()
-		}
-		pos = k + 1 + e + 1
-		return data[k+1 : k+1+e], true, nil
-	}
-	v, ok, err := pseudo("version")
-	if err != nil {
-		return 0, "", err
-	}
-	if !ok {
-		return 0, "", bad(pos, "no version")
-	}
-	if string(v) != "1.0" {
-		return 0, "", bad(pos, "unsupported version; only version 1.0 is supported")
-	}
-	if v, ok, err = pseudo("encoding"); err != nil {
-		return 0, "", err
-	} else if ok {
-		for j, c := range v {
-			if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || j > 0 && (c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-')) {
-				return 0, "", bad(pos, "bad encoding name")
-			}
-		}
-		if len(v) == 0 {
-			return 0, "", bad(pos, "bad encoding name")
-		}
-		enc = string(v)
-	}
-	if v, ok, err = pseudo("standalone"); err != nil {
-		return 0, "", err
-	} else if ok && string(v) != "yes" && string(v) != "no" {
-		return 0, "", bad(pos, "standalone must be yes or no")
-	}
-	pos = s.space(pos)
-	if pos >= len(data) || pos+1 >= len(data) && data[pos] == '?' {
-		return 0, "", s.eof()
-	}
-	if !bytes.HasPrefix(data[pos:], []byte("?>")) {
-		return 0, "", bad(pos, "expected ?>")
-	}
-	return pos + 2, enc, nil
+	return nil, p.fail(fmt.Sprintf("line 1, byte %d", decl.Offset), "malformed nmap XML: unsupported encoding %q", enc)
 }
 
 // xmlError turns a scanner error into a fatal error with line and offset.
-func (p *parser) xmlError(s *xmlScanner, err error) error {
-	if s.srcErr != nil {
-		return vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s", p.name), s.srcErr)
+func (p *parser) xmlError(s *xmlscan.Scanner, err error) error {
+	if rerr := s.ReadErr(); rerr != nil {
+		return vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s", p.name), rerr)
 	}
 	switch e := err.(type) {
-	case *xmlSyntaxError:
-		return p.fail(fmt.Sprintf("line %d, byte %d", s.line(e.off), s.base+e.off), "malformed or truncated XML: %s", e.msg)
+	case *xmlscan.SyntaxError:
+		return p.fail(fmt.Sprintf("line %d, byte %d", e.Line, e.Offset), "malformed or truncated XML: %s", e.Msg)
 	case *nmapValueError:
-		return p.fail(fmt.Sprintf("line %d, byte %d", s.line(e.off), s.base+e.off), "malformed nmap XML: %v", e.err)
+		return p.fail(fmt.Sprintf("line %d, byte %d", e.line, e.off), "malformed nmap XML: %v", e.err)
 	}
 	return err
 }
 
-// nmapDecoder reads nmap's elements off an xmlScanner.
+// nmapDecoder reads nmap's elements off an xmlscan.Scanner.
 type nmapDecoder struct {
 	p         *parser
-	s         *xmlScanner
+	s         *xmlscan.Scanner
 	scanStart time.Time
 	hosts     chunks[NmapHost]
 	recs      chunks[*vigil.Record]
@@ -328,62 +212,59 @@ func (d *nmapDecoder) document() error {
 	strayLine, strayOff := 0, -1
 	root, doctype := false, false
 	for {
-		s.fill(xmlAhead)
-		cp, depth := s.pos, len(s.open)
-		tok, err := s.next()
-		if err == errNeedMore {
-			d.more(cp, depth)
+		s.Fill(xmlAhead)
+		m := s.Mark()
+		tok, err := s.Next()
+		if err == xmlscan.ErrNeedMore {
+			d.more(m)
 			continue
 		}
 		if err != nil {
 			return p.xmlError(s, err)
 		}
 		switch tok {
-		case tokEOF:
+		case xmlscan.EOF:
 			if !root {
 				return p.fail("", "no <nmaprun> element: this is not nmap XML output (-oX)")
 			}
 			p.res.Hosts, p.res.Records = d.hosts.all(), d.recs.all()
 			return nil
-		case tokText:
-			if isSpace(s.text) {
+		case xmlscan.Text:
+			if xmlscan.IsSpace(s.Text()) {
 				continue
 			}
-			at := s.tokOff
-			for xmlClass[s.data[at]]&cSpace != 0 {
-				at++
-			}
+			at := s.TokenOffset() + len(s.Text()) - len(bytes.TrimLeft(s.Text(), " \t\r\n"))
 			if root {
-				return p.xmlError(s, s.errorf(at, "text after the root element"))
+				return p.xmlError(s, s.Errorf(at, "text after the root element"))
 			}
 			if strayOff < 0 {
-				strayLine, strayOff = s.line(at), s.base+at
+				strayLine, strayOff = s.Line(at), s.Base()+at
 			}
-		case tokDoctype:
+		case xmlscan.Doctype:
 			if root || doctype {
-				return p.xmlError(s, s.errorf(s.tokOff, "DOCTYPE not before the root element"))
+				return p.xmlError(s, s.Errorf(s.TokenOffset(), "DOCTYPE not before the root element"))
 			}
 			doctype = true
 			if err := d.doctype(); err != nil {
 				return err
 			}
-		case tokStart:
+		case xmlscan.StartTag:
 			if root {
-				return p.xmlError(s, s.errorf(s.tokOff, "a second root element"))
+				return p.xmlError(s, s.Errorf(s.TokenOffset(), "a second root element"))
 			}
 			if strayOff >= 0 {
 				return p.fail(fmt.Sprintf("line %d, byte %d", strayLine, strayOff), "malformed or truncated XML: text before the root element")
 			}
-			if local := localName(s.name); string(local) != "nmaprun" {
-				return p.fail(fmt.Sprintf("byte %d", s.base+s.tokOff), "root element is <%s>, not <nmaprun>: this is not nmap XML output (-oX)", local)
+			if local := xmlscan.LocalName(s.Name()); string(local) != "nmaprun" {
+				return p.fail(fmt.Sprintf("byte %d", s.Base()+s.TokenOffset()), "root element is <%s>, not <nmaprun>: this is not nmap XML output (-oX)", local)
 			}
 			root = true
-			for i := range s.attrs {
-				if a := &s.attrs[i]; string(localName(a.name)) == "start" {
-					d.scanStart = unixTime(string(s.attrValue(a)))
+			for i := range s.Attrs() {
+				if a := &s.Attrs()[i]; string(xmlscan.LocalName(a.Name)) == "start" {
+					d.scanStart = unixTime(string(s.AttrValue(a)))
 				}
 			}
-			if !s.selfClose {
+			if !s.SelfClosing() {
 				if err := d.nmaprun(); err != nil {
 					return err
 				}
@@ -392,12 +273,12 @@ func (d *nmapDecoder) document() error {
 	}
 }
 
-// more goes back to the token at cp, with depth elements open, after
-// filling the window with more of the document than it had.
-func (d *nmapDecoder) more(cp, depth int) {
+// more goes back to the token at m after filling the window with more of
+// the document than it had.
+func (d *nmapDecoder) more(m xmlscan.Mark) {
 	s := d.s
-	s.pos, s.open = cp, s.open[:depth]
-	s.fill(2*(len(s.data)-cp) + xmlAhead)
+	s.Reset(m)
+	s.Fill(2*s.Buffered() + xmlAhead)
 }
 
 // doctype refuses a DOCTYPE that declares entities, as before: nmap never
@@ -406,7 +287,7 @@ func (d *nmapDecoder) more(cp, depth int) {
 // ignored: one is refused too, rather than read differently.
 func (d *nmapDecoder) doctype() error {
 	p, s := d.p, d.s
-	body := s.text // "DOCTYPE ..."
+	body := s.Text() // "DOCTYPE ..."
 	// Find "<!ENTITY" outside comments, as encoding/xml's directive showed it.
 	for i := 0; i < len(body); i++ {
 		if bytes.HasPrefix(body[i:], []byte("<!--")) {
@@ -420,7 +301,7 @@ func (d *nmapDecoder) doctype() error {
 		if !bytes.HasPrefix(body[i:], []byte("<!ENTITY")) {
 			continue
 		}
-		at := fmt.Sprintf("byte %d", s.base+s.tokOff+2+i)
+		at := fmt.Sprintf("byte %d", s.Base()+s.TokenOffset()+2+i)
 		decl := body[i:]
 		if end := bytes.IndexByte(decl, '>'); end >= 0 {
 			decl = decl[:end]
@@ -431,30 +312,30 @@ func (d *nmapDecoder) doctype() error {
 		return p.fail(at, "DOCTYPE declares an entity; nmap never writes one, refusing the file")
 	}
 	// DOCTYPE S Name (S ExternalID)? S? ('[' intSubset ']' S?)?
-	off := s.tokOff + 2
+	off := s.TokenOffset() + 2
 	i := len("DOCTYPE")
-	j := s.space(off+i) - off
-	end, err := s.scanName(off + j)
+	j := s.SkipSpace(off+i) - off
+	end, err := s.ScanName(off + j)
 	if err != nil {
 		return p.xmlError(s, err)
 	}
 	if j == i || end-off == j {
-		return p.xmlError(s, s.errorf(off+j, "malformed DOCTYPE: expected white space and a name"))
+		return p.xmlError(s, s.Errorf(off+j, "malformed DOCTYPE: expected white space and a name"))
 	}
 	i = end - off
-	j = s.space(off+i) - off
+	j = s.SkipSpace(off+i) - off
 	literal := func(at int, pubid bool) (int, error) {
 		if at >= len(body) || (body[at] != '"' && body[at] != '\'') {
-			return 0, s.errorf(off+at, "malformed DOCTYPE: expected a quoted literal")
+			return 0, s.Errorf(off+at, "malformed DOCTYPE: expected a quoted literal")
 		}
 		e := bytes.IndexByte(body[at+1:], body[at])
 		if e < 0 {
-			return 0, s.errorf(off+at, "malformed DOCTYPE: unterminated literal")
+			return 0, s.Errorf(off+at, "malformed DOCTYPE: unterminated literal")
 		}
 		if pubid {
 			for _, c := range body[at+1 : at+1+e] {
 				if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(" \r\n-'()+,./:=?;!*#@$_%", c) >= 0) {
-					return 0, s.errorf(off+at, "malformed DOCTYPE: bad character in public identifier")
+					return 0, s.Errorf(off+at, "malformed DOCTYPE: bad character in public identifier")
 				}
 			}
 		}
@@ -462,16 +343,16 @@ func (d *nmapDecoder) doctype() error {
 	}
 	if j > i && (bytes.HasPrefix(body[j:], []byte("SYSTEM")) || bytes.HasPrefix(body[j:], []byte("PUBLIC"))) {
 		public := body[j] == 'P'
-		k := s.space(off+j+6) - off
+		k := s.SkipSpace(off+j+6) - off
 		if k == j+6 {
-			return p.xmlError(s, s.errorf(off+k, "malformed DOCTYPE: expected white space"))
+			return p.xmlError(s, s.Errorf(off+k, "malformed DOCTYPE: expected white space"))
 		}
 		if public {
 			if k, err = literal(k, true); err != nil {
 				return p.xmlError(s, err)
 			}
-			if k2 := s.space(off+k) - off; k2 == k {
-				return p.xmlError(s, s.errorf(off+k, "malformed DOCTYPE: expected white space"))
+			if k2 := s.SkipSpace(off+k) - off; k2 == k {
+				return p.xmlError(s, s.Errorf(off+k, "malformed DOCTYPE: expected white space"))
 			} else {
 				k = k2
 			}
@@ -479,20 +360,20 @@ func (d *nmapDecoder) doctype() error {
 		if k, err = literal(k, false); err != nil {
 			return p.xmlError(s, err)
 		}
-		j = s.space(off+k) - off
+		j = s.SkipSpace(off+k) - off
 	}
 	if j < len(body) && body[j] == '[' {
-		if !isSpace(bytes.TrimSuffix(bytes.TrimRight(body[j+1:], " \t\r\n"), []byte("]"))) {
-			return p.fail(fmt.Sprintf("byte %d", s.base+off+j), "DOCTYPE has an internal subset; nmap never writes one, refusing the file")
+		if !xmlscan.IsSpace(bytes.TrimSuffix(bytes.TrimRight(body[j+1:], " \t\r\n"), []byte("]"))) {
+			return p.fail(fmt.Sprintf("byte %d", s.Base()+off+j), "DOCTYPE has an internal subset; nmap never writes one, refusing the file")
 		}
 		k := bytes.LastIndexByte(body, ']')
 		if k < j {
-			return p.xmlError(s, s.errorf(off+j, "malformed DOCTYPE: unterminated internal subset"))
+			return p.xmlError(s, s.Errorf(off+j, "malformed DOCTYPE: unterminated internal subset"))
 		}
-		j = s.space(off+k+1) - off
+		j = s.SkipSpace(off+k+1) - off
 	}
 	if j != len(body) {
-		return p.xmlError(s, s.errorf(off+j, "malformed DOCTYPE"))
+		return p.xmlError(s, s.Errorf(off+j, "malformed DOCTYPE"))
 	}
 	return nil
 }
@@ -507,14 +388,14 @@ func (d *nmapDecoder) nmaprun() error {
 				return err
 			}
 		}
-		s.fill(xmlAhead)
-		cp, depth := s.pos, len(s.open)
-		tok, err := s.next()
-		if err == nil && tok == tokStart {
+		s.Fill(xmlAhead)
+		m := s.Mark()
+		tok, err := s.Next()
+		if err == nil && tok == xmlscan.StartTag {
 			err = d.child()
 		}
-		if err == errNeedMore {
-			d.more(cp, depth)
+		if err == xmlscan.ErrNeedMore {
+			d.more(m)
 			continue
 		}
 		if err != nil {
@@ -524,10 +405,10 @@ func (d *nmapDecoder) nmaprun() error {
 			return p.xmlError(s, err)
 		}
 		switch tok {
-		case tokEnd:
+		case xmlscan.EndTag:
 			return nil
-		case tokDoctype:
-			return p.xmlError(s, s.errorf(s.tokOff, "DOCTYPE not before the root element"))
+		case xmlscan.Doctype:
+			return p.xmlError(s, s.Errorf(s.TokenOffset(), "DOCTYPE not before the root element"))
 		}
 	}
 }
@@ -535,14 +416,14 @@ func (d *nmapDecoder) nmaprun() error {
 // child reads the child of <nmaprun> whose start tag was just read.
 func (d *nmapDecoder) child() error {
 	p, s := d.p, d.s
-	off := s.tokOff
-	switch string(localName(s.name)) {
+	off := s.TokenOffset()
+	switch string(xmlscan.LocalName(s.Name())) {
 	case "host":
 		h := d.resetHost()
 		if err := d.readHost(h); err != nil {
 			return err
 		}
-		o := vigil.Origin{File: p.name, Line: s.line(off)}
+		o := vigil.Origin{File: p.name, Line: s.Line(off)}
 		host, rec, err := p.nmapHost(h, o, d.scanStart)
 		if err != nil {
 			return err
@@ -557,13 +438,13 @@ func (d *nmapDecoder) child() error {
 			return err
 		}
 		if msg := rs.Finished.ErrorMsg; msg != "" || rs.Finished.Exit == "error" {
-			return p.fail(fmt.Sprintf("line %d", s.line(off)), "nmap reports the scan failed (%q); refusing an incomplete scan", msg)
+			return p.fail(fmt.Sprintf("line %d", s.Line(off)), "nmap reports the scan failed (%q); refusing an incomplete scan", msg)
 		}
 		if d.scanStart.IsZero() {
 			d.scanStart = unixTime(rs.Finished.Time)
 		}
 	default:
-		return s.skip()
+		return s.Skip()
 	}
 	return nil
 }
@@ -578,18 +459,18 @@ func (d *nmapDecoder) resetHost() *xmlHost {
 
 // str returns an attribute's value as a new string, for values that differ
 // from host to host; val interns it, for values that repeat.
-func (d *nmapDecoder) str(a *xmlAttr) string { return string(d.s.attrValue(a)) }
-func (d *nmapDecoder) val(a *xmlAttr) string { return d.p.internBytes(d.s.attrValue(a)) }
+func (d *nmapDecoder) str(a *xmlscan.Attr) string { return string(d.s.AttrValue(a)) }
+func (d *nmapDecoder) val(a *xmlscan.Attr) string { return d.p.internBytes(d.s.AttrValue(a)) }
 
 // num reads an integer attribute as encoding/xml did: empty is 0.
-func (d *nmapDecoder) num(a *xmlAttr) (int, error) {
-	v := d.s.attrValue(a)
+func (d *nmapDecoder) num(a *xmlscan.Attr) (int, error) {
+	v := d.s.AttrValue(a)
 	if len(v) == 0 {
 		return 0, nil
 	}
 	n, err := strconv.ParseInt(strings.TrimSpace(string(v)), 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("attribute %s is not a number", a.name)
+		return 0, fmt.Errorf("attribute %s is not a number", a.Name)
 	}
 	return int(n), nil
 }
@@ -598,23 +479,23 @@ func (d *nmapDecoder) num(a *xmlAttr) (int, error) {
 // (fn reads or skips it) and returns after the element's end tag.
 func (d *nmapDecoder) children(fn func(name []byte) error) error {
 	s := d.s
-	if s.selfClose {
+	if s.SelfClosing() {
 		return nil
 	}
 	for {
-		tok, err := s.next()
+		tok, err := s.Next()
 		if err != nil {
 			return err
 		}
 		switch tok {
-		case tokEnd:
+		case xmlscan.EndTag:
 			return nil
-		case tokStart:
-			if err := fn(localName(s.name)); err != nil {
+		case xmlscan.StartTag:
+			if err := fn(xmlscan.LocalName(s.Name())); err != nil {
 				return err
 			}
-		case tokDoctype:
-			return s.errorf(s.tokOff, "DOCTYPE not before the root element")
+		case xmlscan.Doctype:
+			return s.Errorf(s.TokenOffset(), "DOCTYPE not before the root element")
 		}
 	}
 }
@@ -624,25 +505,25 @@ func (d *nmapDecoder) children(fn func(name []byte) error) error {
 func (d *nmapDecoder) text() (string, error) {
 	s := d.s
 	d.cpe = d.cpe[:0]
-	if s.selfClose {
+	if s.SelfClosing() {
 		return "", nil
 	}
 	for {
-		tok, err := s.next()
+		tok, err := s.Next()
 		if err != nil {
 			return "", err
 		}
 		switch tok {
-		case tokEnd:
+		case xmlscan.EndTag:
 			return d.p.internBytes(d.cpe), nil
-		case tokText:
-			d.cpe = append(d.cpe, s.textValue()...)
-		case tokStart:
-			if err := s.skip(); err != nil {
+		case xmlscan.Text:
+			d.cpe = append(d.cpe, s.TextValue()...)
+		case xmlscan.StartTag:
+			if err := s.Skip(); err != nil {
 				return "", err
 			}
-		case tokDoctype:
-			return "", s.errorf(s.tokOff, "DOCTYPE not before the root element")
+		case xmlscan.Doctype:
+			return "", s.Errorf(s.TokenOffset(), "DOCTYPE not before the root element")
 		}
 	}
 }
@@ -650,8 +531,8 @@ func (d *nmapDecoder) text() (string, error) {
 // readHost reads one <host> into h, as encoding/xml decoded xmlHost.
 func (d *nmapDecoder) readHost(h *xmlHost) error {
 	s := d.s
-	for i := range s.attrs {
-		switch a := &s.attrs[i]; string(localName(a.name)) {
+	for i := range s.Attrs() {
+		switch a := &s.Attrs()[i]; string(xmlscan.LocalName(a.Name)) {
 		case "starttime":
 			h.StartTime = d.str(a)
 		case "endtime":
@@ -665,8 +546,8 @@ func (d *nmapDecoder) readHost(h *xmlHost) error {
 				d.status.State = ""
 				h.Status = &d.status
 			}
-			for i := range s.attrs {
-				if a := &s.attrs[i]; string(localName(a.name)) == "state" {
+			for i := range s.Attrs() {
+				if a := &s.Attrs()[i]; string(xmlscan.LocalName(a.Name)) == "state" {
 					h.Status.State = d.val(a)
 				}
 			}
@@ -677,8 +558,8 @@ func (d *nmapDecoder) readHost(h *xmlHost) error {
 				Vendor   string `xml:"vendor,attr"`
 			}{})
 			ad := &h.Addresses[len(h.Addresses)-1]
-			for i := range s.attrs {
-				switch a := &s.attrs[i]; string(localName(a.name)) {
+			for i := range s.Attrs() {
+				switch a := &s.Attrs()[i]; string(xmlscan.LocalName(a.Name)) {
 				case "addr":
 					ad.Addr = d.str(a)
 				case "addrtype":
@@ -695,8 +576,8 @@ func (d *nmapDecoder) readHost(h *xmlHost) error {
 						Type string `xml:"type,attr"`
 					}{})
 					hn := &h.Hostnames[len(h.Hostnames)-1]
-					for i := range s.attrs {
-						switch a := &s.attrs[i]; string(localName(a.name)) {
+					for i := range s.Attrs() {
+						switch a := &s.Attrs()[i]; string(xmlscan.LocalName(a.Name)) {
 						case "name":
 							hn.Name = d.str(a)
 						case "type":
@@ -704,24 +585,24 @@ func (d *nmapDecoder) readHost(h *xmlHost) error {
 						}
 					}
 				}
-				return s.skip()
+				return s.Skip()
 			})
 		case "ports":
 			return d.children(func(name []byte) error {
 				if string(name) != "port" {
-					return s.skip()
+					return s.Skip()
 				}
 				return d.readPort(h)
 			})
 		case "os":
 			return d.children(func(name []byte) error {
 				if string(name) != "osmatch" {
-					return s.skip()
+					return s.Skip()
 				}
 				return d.readOSMatch(h)
 			})
 		}
-		return s.skip()
+		return s.Skip()
 	})
 }
 
@@ -730,14 +611,14 @@ func (d *nmapDecoder) readPort(h *xmlHost) error {
 	s := d.s
 	h.Ports = append(h.Ports, xmlPort{})
 	pt := &h.Ports[len(h.Ports)-1]
-	for i := range s.attrs {
-		switch a := &s.attrs[i]; string(localName(a.name)) {
+	for i := range s.Attrs() {
+		switch a := &s.Attrs()[i]; string(xmlscan.LocalName(a.Name)) {
 		case "protocol":
 			pt.Protocol = d.val(a)
 		case "portid":
 			n, err := d.num(a)
 			if err != nil {
-				return &nmapValueError{off: s.tokOff, err: err}
+				return d.valueError(err)
 			}
 			pt.PortID = n
 		}
@@ -745,15 +626,15 @@ func (d *nmapDecoder) readPort(h *xmlHost) error {
 	return d.children(func(name []byte) error {
 		switch string(name) {
 		case "state":
-			for i := range s.attrs {
-				if a := &s.attrs[i]; string(localName(a.name)) == "state" {
+			for i := range s.Attrs() {
+				if a := &s.Attrs()[i]; string(xmlscan.LocalName(a.Name)) == "state" {
 					pt.State.State = d.val(a)
 				}
 			}
 		case "service":
 			sv := &pt.Service
-			for i := range s.attrs {
-				switch a := &s.attrs[i]; string(localName(a.name)) {
+			for i := range s.Attrs() {
+				switch a := &s.Attrs()[i]; string(xmlscan.LocalName(a.Name)) {
 				case "name":
 					sv.Name = d.val(a)
 				case "product":
@@ -766,14 +647,14 @@ func (d *nmapDecoder) readPort(h *xmlHost) error {
 			}
 			return d.children(func(name []byte) error {
 				if string(name) != "cpe" {
-					return s.skip()
+					return s.Skip()
 				}
 				c, err := d.text()
 				sv.CPE = append(sv.CPE, c)
 				return err
 			})
 		}
-		return s.skip()
+		return s.Skip()
 	})
 }
 
@@ -782,21 +663,21 @@ func (d *nmapDecoder) readOSMatch(h *xmlHost) error {
 	s := d.s
 	h.OSMatches = append(h.OSMatches, xmlOSMatch{})
 	m := &h.OSMatches[len(h.OSMatches)-1]
-	for i := range s.attrs {
-		switch a := &s.attrs[i]; string(localName(a.name)) {
+	for i := range s.Attrs() {
+		switch a := &s.Attrs()[i]; string(xmlscan.LocalName(a.Name)) {
 		case "name":
 			m.Name = d.val(a)
 		case "accuracy":
 			n, err := d.num(a)
 			if err != nil {
-				return &nmapValueError{off: s.tokOff, err: err}
+				return d.valueError(err)
 			}
 			m.Accuracy = n
 		}
 	}
 	return d.children(func(name []byte) error {
 		if string(name) != "osclass" {
-			return s.skip()
+			return s.Skip()
 		}
 		m.Classes = append(m.Classes, struct {
 			CPE []string `xml:"cpe"`
@@ -804,7 +685,7 @@ func (d *nmapDecoder) readOSMatch(h *xmlHost) error {
 		cl := &m.Classes[len(m.Classes)-1]
 		return d.children(func(name []byte) error {
 			if string(name) != "cpe" {
-				return s.skip()
+				return s.Skip()
 			}
 			c, err := d.text()
 			cl.CPE = append(cl.CPE, c)
@@ -819,8 +700,8 @@ func (d *nmapDecoder) readRunstats(rs *xmlRunstats) error {
 	return d.children(func(name []byte) error {
 		if string(name) == "finished" {
 			f := &rs.Finished
-			for i := range s.attrs {
-				switch a := &s.attrs[i]; string(localName(a.name)) {
+			for i := range s.Attrs() {
+				switch a := &s.Attrs()[i]; string(xmlscan.LocalName(a.Name)) {
 				case "time":
 					f.Time = d.str(a)
 				case "exit":
@@ -830,7 +711,7 @@ func (d *nmapDecoder) readRunstats(rs *xmlRunstats) error {
 				}
 			}
 		}
-		return s.skip()
+		return s.Skip()
 	})
 }
 
@@ -866,10 +747,17 @@ func (c *chunks[T]) all() []T {
 }
 
 // nmapValueError is well-formed XML whose value nmap could not have
-// written, such as a port number that is not a number.
+// written, such as a port number that is not a number, at a line and a
+// byte offset.
 type nmapValueError struct {
-	off int
-	err error
+	line, off int
+	err       error
+}
+
+// valueError is an nmapValueError at the start tag just read.
+func (d *nmapDecoder) valueError(err error) error {
+	at := d.s.TokenOffset()
+	return &nmapValueError{line: d.s.Line(at), off: d.s.Base() + at, err: err}
 }
 
 func (e *nmapValueError) Error() string { return e.err.Error() }

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/vigil-health/vigil/internal/xmlscan"
 )
 
 // nmapBoth reads data as nmap XML with xmlScanner (readNmap) and with the
@@ -171,7 +173,7 @@ func encodingXMLWrong(data []byte, err error) bool {
 		return true
 	}
 	for _, r := range string(data) {
-		if r >= 0x80 && isNameChar(r) && strings.Contains(msg, "name") {
+		if r >= 0x80 && xmlscan.IsNameChar(r) && strings.Contains(msg, "name") {
 			return true
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/worksheet"
 )
 
 // xlsxUnzipLimit caps how much a workbook may inflate to, against zip bombs.
@@ -32,13 +33,14 @@ func (p *parser) readXLSXAt(r io.ReaderAt, size int64, head []byte) (err error) 
 	}
 	// The fast reader handles the workbooks real exports write; anything
 	// else goes through excelize.
-	if sr, name, sheets, err := openSheetAt(r, size, p.opt.Sheet, xlsxUnzipLimit); err == nil {
-		defer sr.close()
-		sr.reuse = true
-		p.res.Sheet = name
-		return p.readTable(&fastRows{p: p, r: sr, sheet: name}, nil)
-	} else if errors.Is(err, errNoSheet) {
-		return p.fail("", "no sheet %q; the workbook has %s", p.opt.Sheet, quoteList(sheets))
+	var missing *worksheet.NoSheetError
+	if sr, err := worksheet.Open(r, size, p.opt.Sheet, xlsxUnzipLimit); err == nil {
+		defer sr.Close()
+		sr.ReuseRow = true
+		p.res.Sheet = sr.Name()
+		return p.readTable(&fastRows{p: p, r: sr, sheet: sr.Name()}, nil)
+	} else if errors.As(err, &missing) {
+		return p.fail("", "no sheet %q; the workbook has %s", p.opt.Sheet, quoteList(missing.Sheets))
 	}
 	// excelize parses untrusted archives; a panic inside it must become an
 	// error about this file, never a crash of the import.
@@ -114,15 +116,15 @@ func (x *xlsxRows) next() (row, error) {
 	return row{cells: cells, origin: vigil.Origin{File: x.p.name, Sheet: x.sheet, Row: x.n}}, nil
 }
 
-// fastRows adapts sheetReader to rowSource.
+// fastRows adapts worksheet.Reader to rowSource.
 type fastRows struct {
 	p     *parser
-	r     *sheetReader
+	r     *worksheet.Reader
 	sheet string
 }
 
 func (x *fastRows) next() (row, error) {
-	cells, n, err := x.r.next()
+	cells, n, err := x.r.Next()
 	if err == io.EOF {
 		return row{}, io.EOF
 	}
