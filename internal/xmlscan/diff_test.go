@@ -117,7 +117,8 @@ func xmlTokens(data []byte) ([]string, error) {
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = true
 	var out tokens
-	for {
+	bom := bytes.HasPrefix(data, utf8BOM) // Prolog reads it, encoding/xml gives it as text
+	for first := true; ; first = false {
 		tok, err := dec.Token()
 		if err == io.EOF {
 			return out.list, nil
@@ -135,6 +136,9 @@ func xmlTokens(data []byte) ([]string, error) {
 		case xml.EndElement:
 			out.end(t.Name.Local)
 		case xml.CharData:
+			if first && bom {
+				t = t[len(utf8BOM):]
+			}
 			out.text(string(t))
 		case xml.Comment:
 			out.add("comment")
