@@ -27,15 +27,22 @@ func compileLibrary(tb testing.TB) (*checks.Program, []*checks.Check) {
 func BenchmarkEvaluate(b *testing.B) {
 	p, _ := compileLibrary(b)
 	subjects := checkstest.Subjects(1, 10_000)
-	in := checks.Inputs{Policy: checkstest.Policy(), Now: checkstest.Now()}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for done := 0; done < b.N; {
-		n := min(b.N-done, len(subjects))
-		p.Evaluate(subjects[:n], in, func(int, []checks.Result) {})
-		done += n
+	for _, verdictsOnly := range []bool{false, true} {
+		name := "reasons"
+		if verdictsOnly {
+			name = "verdicts"
+		}
+		b.Run(name, func(b *testing.B) {
+			in := checks.Inputs{Policy: checkstest.Policy(), Now: checkstest.Now(), VerdictsOnly: verdictsOnly}
+			b.ReportAllocs()
+			for done := 0; done < b.N; {
+				n := min(b.N-done, len(subjects))
+				p.Evaluate(subjects[:n], in, func(int, []checks.Result) {})
+				done += n
+			}
+			b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "workers")
+		})
 	}
-	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "workers")
 }
 
 // BenchmarkDesign compares the ways of giving CEL a subject, on one core,
