@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	vigil "github.com/vigil-health/vigil"
 )
 
 // Severity is how bad a failing check is.
@@ -34,18 +36,10 @@ func (s Severity) Valid() bool {
 	return false
 }
 
-// Control names one control of one framework that a check evidences:
-// framework hipaa (a CFR cite, 164.312(e)(1)), csf2 (PR.DS-02), hicp
-// (9.M.E), hph-cpg (HPH-CPG-X17) or fda-524b (524B-b3).
-type Control struct {
-	Framework string `json:"framework" yaml:"framework"`
-	Control   string `json:"control" yaml:"control"`
-}
-
-// String returns framework:control.
-func (c Control) String() string { return c.Framework + ":" + c.Control }
-
-// controlPatterns returns the shape of each framework's control ids.
+// controlPatterns returns the shape of each framework's control ids:
+// hipaa a CFR cite (164.312(e)(1)), csf2 a subcategory (PR.DS-02), hicp a
+// sub-practice (9.M.E), hph-cpg a goal (HPH-CPG-X17), fda-524b a duty of
+// §524B (524B-b3).
 func controlPatterns() map[string]*regexp.Regexp {
 	return map[string]*regexp.Regexp{
 		"hipaa":    regexp.MustCompile(`^164\.3(06|08|10|12|14|16)(\([a-zA-Z0-9]+\)){1,4}$`),
@@ -61,7 +55,7 @@ type Check struct {
 	ID          string
 	Title       string
 	Description string
-	Controls    []Control
+	Controls    []vigil.ControlRef // the controls the check evidences
 	// AppliesTo is a CEL bool filter; empty applies the check to every device.
 	AppliesTo string
 	// Expr is a CEL bool: true when the device passes.
@@ -231,7 +225,7 @@ func parseControls(c *Check, v *yaml.Node, fail func(*yaml.Node, string, string,
 	}
 	pats := controlPatterns()
 	for _, n := range v.Content {
-		var ctl Control
+		var ctl vigil.ControlRef
 		if n.Kind != yaml.MappingNode {
 			return fail(n, "controls", "must be a list of {framework, control}")
 		}
