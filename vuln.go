@@ -1,6 +1,9 @@
 package vigil
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Vulnerability is one publicly known weakness (a CVE, GHSA or vendor id) as
 // Vigil merged it from every feed that mentioned it. Scores keep their source
@@ -289,4 +292,49 @@ func (d SSVCDecision) Rank() int {
 		return 4
 	}
 	return 0
+}
+
+// SBOMKey identifies the devices an SBOM describes: model and firmware,
+// without case or surrounding space. Makers' names vary too much between
+// sources to be part of the key; SameMaker checks them loosely.
+func SBOMKey(model, firmware string) string {
+	return strings.ToLower(strings.TrimSpace(model)) + "\x00" + strings.ToLower(strings.TrimSpace(firmware))
+}
+
+// Describes reports whether the SBOM is the one for a device: the same
+// model and firmware, and a manufacturer that plausibly names the same
+// company.
+func (s *SBOM) Describes(d *Device) bool {
+	return SBOMKey(s.Model, s.Firmware) == SBOMKey(d.Model, d.Firmware) && SameMaker(s.Manufacturer, d.Manufacturer)
+}
+
+// SameMaker reports whether two spellings of a manufacturer plausibly name
+// the same company: equal first words, ignoring case and punctuation. An
+// empty name fits any.
+func SameMaker(a, b string) bool {
+	first := func(s string) string {
+		f := strings.Fields(strings.ToLower(strings.Map(func(r rune) rune {
+			if r == '.' || r == ',' {
+				return ' '
+			}
+			return r
+		}, s)))
+		if len(f) == 0 {
+			return ""
+		}
+		return f[0]
+	}
+	return a == "" || b == "" || first(a) == first(b)
+}
+
+// FeedResult says what importing feed and SBOM files did.
+type FeedResult struct {
+	Files           int `json:"files"`
+	Vulnerabilities int `json:"vulnerabilities"`
+	KEV             int `json:"kev"`
+	EPSS            int `json:"epss"`
+	Advisories      int `json:"advisories"`
+	SBOMs           int `json:"sboms"`
+	VEX             int `json:"vex"`
+	Matches         int `json:"matches"`
 }

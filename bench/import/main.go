@@ -23,8 +23,11 @@ import (
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/classify"
+	"github.com/vigil-health/vigil/internal/exposure"
 	"github.com/vigil-health/vigil/internal/gen"
 	"github.com/vigil-health/vigil/internal/ingest"
+	"github.com/vigil-health/vigil/internal/inventory"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -109,6 +112,13 @@ func run(n, perSource int, dir, dsn string, batch, again bool) error {
 	}()
 	runtime.GC()
 	start, cpu0 := time.Now(), cpuTime()
+	// Wired as cmd/vigil wires it: the import re-matches through exposure; the
+	// classifier is built inside the timing, as the import built it before.
+	cls, err := classify.New()
+	if err != nil {
+		return err
+	}
+	inv := inventory.New(db, cls, exposure.New(db, cls))
 	var rows int
 	var snaps []*vigil.Snapshot
 	var readWall time.Duration
@@ -162,7 +172,7 @@ func run(n, perSource int, dir, dsn string, batch, again bool) error {
 			continue
 		}
 		t := time.Now()
-		ir, err := db.Import(ctx, vigil.SystemUser, snap)
+		ir, err := inv.Import(ctx, vigil.SystemUser, snap)
 		if err != nil {
 			return err
 		}
@@ -174,7 +184,7 @@ func run(n, perSource int, dir, dsn string, batch, again bool) error {
 	}
 	if batch {
 		t := time.Now()
-		res, err := db.ImportBatch(ctx, vigil.SystemUser, snaps)
+		res, err := inv.ImportBatch(ctx, vigil.SystemUser, snaps)
 		if err != nil {
 			return err
 		}
@@ -187,7 +197,7 @@ func run(n, perSource int, dir, dsn string, batch, again bool) error {
 			debug.FreeOSMemory()
 			resetPeakRSS()
 			t := time.Now()
-			res, err := db.ImportBatch(ctx, vigil.SystemUser, snaps)
+			res, err := inv.ImportBatch(ctx, vigil.SystemUser, snaps)
 			if err != nil {
 				return err
 			}

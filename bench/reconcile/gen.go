@@ -18,9 +18,9 @@ type Scenario struct {
 // Sources is the source configuration of the generated hospital.
 func Sources() []reconcile.SourceInfo {
 	return []reconcile.SourceInfo{
-		{Name: "cmms", Kind: vigil.SourceInventory, Role: reconcile.RoleClinicalEngineering},
-		{Name: "cmdb", Kind: vigil.SourceInventory, Role: reconcile.RoleIT},
-		{Name: "netscan", Kind: vigil.SourceNetwork, Role: reconcile.RoleNetwork},
+		{Name: "cmms", Kind: vigil.SourceInventory, Role: vigil.SourceRoleClinicalEngineering},
+		{Name: "cmdb", Kind: vigil.SourceInventory, Role: vigil.SourceRoleIT},
+		{Name: "netscan", Kind: vigil.SourceNetwork, Role: vigil.SourceRoleNetwork},
 	}
 }
 

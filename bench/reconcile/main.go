@@ -168,9 +168,9 @@ func genInputs(devices int, seed int64) ([]reconcile.Input, []reconcile.SourceIn
 		return nil, nil, time.Time{}, err
 	}
 	sources := []reconcile.SourceInfo{
-		{Name: gen.SourceCMMS, Kind: vigil.SourceInventory, Role: reconcile.RoleClinicalEngineering},
-		{Name: gen.SourceCMDB, Kind: vigil.SourceInventory, Role: reconcile.RoleIT},
-		{Name: gen.SourceNmap, Kind: vigil.SourceScanner, Role: reconcile.RoleScanner},
+		{Name: gen.SourceCMMS, Kind: vigil.SourceInventory, Role: vigil.SourceRoleClinicalEngineering},
+		{Name: gen.SourceCMDB, Kind: vigil.SourceInventory, Role: vigil.SourceRoleIT},
+		{Name: gen.SourceNmap, Kind: vigil.SourceScanner, Role: vigil.SourceRoleScanner},
 	}
 	recs := h.Records()
 	var in []reconcile.Input

@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/account"
 	"github.com/vigil-health/vigil/internal/discover"
 	"github.com/vigil-health/vigil/internal/gen"
 	"github.com/vigil-health/vigil/internal/ingest"
@@ -86,7 +87,11 @@ func loadDemo(ctx context.Context, m *Main, d *store.DB, dir string, h *gen.Hosp
 		snaps = append(snaps, &vigil.Snapshot{Source: vigil.Source{Name: s.source, Kind: s.kind, Role: s.role}, Files: []string{s.file}, TakenAt: h.Now, Records: res.Records})
 		bad = append(bad, len(res.Errors))
 	}
-	results, err := d.ImportBatch(ctx, m.actor(), snaps)
+	svc, err := m.services(d)
+	if err != nil {
+		return err
+	}
+	results, err := svc.Inventory.ImportBatch(ctx, m.actor(), snaps)
 	if err != nil {
 		return fmt.Errorf("loading the demo hospital: %w", err)
 	}
@@ -95,7 +100,7 @@ func loadDemo(ctx context.Context, m *Main, d *store.DB, dir string, h *gen.Hosp
 	}
 	// The capture goes through passive discovery, with the hospital's
 	// clinical VLANs as the clinical segment.
-	opt, err := discoverOptions("", "")
+	opt, err := discoverOptions(m, "", "")
 	if err != nil {
 		return err
 	}
@@ -108,7 +113,7 @@ func loadDemo(ctx context.Context, m *Main, d *store.DB, dir string, h *gen.Hosp
 	if err != nil {
 		return err
 	}
-	dr, err := d.RecordDiscovery(ctx, m.actor(), []string{gen.FileCapture}, rep, true)
+	dr, err := svc.Inventory.RecordDiscovery(ctx, m.actor(), []string{gen.FileCapture}, rep, true)
 	if err != nil {
 		return fmt.Errorf("loading the demo capture: %w", err)
 	}
@@ -124,7 +129,7 @@ func loadDemo(ctx context.Context, m *Main, d *store.DB, dir string, h *gen.Hosp
 	if err != nil {
 		return err
 	}
-	fr, err := d.ImportFeeds(ctx, m.actor(), files)
+	fr, err := svc.Exposure.ImportFeeds(ctx, m.actor(), files)
 	if err != nil {
 		return fmt.Errorf("loading the demo feeds: %w", err)
 	}
@@ -139,9 +144,10 @@ func demoAdmin(ctx context.Context, m *Main, d *store.DB) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	err = d.CreateUser(ctx, m.actor(), &vigil.User{Name: "admin", Role: vigil.RoleAdmin}, pw)
+	accounts := account.New(d, false)
+	err = accounts.CreateUser(ctx, m.actor(), &vigil.User{Name: "admin", Role: vigil.RoleAdmin}, pw)
 	if vigil.ErrorCode(err) == vigil.ECONFLICT {
-		err = d.SetPassword(ctx, m.actor(), "admin", pw)
+		err = accounts.SetPassword(ctx, m.actor(), "admin", pw)
 	}
 	return pw, err
 }

@@ -10,7 +10,6 @@ import (
 
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/capture"
-	"github.com/vigil-health/vigil/internal/classify"
 	"github.com/vigil-health/vigil/internal/discover"
 )
 
@@ -42,12 +41,12 @@ func runDiscover(ctx context.Context, m *Main, args []string) error {
 	if len(pcaps) == 0 && *iface == "" {
 		return usagef("usage: vigil discover --pcap FILE... | --iface IF [--clinical-vlans LIST] [--clinical-subnets LIST] [--format json|table] [--import]")
 	}
-	opt, err := discoverOptions(*vlans, *subnets)
+	opt, err := discoverOptions(m, *vlans, *subnets)
 	if err != nil {
 		return err
 	}
 	opt.Logger = m.logger()
-	var rep *discover.Report
+	var rep *vigil.DiscoveryReport
 	var names []string
 	if *iface != "" {
 		lctx := ctx
@@ -91,7 +90,11 @@ func runDiscover(ctx context.Context, m *Main, args []string) error {
 			return err
 		}
 		defer d.Close()
-		res, err := d.RecordDiscovery(ctx, m.actor(), names, rep, true)
+		inv, err := m.inventory(d)
+		if err != nil {
+			return err
+		}
+		res, err := inv.RecordDiscovery(ctx, m.actor(), names, rep, true)
 		if err != nil {
 			return err
 		}
@@ -99,13 +102,13 @@ func runDiscover(ctx context.Context, m *Main, args []string) error {
 			res.RunID, res.Devices, res.Flows, res.Findings, res.Import.Added, res.Import.Changed, res.Import.Removed, res.Import.Devices)
 	}
 	if *format == "table" {
-		return rep.WriteTable(m.Stdout)
+		return discover.WriteTable(m.Stdout, rep)
 	}
 	return writeJSONOut(m.Stdout, rep)
 }
 
 // discoverOptions parses the clinical segment and wires the OUI registry.
-func discoverOptions(vlans, subnets string) (discover.Options, error) {
+func discoverOptions(m *Main, vlans, subnets string) (discover.Options, error) {
 	var opt discover.Options
 	for _, v := range splitList(vlans) {
 		n, err := strconv.ParseUint(v, 10, 16)
@@ -121,7 +124,7 @@ func discoverOptions(vlans, subnets string) (discover.Options, error) {
 		}
 		opt.ClinicalSubnets = append(opt.ClinicalSubnets, p.Masked())
 	}
-	if c, err := classify.New(); err == nil {
+	if c, err := m.classifier(); err == nil {
 		opt.VendorOf = c.Vendor
 	}
 	return opt, nil

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-
-	"github.com/vigil-health/vigil/internal/feeds"
 )
 
 const feedsUsage = `usage: vigil feeds COMMAND
@@ -21,11 +19,7 @@ func runFeeds(ctx context.Context, m *Main, args []string) error {
 	case "update":
 		return feedsUpdate(ctx, m, args[1:])
 	case "sources":
-		t := &table{header: []string{"NAME", "FORMAT", "URL", "NOTE"}}
-		for _, s := range feeds.Sources() {
-			t.add(s.Name, string(s.Format), s.URL, s.Note)
-		}
-		return t.writeText(m.Stdout)
+		return feedsSources(m)
 	}
 	return usagef("unknown feeds command %q\n%s", args[0], feedsUsage)
 }

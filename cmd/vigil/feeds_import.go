@@ -10,9 +10,9 @@ import (
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/exposure"
 	"github.com/vigil-health/vigil/internal/feeds"
 	"github.com/vigil-health/vigil/internal/sbom"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 func feedsImport(ctx context.Context, m *Main, args []string) error {
@@ -50,7 +50,11 @@ func feedsImport(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer d.Close()
-	res, err := d.ImportFeeds(ctx, m.actor(), files)
+	exp, err := m.exposure(d)
+	if err != nil {
+		return err
+	}
+	res, err := exp.ImportFeeds(ctx, m.actor(), files)
 	if err != nil {
 		return err
 	}
@@ -58,7 +62,7 @@ func feedsImport(ctx context.Context, m *Main, args []string) error {
 	return nil
 }
 
-func (m *Main) printFeedResult(res *store.FeedResult) {
+func (m *Main) printFeedResult(res *vigil.FeedResult) {
 	fmt.Fprintf(m.Stdout, "imported %d files: %d vulnerability records, %d KEV entries, %d EPSS scores, %d advisories, %d SBOMs, %d VEX statements; %d device matches\n",
 		res.Files, res.Vulnerabilities, res.KEV, res.EPSS, res.Advisories, res.SBOMs, res.VEX, res.Matches)
 }
@@ -98,8 +102,8 @@ func expandFeedPaths(paths []string) ([]string, error) {
 }
 
 // parseFeedFiles reads each file as parseFeedFile does.
-func parseFeedFiles(ctx context.Context, paths []string) ([]store.FeedFile, error) {
-	files := make([]store.FeedFile, 0, len(paths))
+func parseFeedFiles(ctx context.Context, paths []string) ([]exposure.FeedFile, error) {
+	files := make([]exposure.FeedFile, 0, len(paths))
 	for _, p := range paths {
 		ff, err := parseFeedFile(ctx, p)
 		if err != nil {
@@ -111,10 +115,10 @@ func parseFeedFiles(ctx context.Context, paths []string) ([]store.FeedFile, erro
 }
 
 // parseFeedFile reads one file as an SBOM when it looks like one, else as a feed.
-func parseFeedFile(ctx context.Context, path string) (store.FeedFile, error) {
+func parseFeedFile(ctx context.Context, path string) (exposure.FeedFile, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return store.FeedFile{}, vigil.Errorf(vigil.EINVALID, "cannot read %s: %v", path, pathErr(err))
+		return exposure.FeedFile{}, vigil.Errorf(vigil.EINVALID, "cannot read %s: %v", path, pathErr(err))
 	}
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 64<<10)
@@ -123,13 +127,13 @@ func parseFeedFile(ctx context.Context, path string) (store.FeedFile, error) {
 	if sbom.Detect(head) != sbom.FormatUnknown {
 		s, err := sbom.Parse(ctx, path, br)
 		if err != nil {
-			return store.FeedFile{}, vigil.WrapError(vigil.EINVALID, err.Error(), err)
+			return exposure.FeedFile{}, vigil.WrapError(vigil.EINVALID, err.Error(), err)
 		}
-		return store.FeedFile{Name: name, SBOM: s}, nil
+		return exposure.FeedFile{Name: name, SBOM: s}, nil
 	}
 	b, err := feeds.Parse(ctx, path, br)
 	if err != nil {
-		return store.FeedFile{}, vigil.WrapError(vigil.EINVALID, err.Error(), err)
+		return exposure.FeedFile{}, vigil.WrapError(vigil.EINVALID, err.Error(), err)
 	}
-	return store.FeedFile{Name: name, Batch: b}, nil
+	return exposure.FeedFile{Name: name, Batch: b}, nil
 }

@@ -66,7 +66,11 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer d.Close()
-	res, err := d.Import(ctx, m.actor(), snap)
+	inv, err := m.inventory(d)
+	if err != nil {
+		return err
+	}
+	res, err := inv.Import(ctx, m.actor(), snap)
 	if err != nil {
 		return err
 	}
@@ -151,7 +155,11 @@ func runImportBatch(ctx context.Context, m *Main, dsn, manifest string, dry, str
 		return err
 	}
 	defer d.Close()
-	out, err := d.ImportBatch(ctx, m.actor(), snaps)
+	inv, err := m.inventory(d)
+	if err != nil {
+		return err
+	}
+	out, err := inv.ImportBatch(ctx, m.actor(), snaps)
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,11 @@ func invDecide(ctx context.Context, m *Main, args []string) error {
 	if len(pos) != 2 || *same == *different {
 		return usagef("usage: vigil inventory decide RECORD_A RECORD_B --same|--different [--note TEXT]")
 	}
-	n, err := c.db.DecideIdentity(ctx, m.actor(), pos[0], pos[1], *same, *note)
+	inv, err := m.inventory(c.db)
+	if err != nil {
+		return err
+	}
+	n, err := inv.DecideIdentity(ctx, m.actor(), pos[0], pos[1], *same, *note)
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,11 @@ func invPrecedence(ctx context.Context, m *Main, args []string) error {
 			}
 			p.Fields[field] = entries
 		}
-		if err := c.db.SetPrecedence(ctx, m.actor(), p); err != nil {
+		inv, err := m.inventory(c.db)
+		if err != nil {
+			return err
+		}
+		if err := inv.SetPrecedence(ctx, m.actor(), p); err != nil {
 			return err
 		}
 	}

@@ -14,7 +14,11 @@ func invRole(ctx context.Context, m *Main, args []string) error {
 	if len(pos) != 2 {
 		return usagef("usage: vigil inventory role SOURCE ROLE")
 	}
-	if err := c.db.SetSourceRole(ctx, m.actor(), pos[0], pos[1]); err != nil {
+	inv, err := m.inventory(c.db)
+	if err != nil {
+		return err
+	}
+	if err := inv.SetSourceRole(ctx, m.actor(), pos[0], pos[1]); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "source %s is now %s; inventory re-resolved\n", pos[0], pos[1])

@@ -18,7 +18,11 @@ func invSet(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := c.db.SetDeviceField(ctx, m.actor(), d.ID, pos[1], pos[2]); err != nil {
+	inv, err := m.inventory(c.db)
+	if err != nil {
+		return err
+	}
+	if err := inv.SetField(ctx, m.actor(), d.ID, pos[1], pos[2]); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "device %d: %s set by hand\n", d.ID, pos[1])

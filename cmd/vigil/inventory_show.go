@@ -22,7 +22,11 @@ func invShow(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	prov, err := c.db.FindDeviceProvenance(ctx, d.ID)
+	inv, err := m.inventory(c.db)
+	if err != nil {
+		return err
+	}
+	prov, err := inv.Provenance(ctx, d.ID)
 	if err != nil {
 		return err
 	}

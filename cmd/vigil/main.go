@@ -20,6 +20,7 @@ import (
 	"syscall"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/classify"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -38,6 +39,8 @@ type Main struct {
 	Getenv         func(string) string
 	// Ready, when set, is told the server's address once it listens.
 	Ready func(addr string)
+
+	cls *classify.Classifier // built on first use (classifier)
 }
 
 // command is one subcommand.

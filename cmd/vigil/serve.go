@@ -30,7 +30,11 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 // serve runs the web server until ctx ends. announce, when set, prints
 // what a person needs once the address is known.
 func (m *Main) serve(ctx context.Context, d *store.DB, addr string, cfg web.Config, announce func(url string)) error {
-	srv, err := web.New(d, m.logger(), cfg)
+	svc, err := m.services(d)
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(d, svc, m.logger(), cfg)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/account"
 	"github.com/vigil-health/vigil/internal/password"
 )
 
@@ -43,7 +44,7 @@ func runUser(ctx context.Context, m *Main, args []string) error {
 		}
 	}
 	u := &vigil.User{Name: name, Role: vigil.Role(*role)}
-	if err := d.CreateUser(ctx, m.actor(), u, secret); err != nil {
+	if err := account.New(d, false).CreateUser(ctx, m.actor(), u, secret); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "created user %s with role %s\n", u.Name, u.Role)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 )
 
 const vulnsUsage = `usage: vigil vulns COMMAND
@@ -20,17 +19,7 @@ func runVulns(ctx context.Context, m *Main, args []string) error {
 	case "show":
 		return vulnsShow(ctx, m, args[1:])
 	case "match":
-		c, _, err := openInv(ctx, m, "vulns match", args[1:], []string{"table"}, nil)
-		if err != nil {
-			return err
-		}
-		defer c.db.Close()
-		n, err := c.db.RefreshMatches(ctx, m.actor())
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(m.Stdout, "%d device matches\n", n)
-		return nil
+		return vulnsMatch(ctx, m, args[1:])
 	}
 	return usagef("unknown vulns command %q\n%s", args[0], vulnsUsage)
 }

@@ -2,14 +2,16 @@ package discover
 
 import (
 	"strings"
+
+	"github.com/vigil-health/vigil"
 )
 
 // deviceType guesses a coarse device type from what the device said. The
 // classify package refines it with inventories and OUIs; this only uses
 // the wire.
-func deviceType(d *Device, b *build) string {
+func deviceType(d *vigil.ObservedDevice, b *build) string {
 	for _, f := range d.Findings {
-		if f.Code == FindingActiveScanner {
+		if f.Code == vigil.FindingActiveScanner {
 			return "scanner"
 		}
 	}

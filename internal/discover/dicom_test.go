@@ -6,11 +6,13 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/vigil-health/vigil"
 )
 
 // dicomCapture runs discovery over one of the dcmtk captures kept by the
 // dissect package (real dcmtk 3.6.7 peers on loopback).
-func dicomCapture(t *testing.T, name string) *Report {
+func dicomCapture(t *testing.T, name string) *vigil.DiscoveryReport {
 	t.Helper()
 	p := filepath.Join("..", "dissect", "testdata", name)
 	if _, err := os.Stat(p); err != nil {
@@ -29,7 +31,7 @@ func TestDICOMAnyAE(t *testing.T) {
 	if d == nil || d.DICOM == nil {
 		t.Fatal("no DICOM device")
 	}
-	if !hasFinding(d, FindingDICOMAnyAE) || !hasFinding(d, FindingCleartextPHI) {
+	if !hasFinding(d, vigil.FindingDICOMAnyAE) || !hasFinding(d, vigil.FindingCleartextPHI) {
 		t.Errorf("findings %v", d.Findings)
 	}
 	if d.DICOM.ImplementationVersion != "OFFIS_DCMTK_367" || d.DICOM.ImplementationClassUID != "1.2.276.0.7230010.3.0.3.6.7" {
@@ -45,7 +47,7 @@ func TestDICOMAnyAE(t *testing.T) {
 func TestDICOMRejectsWrongAE(t *testing.T) {
 	r := dicomCapture(t, "dicom_reject_ae.pcap")
 	for _, d := range r.Devices {
-		if hasFinding(d, FindingDICOMAnyAE) {
+		if hasFinding(d, vigil.FindingDICOMAnyAE) {
 			t.Errorf("%v: dicom-any-ae although the wrong AE title was rejected", d.IPs)
 		}
 		if d.DICOM != nil && slices.Contains(d.DICOM.AETitles, "WRONG_AE") {

@@ -6,18 +6,19 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/capture"
 	"github.com/vigil-health/vigil/internal/dissect"
 )
 
 // report flushes the flow table and builds the devices.
-func (e *engine) report() *Report {
+func (e *engine) report() *vigil.DiscoveryReport {
 	e.table.Flush()
-	r := &Report{Stats: e.stats, Warnings: e.warnings, Devices: []*Device{}, Flows: []*FlowSummary{}}
+	r := &vigil.DiscoveryReport{Stats: e.stats, Warnings: e.warnings, Devices: []*vigil.ObservedDevice{}, Flows: []*vigil.FlowSummary{}}
 	for _, fs := range e.flows {
 		r.Flows = append(r.Flows, fs)
 	}
-	slices.SortFunc(r.Flows, func(a, b *FlowSummary) int {
+	slices.SortFunc(r.Flows, func(a, b *vigil.FlowSummary) int {
 		return cmp.Or(cmp.Compare(a.Client, b.Client), cmp.Compare(a.Server, b.Server),
 			cmp.Compare(a.Port, b.Port), cmp.Compare(a.Proto, b.Proto), cmp.Compare(a.App, b.App), cmp.Compare(a.VLAN, b.VLAN))
 	})
@@ -74,7 +75,7 @@ func (e *engine) report() *Report {
 		d.Packets, d.Bytes = h.packets, h.bytes
 		r.Devices = append(r.Devices, e.finish(d))
 	}
-	slices.SortFunc(r.Devices, func(a, b *Device) int {
+	slices.SortFunc(r.Devices, func(a, b *vigil.ObservedDevice) int {
 		return cmp.Or(cmp.Compare(a.MAC, b.MAC), cmp.Compare(firstOf(a.IPs), firstOf(b.IPs)))
 	})
 	return r
@@ -89,7 +90,7 @@ func firstOf(s []string) string {
 
 // build accumulates one device while merging its MAC and IP states.
 type build struct {
-	*Device
+	*vigil.ObservedDevice
 	hosts   []*host
 	l2      *l2host
 	ips     map[netip.Addr]bool
@@ -103,7 +104,7 @@ type build struct {
 }
 
 func (e *engine) newDevice() *build {
-	return &build{Device: &Device{}, ips: map[netip.Addr]bool{}, vlans: map[uint16]bool{}}
+	return &build{ObservedDevice: &vigil.ObservedDevice{}, ips: map[netip.Addr]bool{}, vlans: map[uint16]bool{}}
 }
 
 func (b *build) mergeL2(l *l2host) {
@@ -171,7 +172,7 @@ func (b *build) mergeHost(h *host) {
 	b.Remote = appendAll(b.Remote, h.remote)
 	if len(h.dicomAE) > 0 || h.dicomSCU || h.dicomSCP {
 		if b.DICOM == nil {
-			b.DICOM = &DICOMInfo{AETitles: []string{}}
+			b.DICOM = &vigil.DICOMInfo{AETitles: []string{}}
 		}
 		x := b.DICOM
 		for _, t := range h.dicomAE {
@@ -184,7 +185,7 @@ func (b *build) mergeHost(h *host) {
 	}
 	if h.hl7Send || h.hl7Recv || len(h.hl7Apps) > 0 {
 		if b.HL7 == nil {
-			b.HL7 = &HL7Info{Applications: []string{}}
+			b.HL7 = &vigil.HL7Info{Applications: []string{}}
 		}
 		x := b.HL7
 		x.Applications = appendAll(x.Applications, h.hl7Apps)
@@ -195,7 +196,7 @@ func (b *build) mergeHost(h *host) {
 	}
 	if h.tlsMax != 0 || len(h.tlsChosen) > 0 || len(h.tlsSNI) > 0 || len(h.tlsJA3) > 0 || len(h.tlsCerts) > 0 {
 		if b.TLS == nil {
-			b.TLS = &TLSInfo{VersionsChosen: []string{}, ServerNames: []string{}, JA3: []string{}}
+			b.TLS = &vigil.TLSInfo{VersionsChosen: []string{}, ServerNames: []string{}, JA3: []string{}}
 		}
 		x := b.TLS
 		if h.tlsMax != 0 {
@@ -211,7 +212,7 @@ func (b *build) mergeHost(h *host) {
 	}
 	if len(h.snmpVersions) > 0 {
 		if b.SNMP == nil {
-			b.SNMP = &SNMPInfo{}
+			b.SNMP = &vigil.SNMPInfo{}
 		}
 		x := b.SNMP
 		x.Versions = appendAll(x.Versions, h.snmpVersions)
@@ -224,7 +225,7 @@ func (b *build) mergeHost(h *host) {
 	}
 	if len(h.mdnsNames)+len(h.mdnsServices)+len(h.mdnsBrowsed) > 0 {
 		if b.MDNS == nil {
-			b.MDNS = &MDNSInfo{}
+			b.MDNS = &vigil.MDNSInfo{}
 		}
 		b.MDNS.Names = appendAll(b.MDNS.Names, h.mdnsNames)
 		b.MDNS.Services = appendAll(b.MDNS.Services, h.mdnsServices)
@@ -232,7 +233,7 @@ func (b *build) mergeHost(h *host) {
 	}
 	if len(h.ssdpServers)+len(h.ssdpUA)+len(h.ssdpTargets)+len(h.ssdpLocations) > 0 {
 		if b.SSDP == nil {
-			b.SSDP = &SSDPInfo{}
+			b.SSDP = &vigil.SSDPInfo{}
 		}
 		b.SSDP.Servers = appendAll(b.SSDP.Servers, h.ssdpServers)
 		b.SSDP.UserAgents = appendAll(b.SSDP.UserAgents, h.ssdpUA)
@@ -241,7 +242,7 @@ func (b *build) mergeHost(h *host) {
 	}
 	if len(h.wsdActions) > 0 {
 		if b.WSD == nil {
-			b.WSD = &WSDInfo{}
+			b.WSD = &vigil.WSDInfo{}
 		}
 		b.WSD.Actions = appendAll(b.WSD.Actions, h.wsdActions)
 		b.WSD.Types = appendAll(b.WSD.Types, h.wsdTypes)
@@ -250,7 +251,7 @@ func (b *build) mergeHost(h *host) {
 	}
 	if len(h.httpUA)+len(h.httpServer)+len(h.httpHost) > 0 {
 		if b.HTTP == nil {
-			b.HTTP = &HTTPInfo{}
+			b.HTTP = &vigil.HTTPInfo{}
 		}
 		b.HTTP.UserAgents = appendAll(b.HTTP.UserAgents, h.httpUA)
 		b.HTTP.Servers = appendAll(b.HTTP.Servers, h.httpServer)
@@ -289,8 +290,8 @@ func appendAll(s []string, vs []string) []string {
 
 // finish sorts the device's lists, names its manufacturer and type and
 // evaluates the findings.
-func (e *engine) finish(b *build) *Device {
-	d := b.Device
+func (e *engine) finish(b *build) *vigil.ObservedDevice {
+	d := b.ObservedDevice
 	d.IPs = []string{}
 	ips := make([]netip.Addr, 0, len(b.ips))
 	for a := range b.ips {
@@ -309,10 +310,10 @@ func (e *engine) finish(b *build) *Device {
 	slices.Sort(d.VLANs)
 	d.Protocols = append([]string{}, b.protos...)
 	slices.Sort(d.Protocols)
-	slices.SortFunc(d.Services, func(a, b Service) int {
+	slices.SortFunc(d.Services, func(a, b vigil.ObservedService) int {
 		return cmp.Or(cmp.Compare(a.Proto, b.Proto), cmp.Compare(a.Port, b.Port))
 	})
-	d.Services = slices.CompactFunc(d.Services, func(a, b Service) bool { return a.Port == b.Port && a.Proto == b.Proto })
+	d.Services = slices.CompactFunc(d.Services, func(a, b vigil.ObservedService) bool { return a.Port == b.Port && a.Proto == b.Proto })
 	if d.DICOM != nil {
 		slices.Sort(d.DICOM.AETitles)
 	}

@@ -6,11 +6,12 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/dissect"
 )
 
 // manufacturer names the maker from the OUI, then from what protocols say.
-func (e *engine) manufacturer(d *Device) string {
+func (e *engine) manufacturer(d *vigil.ObservedDevice) string {
 	if e.opt.VendorOf != nil && d.MAC != "" {
 		if v := e.opt.VendorOf(d.MAC); v != "" {
 			return v
@@ -39,7 +40,7 @@ func (e *engine) manufacturer(d *Device) string {
 }
 
 // firmware returns a software version the device announced, if any.
-func firmware(d *Device) string {
+func firmware(d *vigil.ObservedDevice) string {
 	switch {
 	case d.DICOM != nil && d.DICOM.ImplementationVersion != "":
 		return d.DICOM.ImplementationVersion
@@ -61,34 +62,34 @@ func firstLine(s string) string {
 }
 
 // findings evaluates the audit findings of one device.
-func (e *engine) findings(d *Device, b *build) []Finding {
-	out := []Finding{}
+func (e *engine) findings(d *vigil.ObservedDevice, b *build) []vigil.Finding {
+	out := []vigil.Finding{}
 	for _, s := range b.phi {
-		out = append(out, Finding{Code: FindingCleartextPHI, Detail: s})
+		out = append(out, vigil.Finding{Code: vigil.FindingCleartextPHI, Detail: s})
 	}
 	for _, s := range b.weak {
-		out = append(out, Finding{Code: FindingWeakTLS, Detail: s})
+		out = append(out, vigil.Finding{Code: vigil.FindingWeakTLS, Detail: s})
 	}
 	for _, s := range b.mgmt {
-		out = append(out, Finding{Code: FindingCleartextManagement, Detail: s})
+		out = append(out, vigil.Finding{Code: vigil.FindingCleartextManagement, Detail: s})
 	}
 	for _, h := range b.hosts {
 		if len(h.dicomExchanges) == 0 {
 			continue
 		}
 		if v := dissect.DICOMAcceptsAnyAE(nil, h.dicomExchanges); v.AnyAE {
-			out = append(out, Finding{Code: FindingDICOMAnyAE, Detail: fmt.Sprintf(
+			out = append(out, vigil.Finding{Code: vigil.FindingDICOMAnyAE, Detail: fmt.Sprintf(
 				"DICOM SCP accepted associations for %d different called AE titles (%s)", len(v.AcceptedTitles), strings.Join(v.AcceptedTitles, ", "))})
 		}
 	}
 	if e.clinicalDefined() && (len(b.phi) > 0 || d.DICOM != nil || d.HL7 != nil) && !e.inClinical(d) {
-		out = append(out, Finding{Code: FindingPHIOutsideClinical, Detail: fmt.Sprintf(
+		out = append(out, vigil.Finding{Code: vigil.FindingPHIOutsideClinical, Detail: fmt.Sprintf(
 			"device carrying ePHI (%s) is outside the clinical VLANs and subnets", strings.Join(ephiProtocols(d), ", "))})
 	}
 	for _, r := range b.remote {
 		switch r {
 		case string(dissect.AppRDP), string(dissect.AppVNC), string(dissect.AppTeamViewer), string(dissect.AppTelnet):
-			out = append(out, Finding{Code: FindingRemoteAccess, Detail: fmt.Sprintf("serves %s remote access", r)})
+			out = append(out, vigil.Finding{Code: vigil.FindingRemoteAccess, Detail: fmt.Sprintf("serves %s remote access", r)})
 		}
 	}
 	var arpTargets, probeTargets int
@@ -97,13 +98,13 @@ func (e *engine) findings(d *Device, b *build) []Finding {
 		probeTargets += len(h.unanswered)
 	}
 	if arpTargets >= e.opt.ScanThreshold || probeTargets >= e.opt.ScanThreshold {
-		out = append(out, Finding{Code: FindingActiveScanner, Detail: fmt.Sprintf(
+		out = append(out, vigil.Finding{Code: vigil.FindingActiveScanner, Detail: fmt.Sprintf(
 			"probed %d addresses by ARP and %d address:port targets that never answered", arpTargets, probeTargets)})
 	}
 	return out
 }
 
-func ephiProtocols(d *Device) []string {
+func ephiProtocols(d *vigil.ObservedDevice) []string {
 	var p []string
 	if d.DICOM != nil {
 		p = append(p, "dicom")
@@ -120,7 +121,7 @@ func (e *engine) clinicalDefined() bool {
 
 // inClinical reports whether any VLAN or address of d is on the clinical
 // segment.
-func (e *engine) inClinical(d *Device) bool {
+func (e *engine) inClinical(d *vigil.ObservedDevice) bool {
 	for _, v := range d.VLANs {
 		if slices.Contains(e.opt.ClinicalVLANs, uint16(v)) {
 			return true

@@ -3,6 +3,7 @@ package discover
 import (
 	"net/netip"
 
+	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/capture"
 )
 
@@ -55,7 +56,7 @@ func (e *engine) evicted(f *capture.Flow) {
 			e.stats.FlowsDropped++
 			return
 		}
-		fs = &FlowSummary{
+		fs = &vigil.FlowSummary{
 			Client: client.Addr.String(), Server: server.Addr.String(), Port: server.Port,
 			Proto: proto, App: app, VLAN: int(f.Key.VLAN), FirstSeen: f.FirstSeen,
 		}

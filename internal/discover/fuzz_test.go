@@ -41,8 +41,8 @@ func FuzzRun(f *testing.F) {
 		}
 		r, err := Run(context.Background(), []capture.Source{src}, Options{ClinicalVLANs: []uint16{10}})
 		if err == nil {
-			r.Records("fuzz.pcap")
-			r.WriteTable(&bytes.Buffer{})
+			Records(r, "fuzz.pcap")
+			WriteTable(&bytes.Buffer{}, r)
 		}
 	})
 }

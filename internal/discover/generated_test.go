@@ -9,13 +9,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/capture"
 	"github.com/vigil-health/vigil/internal/classify"
 	"github.com/vigil-health/vigil/internal/pcapgen"
 )
 
 // generated runs discovery over one round of the default generated hospital.
-func generated(t *testing.T, opt Options) *Report {
+func generated(t *testing.T, opt Options) *vigil.DiscoveryReport {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := pcapgen.Write(&buf, pcapgen.Options{Seed: 42, ImageBytes: 64 << 10}); err != nil {
@@ -36,7 +37,7 @@ func generated(t *testing.T, opt Options) *Report {
 	return r
 }
 
-func codes(d *Device) []string {
+func codes(d *vigil.ObservedDevice) []string {
 	var out []string
 	for _, f := range d.Findings {
 		out = append(out, f.Code)
@@ -50,9 +51,9 @@ func TestGeneratedHospital(t *testing.T) {
 	tests := []struct {
 		ip    string
 		codes []string
-		check func(*Device) string
+		check func(*vigil.ObservedDevice) string
 	}{
-		{"10.10.1.10", []string{FindingCleartextPHI, FindingDICOMAnyAE}, func(d *Device) string {
+		{"10.10.1.10", []string{vigil.FindingCleartextPHI, vigil.FindingDICOMAnyAE}, func(d *vigil.ObservedDevice) string {
 			if d.DICOM == nil || d.DICOM.Role != "scp" || d.DICOM.ImplementationVersion != "OFFIS_DCMTK_367" ||
 				!slices.Contains(d.DICOM.AETitles, "PACS_MAIN") {
 				return "PACS DICOM info wrong"
@@ -62,14 +63,14 @@ func TestGeneratedHospital(t *testing.T) {
 			}
 			return ""
 		}},
-		{"10.10.1.21", []string{FindingCleartextPHI}, func(d *Device) string {
+		{"10.10.1.21", []string{vigil.FindingCleartextPHI}, func(d *vigil.ObservedDevice) string {
 			if d.DICOM == nil || d.DICOM.Role != "scu" || d.DICOM.ImplementationClassUID != "1.2.840.113619.6.374" ||
 				!slices.Contains(d.DICOM.AETitles, "CT_GE_01") || d.DeviceType != "imaging-modality" {
 				return "CT DICOM info wrong"
 			}
 			return ""
 		}},
-		{"10.10.2.10", []string{FindingCleartextPHI}, func(d *Device) string {
+		{"10.10.2.10", []string{vigil.FindingCleartextPHI}, func(d *vigil.ObservedDevice) string {
 			if d.HL7 == nil || d.HL7.Role != "sender" || len(d.HL7.DeviceIDs) == 0 || d.DeviceType != "patient-monitor" {
 				return "monitor HL7 info wrong"
 			}
@@ -78,22 +79,22 @@ func TestGeneratedHospital(t *testing.T) {
 			}
 			return ""
 		}},
-		{"10.20.1.5", []string{FindingCleartextPHI, FindingPHIOutsideClinical}, nil},
-		{"10.10.3.10", nil, func(d *Device) string {
+		{"10.20.1.5", []string{vigil.FindingCleartextPHI, vigil.FindingPHIOutsideClinical}, nil},
+		{"10.10.3.10", nil, func(d *vigil.ObservedDevice) string {
 			if d.TLS == nil || d.TLS.MaxVersionOffered != "TLS 1.2" || !slices.Contains(d.TLS.ServerNames, "pumps.hospital.example") {
 				return "pump TLS info wrong"
 			}
 			return ""
 		}},
-		{"10.10.3.200", []string{FindingWeakTLS}, nil},
-		{"10.10.1.50", []string{FindingCleartextManagement, FindingRemoteAccess}, nil},
-		{"10.20.1.60", []string{FindingCleartextManagement}, func(d *Device) string {
+		{"10.10.3.200", []string{vigil.FindingWeakTLS}, nil},
+		{"10.10.1.50", []string{vigil.FindingCleartextManagement, vigil.FindingRemoteAccess}, nil},
+		{"10.20.1.60", []string{vigil.FindingCleartextManagement}, func(d *vigil.ObservedDevice) string {
 			if d.SNMP == nil || !slices.Contains(d.SNMP.Communities, "public") || !strings.HasPrefix(d.SNMP.SysDescr, "HP LaserJet") {
 				return "printer SNMP info wrong"
 			}
 			return ""
 		}},
-		{"10.10.1.99", []string{FindingActiveScanner}, nil},
+		{"10.10.1.99", []string{vigil.FindingActiveScanner}, nil},
 		{"10.30.0.77", nil, nil},
 	}
 	for _, tt := range tests {

@@ -47,7 +47,7 @@ func TestGoldenJSON(t *testing.T) {
 func TestGoldenTable(t *testing.T) {
 	r := generated(t, Options{ClinicalVLANs: []uint16{10}})
 	var buf bytes.Buffer
-	if err := r.WriteTable(&buf); err != nil {
+	if err := WriteTable(&buf, r); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "generated.table", buf.Bytes())
@@ -55,7 +55,7 @@ func TestGoldenTable(t *testing.T) {
 
 func TestRecords(t *testing.T) {
 	r := generated(t, Options{})
-	recs := r.Records("generated.pcap")
+	recs := Records(r, "generated.pcap")
 	if len(recs) != len(r.Devices) {
 		t.Fatalf("%d records for %d devices", len(recs), len(r.Devices))
 	}

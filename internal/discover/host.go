@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/capture"
 	"github.com/vigil-health/vigil/internal/dissect"
 )
@@ -69,7 +70,7 @@ type host struct {
 	macFirm     bool       // bound by ARP or DHCP rather than inferred from traffic
 	initialTTL  bool       // sent a packet with an initial TTL: it is on this segment
 	protocols   strset
-	services    []Service
+	services    []vigil.ObservedService
 	hostnames   strset
 
 	dicomAE, dicomServices  strset
@@ -85,7 +86,7 @@ type host struct {
 	tlsChosen, tlsSNI, tlsJA3 strset
 	tlsWeak                   strset // descriptions of weak handshakes
 	tlsJA4                    strset
-	tlsCerts                  []CertInfo // leaf certificates served
+	tlsCerts                  []vigil.CertInfo // leaf certificates served
 
 	httpUA, httpServer, httpHost strset
 	remote                       strset // remote-access protocols served
@@ -158,7 +159,7 @@ func (h *host) addService(port uint16, proto, app string) {
 		}
 	}
 	if len(h.services) < 64 {
-		h.services = append(h.services, Service{Port: port, Proto: proto, App: app})
+		h.services = append(h.services, vigil.ObservedService{Port: port, Proto: proto, App: app})
 	}
 }
 
@@ -181,10 +182,10 @@ type l2host struct {
 	protocols   strset
 	ips         []netip.Addr // bound by ARP replies, DHCP ACKs or LLDP/CDP management addresses
 
-	dhcp      *DHCPInfo
+	dhcp      *vigil.DHCPInfo
 	dhcpTypes strset
-	lldp      *L2Info
-	cdp       *L2Info
+	lldp      *vigil.L2Info
+	cdp       *vigil.L2Info
 	lldpCaps  uint16
 	cdpCaps   uint32
 }

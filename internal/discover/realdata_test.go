@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/vigil-health/vigil"
 )
 
 var dump = flag.Bool("dump", false, "log the JSON report of each capture a test runs")
@@ -28,7 +29,7 @@ func realdata(t testing.TB, rel string) string {
 }
 
 // runFile runs discovery over one realdata capture.
-func runFile(t *testing.T, rel string, opt Options) *Report {
+func runFile(t *testing.T, rel string, opt Options) *vigil.DiscoveryReport {
 	t.Helper()
 	r, err := RunFiles(context.Background(), []string{realdata(t, rel)}, opt)
 	if err != nil {
@@ -42,7 +43,7 @@ func runFile(t *testing.T, rel string, opt Options) *Report {
 }
 
 // deviceByIP returns the device holding ip, or nil.
-func deviceByIP(r *Report, ip string) *Device {
+func deviceByIP(r *vigil.DiscoveryReport, ip string) *vigil.ObservedDevice {
 	for _, d := range r.Devices {
 		for _, a := range d.IPs {
 			if a == ip {
@@ -54,7 +55,7 @@ func deviceByIP(r *Report, ip string) *Device {
 }
 
 // deviceByMAC returns the device with the MAC, or nil.
-func deviceByMAC(r *Report, mac string) *Device {
+func deviceByMAC(r *vigil.DiscoveryReport, mac string) *vigil.ObservedDevice {
 	for _, d := range r.Devices {
 		if d.MAC == mac {
 			return d
@@ -63,7 +64,7 @@ func deviceByMAC(r *Report, mac string) *Device {
 	return nil
 }
 
-func hasFinding(d *Device, code string) bool {
+func hasFinding(d *vigil.ObservedDevice, code string) bool {
 	for _, f := range d.Findings {
 		if f.Code == code {
 			return true
@@ -104,15 +105,15 @@ func TestRealdataReadable(t *testing.T) {
 func TestRealdataDHCP(t *testing.T) {
 	tests := []struct {
 		file, mac string
-		want      DHCPInfo
+		want      vigil.DHCPInfo
 	}{
-		{"zeek/dhcp_dhcp.pcap", "90:b1:1c:99:49:29", DHCPInfo{Hostname: "btest.is.cool", AssignedIP: "128.2.6.189",
+		{"zeek/dhcp_dhcp.pcap", "90:b1:1c:99:49:29", vigil.DHCPInfo{Hostname: "btest.is.cool", AssignedIP: "128.2.6.189",
 			RequestedIP: "128.2.6.189", Server: "128.2.6.152", Domain: "cmu.edu"}},
 		// The frame comes from 00:0a:28:00:fa:41 but chaddr is 00:0b:82:01:fc:42: the
 		// DHCP client is chaddr, as in Zeek's expected dhcp.log.
-		{"zeek/dhcp_dhcp_discover_param_req_and_client_id.pcap", "00:0b:82:01:fc:42", DHCPInfo{Hostname: "test0000",
+		{"zeek/dhcp_dhcp_discover_param_req_and_client_id.pcap", "00:0b:82:01:fc:42", vigil.DHCPInfo{Hostname: "test0000",
 			Fingerprint: "1,3,6,42", RequestedIP: "208.67.222.222"}},
-		{"zeek/dhcp_dhcp_time_and_nameserver.pcap", "00:90:f5:91:cd:1f", DHCPInfo{Hostname: "pop-os", RequestedIP: "192.168.15.250",
+		{"zeek/dhcp_dhcp_time_and_nameserver.pcap", "00:90:f5:91:cd:1f", vigil.DHCPInfo{Hostname: "pop-os", RequestedIP: "192.168.15.250",
 			Fingerprint: "1,28,2,3,15,6,119,12,44,47,26,121,42,4,5,249,33,252"}},
 	}
 	for _, tt := range tests {
@@ -162,7 +163,7 @@ func TestRealdataSNMP(t *testing.T) {
 	if d == nil || d.SNMP == nil {
 		t.Fatal("no SNMP device 97.0.115.163")
 	}
-	if !slices.Contains(d.SNMP.Communities, "public") || !hasFinding(d, FindingCleartextManagement) {
+	if !slices.Contains(d.SNMP.Communities, "public") || !hasFinding(d, vigil.FindingCleartextManagement) {
 		t.Errorf("97.0.115.163: communities %v, findings %v", d.SNMP.Communities, d.Findings)
 	}
 	seen := map[string]bool{}
@@ -206,13 +207,13 @@ func TestRealdataLLDPCDP(t *testing.T) {
 func TestRealdataScanner(t *testing.T) {
 	r := runFile(t, "zeek/nmap-vsn.pcap", Options{})
 	d := deviceByIP(r, "192.168.1.71")
-	if d == nil || !hasFinding(d, FindingActiveScanner) {
+	if d == nil || !hasFinding(d, vigil.FindingActiveScanner) {
 		t.Fatalf("192.168.1.71 not flagged as scanner: %+v", d)
 	}
 	var ips []string
 	for _, d := range r.Devices {
 		ips = append(ips, d.IPs...)
-		if d.IPs[0] != "192.168.1.71" && hasFinding(d, FindingActiveScanner) {
+		if d.IPs[0] != "192.168.1.71" && hasFinding(d, vigil.FindingActiveScanner) {
 			t.Errorf("%v flagged as scanner", d.IPs)
 		}
 	}
@@ -268,11 +269,11 @@ func TestRealdataHL7(t *testing.T) {
 	if snd.HL7.Role != "sender" || rcv.HL7.Role != "receiver" || !slices.Contains(snd.HL7.MessageTypes, "ADT^A01") {
 		t.Errorf("roles %q/%q, types %v", snd.HL7.Role, rcv.HL7.Role, snd.HL7.MessageTypes)
 	}
-	if !slices.Contains(rcv.Services, Service{Port: 6661, Proto: "tcp", App: "hl7"}) {
+	if !slices.Contains(rcv.Services, vigil.ObservedService{Port: 6661, Proto: "tcp", App: "hl7"}) {
 		t.Errorf("receiver services %v, want 6661/tcp hl7", rcv.Services)
 	}
-	for _, d := range []*Device{snd, rcv} {
-		if !hasFinding(d, FindingCleartextPHI) || !hasFinding(d, FindingPHIOutsideClinical) {
+	for _, d := range []*vigil.ObservedDevice{snd, rcv} {
+		if !hasFinding(d, vigil.FindingCleartextPHI) || !hasFinding(d, vigil.FindingPHIOutsideClinical) {
 			t.Errorf("%v findings %v", d.IPs, d.Findings)
 		}
 	}

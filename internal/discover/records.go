@@ -9,11 +9,11 @@ import (
 	"github.com/vigil-health/vigil"
 )
 
-// Records turns the report's devices into source records for the "network"
+// Records turns a report's devices into source records for the "network"
 // (passive capture) source: mac, ip, hostname, manufacturer, device_type and
 // firmware where known. origin names the capture (file names) the records
 // come from; records are numbered in Origin.Line so each keeps its place.
-func (r *Report) Records(origin string) []*vigil.Record {
+func Records(r *vigil.DiscoveryReport, origin string) []*vigil.Record {
 	out := make([]*vigil.Record, 0, len(r.Devices))
 	for i, d := range r.Devices {
 		f := map[string]string{}
@@ -26,7 +26,7 @@ func (r *Report) Records(origin string) []*vigil.Record {
 		if len(d.IPs) > 0 {
 			set(vigil.FieldIP, preferredIP(d.IPs))
 		}
-		set(vigil.FieldHostname, d.hostname())
+		set(vigil.FieldHostname, hostname(d))
 		set(vigil.FieldManufacturer, d.Manufacturer)
 		set(vigil.FieldDeviceType, d.DeviceType)
 		set(vigil.FieldFirmware, d.Firmware)
@@ -54,7 +54,7 @@ func preferredIP(ips []string) string {
 
 // hostname returns the best host name the device announced: DHCP option
 // 12, then mDNS, LLDP/CDP or SNMP sysName.
-func (d *Device) hostname() string {
+func hostname(d *vigil.ObservedDevice) string {
 	if d.DHCP != nil && d.DHCP.Hostname != "" {
 		return d.DHCP.Hostname
 	}
@@ -66,7 +66,7 @@ func (d *Device) hostname() string {
 
 // WriteTable writes the devices as an aligned text table (the CLI's
 // --format table), one line per device, findings codes last.
-func (r *Report) WriteTable(w io.Writer) error {
+func WriteTable(w io.Writer, r *vigil.DiscoveryReport) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "MAC\tIP\tVLAN\tHOSTNAME\tMANUFACTURER\tTYPE\tPROTOCOLS\tFINDINGS")
 	for _, d := range r.Devices {
@@ -88,7 +88,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 			}
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", dash(d.MAC), dash(ip), dash(strings.Join(vlans, ",")),
-			dash(d.hostname()), dash(d.Manufacturer), dash(d.DeviceType), dash(strings.Join(d.Protocols, ",")), dash(strings.Join(codes, ",")))
+			dash(hostname(d)), dash(d.Manufacturer), dash(d.DeviceType), dash(strings.Join(d.Protocols, ",")), dash(strings.Join(codes, ",")))
 	}
 	fmt.Fprintf(tw, "\n%d devices, %d flows, %d packets, %d bytes\n", len(r.Devices), len(r.Flows), r.Stats.Packets, r.Stats.Bytes)
 	return tw.Flush()

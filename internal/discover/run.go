@@ -19,11 +19,11 @@ type engine struct {
 	table    *capture.Table
 	hosts    map[netip.Addr]*host
 	macs     map[capture.MAC]*l2host
-	flows    map[flowKey]*FlowSummary
+	flows    map[flowKey]*vigil.FlowSummary
 	dnsNames map[netip.Addr]string // names DNS servers gave for addresses
 	lastHost *host                 // the previous packet's source host
 	lastL2   *l2host               // the previous packet's source MAC
-	stats    Stats
+	stats    vigil.CaptureStats
 	warnings []string
 	d        capture.Decoded
 }
@@ -34,7 +34,7 @@ type engine struct {
 // last record only adds a warning. When ctx is cancelled — the normal way to
 // end a live capture — Run returns the report of what was read so far
 // together with ctx's error. Run does not close the sources.
-func Run(ctx context.Context, sources []capture.Source, opt Options) (*Report, error) {
+func Run(ctx context.Context, sources []capture.Source, opt Options) (*vigil.DiscoveryReport, error) {
 	e := newEngine(opt)
 	for _, s := range sources {
 		if err := e.read(ctx, s); err != nil {
@@ -49,7 +49,7 @@ func Run(ctx context.Context, sources []capture.Source, opt Options) (*Report, e
 
 // RunFiles opens each capture file (pcap, pcapng, gzipped or not), runs
 // discovery over all of them and closes them.
-func RunFiles(ctx context.Context, paths []string, opt Options) (*Report, error) {
+func RunFiles(ctx context.Context, paths []string, opt Options) (*vigil.DiscoveryReport, error) {
 	var srcs []capture.Source
 	defer func() {
 		for _, s := range srcs {
@@ -84,7 +84,7 @@ func newEngine(opt Options) *engine {
 		opt:   opt,
 		hosts: make(map[netip.Addr]*host),
 		macs:  make(map[capture.MAC]*l2host),
-		flows: make(map[flowKey]*FlowSummary),
+		flows: make(map[flowKey]*vigil.FlowSummary),
 
 		dnsNames: make(map[netip.Addr]string),
 	}

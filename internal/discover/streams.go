@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/capture"
 	"github.com/vigil-health/vigil/internal/dissect"
 )
@@ -305,8 +306,8 @@ func (s *tlsStream) hello(f *capture.Flow, dir capture.Direction, h *dissect.TLS
 		}
 		if from != nil && len(h.Certificates) > 0 && len(from.tlsCerts) < 8 {
 			c := h.Certificates[0]
-			if c.ParseError == "" && !slices.ContainsFunc(from.tlsCerts, func(x CertInfo) bool { return x.Serial == c.Serial && x.Issuer == c.Issuer }) {
-				from.tlsCerts = append(from.tlsCerts, CertInfo{Subject: c.Subject, Issuer: c.Issuer, DNSNames: c.DNSNames[:min(len(c.DNSNames), 16)],
+			if c.ParseError == "" && !slices.ContainsFunc(from.tlsCerts, func(x vigil.CertInfo) bool { return x.Serial == c.Serial && x.Issuer == c.Issuer }) {
+				from.tlsCerts = append(from.tlsCerts, vigil.CertInfo{Subject: c.Subject, Issuer: c.Issuer, DNSNames: c.DNSNames[:min(len(c.DNSNames), 16)],
 					Serial: c.Serial, NotAfter: c.NotAfter, SelfSigned: c.SelfSigned})
 			}
 		}

@@ -10,39 +10,40 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/vigil-health/vigil"
 )
 
 // tsharkFields lists the fields compared with tshark, each with the
 // function that collects Vigil's values for it.
 var tsharkFields = []struct {
 	field string
-	vigil func(d *Device) []string
+	vigil func(d *vigil.ObservedDevice) []string
 }{
-	{"dhcp.option.hostname", func(d *Device) []string {
+	{"dhcp.option.hostname", func(d *vigil.ObservedDevice) []string {
 		if d.DHCP == nil {
 			return nil
 		}
 		return []string{d.DHCP.Hostname}
 	}},
-	{"dhcp.option.request_list_item", func(d *Device) []string {
+	{"dhcp.option.request_list_item", func(d *vigil.ObservedDevice) []string {
 		if d.DHCP == nil {
 			return nil
 		}
 		return []string{d.DHCP.Fingerprint}
 	}},
-	{"tls.handshake.extensions_server_name", func(d *Device) []string {
+	{"tls.handshake.extensions_server_name", func(d *vigil.ObservedDevice) []string {
 		if d.TLS == nil {
 			return nil
 		}
 		return d.TLS.ServerNames
 	}},
-	{"snmp.community", func(d *Device) []string {
+	{"snmp.community", func(d *vigil.ObservedDevice) []string {
 		if d.SNMP == nil {
 			return nil
 		}
 		return d.SNMP.Communities
 	}},
-	{"lldp.tlv.system.name", func(d *Device) []string {
+	{"lldp.tlv.system.name", func(d *vigil.ObservedDevice) []string {
 		if d.LLDP == nil {
 			return nil
 		}

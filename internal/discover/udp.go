@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/capture"
 	"github.com/vigil-health/vigil/internal/dissect"
 )
@@ -117,7 +118,7 @@ func (e *engine) dhcp(b []byte, h *host, ts time.Time) {
 	client := e.l2(mac, ts)
 	client.protocols.add("dhcp")
 	if client.dhcp == nil {
-		client.dhcp = &DHCPInfo{}
+		client.dhcp = &vigil.DHCPInfo{}
 	}
 	info := client.dhcp
 	client.dhcpTypes.add(m.MessageTypeName())
@@ -289,7 +290,7 @@ func (e *engine) lldp(d *capture.Decoded, l2 *l2host) {
 		}
 	}
 	l2.protocols.add("lldp")
-	info := &L2Info{
+	info := &vigil.L2Info{
 		ChassisID: m.ChassisID, SystemName: m.SystemName, SystemDescription: m.SystemDescription,
 		PortID: m.PortID, PortDescription: m.PortDescription,
 	}
@@ -315,7 +316,7 @@ func (e *engine) cdp(d *capture.Decoded, l2 *l2host) {
 		e.stats.DissectErrors++
 	}
 	l2.protocols.add("cdp")
-	info := &L2Info{SystemName: m.DeviceID, SystemDescription: m.Software, PortID: m.PortID, Platform: m.Platform}
+	info := &vigil.L2Info{SystemName: m.DeviceID, SystemDescription: m.Software, PortID: m.PortID, Platform: m.Platform}
 	for _, a := range m.Addresses {
 		info.Addresses = append(info.Addresses, a.String())
 		l2.bindIP(a)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/discover"
 )
 
 // NetworkSource is the name of the passive-capture source.
@@ -20,16 +19,7 @@ const NetworkSource = "network"
 // source's snapshot without being seen again.
 const networkWindow = 30 * 24 * time.Hour
 
-// DiscoveryResult says what recording a discovery run did.
-type DiscoveryResult struct {
-	RunID    int64               `json:"run_id"`
-	Devices  int                 `json:"devices"`
-	Flows    int                 `json:"flows"`
-	Findings int                 `json:"findings"`
-	Import   *vigil.ImportResult `json:"import,omitempty"`
-}
-
-func deviceKey(d *discover.Device) string {
+func deviceKey(d *vigil.ObservedDevice) string {
 	if d.MAC != "" {
 		return "mac:" + d.MAC
 	}
@@ -39,93 +29,73 @@ func deviceKey(d *discover.Device) string {
 	return ""
 }
 
-// RecordDiscovery stores a discovery report in one transaction: the run, the
-// latest observation and findings of each device, and the flows. With
-// toInventory it also records the network source's snapshot (every device
-// seen within the last 30 days) into the inventory, where it takes part in
-// reconciliation.
-func (db *DB) RecordDiscovery(ctx context.Context, actor *vigil.User, files []string, rep *discover.Report, toInventory bool) (*DiscoveryResult, error) {
-	out := &DiscoveryResult{}
-	err := db.inTx(ctx, func(tx *Tx) error {
-		first, last := reportSpan(rep)
-		stats, _ := json.Marshal(rep.Stats)
-		fj, _ := json.Marshal(files)
-		if err := tx.queryRow(ctx, `INSERT INTO discovery_runs (actor, files, recorded_at, first_seen, last_seen, packets, bytes, devices, flows, stats)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, actorName(actor), string(fj), tx.nowText(), fmtTime(first), fmtTime(last),
-			int64(rep.Stats.Packets), int64(rep.Stats.Bytes), len(rep.Devices), len(rep.Flows), string(stats)).Scan(&out.RunID); err != nil {
-			return dbErr("recording discovery", err)
+// RecordDiscoveryRun stores a discovery report: the run, the latest
+// observation and findings of each device, and the flows. recs[i] is the
+// network source's record of rep.Devices[i], kept with its observation so
+// that the network source's snapshot can be rebuilt from what is stored.
+func (tx *Tx) RecordDiscoveryRun(ctx context.Context, actor *vigil.User, files []string, rep *vigil.DiscoveryReport, recs []*vigil.Record) (*vigil.DiscoveryResult, error) {
+	if len(recs) != len(rep.Devices) {
+		return nil, vigil.Errorf(vigil.EINTERNAL, "recording discovery: %d records for %d devices", len(recs), len(rep.Devices))
+	}
+	out := &vigil.DiscoveryResult{}
+	first, last := reportSpan(rep)
+	stats, _ := json.Marshal(rep.Stats)
+	fj, _ := json.Marshal(files)
+	if err := tx.queryRow(ctx, `INSERT INTO discovery_runs (actor, files, recorded_at, first_seen, last_seen, packets, bytes, devices, flows, stats)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, actorName(actor), string(fj), tx.nowText(), fmtTime(first), fmtTime(last),
+		int64(rep.Stats.Packets), int64(rep.Stats.Bytes), len(rep.Devices), len(rep.Flows), string(stats)).Scan(&out.RunID); err != nil {
+		return nil, dbErr("recording discovery", err)
+	}
+	now := tx.nowText()
+	for i, d := range rep.Devices {
+		key := deviceKey(d)
+		if key == "" {
+			continue
 		}
-		recs := rep.Records(strings.Join(files, ","))
-		now := tx.nowText()
-		for i, d := range rep.Devices {
-			key := deviceKey(d)
-			if key == "" {
-				continue
+		for _, q := range []string{`UPDATE network_observations SET valid_to = ? WHERE device_key = ? AND valid_to IS NULL`,
+			`UPDATE network_findings SET valid_to = ? WHERE device_key = ? AND valid_to IS NULL`} {
+			if _, err := tx.exec(ctx, q, now, key); err != nil {
+				return nil, dbErr("recording discovery", err)
 			}
-			for _, q := range []string{`UPDATE network_observations SET valid_to = ? WHERE device_key = ? AND valid_to IS NULL`,
-				`UPDATE network_findings SET valid_to = ? WHERE device_key = ? AND valid_to IS NULL`} {
-				if _, err := tx.exec(ctx, q, now, key); err != nil {
-					return dbErr("recording discovery", err)
-				}
+		}
+		data, _ := json.Marshal(d)
+		fields := encodeFlat(recs[i].Fields)
+		ips, _ := json.Marshal(d.IPs)
+		if _, err := tx.exec(ctx, `INSERT INTO network_observations (run_id, device_key, mac, ips, data, fields, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			out.RunID, key, d.MAC, string(ips), string(data), fields, fmtTime(d.FirstSeen), fmtTime(d.LastSeen)); err != nil {
+			return nil, dbErr("recording discovery", err)
+		}
+		ip := ""
+		if len(d.IPs) > 0 {
+			ip = d.IPs[0]
+		}
+		for _, f := range d.Findings {
+			if err := tx.bulkFor("network_findings", "run_id", "device_key", "mac", "ip", "code", "detail", "seen_at").add(ctx, tx,
+				out.RunID, key, d.MAC, ip, f.Code, f.Detail, fmtTime(d.LastSeen)); err != nil {
+				return nil, dbErr("recording discovery", err)
 			}
-			data, _ := json.Marshal(d)
-			fields := encodeFlat(recs[i].Fields)
-			ips, _ := json.Marshal(d.IPs)
-			if _, err := tx.exec(ctx, `INSERT INTO network_observations (run_id, device_key, mac, ips, data, fields, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-				out.RunID, key, d.MAC, string(ips), string(data), fields, fmtTime(d.FirstSeen), fmtTime(d.LastSeen)); err != nil {
-				return dbErr("recording discovery", err)
-			}
-			ip := ""
-			if len(d.IPs) > 0 {
-				ip = d.IPs[0]
-			}
-			for _, f := range d.Findings {
-				if err := tx.bulkFor("network_findings", "run_id", "device_key", "mac", "ip", "code", "detail", "seen_at").add(ctx, tx,
-					out.RunID, key, d.MAC, ip, f.Code, f.Detail, fmtTime(d.LastSeen)); err != nil {
-					return dbErr("recording discovery", err)
-				}
-				out.Findings++
-			}
-			out.Devices++
+			out.Findings++
 		}
-		for _, f := range rep.Flows {
-			if err := tx.bulkFor("flows", "run_id", "client", "server", "port", "proto", "app", "vlan", "connections", "packets", "bytes", "first_seen", "last_seen").add(ctx, tx,
-				out.RunID, f.Client, f.Server, int(f.Port), f.Proto, f.App, f.VLAN, f.Connections, int64(f.Packets), int64(f.Bytes), fmtTime(f.FirstSeen), fmtTime(f.LastSeen)); err != nil {
-				return dbErr("recording discovery", err)
-			}
-			out.Flows++
+		out.Devices++
+	}
+	for _, f := range rep.Flows {
+		if err := tx.bulkFor("flows", "run_id", "client", "server", "port", "proto", "app", "vlan", "connections", "packets", "bytes", "first_seen", "last_seen").add(ctx, tx,
+			out.RunID, f.Client, f.Server, int(f.Port), f.Proto, f.App, f.VLAN, f.Connections, int64(f.Packets), int64(f.Bytes), fmtTime(f.FirstSeen), fmtTime(f.LastSeen)); err != nil {
+			return nil, dbErr("recording discovery", err)
 		}
-		if err := tx.flushBulks(ctx); err != nil {
-			return err
-		}
-		if err := tx.audit(ctx, actor, "discovery.record", "discovery_run", out.RunID, map[string]any{
-			"files": files, "devices": out.Devices, "flows": out.Flows, "findings": out.Findings, "packets": rep.Stats.Packets}); err != nil {
-			return dbErr("recording discovery", err)
-		}
-		if !toInventory {
-			return nil
-		}
-		snap, err := tx.networkSnapshot(ctx, files)
-		if err != nil {
-			return err
-		}
-		res, err := tx.recordSnapshot(ctx, actor, snap)
-		if err != nil {
-			return err
-		}
-		if res.Devices, err = tx.resolveInventory(ctx, actor); err != nil {
-			return err
-		}
-		out.Import = res
-		return nil
-	})
-	if err != nil {
+		out.Flows++
+	}
+	if err := tx.flushBulks(ctx); err != nil {
 		return nil, err
+	}
+	if err := tx.audit(ctx, actor, "discovery.record", "discovery_run", out.RunID, map[string]any{
+		"files": files, "devices": out.Devices, "flows": out.Flows, "findings": out.Findings, "packets": rep.Stats.Packets}); err != nil {
+		return nil, dbErr("recording discovery", err)
 	}
 	return out, nil
 }
 
-func reportSpan(rep *discover.Report) (first, last time.Time) {
+func reportSpan(rep *vigil.DiscoveryReport) (first, last time.Time) {
 	for _, d := range rep.Devices {
 		if first.IsZero() || d.FirstSeen.Before(first) {
 			first = d.FirstSeen
@@ -137,9 +107,9 @@ func reportSpan(rep *discover.Report) (first, last time.Time) {
 	return first, last
 }
 
-// networkSnapshot is the network source as it stands: every device whose
+// NetworkSnapshot is the network source as it stands: every device whose
 // latest observation is within the window.
-func (tx *Tx) networkSnapshot(ctx context.Context, files []string) (*vigil.Snapshot, error) {
+func (tx *Tx) NetworkSnapshot(ctx context.Context, files []string) (*vigil.Snapshot, error) {
 	var newest string
 	if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(last_seen), '') FROM network_observations WHERE valid_to IS NULL`).Scan(&newest); err != nil {
 		return nil, dbErr("reading observations", err)
@@ -167,26 +137,10 @@ func (tx *Tx) networkSnapshot(ctx context.Context, files []string) (*vigil.Snaps
 	return snap, dbErr("reading observations", rows.Err())
 }
 
-// NetworkView is what the wire shows about one device.
-type NetworkView struct {
-	Observations []*discover.Device      `json:"observations"`
-	Flows        []*discover.FlowSummary `json:"flows"`
-	Peers        []Peer                  `json:"peers"`
-}
-
-// Peer is a host a device talked to.
-type Peer struct {
-	IP       string   `json:"ip"`
-	Apps     []string `json:"apps"`
-	Flows    int      `json:"flows"`
-	Bytes    int64    `json:"bytes"`
-	DeviceID int64    `json:"device_id,omitempty"`
-}
-
 // FindNetworkView returns the current observations of the device's MAC and
 // IP, its flows and its peers.
-func (db *DB) FindNetworkView(ctx context.Context, d *vigil.Device) (*NetworkView, error) {
-	v := &NetworkView{Observations: []*discover.Device{}, Flows: []*discover.FlowSummary{}, Peers: []Peer{}}
+func (db *DB) FindNetworkView(ctx context.Context, d *vigil.Device) (*vigil.NetworkView, error) {
+	v := &vigil.NetworkView{Observations: []*vigil.ObservedDevice{}, Flows: []*vigil.FlowSummary{}, Peers: []vigil.Peer{}}
 	var keys []any
 	if d.MAC != "" {
 		keys = append(keys, "mac:"+d.MAC)
@@ -205,7 +159,7 @@ func (db *DB) FindNetworkView(ctx context.Context, d *vigil.Device) (*NetworkVie
 	if d.IP != "" {
 		ipset[d.IP] = true
 	}
-	err = scanJSON(rows, func(o *discover.Device) error {
+	err = scanJSON(rows, func(o *vigil.ObservedDevice) error {
 		for _, ip := range o.IPs {
 			ipset[ip] = true
 		}
@@ -228,7 +182,7 @@ func (db *DB) FindNetworkView(ctx context.Context, d *vigil.Device) (*NetworkVie
 		return nil, err
 	}
 	v.Flows = flows
-	peers := map[string]*Peer{}
+	peers := map[string]*vigil.Peer{}
 	for _, f := range flows {
 		other := f.Server
 		if !ipset[f.Client] {
@@ -236,7 +190,7 @@ func (db *DB) FindNetworkView(ctx context.Context, d *vigil.Device) (*NetworkVie
 		}
 		p := peers[other]
 		if p == nil {
-			p = &Peer{IP: other}
+			p = &vigil.Peer{IP: other}
 			peers[other] = p
 		}
 		p.Flows++
@@ -264,15 +218,15 @@ func contains(s []string, x string) bool {
 	return false
 }
 
-func (db *DB) findFlows(ctx context.Context, where string, args ...any) ([]*discover.FlowSummary, error) {
+func (db *DB) findFlows(ctx context.Context, where string, args ...any) ([]*vigil.FlowSummary, error) {
 	rows, err := db.query(ctx, `SELECT client, server, port, proto, app, vlan, connections, packets, bytes, first_seen, last_seen FROM flows `+where, args...)
 	if err != nil {
 		return nil, dbErr("reading flows", err)
 	}
 	defer rows.Close()
-	var out []*discover.FlowSummary
+	var out []*vigil.FlowSummary
 	for rows.Next() {
-		var f discover.FlowSummary
+		var f vigil.FlowSummary
 		var port int
 		var pk, by int64
 		var first, last string
@@ -286,19 +240,8 @@ func (db *DB) findFlows(ctx context.Context, where string, args ...any) ([]*disc
 	return out, dbErr("reading flows", rows.Err())
 }
 
-// NetworkFinding is a current finding of passive discovery.
-type NetworkFinding struct {
-	DeviceKey string    `json:"device_key"`
-	MAC       string    `json:"mac,omitempty"`
-	IP        string    `json:"ip,omitempty"`
-	Code      string    `json:"code"`
-	Detail    string    `json:"detail"`
-	SeenAt    time.Time `json:"seen_at"`
-	DeviceID  int64     `json:"device_id,omitempty"`
-}
-
 // FindNetworkFindings lists the current findings, optionally of one code.
-func (db *DB) FindNetworkFindings(ctx context.Context, code string) ([]*NetworkFinding, error) {
+func (db *DB) FindNetworkFindings(ctx context.Context, code string) ([]*vigil.DeviceFinding, error) {
 	q := `SELECT f.device_key, f.mac, f.ip, f.code, f.detail, f.seen_at, COALESCE((SELECT MIN(d.id) FROM devices d WHERE d.removed_at IS NULL AND ((f.mac <> '' AND d.mac = f.mac) OR (f.mac = '' AND d.ip = f.ip))), 0)
 		FROM network_findings f WHERE f.valid_to IS NULL`
 	var args []any
@@ -311,9 +254,9 @@ func (db *DB) FindNetworkFindings(ctx context.Context, code string) ([]*NetworkF
 		return nil, dbErr("reading findings", err)
 	}
 	defer rows.Close()
-	var out []*NetworkFinding
+	var out []*vigil.DeviceFinding
 	for rows.Next() {
-		var f NetworkFinding
+		var f vigil.DeviceFinding
 		var seen string
 		if err := rows.Scan(&f.DeviceKey, &f.MAC, &f.IP, &f.Code, &f.Detail, &seen, &f.DeviceID); err != nil {
 			return nil, dbErr("reading findings", err)
@@ -324,24 +267,13 @@ func (db *DB) FindNetworkFindings(ctx context.Context, code string) ([]*NetworkF
 	return out, dbErr("reading findings", rows.Err())
 }
 
-// SegmentFlow is the traffic between two network segments: /24 (IPv4) or
-// /64 (IPv6) subnets, with the VLAN where the capture saw a tag.
-type SegmentFlow struct {
-	From    string   `json:"from"`
-	To      string   `json:"to"`
-	Apps    []string `json:"apps"`
-	Flows   int      `json:"flows"`
-	Packets int64    `json:"packets"`
-	Bytes   int64    `json:"bytes"`
-}
-
 // FindSegmentFlows aggregates all recorded flows by client and server segment.
-func (db *DB) FindSegmentFlows(ctx context.Context) ([]*SegmentFlow, error) {
+func (db *DB) FindSegmentFlows(ctx context.Context) ([]*vigil.SegmentFlow, error) {
 	flows, err := db.findFlows(ctx, ``)
 	if err != nil {
 		return nil, err
 	}
-	agg := map[string]*SegmentFlow{}
+	agg := map[string]*vigil.SegmentFlow{}
 	for _, f := range flows {
 		// The flow's VLAN tag is the one the capture saw, which on a SPAN of
 		// an access port is the client's.
@@ -349,7 +281,7 @@ func (db *DB) FindSegmentFlows(ctx context.Context) ([]*SegmentFlow, error) {
 		k := from + "\x00" + to
 		s := agg[k]
 		if s == nil {
-			s = &SegmentFlow{From: from, To: to}
+			s = &vigil.SegmentFlow{From: from, To: to}
 			agg[k] = s
 		}
 		s.Flows++
@@ -363,7 +295,7 @@ func (db *DB) FindSegmentFlows(ctx context.Context) ([]*SegmentFlow, error) {
 			s.Apps = append(s.Apps, app)
 		}
 	}
-	out := make([]*SegmentFlow, 0, len(agg))
+	out := make([]*vigil.SegmentFlow, 0, len(agg))
 	for _, s := range agg {
 		sort.Strings(s.Apps)
 		out = append(out, s)
@@ -410,4 +342,14 @@ func (db *DB) FindDiscoveryRuns(ctx context.Context, limit int) ([]map[string]an
 			"last_seen": parseTime(last), "packets": packets, "bytes": bytes, "devices": devices, "flows": flows})
 	}
 	return out, dbErr("reading discovery runs", rows.Err())
+}
+
+// ScanObservations hands fn every current network observation, the latest
+// one of each device seen on the wire.
+func (db *DB) ScanObservations(ctx context.Context, fn func(*vigil.ObservedDevice) error) error {
+	rows, err := db.query(ctx, `SELECT data FROM network_observations WHERE valid_to IS NULL`)
+	if err != nil {
+		return dbErr("reading observations", err)
+	}
+	return dbErr("reading observations", scanJSON(rows, fn))
 }

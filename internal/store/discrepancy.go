@@ -9,7 +9,6 @@ import (
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/reconcile"
 )
 
 // Discrepancy is a stored discrepancy with its stable key and whether a
@@ -178,22 +177,16 @@ func (db *DB) AckDiscrepancy(ctx context.Context, actor *vigil.User, key, note s
 	})
 }
 
-// Conflict is an entry of the identity-conflict queue.
-type Conflict struct {
-	reconcile.Conflict
-	KeyA, KeyB string
-}
-
 // FindConflicts lists the identity-conflict queue of the latest resolution.
-func (db *DB) FindConflicts(ctx context.Context) ([]*Conflict, error) {
+func (db *DB) FindConflicts(ctx context.Context) ([]*vigil.QueuedConflict, error) {
 	rows, err := db.query(ctx, `SELECT key_a, key_b, data FROM identity_conflicts ORDER BY id`)
 	if err != nil {
 		return nil, dbErr("listing conflicts", err)
 	}
 	defer rows.Close()
-	var out []*Conflict
+	var out []*vigil.QueuedConflict
 	for rows.Next() {
-		c := &Conflict{}
+		c := &vigil.QueuedConflict{}
 		var data string
 		if err := rows.Scan(&c.KeyA, &c.KeyB, &data); err != nil {
 			return nil, dbErr("listing conflicts", err)
@@ -206,7 +199,8 @@ func (db *DB) FindConflicts(ctx context.Context) ([]*Conflict, error) {
 	return out, dbErr("listing conflicts", rows.Err())
 }
 
-func (tx *Tx) writeConflicts(ctx context.Context, cs []reconcile.Conflict) error {
+// ReplaceConflicts replaces the identity-conflict queue.
+func (tx *Tx) ReplaceConflicts(ctx context.Context, cs []vigil.Conflict) error {
 	if _, err := tx.exec(ctx, `DELETE FROM identity_conflicts`); err != nil {
 		return dbErr("recording conflicts", err)
 	}
@@ -222,83 +216,60 @@ func (tx *Tx) writeConflicts(ctx context.Context, cs []reconcile.Conflict) error
 	return nil
 }
 
-// DecideIdentity records a person's decision that the records with stable
-// keys a and b are (same) or are not the same device, and re-resolves the
-// inventory in the same transaction. The decision is replayed on every
-// later import.
-func (db *DB) DecideIdentity(ctx context.Context, actor *vigil.User, a, b string, same bool, note string) (int, error) {
-	if a == "" || b == "" || a == b {
-		return 0, vigil.Errorf(vigil.EINVALID, "a decision names two different record keys")
+// AddIdentityDecision records a person's decision about two records of the
+// identity-conflict queue, and audits it.
+func (tx *Tx) AddIdentityDecision(ctx context.Context, actor *vigil.User, d vigil.IdentityDecision) error {
+	if d.A == "" || d.B == "" || d.A == d.B {
+		return vigil.Errorf(vigil.EINVALID, "a decision names two different record keys")
 	}
-	var n int
-	err := db.inTx(ctx, func(tx *Tx) error {
-		if _, err := tx.exec(ctx, `INSERT INTO identity_decisions (key_a, key_b, same, actor, at, note) VALUES (?, ?, ?, ?, ?, ?)`,
-			a, b, boolInt(same), actorName(actor), tx.nowText(), strings.TrimSpace(note)); err != nil {
-			return dbErr("recording a decision", err)
-		}
-		if err := tx.audit(ctx, actor, "identity.decide", "record", a, map[string]any{"a": a, "b": b, "same": same, "note": note}); err != nil {
-			return dbErr("recording a decision", err)
-		}
-		var err error
-		n, err = tx.resolveInventory(ctx, actor)
-		return err
-	})
-	return n, err
+	if _, err := tx.exec(ctx, `INSERT INTO identity_decisions (key_a, key_b, same, actor, at, note) VALUES (?, ?, ?, ?, ?, ?)`,
+		d.A, d.B, boolInt(d.Same), actorName(actor), tx.nowText(), strings.TrimSpace(d.Note)); err != nil {
+		return dbErr("recording a decision", err)
+	}
+	return dbErr("recording a decision", tx.audit(ctx, actor, "identity.decide", "record", d.A, map[string]any{"a": d.A, "b": d.B, "same": d.Same, "note": d.Note}))
 }
 
 // Precedence returns the per-field source precedence in force.
-func (db *DB) Precedence(ctx context.Context) (reconcile.Precedence, error) {
+func (db *DB) Precedence(ctx context.Context) (vigil.Precedence, error) {
 	var v string
 	err := db.queryRow(ctx, `SELECT value FROM settings WHERE name = ?`, settingPrecedence).Scan(&v)
 	if err == sql.ErrNoRows || err == nil && v == "" {
-		return reconcile.DefaultPrecedence(), nil
+		return vigil.DefaultPrecedence(), nil
 	} else if err != nil {
-		return reconcile.Precedence{}, dbErr("reading precedence", err)
+		return vigil.Precedence{}, dbErr("reading precedence", err)
 	}
-	var p reconcile.Precedence
+	var p vigil.Precedence
 	if err := json.Unmarshal([]byte(v), &p); err != nil {
 		return p, vigil.WrapError(vigil.EINTERNAL, "the stored precedence is not valid JSON", err)
 	}
 	return p, nil
 }
 
-// SetPrecedence replaces the precedence and re-resolves the inventory.
-func (db *DB) SetPrecedence(ctx context.Context, actor *vigil.User, p reconcile.Precedence) error {
+// SetPrecedence replaces the precedence and audits the change.
+func (tx *Tx) SetPrecedence(ctx context.Context, actor *vigil.User, p vigil.Precedence) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
 	b, _ := json.Marshal(p)
-	return db.inTx(ctx, func(tx *Tx) error {
-		if err := tx.setSetting(ctx, settingPrecedence, string(b)); err != nil {
-			return err
-		}
-		if err := tx.audit(ctx, actor, "precedence.set", "setting", settingPrecedence, p); err != nil {
-			return dbErr("saving precedence", err)
-		}
-		_, err := tx.resolveInventory(ctx, actor)
+	if err := tx.setSetting(ctx, settingPrecedence, string(b)); err != nil {
 		return err
-	})
+	}
+	return dbErr("saving precedence", tx.audit(ctx, actor, "precedence.set", "setting", settingPrecedence, p))
 }
 
-// SetSourceRole changes a source's role and re-resolves the inventory.
-func (db *DB) SetSourceRole(ctx context.Context, actor *vigil.User, name, role string) error {
-	return db.inTx(ctx, func(tx *Tx) error {
-		var s vigil.Source
-		if err := tx.queryRow(ctx, `SELECT id, name FROM sources WHERE name = ?`, name).Scan(&s.ID, &s.Name); err == sql.ErrNoRows {
-			return vigil.Errorf(vigil.ENOTFOUND, "no source %q", name)
-		} else if err != nil {
-			return dbErr("setting a source role", err)
-		}
-		if err := tx.setSourceRole(ctx, actor, &s, role); err != nil {
-			return err
-		}
-		_, err := tx.resolveInventory(ctx, actor)
-		return err
-	})
+// SetSourceRole changes a source's role and audits the change.
+func (tx *Tx) SetSourceRole(ctx context.Context, actor *vigil.User, name, role string) error {
+	var s vigil.Source
+	if err := tx.queryRow(ctx, `SELECT id, name FROM sources WHERE name = ?`, name).Scan(&s.ID, &s.Name); err == sql.ErrNoRows {
+		return vigil.Errorf(vigil.ENOTFOUND, "no source %q", name)
+	} else if err != nil {
+		return dbErr("setting a source role", err)
+	}
+	return tx.setSourceRole(ctx, actor, &s, role)
 }
 
 func (tx *Tx) setSourceRole(ctx context.Context, actor *vigil.User, s *vigil.Source, role string) error {
-	if !reconcile.Role(role).Valid() {
+	if !vigil.SourceRole(role).Valid() {
 		return vigil.Errorf(vigil.EINVALID, "unknown source role %q (clinical-engineering, it, scanner, network or other)", role)
 	}
 	var cur string
@@ -315,62 +286,24 @@ func (tx *Tx) setSourceRole(ctx context.Context, actor *vigil.User, s *vigil.Sou
 	return dbErr("setting a source role", tx.audit(ctx, actor, "source.role", "source", s.Name, map[string]string{"from": cur, "to": role}))
 }
 
-// DeviceProvenance is what reconciliation recorded about a device.
-type DeviceProvenance struct {
-	Sources    []string                    `json:"sources"`
-	Confidence float64                     `json:"confidence"`
-	TypeReason string                      `json:"type_reason"`
-	Fields     []reconcile.FieldProvenance `json:"fields"`
-}
-
-// FindDeviceProvenance returns every source's value for each field of a
-// device, and which one was chosen and why, by resolving the device's
-// current records again with the precedence in force.
-func (db *DB) FindDeviceProvenance(ctx context.Context, id int64) (*DeviceProvenance, error) {
-	p := &DeviceProvenance{Fields: []reconcile.FieldProvenance{}}
-	err := db.inTx(ctx, func(tx *Tx) error {
-		var srcs string
-		err := tx.queryRow(ctx, `SELECT sources, confidence, type_reason FROM devices WHERE id = ?`, id).Scan(&srcs, &p.Confidence, &p.TypeReason)
-		if err == sql.ErrNoRows {
-			return vigil.Errorf(vigil.ENOTFOUND, "no device %d", id)
-		} else if err != nil {
-			return dbErr("reading provenance", err)
-		}
-		if err := json.Unmarshal([]byte(srcs), &p.Sources); err != nil {
-			return dbErr("reading provenance", err)
-		}
-		recs, err := tx.loadRecords(ctx, nil, `r.valid_to IS NULL AND r.device_id = ?`, id)
-		if err != nil {
-			return err
-		}
-		if len(recs) == 0 {
-			return nil
-		}
-		cfg, _, err := tx.reconcileConfig(ctx)
-		if err != nil {
-			return err
-		}
-		inputs := make([]reconcile.Input, len(recs))
-		for i := range recs {
-			c := &recs[i]
-			inputs[i] = reconcile.Input{Ref: c.id, Source: c.source, Kind: c.kind, Record: &c.rec, PrevDevice: c.deviceID}
-		}
-		res, err := reconcile.Resolve(inputs, nil, cfg)
-		if err != nil {
-			return err
-		}
-		for _, d := range res.Devices {
-			if d.ID == id {
-				p.Fields = d.Provenance
-			}
-		}
-		if len(p.Fields) == 0 && len(res.Devices) > 0 {
-			p.Fields = res.Devices[0].Provenance
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
+// DeviceReconciliation returns what the last resolution stored about a
+// device (its sources, confidence and type reason; Fields empty) and its
+// current record versions, from which its per-field provenance is rebuilt.
+func (tx *Tx) DeviceReconciliation(ctx context.Context, id int64) (*vigil.DeviceProvenance, []StoredRecord, error) {
+	p := &vigil.DeviceProvenance{Fields: []vigil.FieldProvenance{}}
+	var srcs string
+	err := tx.queryRow(ctx, `SELECT sources, confidence, type_reason FROM devices WHERE id = ?`, id).Scan(&srcs, &p.Confidence, &p.TypeReason)
+	if err == sql.ErrNoRows {
+		return nil, nil, vigil.Errorf(vigil.ENOTFOUND, "no device %d", id)
+	} else if err != nil {
+		return nil, nil, dbErr("reading provenance", err)
 	}
-	return p, nil
+	if err := json.Unmarshal([]byte(srcs), &p.Sources); err != nil {
+		return nil, nil, dbErr("reading provenance", err)
+	}
+	recs, err := tx.loadRecords(ctx, nil, `r.valid_to IS NULL AND r.device_id = ?`, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, recs, nil
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/reconcile"
 )
 
 // prevVersion is the valid version of one record of one source, as a new
@@ -53,58 +52,35 @@ func RecordKey(r *vigil.Record) string {
 	return ""
 }
 
-// Import records a snapshot of one source in one transaction: the source's
-// record versions are diffed against its previous snapshot, the inventory is
-// re-resolved, and every change is audited. A failure changes nothing.
-func (db *DB) Import(ctx context.Context, actor *vigil.User, snap *vigil.Snapshot) (*vigil.ImportResult, error) {
-	res, err := db.ImportBatch(ctx, actor, []*vigil.Snapshot{snap})
-	if err != nil {
-		return nil, err
-	}
-	return res[0], nil
+// Staged is what the snapshots of one transaction leave for
+// reconciliation: the record versions they add, which are written only once
+// reconciliation has given them their devices (WriteStaged), and the stored
+// versions they repeated unchanged. A first load thus writes each row once.
+type Staged struct {
+	pending []pendingRecord
+	// kept are the stored record versions that the snapshots repeated
+	// unchanged, as reconciliation reads them, and diffed the sources of
+	// those snapshots: CurrentRecords takes their current records from kept
+	// and pending instead of reading them again.
+	kept   []StoredRecord
+	diffed []any // source ids
 }
 
-// ImportBatch records snapshots of several sources in one transaction and
-// resolves the inventory once, after all of them: what a nightly sync of
-// every source, or the first load of a hospital, wants. A failure in any
-// snapshot changes nothing.
-func (db *DB) ImportBatch(ctx context.Context, actor *vigil.User, snaps []*vigil.Snapshot) ([]*vigil.ImportResult, error) {
-	seen := map[string]bool{}
-	for _, snap := range snaps {
-		if err := snap.Source.Validate(); err != nil {
-			return nil, err
-		}
-		if seen[snap.Source.Name] {
-			return nil, vigil.Errorf(vigil.EINVALID, "source %q appears twice in one batch", snap.Source.Name)
-		}
-		seen[snap.Source.Name] = true
-	}
-	out := make([]*vigil.ImportResult, len(snaps))
-	err := db.inTx(ctx, func(tx *Tx) error {
-		for i, snap := range snaps {
-			res, err := tx.recordSnapshot(ctx, actor, snap)
-			if err != nil {
-				return err
-			}
-			out[i] = res
-		}
-		n, err := tx.resolveInventory(ctx, actor)
-		if err != nil {
-			return err
-		}
-		for _, res := range out {
-			res.Devices = n
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+// Len is the number of staged record versions.
+func (st *Staged) Len() int { return len(st.pending) }
+
+// At returns the i-th staged record version: its source's name and kind,
+// the record, and the device of the version it replaces (0 if new).
+func (st *Staged) At(i int) (source string, kind vigil.SourceKind, rec *vigil.Record, prevDevice int64) {
+	p := &st.pending[i]
+	return p.snap.source, p.snap.kind, p.rec, p.deviceID
 }
 
-// recordSnapshot stores one snapshot's record versions and its import row.
-func (tx *Tx) recordSnapshot(ctx context.Context, actor *vigil.User, snap *vigil.Snapshot) (*vigil.ImportResult, error) {
+// StageSnapshot records one snapshot of a source: its import row, the
+// versions of its records that changed or vanished are closed, unchanged
+// ones are sighted again, and new versions are staged in st. It returns
+// what was added, removed and changed.
+func (tx *Tx) StageSnapshot(ctx context.Context, actor *vigil.User, st *Staged, snap *vigil.Snapshot) (*vigil.ImportResult, error) {
 	res := &vigil.ImportResult{Source: snap.Source.Name, Records: len(snap.Records)}
 	src, err := tx.upsertSource(ctx, actor, &snap.Source)
 	if err != nil {
@@ -119,7 +95,7 @@ func (tx *Tx) recordSnapshot(ctx context.Context, actor *vigil.User, snap *vigil
 		src.ID, actorName(actor), string(files), fmtTime(taken), tx.nowText(), len(snap.Records)).Scan(&res.ImportID); err != nil {
 		return nil, dbErr("recording the import", err)
 	}
-	if err := tx.diffSnapshot(ctx, src, res, snap); err != nil {
+	if err := tx.diffSnapshot(ctx, st, src, res, snap); err != nil {
 		return nil, err
 	}
 	if _, err := tx.exec(ctx, `UPDATE imports SET added = ?, removed = ?, changed = ? WHERE id = ?`, res.Added, res.Removed, res.Changed, res.ImportID); err != nil {
@@ -143,7 +119,7 @@ func (tx *Tx) upsertSource(ctx context.Context, actor *vigil.User, s *vigil.Sour
 	err := tx.queryRow(ctx, `SELECT id, name, kind, created_at FROM sources WHERE name = ?`, s.Name).Scan(&out.ID, &out.Name, &kind, &created)
 	switch {
 	case err == sql.ErrNoRows:
-		if s.Role != "" && !reconcile.Role(s.Role).Valid() {
+		if s.Role != "" && !vigil.SourceRole(s.Role).Valid() {
 			return nil, vigil.Errorf(vigil.EINVALID, "unknown source role %q (clinical-engineering, it, scanner, network or other)", s.Role)
 		}
 		out = vigil.Source{Name: s.Name, Kind: s.Kind, Role: s.Role, CreatedAt: tx.now}
@@ -187,7 +163,7 @@ type pendingSnap struct {
 
 // diffSnapshot closes the versions of records that changed or vanished and
 // queues new versions, counting what was added, removed and changed.
-func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.ImportResult, snap *vigil.Snapshot) error {
+func (tx *Tx) diffSnapshot(ctx context.Context, st *Staged, src *vigil.Source, res *vigil.ImportResult, snap *vigil.Snapshot) error {
 	cur := map[string]prevVersion{}
 	origins := originParser{}
 	rows, err := tx.query(ctx, `SELECT id, record_key, fields, device_id, observed_at, origin FROM source_records WHERE source_id = ? AND valid_to IS NULL`, src.ID)
@@ -214,8 +190,8 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 	now := tx.nowText()
 	seen := make(map[string]int, len(snap.Records))
 	ps := &pendingSnap{sourceID: src.ID, source: src.Name, kind: src.Kind, importID: res.ImportID}
-	tx.diffed = append(tx.diffed, src.ID)
-	tx.pending = slices.Grow(tx.pending, len(snap.Records))
+	st.diffed = append(st.diffed, src.ID)
+	st.pending = slices.Grow(st.pending, len(snap.Records))
 	// Unchanged records seen again: their version stays, their sighting
 	// moves.
 	var sighted []sighting
@@ -255,8 +231,8 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 				}
 				// As reconciliation would read it back: from the origin
 				// of its version, observed when last seen.
-				tx.kept = append(tx.kept, storedRecord{id: c.id, source: src.Name, kind: src.Kind, deviceID: c.deviceID,
-					rec: vigil.Record{Origin: c.origin, ObservedAt: parseTime(last), Fields: r.Fields}})
+				st.kept = append(st.kept, StoredRecord{ID: c.id, Source: src.Name, Kind: src.Kind, DeviceID: c.deviceID,
+					Record: vigil.Record{Origin: c.origin, ObservedAt: parseTime(last), Fields: r.Fields}})
 				continue
 			}
 			res.Changed++
@@ -267,7 +243,7 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 		} else {
 			res.Added++
 		}
-		tx.pending = append(tx.pending, p)
+		st.pending = append(st.pending, p)
 	}
 	if err := tx.recordSightings(ctx, sighted); err != nil {
 		return dbErr("storing records", err)
@@ -281,18 +257,15 @@ func (tx *Tx) diffSnapshot(ctx context.Context, src *vigil.Source, res *vigil.Im
 	return nil
 }
 
-// pendingBase numbers pending records above any stored record id, so that
-// reconciliation, which orders by ref, sees them in file order after the
-// records already stored: the pending record tx.pending[i] has the ref
-// pendingBase+i.
-const pendingBase = int64(1) << 48
-
-// writePending stores the import's new record versions with their devices,
-// deviceOf[i] being the device of tx.pending[i].
-func (tx *Tx) writePending(ctx context.Context, deviceOf []int64) error {
+// WriteStaged stores the staged record versions with their devices,
+// deviceOf[i] being the device of the i-th (0 for none), and empties st.
+func (tx *Tx) WriteStaged(ctx context.Context, st *Staged, deviceOf []int64) error {
+	if len(deviceOf) != len(st.pending) {
+		return vigil.Errorf(vigil.EINTERNAL, "storing records: %d devices for %d records", len(deviceOf), len(st.pending))
+	}
 	b := tx.bulkFor("source_records", "source_id", "record_key", "fields", "origin", "observed_at", "valid_from"+nowColumn, "import_id", "device_id")
-	for i := range tx.pending {
-		p := &tx.pending[i]
+	for i := range st.pending {
+		p := &st.pending[i]
 		var dev any
 		if d := deviceOf[i]; d != 0 {
 			dev = d
@@ -305,7 +278,7 @@ func (tx *Tx) writePending(ctx context.Context, deviceOf []int64) error {
 			return dbErr("storing records", err)
 		}
 	}
-	tx.pending = nil
+	st.pending = nil
 	return dbErr("storing records", b.flush(ctx, tx))
 }
 

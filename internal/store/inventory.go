@@ -11,17 +11,21 @@ import (
 	vigil "github.com/vigil-health/vigil"
 )
 
-// liveDevice is what a resolution compares a live device's new state with:
+// LiveDevice is what a resolution compares a live device's new state with:
 // a digest of its stored state and the times it keeps. A daily sync holds
 // one per device, so it is small; the full row is read only for a device
 // that changed.
-type liveDevice struct {
+type LiveDevice struct {
 	state                     [16]byte // stateDigest of the stored row
 	created, first, last, upd time.Time
 }
 
-// liveDevices reads every live device in full.
-func (tx *Tx) liveDevices(ctx context.Context) (map[int64]*vigil.Device, error) {
+// CurrentDevices reads every live device in full.
+func (tx *Tx) CurrentDevices(ctx context.Context) (map[int64]*vigil.Device, error) {
+	// Devices this transaction created may still sit in a bulk insert.
+	if err := tx.flushBulks(ctx); err != nil {
+		return nil, err
+	}
 	rows, err := tx.query(ctx, `SELECT `+deviceColumns+` FROM devices WHERE removed_at IS NULL`)
 	if err != nil {
 		return nil, dbErr("reading devices", err)
@@ -38,15 +42,15 @@ func (tx *Tx) liveDevices(ctx context.Context) (map[int64]*vigil.Device, error) 
 	return out, dbErr("reading devices", rows.Err())
 }
 
-// liveStates reads the state digest and times of every live device.
-func (tx *Tx) liveStates(ctx context.Context) (map[int64]*liveDevice, error) {
+// LiveDevices reads the state digest and times of every live device.
+func (tx *Tx) LiveDevices(ctx context.Context) (map[int64]*LiveDevice, error) {
 	rows, err := tx.query(ctx, `SELECT `+deviceColumns+`, sources, provenance, confidence, type_reason FROM devices WHERE removed_at IS NULL`)
 	if err != nil {
 		return nil, dbErr("reading devices", err)
 	}
 	defer rows.Close()
-	out := map[int64]*liveDevice{}
-	var all []liveDevice
+	out := map[int64]*LiveDevice{}
+	var all []LiveDevice
 	var buf []byte
 	for rows.Next() {
 		var srcs, prov, reason string
@@ -56,11 +60,11 @@ func (tx *Tx) liveStates(ctx context.Context) (map[int64]*liveDevice, error) {
 			return nil, dbErr("reading devices", err)
 		}
 		if len(all) == cap(all) {
-			all = make([]liveDevice, 0, 4096) // one allocation per 4,096 devices
+			all = make([]LiveDevice, 0, 4096) // one allocation per 4,096 devices
 		}
 		var st [16]byte
 		st, buf = stateDigest(buf, d, srcs, prov, conf, reason)
-		all = append(all, liveDevice{state: st, created: d.CreatedAt, first: d.FirstSeen, last: d.LastSeen, upd: d.UpdatedAt})
+		all = append(all, LiveDevice{state: st, created: d.CreatedAt, first: d.FirstSeen, last: d.LastSeen, upd: d.UpdatedAt})
 		out[d.ID] = &all[len(all)-1]
 	}
 	return out, dbErr("reading devices", rows.Err())
@@ -98,17 +102,17 @@ func stateDigest(buf []byte, d *vigil.Device, srcs, prov string, conf float64, r
 	return digest16(b), b
 }
 
-// deviceExtra is what reconciliation knows of a device beyond its fields.
+// DeviceExtra is what reconciliation knows of a device beyond its fields.
 // The per-field provenance is not stored: it is rebuilt from the device's
-// records when asked for (FindDeviceProvenance), which keeps imports lean.
-type deviceExtra struct {
-	confidence float64
-	sources    []string
-	typeReason string
+// records when asked for, which keeps imports lean.
+type DeviceExtra struct {
+	Confidence float64  // the weakest link that joined its records
+	Sources    []string // the names of the sources that list it
+	TypeReason string   // why it has its device type
 }
 
-func (e deviceExtra) json() (sources, provenance string) {
-	s, _ := json.Marshal(nonNilStrings(e.sources))
+func (e DeviceExtra) json() (sources, provenance string) {
+	s, _ := json.Marshal(nonNilStrings(e.Sources))
 	return string(s), "[]"
 }
 
@@ -119,8 +123,9 @@ func nonNilStrings(s []string) []string {
 	return s
 }
 
-// insertDevice writes a new device with the id reconciliation gave it.
-func (tx *Tx) insertDevice(ctx context.Context, actor *vigil.User, d *vigil.Device, extra deviceExtra) error {
+// InsertDevice writes a new device with the id reconciliation gave it, and
+// audits its creation.
+func (tx *Tx) InsertDevice(ctx context.Context, actor *vigil.User, d *vigil.Device, extra DeviceExtra) error {
 	d.CreatedAt, d.UpdatedAt = tx.now, tx.now
 	srcs, _ := extra.json()
 	err := tx.bulkFor("devices", "id", "asset_tag", "serial", "manufacturer", "model", "device_type", "firmware", "mac", "ip", "hostname",
@@ -128,33 +133,33 @@ func (tx *Tx) insertDevice(ctx context.Context, actor *vigil.User, d *vigil.Devi
 		"confidence", "sources", "type_reason").add(ctx, tx,
 		d.ID, d.AssetTag, d.Serial, d.Manufacturer, d.Model, d.DeviceType, d.Firmware, d.MAC, d.IP, d.Hostname,
 		d.SiteID, d.PlaceID, d.Location, d.OwnerTeam, boolInt(d.StoresEPHI), boolInt(d.SendsEPHI), string(d.Criticality), string(d.Lifecycle),
-		fmtTime(d.FirstSeen), fmtTime(d.LastSeen), extra.confidence, srcs, extra.typeReason)
+		fmtTime(d.FirstSeen), fmtTime(d.LastSeen), extra.Confidence, srcs, extra.TypeReason)
 	if err != nil {
 		return dbErr("creating a device", err)
 	}
-	tx.rematch = true
 	// No version row yet: a device's first state is its row until it first
 	// changes (closeVersion writes it then), which halves a first load.
 	return dbErr("creating a device", tx.audit(ctx, actor, "device.create", "device", d.ID, labelDetail(d.Label())))
 }
 
-// updateDevice writes a device's new resolved state; the provenance is
-// always refreshed, a new version only when a field changed.
-func (tx *Tx) updateDevice(ctx context.Context, actor *vigil.User, live *liveDevice, d *vigil.Device, extra deviceExtra) error {
+// UpdateDevice writes a live device's new resolved state when it differs
+// from the stored one, a new version and an audit event when a versioned
+// field changed. It returns the names of the fields that changed.
+func (tx *Tx) UpdateDevice(ctx context.Context, actor *vigil.User, live *LiveDevice, d *vigil.Device, extra DeviceExtra) ([]string, error) {
 	d.CreatedAt = live.created
 	if d.FirstSeen.IsZero() || live.first.Before(d.FirstSeen) && !live.first.IsZero() {
 		d.FirstSeen = live.first
 	}
 	srcs, prov := extra.json()
 	var st [16]byte
-	st, tx.digestBuf = stateDigest(tx.digestBuf, d, srcs, prov, extra.confidence, extra.typeReason)
+	st, tx.digestBuf = stateDigest(tx.digestBuf, d, srcs, prov, extra.Confidence, extra.TypeReason)
 	if st == live.state && d.FirstSeen.Equal(live.first) && d.LastSeen.Equal(live.last) {
 		d.UpdatedAt = live.upd
-		return nil // nothing to write
+		return nil, nil // nothing to write
 	}
 	old, err := tx.deviceByID(ctx, d.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	changed := changedFields(old, d)
 	d.UpdatedAt = old.UpdatedAt
@@ -166,26 +171,21 @@ func (tx *Tx) updateDevice(ctx context.Context, actor *vigil.User, live *liveDev
 		first_seen = ?, last_seen = ?, updated_at = ?, confidence = ?, sources = ?, provenance = ?, type_reason = ? WHERE id = ?`,
 		d.AssetTag, d.Serial, d.Manufacturer, d.Model, d.DeviceType, d.Firmware, d.MAC, d.IP, d.Hostname, d.SiteID, d.PlaceID, d.Location, d.OwnerTeam,
 		boolInt(d.StoresEPHI), boolInt(d.SendsEPHI), string(d.Criticality), string(d.Lifecycle), fmtTime(d.FirstSeen), fmtTime(d.LastSeen), fmtTime(d.UpdatedAt),
-		extra.confidence, srcs, prov, extra.typeReason, d.ID)
+		extra.Confidence, srcs, prov, extra.TypeReason, d.ID)
 	if err != nil {
-		return dbErr("updating a device", err)
+		return nil, dbErr("updating a device", err)
 	}
 	if len(changed) == 0 {
-		return nil // only sightings moved; the versioned state is the same
-	}
-	for _, f := range changed {
-		if f == "manufacturer" || f == "model" || f == "firmware" {
-			tx.rematch = true
-		}
+		return nil, nil // only sightings moved; the versioned state is the same
 	}
 	now := tx.nowText()
 	if err := tx.closeVersion(ctx, old); err != nil {
-		return err
+		return nil, err
 	}
 	if err := tx.bulkFor("device_versions", "device_id", "state", "valid_from").add(ctx, tx, d.ID, deviceState(d), now); err != nil {
-		return dbErr("updating a device", err)
+		return nil, dbErr("updating a device", err)
 	}
-	return dbErr("updating a device", tx.audit(ctx, actor, "device.update", "device", d.ID, map[string]any{"fields": changed}))
+	return changed, dbErr("updating a device", tx.audit(ctx, actor, "device.update", "device", d.ID, map[string]any{"fields": changed}))
 }
 
 // closeVersion ends the device's current version now. A device that never

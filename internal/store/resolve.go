@@ -16,26 +16,31 @@ import (
 	vigil "github.com/vigil-health/vigil"
 )
 
-// storedRecord is a stored record version as reconciliation reads it.
-type storedRecord struct {
-	id       int64
-	source   string
-	kind     vigil.SourceKind
-	deviceID int64
-	rec      vigil.Record
+// StoredRecord is a stored record version as reconciliation reads it.
+type StoredRecord struct {
+	ID       int64            // the version's id
+	Source   string           // its source's name
+	Kind     vigil.SourceKind // its source's kind
+	DeviceID int64            // the device it resolved to last, 0 if none
+	Record   vigil.Record
 }
 
-// loadCurrentRecords returns every stored current record version of every
-// source, in id order. Those of the sources this transaction diffed are
-// the ones their snapshots repeated (tx.kept); only the other sources'
-// are read.
-func (tx *Tx) loadCurrentRecords(ctx context.Context) ([]storedRecord, error) {
-	cond, args := `r.valid_to IS NULL`, tx.diffed
+// CurrentRecords returns every stored current record version of every
+// source, in id order. Those of the sources whose snapshots st staged are
+// the ones the snapshots repeated; only the other sources' are read. The
+// staged new versions are not among them (see Staged.At).
+func (tx *Tx) CurrentRecords(ctx context.Context, st *Staged) ([]StoredRecord, error) {
+	var kept []StoredRecord
+	var diffed []any
+	if st != nil {
+		kept, diffed = st.kept, st.diffed
+		st.kept, st.diffed = nil, nil
+	}
+	cond, args := `r.valid_to IS NULL`, diffed
 	if len(args) > 0 {
 		cond += ` AND r.source_id NOT IN (?` + strings.Repeat(", ?", len(args)-1) + `)`
 	}
-	out, err := tx.loadRecords(ctx, tx.kept, cond, args...)
-	tx.kept, tx.diffed = nil, nil
+	out, err := tx.loadRecords(ctx, kept, cond, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -45,12 +50,12 @@ func (tx *Tx) loadCurrentRecords(ctx context.Context) ([]storedRecord, error) {
 	return out, nil
 }
 
-func compareStored(a, b storedRecord) int { return cmp.Compare(a.id, b.id) }
+func compareStored(a, b StoredRecord) int { return cmp.Compare(a.ID, b.ID) }
 
 // loadRecords appends to out the record versions matching a condition on
 // r, in id order. A daily sync may read every current record, so each row
 // costs only its record: source names are shared.
-func (tx *Tx) loadRecords(ctx context.Context, out []storedRecord, cond string, args ...any) ([]storedRecord, error) {
+func (tx *Tx) loadRecords(ctx context.Context, out []StoredRecord, cond string, args ...any) ([]StoredRecord, error) {
 	type source struct {
 		name string
 		kind vigil.SourceKind
@@ -81,33 +86,36 @@ func (tx *Tx) loadRecords(ctx context.Context, out []storedRecord, cond string, 
 	defer rows.Close()
 	origins := originParser{}
 	for rows.Next() {
-		var c storedRecord
+		var c StoredRecord
 		var sourceID int64
 		var dev sql.NullInt64
 		var fields, observed, origin sql.RawBytes // valid until Next: copied if kept
-		if err := rows.Scan(&c.id, &sourceID, &fields, &observed, &dev, &origin); err != nil {
+		if err := rows.Scan(&c.ID, &sourceID, &fields, &observed, &dev, &origin); err != nil {
 			return nil, dbErr("reading records", err)
 		}
 		src := sources[sourceID]
-		c.source, c.kind, c.deviceID = src.name, src.kind, dev.Int64
-		if c.rec.Fields, err = decodeFlat(string(fields)); err != nil {
+		c.Source, c.Kind, c.DeviceID = src.name, src.kind, dev.Int64
+		if c.Record.Fields, err = decodeFlat(string(fields)); err != nil {
 			return nil, dbErr("reading records", err)
 		}
-		c.rec.ObservedAt = parseTime(string(observed))
-		c.rec.Origin = origins.parse(origin)
+		c.Record.ObservedAt = parseTime(string(observed))
+		c.Record.Origin = origins.parse(origin)
 		out = append(out, c)
 	}
 	return out, dbErr("reading records", rows.Err())
 }
 
-// siteCache creates hospital sites on first use within a transaction.
+// siteCache remembers the sites a transaction created or read.
 type siteCache struct {
 	ids    map[string]int64
 	places map[string]int64 // parent, kind and name of a site below a hospital -> id
 	all    map[string]int64 // lower-case names and initials of every hospital, loaded on first use
 }
 
-func (c *siteCache) hospital(ctx context.Context, tx *Tx, name string) (int64, error) {
+// HospitalSite returns the id of the hospital site of that name, creating
+// it on first use.
+func (tx *Tx) HospitalSite(ctx context.Context, name string) (int64, error) {
+	c := tx.siteCache()
 	if id, ok := c.ids[name]; ok {
 		return id, nil
 	}
@@ -124,10 +132,11 @@ func (c *siteCache) hospital(ctx context.Context, tx *Tx, name string) (int64, e
 	return id, nil
 }
 
-// place returns the most specific site below a hospital that the path of
-// building, floor, department and room names, creating the rows on first
+// PlaceSite returns the most specific site below a hospital that the path
+// of building, floor, department and room names, creating the rows on first
 // use; empty levels are skipped. It returns 0 when the path is empty.
-func (c *siteCache) place(ctx context.Context, tx *Tx, hospital int64, path [4]string) (int64, error) {
+func (tx *Tx) PlaceSite(ctx context.Context, hospital int64, path [4]string) (int64, error) {
+	c := tx.siteCache()
 	parent := hospital
 	kinds := [4]vigil.SiteKind{vigil.SiteBuilding, vigil.SiteFloor, vigil.SiteDepartment, vigil.SiteRoom}
 	for i, name := range path {
@@ -156,10 +165,12 @@ func (c *siteCache) place(ctx context.Context, tx *Tx, hospital int64, path [4]s
 	return parent, nil
 }
 
-// byLocation finds the hospital a free-text location starts with, by name
-// or by its initials ("SBMC / Main Tower / Floor 3" is St. Brigid Medical
-// Center), as IT systems often abbreviate. It returns 0 when none fits.
-func (c *siteCache) byLocation(ctx context.Context, tx *Tx, location string) (int64, error) {
+// HospitalByLocation finds the hospital a free-text location starts with,
+// by name or by its initials ("SBMC / Main Tower / Floor 3" is St. Brigid
+// Medical Center), as IT systems often abbreviate. It returns 0 when none
+// fits.
+func (tx *Tx) HospitalByLocation(ctx context.Context, location string) (int64, error) {
+	c := tx.siteCache()
 	first, _, _ := strings.Cut(location, "/")
 	first = strings.ToLower(strings.TrimSpace(first))
 	if first == "" {
@@ -188,6 +199,13 @@ func (c *siteCache) byLocation(ctx context.Context, tx *Tx, location string) (in
 		rows.Close()
 	}
 	return c.all[first], nil
+}
+
+func (tx *Tx) siteCache() *siteCache {
+	if tx.sites == nil {
+		tx.sites = &siteCache{ids: map[string]int64{}, places: map[string]int64{}}
+	}
+	return tx.sites
 }
 
 // deviceState is the part of a device that is versioned.

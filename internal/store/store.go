@@ -32,8 +32,6 @@ type DB struct {
 	ckpt    *checkpointer // SQLite only: checkpoints the WAL after commits
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
-	// FastPasswords lowers the argon2id cost; for tests only.
-	FastPasswords bool
 }
 
 // Config says which store to open.
@@ -203,20 +201,12 @@ type Tx struct {
 
 	bulks     map[string]*bulk // buffered multi-row inserts, flushed before commit
 	bulkOrder []string
-	w         *rowWriter      // executes the bulks' batches; nil until the first
-	nowStr    string          // now as stored, formatted once
-	keyBuf    []byte          // bulkFor's scratch
-	pending   []pendingRecord // record versions of this import, written once resolved
-	// kept are the stored record versions that the snapshots of this
-	// transaction repeated unchanged, as reconciliation reads them, and
-	// diffed the sources of those snapshots: reconciliation takes their
-	// current records from kept and pending instead of reading them again.
-	kept      []storedRecord
-	diffed    []any  // source ids
-	digestBuf []byte // stateDigest's buffer
-	// rematch is set when a device was created, removed, or changed in a
-	// field matching reads; only then are vulnerability matches redone.
-	rematch bool
+	w         *rowWriter // executes the bulks' batches; nil until the first
+	nowStr    string     // now as stored, formatted once
+	keyBuf    []byte     // bulkFor's scratch
+	digestBuf []byte     // stateDigest's buffer
+	sites     *siteCache // hospitals and places created or read, on first use
+	setDevice *sql.Stmt  // SetRecordDevice's statement, prepared on first use
 }
 
 // BeginTx starts a write transaction.
@@ -296,6 +286,10 @@ func (tx *Tx) commit(ctx context.Context) error {
 
 func (tx *Tx) closeStmts() {
 	tx.closeBulks()
+	if tx.setDevice != nil {
+		tx.setDevice.Close()
+		tx.setDevice = nil
+	}
 	for _, st := range tx.stmts {
 		st.Close()
 	}
@@ -309,6 +303,22 @@ func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 
 func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return db.reader.QueryRowContext(ctx, db.dialect.rebind(q), args...)
+}
+
+// Update runs fn in one write transaction and commits it, or rolls
+// everything back when fn or the commit fails. Use cases that change several
+// tables (an import with its reconciliation, re-matching and audit events)
+// run inside one Update.
+func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error { return db.inTx(ctx, fn) }
+
+// Now is the transaction's time: every row it writes carries it.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// Audit writes an audit event inside the transaction: who (actor, or the
+// system when nil), what (action on objectType objectID) and detail, which
+// is marshalled to JSON and must never hold PHI.
+func (tx *Tx) Audit(ctx context.Context, actor *vigil.User, action, objectType string, objectID, detail any) error {
+	return dbErr("recording an audit event", tx.audit(ctx, actor, action, objectType, objectID, detail))
 }
 
 // inTx runs fn in a write transaction and commits it, or rolls back on error.
@@ -401,3 +411,10 @@ func scanJSON[T any](rows *sql.Rows, fn func(*T) error) error {
 	}
 	return rows.Err()
 }
+
+// The store implements the domain's read services.
+var (
+	_ vigil.DeviceService = (*DB)(nil)
+	_ vigil.SiteService   = (*DB)(nil)
+	_ vigil.AuditService  = (*DB)(nil)
+)

@@ -12,20 +12,12 @@ import (
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/password"
 )
 
-// CreateUser adds a user with an argon2id hash of pw.
-func (db *DB) CreateUser(ctx context.Context, actor *vigil.User, u *vigil.User, pw string) error {
+// CreateUser adds a user whose password has the given hash (PHC format).
+func (db *DB) CreateUser(ctx context.Context, actor *vigil.User, u *vigil.User, passwordHash string) error {
 	if err := u.Validate(); err != nil {
 		return err
-	}
-	if len(pw) < 12 {
-		return vigil.Errorf(vigil.EINVALID, "a password needs at least 12 characters")
-	}
-	hash, err := password.Hash(pw, db.passwordParams())
-	if err != nil {
-		return vigil.WrapError(vigil.EINTERNAL, "could not hash the password", err)
 	}
 	return db.inTx(ctx, func(tx *Tx) error {
 		var n int
@@ -37,22 +29,16 @@ func (db *DB) CreateUser(ctx context.Context, actor *vigil.User, u *vigil.User, 
 		}
 		u.CreatedAt = tx.now
 		if err := tx.queryRow(ctx, `INSERT INTO users (name, role, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-			u.Name, string(u.Role), hash, boolInt(u.Disabled), tx.nowText()).Scan(&u.ID); err != nil {
+			u.Name, string(u.Role), passwordHash, boolInt(u.Disabled), tx.nowText()).Scan(&u.ID); err != nil {
 			return dbErr("creating a user", err)
 		}
 		return dbErr("creating a user", tx.audit(ctx, actor, "user.create", "user", u.ID, map[string]any{"name": u.Name, "role": u.Role}))
 	})
 }
 
-// SetPassword replaces a user's password.
-func (db *DB) SetPassword(ctx context.Context, actor *vigil.User, name, pw string) error {
-	if len(pw) < 12 {
-		return vigil.Errorf(vigil.EINVALID, "a password needs at least 12 characters")
-	}
-	hash, err := password.Hash(pw, db.passwordParams())
-	if err != nil {
-		return vigil.WrapError(vigil.EINTERNAL, "could not hash the password", err)
-	}
+// SetPasswordHash replaces a user's password hash and ends the user's
+// sessions.
+func (db *DB) SetPasswordHash(ctx context.Context, actor *vigil.User, name, passwordHash string) error {
 	return db.inTx(ctx, func(tx *Tx) error {
 		var id int64
 		if err := tx.queryRow(ctx, `SELECT id FROM users WHERE name = ?`, name).Scan(&id); errors.Is(err, sql.ErrNoRows) {
@@ -60,7 +46,7 @@ func (db *DB) SetPassword(ctx context.Context, actor *vigil.User, name, pw strin
 		} else if err != nil {
 			return dbErr("setting a password", err)
 		}
-		if _, err := tx.exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, id); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, passwordHash, id); err != nil {
 			return dbErr("setting a password", err)
 		}
 		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
@@ -68,13 +54,6 @@ func (db *DB) SetPassword(ctx context.Context, actor *vigil.User, name, pw strin
 		}
 		return dbErr("setting a password", tx.audit(ctx, actor, "user.password", "user", id, map[string]any{"name": name}))
 	})
-}
-
-func (db *DB) passwordParams() password.Params {
-	if db.FastPasswords {
-		return password.Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
-	}
-	return password.Default
 }
 
 // FindUsers lists users by name.
@@ -106,12 +85,9 @@ func scanUser(s scanner) (*vigil.User, error) {
 	return &u, nil
 }
 
-// errBadLogin is the one answer to every failed sign-in, so that it does not
-// tell whether the user exists.
-var errBadLogin = vigil.Errorf(vigil.EUNAUTHORIZED, "wrong user name or password")
-
-// Authenticate checks a user name and password.
-func (db *DB) Authenticate(ctx context.Context, name, pw string) (*vigil.User, error) {
+// FindCredentials returns a user and the hash of the user's password, or
+// an ENOTFOUND error.
+func (db *DB) FindCredentials(ctx context.Context, name string) (*vigil.User, string, error) {
 	var hash string
 	row := db.queryRow(ctx, `SELECT id, name, role, disabled, created_at, password_hash FROM users WHERE name = ?`, name)
 	var u vigil.User
@@ -119,17 +95,12 @@ func (db *DB) Authenticate(ctx context.Context, name, pw string) (*vigil.User, e
 	var disabled int
 	err := row.Scan(&u.ID, &u.Name, &role, &disabled, &created, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
-		// Spend the same time as a real check so timing does not reveal names.
-		_ = password.Check(pw, "$argon2id$v=19$m=1024,t=1,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
-		return nil, errBadLogin
+		return nil, "", vigil.Errorf(vigil.ENOTFOUND, "no such user")
 	} else if err != nil {
-		return nil, dbErr("signing in", err)
+		return nil, "", dbErr("signing in", err)
 	}
 	u.Role, u.Disabled, u.CreatedAt = vigil.Role(role), disabled != 0, parseTime(created)
-	if password.Check(pw, hash) != nil || u.Disabled {
-		return nil, errBadLogin
-	}
-	return &u, nil
+	return &u, hash, nil
 }
 
 func newSecret() (string, error) {

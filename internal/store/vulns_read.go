@@ -211,7 +211,7 @@ func (db *DB) FindSBOM(ctx context.Context, d *vigil.Device) (*vigil.SBOM, error
 	}
 	var found *vigil.SBOM
 	err = scanJSON(rows, func(s *vigil.SBOM) error {
-		if found == nil && sbomKey(s.Manufacturer, s.Model, s.Firmware) == sbomKey(d.Manufacturer, d.Model, d.Firmware) && sameMaker(s.Manufacturer, d.Manufacturer) {
+		if found == nil && s.Describes(d) {
 			found = s
 		}
 		return nil

@@ -13,7 +13,7 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
-	secret, _, err := s.db.CreateAPIToken(r.Context(), userFrom(r.Context()), r.PostFormValue("name"))
+	secret, _, err := s.users.CreateAPIToken(r.Context(), userFrom(r.Context()), r.PostFormValue("name"))
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) error {
 		limit = 100
 	}
 	offset, _ := strconv.Atoi(q.Get("offset"))
-	evs, err := s.db.FindAuditEvents(r.Context(), vigil.AuditFilter{ObjectType: q.Get("object_type"), ObjectID: q.Get("object_id"), Limit: limit, Offset: offset})
+	evs, err := s.audit.FindAuditEvents(r.Context(), vigil.AuditFilter{ObjectType: q.Get("object_type"), ObjectID: q.Get("object_id"), Limit: limit, Offset: offset})
 	if err != nil {
 		return err
 	}
@@ -23,7 +23,7 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiAuditVerify(w http.ResponseWriter, r *http.Request) error {
-	n, brk, err := s.db.VerifyAuditLog(r.Context())
+	n, brk, err := s.audit.VerifyAuditLog(r.Context())
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ func (s *Server) apiDevices(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	devs, total, err := s.db.FindDevices(r.Context(), f)
+	devs, total, err := s.devices.FindDevices(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func (s *Server) apiDeviceFacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	facts, err := s.db.DeviceFacts(r.Context(), d.ID)
+	facts, err := s.devices.DeviceFacts(r.Context(), d.ID)
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (s *Server) apiProvenance(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.db.FindDeviceProvenance(r.Context(), id)
+	p, err := s.inv.Provenance(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -87,10 +87,10 @@ func (s *Server) apiSetField(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	if err := s.db.SetDeviceField(r.Context(), userFrom(r.Context()), id, in.Field, in.Value); err != nil {
+	if err := s.inv.SetField(r.Context(), userFrom(r.Context()), id, in.Field, in.Value); err != nil {
 		return err
 	}
-	d, err := s.db.FindDeviceByID(r.Context(), id)
+	d, err := s.devices.FindDeviceByID(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func (s *Server) apiCounts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.db.CountDevices(r.Context(), f.AsOf)
+	c, err := s.devices.CountDevices(r.Context(), f.AsOf)
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (s *Server) apiCounts(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiSites(w http.ResponseWriter, r *http.Request) error {
-	sites, err := s.db.FindSites(r.Context())
+	sites, err := s.sites.FindSites(r.Context())
 	if err != nil {
 		return err
 	}

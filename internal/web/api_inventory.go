@@ -8,7 +8,6 @@ import (
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/ingest"
 	"github.com/vigil-health/vigil/internal/jsonout"
-	"github.com/vigil-health/vigil/internal/reconcile"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -75,7 +74,7 @@ func (s *Server) apiConflicts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := make([]reconcile.Conflict, len(cs))
+	out := make([]vigil.Conflict, len(cs))
 	for i, c := range cs {
 		out[i] = c.Conflict
 	}
@@ -92,7 +91,7 @@ func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	n, err := s.db.DecideIdentity(r.Context(), userFrom(r.Context()), in.A, in.B, in.Same, in.Note)
+	n, err := s.inv.DecideIdentity(r.Context(), userFrom(r.Context()), in.A, in.B, in.Same, in.Note)
 	if err != nil {
 		return err
 	}
@@ -110,11 +109,11 @@ func (s *Server) apiPrecedence(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiSetPrecedence(w http.ResponseWriter, r *http.Request) error {
-	var p reconcile.Precedence
+	var p vigil.Precedence
 	if err := decodeJSON(r, &p); err != nil {
 		return err
 	}
-	if err := s.db.SetPrecedence(r.Context(), userFrom(r.Context()), p); err != nil {
+	if err := s.inv.SetPrecedence(r.Context(), userFrom(r.Context()), p); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, p)
@@ -145,7 +144,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 			kind = vigil.SourceScanner
 		}
 	}
-	out, err := s.db.Import(r.Context(), userFrom(r.Context()), &vigil.Snapshot{Source: vigil.Source{Name: name, Kind: kind, Role: q.Get("role")}, Files: []string{file}, TakenAt: now, Records: res.Records})
+	out, err := s.inv.Import(r.Context(), userFrom(r.Context()), &vigil.Snapshot{Source: vigil.Source{Name: name, Kind: kind, Role: q.Get("role")}, Files: []string{file}, TakenAt: now, Records: res.Records})
 	if err != nil {
 		return err
 	}

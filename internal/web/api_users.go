@@ -8,7 +8,7 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) error {
-	us, err := s.db.FindUsers(r.Context())
+	us, err := s.users.FindUsers(r.Context())
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	secret, t, err := s.db.CreateAPIToken(r.Context(), userFrom(r.Context()), in.Name)
+	secret, t, err := s.users.CreateAPIToken(r.Context(), userFrom(r.Context()), in.Name)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/exposure"
 	"github.com/vigil-health/vigil/internal/feeds"
 	"github.com/vigil-health/vigil/internal/sbom"
 	"github.com/vigil-health/vigil/internal/store"
@@ -56,7 +57,7 @@ func (s *Server) apiAdvisory(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiRisk(w http.ResponseWriter, r *http.Request) error {
-	as, err := s.db.AssessRisk(r.Context(), riskFilter(r))
+	as, err := s.exp.AssessRisk(r.Context(), riskFilter(r))
 	if err != nil {
 		return err
 	}
@@ -82,7 +83,7 @@ func (s *Server) apiDeviceRisk(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	as, err := s.db.AssessRisk(r.Context(), store.RiskFilter{DeviceID: d.ID})
+	as, err := s.exp.AssessRisk(r.Context(), exposure.RiskFilter{DeviceID: d.ID})
 	if err != nil {
 		return err
 	}
@@ -105,7 +106,7 @@ func (s *Server) apiFeedUpload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return vigil.Errorf(vigil.EINVALID, "the upload is too large or was cut off")
 	}
-	ff := store.FeedFile{Name: name}
+	ff := exposure.FeedFile{Name: name}
 	if sbom.Detect(body[:min(len(body), 64<<10)]) != sbom.FormatUnknown {
 		if ff.SBOM, err = sbom.Parse(r.Context(), name, bytes.NewReader(body)); err != nil {
 			return vigil.WrapError(vigil.EINVALID, err.Error(), err)
@@ -113,7 +114,7 @@ func (s *Server) apiFeedUpload(w http.ResponseWriter, r *http.Request) error {
 	} else if ff.Batch, err = feeds.Parse(r.Context(), name, bytes.NewReader(body)); err != nil {
 		return vigil.WrapError(vigil.EINVALID, err.Error(), err)
 	}
-	res, err := s.db.ImportFeeds(r.Context(), userFrom(r.Context()), []store.FeedFile{ff})
+	res, err := s.exp.ImportFeeds(r.Context(), userFrom(r.Context()), []exposure.FeedFile{ff})
 	if err != nil {
 		return err
 	}

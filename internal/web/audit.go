@@ -14,11 +14,11 @@ type auditPage struct {
 }
 
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
-	evs, err := s.db.FindAuditEvents(r.Context(), vigil.AuditFilter{ObjectType: r.URL.Query().Get("type"), Limit: 200})
+	evs, err := s.audit.FindAuditEvents(r.Context(), vigil.AuditFilter{ObjectType: r.URL.Query().Get("type"), Limit: 200})
 	if err != nil {
 		return err
 	}
-	n, brk, err := s.db.VerifyAuditLog(r.Context())
+	n, brk, err := s.audit.VerifyAuditLog(r.Context())
 	if err != nil {
 		return err
 	}

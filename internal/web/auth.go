@@ -45,14 +45,14 @@ func (s *Server) authenticate(r *http.Request) (u *vigil.User, sess *vigil.Sessi
 		if !ok || tok == "" {
 			return nil, nil, true, vigil.Errorf(vigil.EUNAUTHORIZED, "the Authorization header must be 'Bearer TOKEN'")
 		}
-		u, err := s.db.FindUserByAPIToken(r.Context(), strings.TrimSpace(tok))
+		u, err := s.users.FindUserByAPIToken(r.Context(), strings.TrimSpace(tok))
 		return u, nil, true, err
 	}
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" {
 		return nil, nil, false, vigil.Errorf(vigil.EUNAUTHORIZED, "not signed in")
 	}
-	sess, err = s.db.FindSession(r.Context(), c.Value)
+	sess, err = s.users.FindSession(r.Context(), c.Value)
 	if err != nil {
 		return nil, nil, false, err
 	}

@@ -4,12 +4,11 @@ import (
 	"net/http"
 
 	vigil "github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 type conflictsPage struct {
 	pageBase
-	Items []*store.Conflict
+	Items []*vigil.QueuedConflict
 }
 
 func (s *Server) conflictsPage(w http.ResponseWriter, r *http.Request) error {
@@ -26,7 +25,7 @@ func (s *Server) decideConflict(w http.ResponseWriter, r *http.Request) error {
 	if !same && r.PostFormValue("decision") != "different" {
 		return vigil.Errorf(vigil.EINVALID, "choose same or different")
 	}
-	if _, err := s.db.DecideIdentity(r.Context(), userFrom(r.Context()), r.PostFormValue("a"), r.PostFormValue("b"), same, r.PostFormValue("note")); err != nil {
+	if _, err := s.inv.DecideIdentity(r.Context(), userFrom(r.Context()), r.PostFormValue("a"), r.PostFormValue("b"), same, r.PostFormValue("note")); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/conflicts", http.StatusSeeOther)

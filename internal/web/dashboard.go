@@ -37,7 +37,7 @@ func sortedCounts(m map[string]int) []countRow {
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.db.CountDevices(r.Context(), nil)
+	c, err := s.devices.CountDevices(r.Context(), nil)
 	if err != nil {
 		return err
 	}

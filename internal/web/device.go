@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/exposure"
 	"github.com/vigil-health/vigil/internal/risk"
 	"github.com/vigil-health/vigil/internal/store"
 )
@@ -15,8 +16,8 @@ type devicePage struct {
 	Device        *vigil.Device
 	SiteName      string
 	Place         string // the site path: building › floor › department › room
-	Provenance    *store.DeviceProvenance
-	Network       *store.NetworkView
+	Provenance    *vigil.DeviceProvenance
+	Network       *vigil.NetworkView
 	Risk          *risk.Assessment
 	SBOM          *vigil.SBOM
 	Discrepancies []*store.Discrepancy
@@ -31,11 +32,11 @@ func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.db.FindDeviceByID(r.Context(), id)
+	d, err := s.devices.FindDeviceByID(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	facts, err := s.db.DeviceFacts(r.Context(), id)
+	facts, err := s.devices.DeviceFacts(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -43,7 +44,7 @@ func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	audit, err := s.db.FindAuditEvents(r.Context(), vigil.AuditFilter{ObjectType: "device", ObjectID: strconv.FormatInt(id, 10), Limit: 50})
+	audit, err := s.audit.FindAuditEvents(r.Context(), vigil.AuditFilter{ObjectType: "device", ObjectID: strconv.FormatInt(id, 10), Limit: 50})
 	if err != nil {
 		return err
 	}
@@ -55,7 +56,7 @@ func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	prov, err := s.db.FindDeviceProvenance(r.Context(), id)
+	prov, err := s.inv.Provenance(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -67,7 +68,7 @@ func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	as, err := s.db.AssessRisk(r.Context(), store.RiskFilter{DeviceID: id})
+	as, err := s.exp.AssessRisk(r.Context(), exposure.RiskFilter{DeviceID: id})
 	if err != nil {
 		return err
 	}
@@ -89,7 +90,7 @@ func (s *Server) setDeviceField(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.db.SetDeviceField(r.Context(), userFrom(r.Context()), id, r.PostFormValue("field"), r.PostFormValue("value")); err != nil {
+	if err := s.inv.SetField(r.Context(), userFrom(r.Context()), id, r.PostFormValue("field"), r.PostFormValue("value")); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/devices/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
@@ -102,7 +103,7 @@ func (s *Server) sitePath(r *http.Request, id int64) (string, error) {
 	if id == 0 {
 		return "", nil
 	}
-	sites, err := s.db.FindSites(r.Context())
+	sites, err := s.sites.FindSites(r.Context())
 	if err != nil {
 		return "", err
 	}
@@ -123,7 +124,7 @@ func (s *Server) pathDevice(r *http.Request) (*vigil.Device, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.db.FindDeviceByID(r.Context(), id)
+	return s.devices.FindDeviceByID(r.Context(), id)
 }
 
 func pathID(r *http.Request) (int64, error) {

@@ -65,7 +65,7 @@ type deviceListPage struct {
 }
 
 func (s *Server) siteNames(r *http.Request) (map[int64]string, error) {
-	sites, err := s.db.FindSites(r.Context())
+	sites, err := s.sites.FindSites(r.Context())
 	if err != nil {
 		return nil, err
 	}
@@ -81,11 +81,11 @@ func (s *Server) deviceList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	devs, total, err := s.db.FindDevices(r.Context(), f)
+	devs, total, err := s.devices.FindDevices(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	counts, err := s.db.CountDevices(r.Context(), nil)
+	counts, err := s.devices.CountDevices(r.Context(), nil)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (s *Server) deviceList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sites, err := s.db.FindSites(r.Context())
+	sites, err := s.sites.FindSites(r.Context())
 	if err != nil {
 		return err
 	}

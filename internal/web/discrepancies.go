@@ -55,7 +55,7 @@ func (s *Server) discrepanciesPage(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	sites, err := s.db.FindSites(r.Context())
+	sites, err := s.sites.FindSites(r.Context())
 	if err != nil {
 		return err
 	}

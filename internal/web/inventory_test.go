@@ -35,14 +35,14 @@ func TestInventoryPages(t *testing.T) {
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	ctx := context.Background()
 	// IT lists BME-00042 with another firmware than clinical engineering.
-	_, err := e.db.Import(ctx, nil, &vigil.Snapshot{Source: vigil.Source{Name: "cmdb", Kind: vigil.SourceInventory, Role: "it"}, Records: []*vigil.Record{
+	_, err := e.svc.Inventory.Import(ctx, nil, &vigil.Snapshot{Source: vigil.Source{Name: "cmdb", Kind: vigil.SourceInventory, Role: "it"}, Records: []*vigil.Record{
 		{Fields: vigil.MakeFields(map[string]string{"asset_tag": "BME-00042", "firmware": "12.1.2", "hostname": "pump-42"})},
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The env's cmms source gave no firmware; give one that disagrees.
-	_, err = e.db.Import(ctx, nil, &vigil.Snapshot{Source: vigil.Source{Name: "cmms", Kind: vigil.SourceInventory}, Records: []*vigil.Record{
+	_, err = e.svc.Inventory.Import(ctx, nil, &vigil.Snapshot{Source: vigil.Source{Name: "cmms", Kind: vigil.SourceInventory}, Records: []*vigil.Record{
 		{Fields: vigil.MakeFields(map[string]string{"asset_tag": "BME-00042", "manufacturer": "BD", "model": "Alaris 8015", "firmware": "12.1.0", "device_type": "infusion pump", "site": "St. Brigid"})},
 		{Fields: vigil.MakeFields(map[string]string{"asset_tag": "BME-00043", "manufacturer": "Philips", "model": "IntelliVue MX800", "device_type": "patient monitor"})},
 	}})

@@ -41,7 +41,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 			Error: "Too many sign-in attempts. Wait a minute and try again."})
 		return nil
 	}
-	u, err := s.db.Authenticate(r.Context(), name, r.PostFormValue("password"))
+	u, err := s.acct.Authenticate(r.Context(), name, r.PostFormValue("password"))
 	if err != nil {
 		if vigil.ErrorCode(err) != vigil.EUNAUTHORIZED {
 			return err
@@ -51,7 +51,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, http.StatusUnauthorized, "login", &loginPage{pageBase: pageBase{Title: "Sign in"}, Next: next, Name: name, Error: vigil.ErrorMessage(err)})
 		return nil
 	}
-	token, _, err := s.db.CreateSession(r.Context(), u, s.cfg.SessionTTL)
+	token, _, err := s.users.CreateSession(r.Context(), u, s.cfg.SessionTTL)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		if err := s.db.DeleteSession(r.Context(), c.Value); err != nil {
+		if err := s.users.DeleteSession(r.Context(), c.Value); err != nil {
 			return err
 		}
 	}

@@ -3,13 +3,13 @@ package web
 import (
 	"net/http"
 
-	"github.com/vigil-health/vigil/internal/store"
+	vigil "github.com/vigil-health/vigil"
 )
 
 type networkPage struct {
 	pageBase
-	Segments []*store.SegmentFlow
-	Findings []*store.NetworkFinding
+	Segments []*vigil.SegmentFlow
+	Findings []*vigil.DeviceFinding
 	Runs     []map[string]any
 	Code     string
 }

@@ -18,7 +18,7 @@ func TestNetworkPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.db.RecordDiscovery(ctx, nil, []string{"dicom_any_ae.pcap"}, rep, true); err != nil {
+	if _, err := e.svc.Inventory.RecordDiscovery(ctx, nil, []string{"dicom_any_ae.pcap"}, rep, true); err != nil {
 		t.Fatal(err)
 	}
 	c, _ := e.client("auditor")

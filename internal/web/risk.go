@@ -5,13 +5,13 @@ import (
 	"strconv"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/exposure"
 	"github.com/vigil-health/vigil/internal/risk"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
-func riskFilter(r *http.Request) store.RiskFilter {
+func riskFilter(r *http.Request) exposure.RiskFilter {
 	q := r.URL.Query()
-	f := store.RiskFilter{DeviceType: q.Get("type")}
+	f := exposure.RiskFilter{DeviceType: q.Get("type")}
 	f.SiteID, _ = strconv.ParseInt(q.Get("site"), 10, 64)
 	return f
 }
@@ -30,7 +30,7 @@ type riskPage struct {
 
 func (s *Server) riskPage(w http.ResponseWriter, r *http.Request) error {
 	f := riskFilter(r)
-	as, err := s.db.AssessRisk(r.Context(), f)
+	as, err := s.exp.AssessRisk(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func (s *Server) riskPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	rows := make([]riskRow, 0, len(as))
 	for _, a := range as {
-		d, err := s.db.FindDeviceByID(r.Context(), a.DeviceID)
+		d, err := s.devices.FindDeviceByID(r.Context(), a.DeviceID)
 		if err != nil {
 			return err
 		}

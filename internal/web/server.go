@@ -15,6 +15,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/account"
+	"github.com/vigil-health/vigil/internal/exposure"
+	"github.com/vigil-health/vigil/internal/inventory"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -30,9 +33,25 @@ type Config struct {
 	LoginBurst int
 }
 
+// Services are the use cases every change made through the server goes
+// through; reads go straight to the store.
+type Services struct {
+	Inventory *inventory.Service
+	Exposure  *exposure.Service
+	Accounts  *account.Service
+}
+
 // Server is Vigil's HTTP server.
 type Server struct {
-	db        *store.DB
+	db   *store.DB
+	inv  *inventory.Service
+	exp  *exposure.Service
+	acct *account.Service
+	// The read services the pages use, behind the domain's interfaces.
+	devices   vigil.DeviceService
+	sites     vigil.SiteService
+	audit     vigil.AuditService
+	users     vigil.UserService
 	log       *slog.Logger
 	cfg       Config
 	mux       *http.ServeMux
@@ -45,7 +64,10 @@ type Server struct {
 }
 
 // New builds a server with every route registered.
-func New(db *store.DB, log *slog.Logger, cfg Config) (*Server, error) {
+func New(db *store.DB, svc Services, log *slog.Logger, cfg Config) (*Server, error) {
+	if svc.Inventory == nil || svc.Exposure == nil || svc.Accounts == nil {
+		return nil, vigil.Errorf(vigil.EINTERNAL, "web: a service is missing")
+	}
 	if cfg.SessionTTL == 0 {
 		cfg.SessionTTL = 12 * time.Hour
 	}
@@ -56,7 +78,8 @@ func New(db *store.DB, log *slog.Logger, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{db: db, log: log, cfg: cfg, mux: http.NewServeMux(), tmpl: tmpl,
+	s := &Server{db: db, inv: svc.Inventory, exp: svc.Exposure, acct: svc.Accounts,
+		devices: db, sites: db, audit: db, users: svc.Accounts, log: log, cfg: cfg, mux: http.NewServeMux(), tmpl: tmpl,
 		limiter: newLimiter(cfg.LoginRate, cfg.LoginBurst), registry: prometheus.NewRegistry(),
 		csrfGuard: http.NewCrossOriginProtection()}
 	s.metrics = newMetrics(s.registry, db)

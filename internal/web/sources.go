@@ -5,13 +5,12 @@ import (
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/reconcile"
 )
 
 type sourcesPage struct {
 	pageBase
 	Sources    []*vigil.Source
-	Roles      []reconcile.Role
+	Roles      []vigil.SourceRole
 	Precedence []precedenceRow
 }
 
@@ -36,12 +35,12 @@ func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	rows = append(rows, precedenceRow{"default", strings.Join(p.Default, ", ")})
-	s.render(w, r, http.StatusOK, "sources", &sourcesPage{pageBase: pageBase{Title: "Sources", Nav: "sources"}, Sources: srcs, Roles: reconcile.Roles, Precedence: rows})
+	s.render(w, r, http.StatusOK, "sources", &sourcesPage{pageBase: pageBase{Title: "Sources", Nav: "sources"}, Sources: srcs, Roles: vigil.SourceRoles, Precedence: rows})
 	return nil
 }
 
 func (s *Server) setSourceRole(w http.ResponseWriter, r *http.Request) error {
-	if err := s.db.SetSourceRole(r.Context(), userFrom(r.Context()), r.PostFormValue("source"), r.PostFormValue("role")); err != nil {
+	if err := s.inv.SetSourceRole(r.Context(), userFrom(r.Context()), r.PostFormValue("source"), r.PostFormValue("role")); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/sources", http.StatusSeeOther)
@@ -71,7 +70,7 @@ func (s *Server) setPrecedence(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Fields[f] = entries
 	}
-	if err := s.db.SetPrecedence(r.Context(), userFrom(r.Context()), p); err != nil {
+	if err := s.inv.SetPrecedence(r.Context(), userFrom(r.Context()), p); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/sources", http.StatusSeeOther)

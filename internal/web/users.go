@@ -21,7 +21,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, created, pw string) error {
-	us, err := s.db.FindUsers(r.Context())
+	us, err := s.users.FindUsers(r.Context())
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func (s *Server) addUser(r *http.Request, name, role, pw string) (*vigil.User, s
 			return nil, "", vigil.WrapError(vigil.EINTERNAL, "could not generate a password", err)
 		}
 	}
-	if err := s.db.CreateUser(r.Context(), userFrom(r.Context()), u, pw); err != nil {
+	if err := s.acct.CreateUser(r.Context(), userFrom(r.Context()), u, pw); err != nil {
 		return nil, "", err
 	}
 	return u, pw, nil

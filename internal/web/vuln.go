@@ -21,7 +21,7 @@ func (s *Server) findMatchRows(r *http.Request, f store.MatchFilter) ([]matchRow
 	}
 	out := make([]matchRow, 0, len(ms))
 	for _, m := range ms {
-		d, err := s.db.FindDeviceByID(r.Context(), m.DeviceID)
+		d, err := s.devices.FindDeviceByID(r.Context(), m.DeviceID)
 		if err != nil {
 			return nil, err
 		}

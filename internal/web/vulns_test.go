@@ -18,7 +18,7 @@ import (
 func TestVulnerabilityPages(t *testing.T) {
 	e := newEnv(t, storetest.Open(t, "sqlite"))
 	ctx := context.Background()
-	_, err := e.db.Import(ctx, nil, &vigil.Snapshot{Source: vigil.Source{Name: "cmdb", Kind: vigil.SourceInventory}, Records: []*vigil.Record{
+	_, err := e.svc.Inventory.Import(ctx, nil, &vigil.Snapshot{Source: vigil.Source{Name: "cmdb", Kind: vigil.SourceInventory}, Records: []*vigil.Record{
 		{Fields: vigil.MakeFields(map[string]string{"asset_tag": "HL7-1", "manufacturer": "Rhapsody", "model": "Rhapsody Integration Engine", "firmware": "6.7.1"})},
 	}})
 	if err != nil {
@@ -79,7 +79,7 @@ func TestVulnerabilityPages(t *testing.T) {
 }
 
 func mustUser(t *testing.T, e *env, name string) *vigil.User {
-	u, err := e.db.Authenticate(context.Background(), name, pw)
+	u, err := e.svc.Accounts.Authenticate(context.Background(), name, pw)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,9 +10,14 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/account"
+	"github.com/vigil-health/vigil/internal/classify"
+	"github.com/vigil-health/vigil/internal/exposure"
+	"github.com/vigil-health/vigil/internal/inventory"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
 	"github.com/vigil-health/vigil/internal/web"
@@ -23,13 +28,30 @@ const pw = "correct horse battery"
 type env struct {
 	t   *testing.T
 	db  *store.DB
+	svc web.Services
 	srv *web.Server
 	ts  *httptest.Server
 }
 
+// classifier is built once for the test binary: it is immutable.
+var classifier = sync.OnceValues(classify.New)
+
+// services wires the use cases over db as the binary does, with cheap
+// password hashes.
+func services(t *testing.T, db *store.DB) web.Services {
+	t.Helper()
+	cls, err := classifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp := exposure.New(db, cls)
+	return web.Services{Inventory: inventory.New(db, cls, exp), Exposure: exp, Accounts: account.New(db, true)}
+}
+
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
-	srv, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{LoginRate: 100, LoginBurst: 100})
+	svc := services(t, db)
+	srv, err := web.New(db, svc, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{LoginRate: 100, LoginBurst: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,18 +59,18 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	t.Cleanup(ts.Close)
 	ctx := context.Background()
 	for _, r := range vigil.Roles {
-		if err := db.CreateUser(ctx, nil, &vigil.User{Name: string(r), Role: r}, pw); err != nil {
+		if err := svc.Accounts.CreateUser(ctx, nil, &vigil.User{Name: string(r), Role: r}, pw); err != nil {
 			t.Fatal(err)
 		}
 	}
-	_, err = db.Import(ctx, nil, &vigil.Snapshot{Source: vigil.Source{Name: "cmms", Kind: vigil.SourceInventory}, Records: []*vigil.Record{
+	_, err = svc.Inventory.Import(ctx, nil, &vigil.Snapshot{Source: vigil.Source{Name: "cmms", Kind: vigil.SourceInventory}, Records: []*vigil.Record{
 		{Fields: vigil.MakeFields(map[string]string{"asset_tag": "BME-00042", "manufacturer": "BD", "model": "Alaris 8015", "device_type": "infusion pump", "site": "St. Brigid"})},
 		{Fields: vigil.MakeFields(map[string]string{"asset_tag": "BME-00043", "manufacturer": "Philips", "model": "IntelliVue MX800", "device_type": "patient monitor"})},
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, db: db, srv: srv, ts: ts}
+	return &env{t: t, db: db, svc: svc, srv: srv, ts: ts}
 }
 
 // client returns an HTTP client signed in as user, and its CSRF token.
@@ -149,7 +171,7 @@ func TestBearerTokenAndRoles(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		ctx := context.Background()
-		it, _ := db.Authenticate(ctx, "it", pw)
+		it, _ := account.New(db, true).Authenticate(ctx, "it", pw)
 		secret, _, err := db.CreateAPIToken(ctx, it, "script")
 		if err != nil {
 			t.Fatal(err)
@@ -235,7 +257,7 @@ func TestPagesAndCSRF(t *testing.T) {
 
 func TestLoginRateLimit(t *testing.T) {
 	db := storetest.Open(t, "sqlite")
-	srv, err := web.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{LoginRate: 0.001, LoginBurst: 3})
+	srv, err := web.New(db, services(t, db), slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{LoginRate: 0.001, LoginBurst: 3})
 	if err != nil {
 		t.Fatal(err)
 	}

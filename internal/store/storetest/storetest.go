@@ -78,7 +78,6 @@ func Open(tb testing.TB, engine string) *store.DB {
 	if err != nil {
 		tb.Fatalf("opening %s store: %v", engine, err)
 	}
-	db.FastPasswords = true
 	tb.Cleanup(func() { db.Close() })
 	return db
 }

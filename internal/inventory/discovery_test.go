@@ -1,4 +1,4 @@
-package store_test
+package inventory_test
 
 import (
 	"context"
@@ -21,7 +21,7 @@ func TestRecordDiscovery(t *testing.T) {
 		t.Fatal(err)
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		res, err := db.RecordDiscovery(ctx, nil, []string{"dicom_any_ae.pcap"}, rep, true)
+		res, err := svc(t, db).RecordDiscovery(ctx, nil, []string{"dicom_any_ae.pcap"}, rep, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,7 +60,7 @@ func TestRecordDiscovery(t *testing.T) {
 			t.Errorf("no device's network view shows its DICOM traffic")
 		}
 		// Recording the same capture again adds nothing to the network source.
-		res2, err := db.RecordDiscovery(ctx, nil, []string{"dicom_any_ae.pcap"}, rep, true)
+		res2, err := svc(t, db).RecordDiscovery(ctx, nil, []string{"dicom_any_ae.pcap"}, rep, true)
 		if err != nil || res2.Import.Added != 0 || res2.Import.Removed != 0 {
 			t.Errorf("second run: %+v, %v", res2.Import, err)
 		}

@@ -1,4 +1,4 @@
-package store
+package exposure
 
 import (
 	"context"
@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/discover"
 	"github.com/vigil-health/vigil/internal/risk"
+	"github.com/vigil-health/vigil/internal/store"
 )
 
 // RiskFilter selects the devices to assess.
@@ -21,8 +21,8 @@ type RiskFilter struct {
 // the one device asked for), from its matches, its vulnerabilities' scores,
 // KEV and EPSS, its clinical criticality and ePHI, and what passive
 // discovery saw of it. The result is ranked, riskiest first.
-func (db *DB) AssessRisk(ctx context.Context, f RiskFilter) ([]risk.Assessment, error) {
-	ms, err := db.FindMatches(ctx, MatchFilter{DeviceID: f.DeviceID})
+func (s *Service) AssessRisk(ctx context.Context, f RiskFilter) ([]risk.Assessment, error) {
+	ms, err := s.db.FindMatches(ctx, store.MatchFilter{DeviceID: f.DeviceID})
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +34,7 @@ func (db *DB) AssessRisk(ctx context.Context, f RiskFilter) ([]risk.Assessment, 
 	}
 	vulns := make(map[string]*vigil.Vulnerability, len(vulnIDs))
 	for id := range vulnIDs {
-		v, err := db.FindVulnerability(ctx, id)
+		v, err := s.db.FindVulnerability(ctx, id)
 		if err != nil {
 			if vigil.ErrorCode(err) == vigil.ENOTFOUND {
 				continue
@@ -43,17 +43,13 @@ func (db *DB) AssessRisk(ctx context.Context, f RiskFilter) ([]risk.Assessment, 
 		}
 		vulns[id] = v
 	}
-	cls, err := classifier()
-	if err != nil {
-		return nil, vigil.WrapError(vigil.EINTERNAL, "loading the device taxonomy", err)
-	}
-	exposure, err := db.networkExposure(ctx)
+	exposure, err := s.networkExposure(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []risk.Assessment
 	for id, dms := range byDevice {
-		d, err := db.FindDeviceByID(ctx, id)
+		d, err := s.db.FindDeviceByID(ctx, id)
 		if err != nil {
 			if vigil.ErrorCode(err) == vigil.ENOTFOUND {
 				continue
@@ -64,7 +60,7 @@ func (db *DB) AssessRisk(ctx context.Context, f RiskFilter) ([]risk.Assessment, 
 			continue
 		}
 		dc := risk.DeviceContext{Device: d, Matches: dms, Vulns: vulns}
-		if t, ok := cls.Type(d.DeviceType); ok {
+		if t, ok := s.cls.Type(d.DeviceType); ok {
 			dc.PatientConnected = t.PatientConnected
 		}
 		if x := exposure.of(d); x != nil {
@@ -105,21 +101,17 @@ func (m exposureMap) of(d *vigil.Device) *deviceExposure {
 // networkExposure reads every current network observation: a device seen on
 // the wire is on a clinical segment unless discovery found it carrying ePHI
 // outside one; clear-text findings and remote access come from its findings.
-func (db *DB) networkExposure(ctx context.Context) (exposureMap, error) {
-	rows, err := db.query(ctx, `SELECT data FROM network_observations WHERE valid_to IS NULL`)
-	if err != nil {
-		return nil, dbErr("reading observations", err)
-	}
+func (s *Service) networkExposure(ctx context.Context) (exposureMap, error) {
 	out := exposureMap{}
-	err = scanJSON(rows, func(o *discover.Device) error {
+	err := s.db.ScanObservations(ctx, func(o *vigil.ObservedDevice) error {
 		x := &deviceExposure{segment: risk.SegmentClinical}
 		for _, f := range o.Findings {
 			switch f.Code {
-			case discover.FindingPHIOutsideClinical:
+			case vigil.FindingPHIOutsideClinical:
 				x.segment = risk.SegmentFlat
-			case discover.FindingCleartextPHI, discover.FindingCleartextManagement:
+			case vigil.FindingCleartextPHI, vigil.FindingCleartextManagement:
 				x.clearText++
-			case discover.FindingRemoteAccess:
+			case vigil.FindingRemoteAccess:
 				x.remote = true
 			}
 		}
@@ -131,5 +123,5 @@ func (db *DB) networkExposure(ctx context.Context) (exposureMap, error) {
 		}
 		return nil
 	})
-	return out, dbErr("reading observations", err)
+	return out, err
 }

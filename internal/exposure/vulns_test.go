@@ -1,4 +1,4 @@
-package store_test
+package exposure_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/exposure"
 	"github.com/vigil-health/vigil/internal/feeds"
 	"github.com/vigil-health/vigil/internal/gen"
 	"github.com/vigil-health/vigil/internal/sbom"
@@ -16,7 +17,7 @@ import (
 )
 
 // demoFeeds writes the demo hospital's SBOMs and feeds and parses them.
-func demoFeeds(t *testing.T) []store.FeedFile {
+func demoFeeds(t *testing.T) []exposure.FeedFile {
 	t.Helper()
 	h, err := gen.Generate(gen.Options{Seed: 1, Devices: 600, Now: time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)})
 	if err != nil {
@@ -26,7 +27,7 @@ func demoFeeds(t *testing.T) []store.FeedFile {
 	if _, err := h.WriteFiles(dir, gen.Vulns{}); err != nil {
 		t.Fatal(err)
 	}
-	var files []store.FeedFile
+	var files []exposure.FeedFile
 	for _, pattern := range []string{"sbom/*.json", "advisories/*.json", "feeds/*.json", "feeds/*/*.json"} {
 		paths, _ := filepath.Glob(filepath.Join(dir, pattern))
 		for _, p := range paths {
@@ -39,13 +40,13 @@ func demoFeeds(t *testing.T) []store.FeedFile {
 				if err != nil {
 					t.Fatal(err)
 				}
-				files = append(files, store.FeedFile{Name: filepath.Base(p), SBOM: s})
+				files = append(files, exposure.FeedFile{Name: filepath.Base(p), SBOM: s})
 			} else {
 				b, err := feeds.Parse(context.Background(), p, f)
 				if err != nil {
 					t.Fatal(err)
 				}
-				files = append(files, store.FeedFile{Name: filepath.Base(p), Batch: b})
+				files = append(files, exposure.FeedFile{Name: filepath.Base(p), Batch: b})
 			}
 			f.Close()
 		}
@@ -56,11 +57,12 @@ func demoFeeds(t *testing.T) []store.FeedFile {
 func TestImportFeedsAndMatch(t *testing.T) {
 	files := demoFeeds(t)
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		inv, exp := services(t, db)
 		ctx := context.Background()
 		dev := func(tag, mfr, model, fw string) *vigil.Record {
 			return &vigil.Record{Fields: vigil.MakeFields(map[string]string{"asset_tag": tag, "manufacturer": mfr, "model": model, "firmware": fw})}
 		}
-		_, err := db.Import(ctx, nil, &vigil.Snapshot{Source: vigil.Source{Name: "cmdb", Kind: vigil.SourceInventory}, Records: []*vigil.Record{
+		_, err := inv.Import(ctx, nil, &vigil.Snapshot{Source: vigil.Source{Name: "cmdb", Kind: vigil.SourceInventory}, Records: []*vigil.Record{
 			dev("PACS-OLD", "GE Healthcare", "Centricity PACS", "7.0 SP2"),
 			dev("PACS-NEW", "GE Healthcare", "Centricity PACS", "7.0 SP4"),
 			dev("MON-1", "Philips", "IntelliVue MX800", "M.00.03"),
@@ -69,7 +71,7 @@ func TestImportFeedsAndMatch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := db.ImportFeeds(ctx, nil, files)
+		res, err := exp.ImportFeeds(ctx, nil, files)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -111,7 +113,7 @@ func TestImportFeedsAndMatch(t *testing.T) {
 		if err != nil || v.KEV == nil || v.KEV.DueDate.IsZero() {
 			t.Fatalf("log4shell KEV: %+v, %v", v, err)
 		}
-		as, err := db.AssessRisk(ctx, store.RiskFilter{})
+		as, err := exp.AssessRisk(ctx, exposure.RiskFilter{})
 		if err != nil || len(as) == 0 {
 			t.Fatalf("AssessRisk: %v, %v", as, err)
 		}
@@ -127,7 +129,7 @@ func TestImportFeedsAndMatch(t *testing.T) {
 			t.Errorf("the engine with a KEV-listed CVE ranks %d (%v); ranks %v", r, ok, rank)
 		}
 		// Importing the same files again changes no matches.
-		res2, err := db.ImportFeeds(ctx, nil, files)
+		res2, err := exp.ImportFeeds(ctx, nil, files)
 		if err != nil || res2.Matches != res.Matches {
 			t.Errorf("re-import: %d matches, was %d (%v)", res2.Matches, res.Matches, err)
 		}
@@ -135,14 +137,14 @@ func TestImportFeedsAndMatch(t *testing.T) {
 		// same transaction; one that changes nothing leaves the matches be.
 		more := &vigil.Snapshot{Source: vigil.Source{Name: "cmms", Kind: vigil.SourceInventory}, Records: []*vigil.Record{
 			dev("PACS-2", "GE Healthcare", "Centricity PACS", "7.0 SP2")}}
-		if _, err := db.Import(ctx, nil, more); err != nil {
+		if _, err := inv.Import(ctx, nil, more); err != nil {
 			t.Fatal(err)
 		}
 		if got := status("PACS-2", "CVE-2022-2119"); got != vigil.StatusAffected {
 			t.Errorf("PACS imported after the feeds: CVE-2022-2119 status %q", got)
 		}
 		before, _ := db.FindMatches(ctx, store.MatchFilter{})
-		if _, err := db.Import(ctx, nil, more); err != nil {
+		if _, err := inv.Import(ctx, nil, more); err != nil {
 			t.Fatal(err)
 		}
 		if after, _ := db.FindMatches(ctx, store.MatchFilter{}); len(after) != len(before) {

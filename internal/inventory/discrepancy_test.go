@@ -1,4 +1,4 @@
-package store_test
+package inventory_test
 
 import (
 	"context"
@@ -121,7 +121,7 @@ func importHospital(t *testing.T, db *store.DB) {
 		t.Fatal(err)
 	}
 	db.Now = func() time.Time { return h.Now }
-	if _, err := db.ImportBatch(context.Background(), nil, h.Snapshots()); err != nil {
+	if _, err := svc(t, db).ImportBatch(context.Background(), nil, h.Snapshots()); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -184,7 +184,7 @@ func TestSyncAgreesWithFullResolution(t *testing.T) {
 		}
 		now := h.Now
 		db.Now = func() time.Time { return now }
-		if _, err := db.ImportBatch(ctx, nil, h.Snapshots()); err != nil {
+		if _, err := svc(t, db).ImportBatch(ctx, nil, h.Snapshots()); err != nil {
 			t.Fatal(err)
 		}
 		// The next day: the CMMS changes some firmware and drops some
@@ -213,7 +213,7 @@ func TestSyncAgreesWithFullResolution(t *testing.T) {
 			c.ObservedAt = now
 			nmap.Records[i] = &c
 		}
-		res, err := db.ImportBatch(ctx, nil, []*vigil.Snapshot{cmms, nmap})
+		res, err := svc(t, db).ImportBatch(ctx, nil, []*vigil.Snapshot{cmms, nmap})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -241,7 +241,7 @@ func TestSyncAgreesWithFullResolution(t *testing.T) {
 			t.Fatal(err)
 		}
 		now = now.Add(time.Hour)
-		if err := db.SetPrecedence(ctx, nil, p); err != nil {
+		if err := svc(t, db).SetPrecedence(ctx, nil, p); err != nil {
 			t.Fatal(err)
 		}
 		devs2, ds2 := read()

@@ -1,0 +1,117 @@
+// Package account holds the use cases of Vigil's own users: creating them,
+// setting their passwords and signing them in. Passwords are hashed here
+// (internal/password, argon2id) and only their hashes reach the store.
+package account
+
+import (
+	"context"
+	"time"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/password"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+// MinPasswordLength is the shortest password Vigil accepts.
+const MinPasswordLength = 12
+
+// Service creates users, changes passwords and checks sign-ins.
+type Service struct {
+	db     *store.DB
+	params password.Params
+}
+
+// New returns the account service. Fast lowers the argon2id cost, for tests
+// only.
+func New(db *store.DB, fast bool) *Service {
+	p := password.Default
+	if fast {
+		p = password.Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+	}
+	return &Service{db: db, params: p}
+}
+
+// CreateUser adds a user with an argon2id hash of pw, audited as actor.
+func (s *Service) CreateUser(ctx context.Context, actor, u *vigil.User, pw string) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	hash, err := s.hash(pw)
+	if err != nil {
+		return err
+	}
+	return s.db.CreateUser(ctx, actor, u, hash)
+}
+
+// SetPassword replaces a user's password and ends the user's sessions.
+func (s *Service) SetPassword(ctx context.Context, actor *vigil.User, name, pw string) error {
+	hash, err := s.hash(pw)
+	if err != nil {
+		return err
+	}
+	return s.db.SetPasswordHash(ctx, actor, name, hash)
+}
+
+func (s *Service) hash(pw string) (string, error) {
+	if len(pw) < MinPasswordLength {
+		return "", vigil.Errorf(vigil.EINVALID, "a password needs at least %d characters", MinPasswordLength)
+	}
+	hash, err := password.Hash(pw, s.params)
+	if err != nil {
+		return "", vigil.WrapError(vigil.EINTERNAL, "could not hash the password", err)
+	}
+	return hash, nil
+}
+
+// errBadLogin is the one answer to every failed sign-in, so that it does not
+// tell whether the user exists.
+var errBadLogin = vigil.Errorf(vigil.EUNAUTHORIZED, "wrong user name or password")
+
+// dummyHash is checked when the user does not exist, so that the time taken
+// does not reveal which names exist.
+const dummyHash = "$argon2id$v=19$m=1024,t=1,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+
+// Authenticate checks a user name and password.
+func (s *Service) Authenticate(ctx context.Context, name, pw string) (*vigil.User, error) {
+	u, hash, err := s.db.FindCredentials(ctx, name)
+	if vigil.ErrorCode(err) == vigil.ENOTFOUND {
+		_ = password.Check(pw, dummyHash)
+		return nil, errBadLogin
+	} else if err != nil {
+		return nil, err
+	}
+	if password.Check(pw, hash) != nil || u.Disabled {
+		return nil, errBadLogin
+	}
+	return u, nil
+}
+
+var _ vigil.UserService = (*Service)(nil)
+
+// FindUsers lists users by name.
+func (s *Service) FindUsers(ctx context.Context) ([]*vigil.User, error) { return s.db.FindUsers(ctx) }
+
+// CreateSession starts a session for u and returns its secret token.
+func (s *Service) CreateSession(ctx context.Context, u *vigil.User, ttl time.Duration) (string, *vigil.Session, error) {
+	return s.db.CreateSession(ctx, u, ttl)
+}
+
+// FindSession returns the live session of a token.
+func (s *Service) FindSession(ctx context.Context, token string) (*vigil.Session, error) {
+	return s.db.FindSession(ctx, token)
+}
+
+// DeleteSession ends a session.
+func (s *Service) DeleteSession(ctx context.Context, token string) error {
+	return s.db.DeleteSession(ctx, token)
+}
+
+// CreateAPIToken issues an API token for actor and returns its secret once.
+func (s *Service) CreateAPIToken(ctx context.Context, actor *vigil.User, name string) (string, *vigil.APIToken, error) {
+	return s.db.CreateAPIToken(ctx, actor, name)
+}
+
+// FindUserByAPIToken returns the user of an API token's secret.
+func (s *Service) FindUserByAPIToken(ctx context.Context, secret string) (*vigil.User, error) {
+	return s.db.FindUserByAPIToken(ctx, secret)
+}

@@ -1,0 +1,87 @@
+package inventory
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/ingest"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+// SetField sets one field of a device by hand, for example its device type
+// or the location a discrepancy review settled. The value is normalised like
+// an imported one and recorded as a record of the "manual" source that
+// carries the device's identifiers, so it joins the device and, by default
+// precedence, wins. An empty value removes the hand-set value of that field.
+func (s *Service) SetField(ctx context.Context, actor *vigil.User, id int64, field, value string) error {
+	if !vigil.IsField(field) {
+		return vigil.Errorf(vigil.EINVALID, "unknown field %q", field)
+	}
+	value = strings.TrimSpace(value)
+	if value != "" {
+		// A MAC or IP that does not parse is refused here, not stored.
+		v, err := ingest.NormalizeValue(field, value)
+		if err != nil {
+			return vigil.WrapError(vigil.EINVALID, fmt.Sprintf("%s: %s", field, vigil.ErrorMessage(err)), err)
+		}
+		if v == "" {
+			return vigil.Errorf(vigil.EINVALID, "%s: %q is a placeholder, not a value; leave the value empty to clear the field", field, value)
+		}
+		value = v
+	}
+	return s.db.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.SetManualField(ctx, actor, id, field, value); err != nil {
+			return err
+		}
+		_, err := s.resolve(ctx, tx, actor, nil)
+		return err
+	})
+}
+
+// DecideIdentity records a person's decision that the records with stable
+// keys a and b are (same) or are not the same device, and re-resolves the
+// inventory in the same transaction. The decision is replayed on every
+// later import. It returns the number of live devices.
+func (s *Service) DecideIdentity(ctx context.Context, actor *vigil.User, a, b string, same bool, note string) (int, error) {
+	if a == "" || b == "" || a == b {
+		return 0, vigil.Errorf(vigil.EINVALID, "a decision names two different record keys")
+	}
+	var n int
+	err := s.db.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.AddIdentityDecision(ctx, actor, vigil.IdentityDecision{A: a, B: b, Same: same, Note: note}); err != nil {
+			return err
+		}
+		var err error
+		n, err = s.resolve(ctx, tx, actor, nil)
+		return err
+	})
+	return n, err
+}
+
+// SetPrecedence replaces the per-field precedence and re-resolves the
+// inventory.
+func (s *Service) SetPrecedence(ctx context.Context, actor *vigil.User, p vigil.Precedence) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return s.db.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.SetPrecedence(ctx, actor, p); err != nil {
+			return err
+		}
+		_, err := s.resolve(ctx, tx, actor, nil)
+		return err
+	})
+}
+
+// SetSourceRole changes a source's role and re-resolves the inventory.
+func (s *Service) SetSourceRole(ctx context.Context, actor *vigil.User, name, role string) error {
+	return s.db.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.SetSourceRole(ctx, actor, name, role); err != nil {
+			return err
+		}
+		_, err := s.resolve(ctx, tx, actor, nil)
+		return err
+	})
+}
