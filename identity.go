@@ -1,6 +1,9 @@
 package vigil
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // SourceRole says what a source is to the hospital. Precedence rules name
 // roles so that they survive renaming a source.
@@ -26,6 +29,26 @@ func (r SourceRole) Valid() bool {
 		}
 	}
 	return false
+}
+
+// DefaultSourceRole guesses a source's role from its kind and name when no
+// one set it: clinical engineering for CMMS-like names, IT for CMDB-like
+// ones.
+func DefaultSourceRole(name string, kind SourceKind) SourceRole {
+	n := strings.ToLower(name)
+	switch {
+	case kind == SourceScanner:
+		return SourceRoleScanner
+	case kind == SourceNetwork:
+		return SourceRoleNetwork
+	case kind != SourceInventory:
+		return SourceRoleOther
+	case strings.Contains(n, "cmms") || strings.Contains(n, "biomed") || strings.Contains(n, "clinical") || strings.HasPrefix(n, "ce"):
+		return SourceRoleClinicalEngineering
+	case strings.Contains(n, "cmdb") || strings.Contains(n, "it") || strings.Contains(n, "servicenow"):
+		return SourceRoleIT
+	}
+	return SourceRoleOther
 }
 
 // IdentityDecision is a person's answer from the identity-conflict queue:

@@ -54,6 +54,8 @@ var floors = map[string]floor{
 	"internal/deptest":           engine,
 	"internal/account":           service,
 	"internal/exposure":          service,
+	"internal/compliance":        service,
+	"internal/evaluate":          engine,
 	"internal/inventory":         service,
 	"internal/web":               web,
 	"internal/classify/ouigen":   top,

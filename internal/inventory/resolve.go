@@ -173,7 +173,7 @@ func reconcileConfig(ctx context.Context, tx *store.Tx) (reconcile.Config, int, 
 	for _, src := range srcs {
 		role := vigil.SourceRole(src.Role)
 		if !role.Valid() {
-			role = DefaultRole(src.Name, src.Kind)
+			role = vigil.DefaultSourceRole(src.Name, src.Kind)
 		}
 		cfg.Sources = append(cfg.Sources, reconcile.SourceInfo{Name: src.Name, Kind: src.Kind, Role: role})
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"strings"
+	"time"
 
 	vigil "github.com/vigil-health/vigil"
 )
@@ -152,6 +154,9 @@ func (tx *Tx) ReplaceMatches(ctx context.Context, actor *vigil.User, ms [][]vigi
 	if err := b.flush(ctx, tx); err != nil {
 		return 0, dbErr("matching", err)
 	}
+	if err := tx.syncMatchSpans(ctx, ms); err != nil {
+		return 0, err
+	}
 	if detail == nil {
 		return n, nil
 	}
@@ -204,4 +209,98 @@ func (tx *Tx) FeedVEX(ctx context.Context) ([]vigil.VEXStatement, error) {
 		out = append(out, v)
 	}
 	return out, dbErr("reading VEX", rows.Err())
+}
+
+// spanKey names an open match: a device and a vulnerability.
+type spanKey struct {
+	device int64
+	vuln   string
+}
+
+// syncMatchSpans records when each match of a device to a vulnerability it
+// is affected by opened and closed: spans still matched stay open, spans no
+// longer matched close now, new matches open now.
+func (tx *Tx) syncMatchSpans(ctx context.Context, ms [][]vigil.VulnMatch) error {
+	open := map[spanKey]int64{}
+	rows, err := tx.query(ctx, `SELECT id, device_id, vuln_id FROM match_spans WHERE closed_at IS NULL`)
+	if err != nil {
+		return dbErr("recording match history", err)
+	}
+	for rows.Next() {
+		var id int64
+		var k spanKey
+		if err := rows.Scan(&id, &k.device, &k.vuln); err != nil {
+			rows.Close()
+			return dbErr("recording match history", err)
+		}
+		open[k] = id
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return dbErr("recording match history", err)
+	}
+	b := tx.bulkFor("match_spans", "device_id", "vuln_id", "fixed_in", "opened_at"+nowColumn)
+	for _, dms := range ms {
+		for _, m := range dms {
+			if m.Status != vigil.StatusAffected || m.VulnID == "" {
+				continue
+			}
+			k := spanKey{m.DeviceID, m.VulnID}
+			if _, ok := open[k]; ok {
+				delete(open, k)
+				continue
+			}
+			open[k] = 0 // a device matched twice to one vulnerability opens one span
+			if err := b.add(ctx, tx, m.DeviceID, m.VulnID, m.FixedIn); err != nil {
+				return dbErr("recording match history", err)
+			}
+		}
+	}
+	var gone []int64
+	for _, id := range open {
+		if id != 0 {
+			gone = append(gone, id)
+		}
+	}
+	slices.Sort(gone)
+	for _, id := range gone {
+		if _, err := tx.exec(ctx, `UPDATE match_spans SET closed_at = ? WHERE id = ?`, tx.nowText(), id); err != nil {
+			return dbErr("recording match history", err)
+		}
+	}
+	return dbErr("recording match history", b.flush(ctx, tx))
+}
+
+// MatchSpan is a time during which a device was matched to a vulnerability
+// that affects it.
+type MatchSpan struct {
+	DeviceID int64
+	VulnID   string
+	FixedIn  string
+	Opened   time.Time
+}
+
+// FindMatchSpans returns the matches open at asOf (now when nil), by device.
+func (db *DB) FindMatchSpans(ctx context.Context, asOf *time.Time) ([]MatchSpan, error) {
+	q, args := `SELECT device_id, vuln_id, fixed_in, opened_at FROM match_spans WHERE closed_at IS NULL`, []any{}
+	if asOf != nil {
+		at := fmtTime(*asOf)
+		q, args = `SELECT device_id, vuln_id, fixed_in, opened_at FROM match_spans WHERE opened_at <= ? AND (closed_at IS NULL OR closed_at > ?)`, []any{at, at}
+	}
+	rows, err := db.query(ctx, q+` ORDER BY device_id, vuln_id`, args...)
+	if err != nil {
+		return nil, dbErr("reading match history", err)
+	}
+	defer rows.Close()
+	var out []MatchSpan
+	for rows.Next() {
+		var s MatchSpan
+		var opened string
+		if err := rows.Scan(&s.DeviceID, &s.VulnID, &s.FixedIn, &opened); err != nil {
+			return nil, dbErr("reading match history", err)
+		}
+		s.Opened = parseTime(opened)
+		out = append(out, s)
+	}
+	return out, dbErr("reading match history", rows.Err())
 }

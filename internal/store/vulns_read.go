@@ -218,3 +218,17 @@ func (db *DB) FindSBOM(ctx context.Context, d *vigil.Device) (*vigil.SBOM, error
 	})
 	return found, dbErr("reading SBOMs", err)
 }
+
+// FindSBOMs returns every stored SBOM.
+func (db *DB) FindSBOMs(ctx context.Context) ([]*vigil.SBOM, error) {
+	rows, err := db.query(ctx, `SELECT data FROM sboms ORDER BY id`)
+	if err != nil {
+		return nil, dbErr("reading SBOMs", err)
+	}
+	var out []*vigil.SBOM
+	err = scanJSON(rows, func(s *vigil.SBOM) error {
+		out = append(out, s)
+		return nil
+	})
+	return out, dbErr("reading SBOMs", err)
+}

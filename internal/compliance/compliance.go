@@ -1,0 +1,140 @@
+// Package compliance holds the use cases of control evaluation: the device
+// checks (policy as code) kept in the store with their versions, the
+// attestations people give for program-level controls, the hospital's
+// policy and network segments, frameworks imported from OSCAL, and the
+// evaluation that decides every control of a framework at a date. It runs
+// the pure engines (internal/checks, internal/evaluate, internal/catalog)
+// over what the store knew at that date.
+package compliance
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/catalog"
+	"github.com/vigil-health/vigil/internal/checks"
+	"github.com/vigil-health/vigil/internal/classify"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+// Service is the compliance use cases over one store.
+type Service struct {
+	db  *store.DB
+	cls *classify.Classifier
+
+	mu       sync.Mutex
+	programs map[string]*checks.Program // compiled check sets, by their versions
+}
+
+// New returns the compliance service; cls gives each device type's FDA
+// class and whether it is connected to a patient.
+func New(db *store.DB, cls *classify.Classifier) *Service {
+	return &Service{db: db, cls: cls, programs: map[string]*checks.Program{}}
+}
+
+// Catalog returns the built-in frameworks with the ones imported from OSCAL
+// catalogs.
+func (s *Service) Catalog(ctx context.Context) (*catalog.Catalog, error) {
+	cat, err := catalog.Load()
+	if err != nil {
+		return nil, vigil.WrapError(vigil.EINTERNAL, "loading the control catalogs", err)
+	}
+	imported, err := s.db.FindFrameworks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, fw := range imported {
+		if err := cat.Add(fw); err != nil {
+			return nil, vigil.WrapError(vigil.EINTERNAL, "adding imported framework "+fw.ID, err)
+		}
+	}
+	return cat, nil
+}
+
+// Policy returns the hospital's policy parameters, the defaults where none
+// were set, with the clinical segments the segment list designates added.
+func (s *Service) Policy(ctx context.Context) (checks.Policy, error) {
+	p := checks.DefaultPolicy()
+	raw, err := s.db.Policy(ctx)
+	if err != nil {
+		return p, err
+	}
+	if raw != "" {
+		if err := json.Unmarshal([]byte(raw), &p); err != nil {
+			return p, vigil.WrapError(vigil.EINTERNAL, "the stored policy is not valid", err)
+		}
+	}
+	segs, err := s.Segments(ctx)
+	if err != nil {
+		return p, err
+	}
+	for _, sg := range segs {
+		if sg.Clinical && !contains(p.ClinicalSegments, sg.Name) {
+			p.ClinicalSegments = append(p.ClinicalSegments, sg.Name)
+		}
+	}
+	return p, nil
+}
+
+// SetPolicy replaces the policy parameters.
+func (s *Service) SetPolicy(ctx context.Context, actor *vigil.User, p checks.Policy) error {
+	for sev, d := range p.MaxOpenDays {
+		if d < 0 {
+			return vigil.Errorf(vigil.EINVALID, "max_open_days for %s is negative", sev)
+		}
+	}
+	if p.CVSSThreshold < 0 || p.CVSSThreshold > 10 {
+		return vigil.Errorf(vigil.EINVALID, "cvss_threshold must be between 0 and 10")
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return vigil.WrapError(vigil.EINTERNAL, "encoding the policy", err)
+	}
+	return s.db.Update(ctx, func(tx *store.Tx) error { return tx.SetPolicy(ctx, actor, b) })
+}
+
+// Segments returns the network segments the hospital designated.
+func (s *Service) Segments(ctx context.Context) ([]vigil.Segment, error) {
+	raw, err := s.db.Segments(ctx)
+	if err != nil || raw == "" {
+		return []vigil.Segment{}, err
+	}
+	var segs []vigil.Segment
+	if err := json.Unmarshal([]byte(raw), &segs); err != nil {
+		return nil, vigil.WrapError(vigil.EINTERNAL, "the stored segments are not valid", err)
+	}
+	return segs, nil
+}
+
+// SetSegments replaces the network segments.
+func (s *Service) SetSegments(ctx context.Context, actor *vigil.User, segs []vigil.Segment) error {
+	seen := map[string]bool{}
+	for i := range segs {
+		if err := segs[i].Validate(); err != nil {
+			return err
+		}
+		if seen[segs[i].Name] {
+			return vigil.Errorf(vigil.EINVALID, "segment %q is listed twice", segs[i].Name)
+		}
+		seen[segs[i].Name] = true
+	}
+	if segs == nil {
+		segs = []vigil.Segment{}
+	}
+	b, err := json.Marshal(segs)
+	if err != nil {
+		return vigil.WrapError(vigil.EINTERNAL, "encoding the segments", err)
+	}
+	return s.db.Update(ctx, func(tx *store.Tx) error { return tx.SetSegments(ctx, actor, b) })
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

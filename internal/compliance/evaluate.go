@@ -1,0 +1,160 @@
+package compliance
+
+import (
+	"context"
+	"time"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/catalog"
+	"github.com/vigil-health/vigil/internal/checks"
+	"github.com/vigil-health/vigil/internal/evaluate"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+// EvalOptions says what to evaluate.
+type EvalOptions struct {
+	// Framework is the framework's id; "" evaluates every framework.
+	Framework string
+	// At, when set, evaluates from what Vigil knew at that time: the
+	// inventory's versions, the sources' records, the findings, flows and
+	// matches recorded by then, and the checks and attestations in force
+	// then. Unset evaluates now.
+	At *time.Time
+	// Keep stores the runs (evaluations are dated and kept for the trend).
+	Keep bool
+}
+
+// Run is the result of checking every device: what each check found, and
+// the subjects it judged.
+type Run struct {
+	At       time.Time
+	Checks   []*evaluate.CheckRun
+	Subjects []*checks.Subject
+}
+
+// CheckDevices runs every enabled check in force at opt.At against every
+// device as it stood then.
+func (s *Service) CheckDevices(ctx context.Context, at *time.Time) (*Run, error) {
+	now := s.db.Now().UTC()
+	if at != nil {
+		now = at.UTC()
+	}
+	prog, err := s.program(ctx, at)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := s.gather(ctx, at, now)
+	if err != nil {
+		return nil, err
+	}
+	policy, err := s.Policy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	subjects := s.subjects(ev)
+	return &Run{At: now, Subjects: subjects, Checks: runChecks(prog, subjects, checks.Inputs{Policy: policy, Now: now})}, nil
+}
+
+// runChecks evaluates the program over the subjects and tallies each
+// check's verdicts, with the failing devices in device order.
+func runChecks(prog *checks.Program, subjects []*checks.Subject, in checks.Inputs) []*evaluate.CheckRun {
+	cs := prog.Checks()
+	runs := make([]*evaluate.CheckRun, len(cs))
+	for i, c := range cs {
+		runs[i] = &evaluate.CheckRun{ID: c.ID, Title: c.Title, Severity: string(c.Severity), Controls: c.Controls}
+	}
+	failing := make([][][]vigil.FailingDevice, len(cs)) // by check, by subject
+	for i := range failing {
+		failing[i] = make([][]vigil.FailingDevice, len(subjects))
+	}
+	prog.Evaluate(subjects, in, func(si int, results []checks.Result) {
+		d := &subjects[si].Device
+		for ci, r := range results {
+			run := runs[ci]
+			switch r.Status {
+			case checks.StatusPass:
+				run.Passed++
+			case checks.StatusFail:
+				run.Failed++
+				failing[ci][si] = append(failing[ci][si], vigil.FailingDevice{ID: d.ID, AssetTag: d.AssetTag, Check: run.ID, Reason: r.Reason})
+			case checks.StatusNotApplicable:
+				run.NotApplicable++
+			default:
+				run.Errors++
+				failing[ci][si] = append(failing[ci][si], vigil.FailingDevice{ID: d.ID, AssetTag: d.AssetTag, Check: run.ID, Reason: "could not evaluate: " + r.Reason})
+			}
+		}
+	})
+	for ci, run := range runs {
+		for _, fd := range failing[ci] {
+			run.Failing = append(run.Failing, fd...)
+		}
+	}
+	return runs
+}
+
+// Evaluate decides every control of one framework, or of all, from the
+// checks' verdicts on every device and the attestations in force, and with
+// opt.Keep stores each run, dated.
+func (s *Service) Evaluate(ctx context.Context, actor *vigil.User, opt EvalOptions) ([]*vigil.Evaluation, error) {
+	cat, err := s.Catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var fws []*vigil.Framework
+	if opt.Framework != "" {
+		fw, err := cat.Framework(opt.Framework)
+		if err != nil {
+			return nil, vigil.Errorf(vigil.ENOTFOUND, "no framework %q (see 'vigil controls list')", opt.Framework)
+		}
+		fws = []*vigil.Framework{fw}
+	} else {
+		fws = cat.Frameworks()
+	}
+	run, err := s.CheckDevices(ctx, opt.At)
+	if err != nil {
+		return nil, err
+	}
+	atts, err := s.db.FindAttestations(ctx, "", opt.At)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*vigil.Evaluation, 0, len(fws))
+	for _, fw := range fws {
+		out = append(out, decide(cat, fw, run, atts))
+	}
+	if !opt.Keep {
+		return out, nil
+	}
+	err = s.db.Update(ctx, func(tx *store.Tx) error {
+		for _, ev := range out {
+			if err := tx.SaveEvaluation(ctx, actor, ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// decide weighs a check run and the attestations for one framework.
+func decide(cat *catalog.Catalog, fw *vigil.Framework, run *Run, atts []vigil.Attestation) *vigil.Evaluation {
+	return evaluate.Decide(evaluate.Input{
+		Framework:    fw,
+		At:           run.At,
+		Checks:       run.Checks,
+		Attestations: atts,
+		Crosswalk:    cat.Crosswalk,
+		Resolve:      cat.Resolve,
+	})
+}
+
+// Reevaluate runs and stores the evaluation of every framework now; the
+// inventory and exposure services call it after a change commits.
+func (s *Service) Reevaluate(ctx context.Context, actor *vigil.User) error {
+	_, err := s.Evaluate(ctx, actor, EvalOptions{Keep: true})
+	return err
+}

@@ -1,0 +1,294 @@
+package compliance
+
+import (
+	"context"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/checks"
+	"github.com/vigil-health/vigil/internal/match"
+	"github.com/vigil-health/vigil/internal/risk"
+)
+
+// findingSeverity ranks the network findings' codes.
+var findingSeverity = map[string]string{
+	vigil.FindingCleartextPHI:        "high",
+	vigil.FindingPHIOutsideClinical:  "high",
+	vigil.FindingCleartextManagement: "high",
+	vigil.FindingWeakTLS:             "medium",
+	vigil.FindingDICOMAnyAE:          "medium",
+	vigil.FindingRemoteAccess:        "medium",
+	vigil.FindingActiveScanner:       "low",
+}
+
+// Applications whose traffic is encrypted, that carry PHI, and that give a
+// vendor remote access, as discovery names them.
+var (
+	encryptedApps = map[string]bool{"tls": true, "https": true, "ssh": true, "dicom-tls": true}
+	phiApps       = map[string]bool{"hl7": true, "hl7-mllp": true, "dicom": true}
+	remoteApps    = map[string]bool{"rdp": true, "vnc": true, "teamviewer": true}
+)
+
+// evidence is what the store knew at one time, indexed for building the
+// subjects of every device.
+type evidence struct {
+	at        time.Time
+	devices   []*vigil.Device
+	sites     map[int64]*vigil.Site
+	listings  map[int64][]checks.Source
+	findings  map[string][]*vigil.DeviceFinding // by "mac:..." and "ip:..."
+	flows     map[string][]*vigil.FlowSummary   // by either end's IP
+	spans     map[int64][]vigil.VulnMatch       // open matches by device
+	vulns     map[string]*vigil.Vulnerability
+	sboms     []*vigil.SBOM
+	segments  *segmenter
+	opened    map[[2]string]time.Time // when each open match opened, by device id and vulnerability
+}
+
+// gather reads what an evaluation at asOf (now when nil) weighs.
+func (s *Service) gather(ctx context.Context, asOf *time.Time, at time.Time) (*evidence, error) {
+	ev := &evidence{at: at, sites: map[int64]*vigil.Site{}, listings: map[int64][]checks.Source{},
+		findings: map[string][]*vigil.DeviceFinding{}, flows: map[string][]*vigil.FlowSummary{},
+		spans: map[int64][]vigil.VulnMatch{}, vulns: map[string]*vigil.Vulnerability{}}
+	var err error
+	if ev.devices, _, err = s.db.FindDevices(ctx, vigil.DeviceFilter{AsOf: asOf}); err != nil {
+		return nil, err
+	}
+	sites, err := s.db.FindSites(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range sites {
+		ev.sites[st.ID] = st
+	}
+	ls, err := s.db.FindSourceListings(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range ls {
+		role := l.Source.Role
+		if !vigil.SourceRole(role).Valid() {
+			role = string(vigil.DefaultSourceRole(l.Source.Name, l.Source.Kind))
+		}
+		ev.listings[l.DeviceID] = append(ev.listings[l.DeviceID], checks.Source{Name: l.Source.Name, Kind: string(l.Source.Kind), Role: role})
+	}
+	fs, err := s.db.FindFindings(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range fs {
+		if f.MAC != "" {
+			ev.findings["mac:"+strings.ToLower(f.MAC)] = append(ev.findings["mac:"+strings.ToLower(f.MAC)], f)
+		} else if f.IP != "" {
+			ev.findings["ip:"+f.IP] = append(ev.findings["ip:"+f.IP], f)
+		}
+	}
+	if err := s.db.ScanFlows(ctx, asOf, func(f *vigil.FlowSummary) error {
+		ev.flows[f.Client] = append(ev.flows[f.Client], f)
+		if f.Server != f.Client {
+			ev.flows[f.Server] = append(ev.flows[f.Server], f)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	spans, err := s.db.FindMatchSpans(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	for _, sp := range spans {
+		ev.spans[sp.DeviceID] = append(ev.spans[sp.DeviceID], vigil.VulnMatch{DeviceID: sp.DeviceID, VulnID: sp.VulnID,
+			Status: vigil.StatusAffected, FixedIn: sp.FixedIn})
+		if _, ok := ev.vulns[sp.VulnID]; !ok {
+			v, err := s.db.FindVulnerability(ctx, sp.VulnID)
+			if err != nil && vigil.ErrorCode(err) != vigil.ENOTFOUND {
+				return nil, err
+			}
+			ev.vulns[sp.VulnID] = v // nil when the record is gone
+		}
+	}
+	opened := map[[2]string]time.Time{}
+	for _, sp := range spans {
+		opened[[2]string{itoa(sp.DeviceID), sp.VulnID}] = sp.Opened
+	}
+	if ev.sboms, err = s.db.FindSBOMs(ctx); err != nil {
+		return nil, err
+	}
+	segs, err := s.Segments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ev.segments = newSegmenter(segs)
+	ev.opened = opened
+	return ev, nil
+}
+
+// subjects builds the check subject of every device.
+func (s *Service) subjects(ev *evidence) []*checks.Subject {
+	out := make([]*checks.Subject, 0, len(ev.devices))
+	for _, d := range ev.devices {
+		out = append(out, s.subject(ev, d))
+	}
+	return out
+}
+
+// subject builds what the checks read about one device.
+func (s *Service) subject(ev *evidence, d *vigil.Device) *checks.Subject {
+	sub := &checks.Subject{Device: checks.Device{
+		ID: d.ID, AssetTag: d.AssetTag, Serial: d.Serial, Manufacturer: d.Manufacturer, Model: d.Model, Type: d.DeviceType,
+		Firmware: d.Firmware, MAC: d.MAC, IP: d.IP, Hostname: d.Hostname, Location: d.Location, Owner: d.OwnerTeam,
+		Criticality: string(d.Criticality), Lifecycle: string(d.Lifecycle), StoresEPHI: d.StoresEPHI, SendsEPHI: d.SendsEPHI,
+		FirstSeen: d.FirstSeen, LastSeen: d.LastSeen,
+	}, Sources: ev.listings[d.ID]}
+	if sub.Sources == nil {
+		sub.Sources = []checks.Source{}
+	}
+	if st := ev.sites[d.SiteID]; st != nil {
+		sub.Device.Site = st.Name
+	}
+	for p := ev.sites[d.PlaceID]; p != nil; p = ev.sites[p.ParentID] {
+		if p.Kind == vigil.SiteDepartment {
+			sub.Device.Department = p.Name
+			break
+		}
+		if p.ParentID == 0 {
+			break
+		}
+	}
+	var t struct {
+		fda     string
+		patient bool
+	}
+	if s.cls != nil {
+		if ty, ok := s.cls.Type(d.DeviceType); ok {
+			t.fda, t.patient = ty.FDAClass, ty.PatientConnected
+		}
+	}
+	sub.Device.FDAClass, sub.Device.PatientConnected = t.fda, t.patient
+	sub.Device.CyberDevice = t.fda != "" && (d.IP != "" || d.MAC != "")
+	for _, sb := range ev.sboms {
+		if sb.Describes(d) {
+			sub.Device.SBOM = true
+			break
+		}
+	}
+	// Findings by the device's MAC, or by its IP for a routed host.
+	var fs []*vigil.DeviceFinding
+	if d.MAC != "" {
+		fs = ev.findings["mac:"+d.MAC]
+	}
+	if len(fs) == 0 && d.IP != "" {
+		fs = ev.findings["ip:"+d.IP]
+	}
+	sub.Findings = make([]checks.Finding, 0, len(fs))
+	for _, f := range fs {
+		sub.Findings = append(sub.Findings, checks.Finding{Code: f.Code, Severity: findingSeverity[f.Code], Segment: ev.segments.of(f.IP, 0), Detail: f.Detail})
+		if f.Code == vigil.FindingRemoteAccess {
+			sub.Remote.Enabled = true
+		}
+	}
+	sub.Device.Segment = ev.segments.of(d.IP, 0)
+	sub.Flows = []checks.Flow{}
+	for _, f := range ev.flows[d.IP] {
+		if d.IP == "" {
+			break
+		}
+		out := f.Client == d.IP
+		peer := f.Server
+		if !out {
+			peer = f.Client
+		}
+		if out && f.VLAN > 0 && sub.Device.Segment == "" {
+			sub.Device.Segment = ev.segments.of(d.IP, f.VLAN)
+		}
+		fl := checks.Flow{Peer: peer, Outbound: out, Port: int64(f.Port), Proto: f.Proto, App: f.App,
+			Encrypted: encryptedApps[f.App], PHI: phiApps[f.App]}
+		if internet(peer) && ev.segments.of(peer, 0) == "" {
+			fl.Internet, fl.PeerSegment = true, "internet"
+		} else {
+			fl.PeerSegment = ev.segments.of(peer, 0)
+		}
+		if remoteApps[f.App] && !out {
+			sub.Remote.Enabled = true
+		}
+		sub.Flows = append(sub.Flows, fl)
+	}
+	sub.Vulns = s.vulns(ev, d, sub)
+	return sub
+}
+
+// vulns lists the device's open vulnerabilities with what ranks them: the
+// CVSS the risk score ranks by, KEV, EPSS and the SSVC decision for this
+// device, and when the match opened. The newest fix its manufacturer's
+// advisories name is the validated firmware.
+func (s *Service) vulns(ev *evidence, d *vigil.Device, sub *checks.Subject) []checks.Vuln {
+	ms := ev.spans[d.ID]
+	out := make([]checks.Vuln, 0, len(ms))
+	if len(ms) == 0 {
+		return out
+	}
+	clear := 0
+	for _, f := range sub.Findings {
+		if f.Code == vigil.FindingCleartextPHI || f.Code == vigil.FindingCleartextManagement {
+			clear++
+		}
+	}
+	seg := risk.SegmentClinical
+	for _, f := range sub.Findings {
+		if f.Code == vigil.FindingPHIOutsideClinical {
+			seg = risk.SegmentFlat
+		}
+	}
+	a := risk.Assess(risk.DeviceContext{Device: d, PatientConnected: sub.Device.PatientConnected, Segment: seg,
+		ClearTextFindings: clear, RemoteAccess: sub.Remote.Enabled, Matches: ms, Vulns: ev.vulns})
+	for _, p := range a.Vulns {
+		v := checks.Vuln{ID: p.VulnID, CVSS: p.Score.Base, Severity: severity(p.Score.Base), SSVC: string(p.Decision),
+			KEV: p.KEV, KEVDueDate: p.KEVDue, EPSS: p.EPSS, Opened: ev.opened[[2]string{itoa(d.ID), p.VulnID}],
+			FixedIn: p.FixedIn, Status: string(p.Status), Remediated: p.Remediated}
+		out = append(out, v)
+		if p.FixedIn != "" && (sub.Device.ValidatedFirmware == "" || match.CompareVersions(p.FixedIn, sub.Device.ValidatedFirmware) > 0) {
+			sub.Device.ValidatedFirmware = p.FixedIn
+		}
+	}
+	return out
+}
+
+// severity is the CVSS v3 qualitative rating of a base score.
+func severity(base float64) string {
+	switch {
+	case base >= 9:
+		return "critical"
+	case base >= 7:
+		return "high"
+	case base >= 4:
+		return "medium"
+	case base > 0:
+		return "low"
+	}
+	return "none"
+}
+
+// cgnat is the shared address space of carrier-grade NAT (RFC 6598).
+var cgnat = netip.PrefixFrom(netip.AddrFrom4([4]byte{100, 64, 0, 0}), 10)
+
+// internet reports whether an address is a public one: not private,
+// loopback, link-local, multicast, carrier-grade NAT or unique-local.
+func internet(ip string) bool {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return false
+	}
+	a = a.Unmap()
+	if a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() || a.IsMulticast() || a.IsUnspecified() || a.IsLinkLocalMulticast() {
+		return false
+	}
+	if a.Is4() && cgnat.Contains(a) {
+		return false
+	}
+	return true
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
