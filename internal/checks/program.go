@@ -48,8 +48,8 @@ type Inputs struct {
 // Program is a set of checks compiled once, ready to evaluate any number
 // of devices. It is safe for concurrent use.
 type Program struct {
-	checks  []*compiled
-	adapter types.Adapter
+	checks []*compiled
+	types  objectTypes
 }
 
 // Compile type-checks and plans the checks. Check ids must be unique.
@@ -58,7 +58,7 @@ func Compile(cs []*Check) (*Program, error) {
 	if err != nil {
 		return nil, fmt.Errorf("checks: environment: %w", err)
 	}
-	p := &Program{adapter: env.CELTypeAdapter()}
+	p := &Program{types: newObjectTypes(env)}
 	ids := map[string]string{}
 	for _, c := range cs {
 		if f, dup := ids[c.ID]; dup {
@@ -86,7 +86,7 @@ func (p *Program) Checks() []*Check {
 // EvaluateOne returns every check's verdict on one device, in the order of
 // Checks.
 func (p *Program) EvaluateOne(s *Subject, in Inputs) []Result {
-	return p.evaluate(p.bind(in), s, make([]Result, 0, len(p.checks)))
+	return p.evaluate(p.bind(in), p.newBinder(), s, make([]Result, 0, len(p.checks)))
 }
 
 // Evaluate judges every subject, spreading them across GOMAXPROCS workers.
@@ -103,13 +103,14 @@ func (p *Program) Evaluate(subjects []*Subject, in Inputs, fn func(i int, result
 	for range workers {
 		wg.Go(func() {
 			buf := make([]Result, 0, len(p.checks))
+			b := p.newBinder()
 			for {
 				lo := int(next.Add(chunk)) - chunk
 				if lo >= len(subjects) {
 					return
 				}
 				for i := lo; i < min(lo+chunk, len(subjects)); i++ {
-					buf = p.evaluate(shared, subjects[i], buf[:0])
+					buf = p.evaluate(shared, b, subjects[i], buf[:0])
 					mu.Lock()
 					fn(i, buf)
 					mu.Unlock()
@@ -124,20 +125,30 @@ func (p *Program) Evaluate(subjects []*Subject, in Inputs, fn func(i int, result
 func (p *Program) bind(in Inputs) activation {
 	return activation{
 		verdictsOnly: in.VerdictsOnly,
-		policy:       p.adapter.NativeToValue(&in.Policy),
+		policy:       p.policyValue(&in.Policy),
 		now:          types.Timestamp{Time: in.Now},
 	}
 }
 
-// evaluate appends every check's verdict on s to out.
-func (p *Program) evaluate(shared activation, s *Subject, out []Result) []Result {
+// policyValue adapts the policy once for all subjects.
+func (p *Program) policyValue(pol *Policy) ref.Val {
+	v, err := newPolicyObject(p.types.policy, pol)
+	if err != nil {
+		// Not reached: the getters of a native struct do not fail.
+		return types.WrapErr(err)
+	}
+	return v
+}
+
+// evaluate appends every check's verdict on s to out, adapting s with b.
+func (p *Program) evaluate(shared activation, b *binder, s *Subject, out []Result) []Result {
 	a := shared
-	a.device = p.adapter.NativeToValue(&s.Device)
-	a.sources = p.adapter.NativeToValue(s.Sources)
-	a.findings = p.adapter.NativeToValue(s.Findings)
-	a.vulns = p.adapter.NativeToValue(s.Vulns)
-	a.flows = p.adapter.NativeToValue(s.Flows)
-	a.remote = p.adapter.NativeToValue(&s.Remote)
+	b.device.v, b.remote.v = &s.Device, &s.Remote
+	a.device, a.remote = &b.device, &b.remote
+	a.sources = b.sources.list(s.Sources)
+	a.findings = b.findings.list(s.Findings)
+	a.vulns = b.vulns.list(s.Vulns)
+	a.flows = b.flows.list(s.Flows)
 	for _, c := range p.checks {
 		out = append(out, c.evaluate(&a))
 	}
