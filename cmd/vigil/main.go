@@ -63,6 +63,7 @@ func commands() []command {
 		{"vulns", "vulnerabilities matched to devices: vulns list, vulns show ID", runVulns},
 		{"risk", "the ranked risk worklist: risk list, risk show DEVICE", runRisk},
 		{"inventory", "list, show, export the inventory; discrepancies, conflicts, precedence", runInventory},
+		{"evaluate", "decide every control of a framework: evaluate [--framework ID] [--at DATE]", runEvaluate},
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/vigil-health/vigil/internal/account"
 	"github.com/vigil-health/vigil/internal/classify"
+	"github.com/vigil-health/vigil/internal/compliance"
 	"github.com/vigil-health/vigil/internal/exposure"
 	"github.com/vigil-health/vigil/internal/inventory"
 	"github.com/vigil-health/vigil/internal/store"
@@ -29,11 +30,13 @@ func (m *Main) services(d *store.DB) (web.Services, error) {
 	if err != nil {
 		return web.Services{}, err
 	}
-	exp := exposure.New(d, cls)
+	comp := compliance.New(d, cls)
+	exp := exposure.New(d, cls).Notify(comp)
 	return web.Services{
-		Inventory: inventory.New(d, cls, exp),
-		Exposure:  exp,
-		Accounts:  account.New(d, false),
+		Inventory:  inventory.New(d, cls, exp).Notify(comp),
+		Exposure:   exp,
+		Accounts:   account.New(d, false),
+		Compliance: comp,
 	}, nil
 }
 
@@ -41,6 +44,12 @@ func (m *Main) services(d *store.DB) (web.Services, error) {
 func (m *Main) inventory(d *store.DB) (*inventory.Service, error) {
 	s, err := m.services(d)
 	return s.Inventory, err
+}
+
+// compliance returns the control-evaluation use cases over d.
+func (m *Main) compliance(d *store.DB) (*compliance.Service, error) {
+	s, err := m.services(d)
+	return s.Compliance, err
 }
 
 // exposure returns the vulnerability and risk use cases over d.

@@ -97,6 +97,13 @@ func runChecks(prog *checks.Program, subjects []*checks.Subject, in checks.Input
 // checks' verdicts on every device and the attestations in force, and with
 // opt.Keep stores each run, dated.
 func (s *Service) Evaluate(ctx context.Context, actor *vigil.User, opt EvalOptions) ([]*vigil.Evaluation, error) {
+	if opt.At == nil {
+		// The shipped checks are stored, and kept current, before the first
+		// evaluation: a check is evidence only as a stored version.
+		if _, err := s.InstallLibrary(ctx, vigil.SystemUser); err != nil {
+			return nil, err
+		}
+	}
 	cat, err := s.Catalog(ctx)
 	if err != nil {
 		return nil, err
@@ -152,9 +159,9 @@ func decide(cat *catalog.Catalog, fw *vigil.Framework, run *Run, atts []vigil.At
 	})
 }
 
-// Reevaluate runs and stores the evaluation of every framework now; the
+// Changed runs and stores the evaluation of every framework now: the
 // inventory and exposure services call it after a change commits.
-func (s *Service) Reevaluate(ctx context.Context, actor *vigil.User) error {
+func (s *Service) Changed(ctx context.Context, actor *vigil.User) error {
 	_, err := s.Evaluate(ctx, actor, EvalOptions{Keep: true})
 	return err
 }

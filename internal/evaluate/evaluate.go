@@ -10,12 +10,14 @@
 //     not-applicable when it applies to no device.
 //  2. An attestation for the control is evidence: its answer while it holds,
 //     not-met once it is overdue.
-//  3. A control with no evidence of its own takes the checks that name a
-//     control crosswalked to it, in another framework.
-//  4. A control with children (a CSF category, a HIPAA standard with its
+//  3. A control with children (a CSF category, a HIPAA standard with its
 //     implementation specifications) also weighs its children's verdicts; it
 //     is met only when nothing under it is left unassessed.
-//  5. Evidence combines: all met is met, all not-met is not-met, a mix is
+//
+// Crosswalks are listed with each control, never used as evidence: published
+// crosswalks map whole standards to many outcomes, and a check that proves
+// one thing about devices does not prove every outcome mapped to its control.
+//  4. Evidence combines: all met is met, all not-met is not-met, a mix is
 //     partially-met; only not-applicable evidence is not-applicable; no
 //     evidence at all is not-assessed.
 package evaluate
@@ -89,23 +91,12 @@ func Decide(in Input) *vigil.Evaluation {
 		}
 		return r
 	}
-	// Which checks name which control, directly and through a crosswalk.
+	// Which checks name which control.
 	direct := map[string][]*CheckRun{}
-	crossed := map[string][]*CheckRun{}
 	for _, c := range in.Checks {
 		for _, ref := range c.Controls {
-			ref = resolve(ref)
-			if ref.Framework == fw.ID {
+			if ref = resolve(ref); ref.Framework == fw.ID {
 				direct[ref.Control] = appendRun(direct[ref.Control], c)
-				continue
-			}
-			if in.Crosswalk == nil {
-				continue
-			}
-			for _, x := range in.Crosswalk(ref) {
-				if x = resolve(x); x.Framework == fw.ID {
-					crossed[x.Control] = appendRun(crossed[x.Control], c)
-				}
 			}
 		}
 	}
@@ -131,10 +122,7 @@ func Decide(in Input) *vigil.Evaluation {
 			ce.Crosswalk = append(ce.Crosswalk, in.Crosswalk(c.Ref())...)
 		}
 		var t tally
-		runs, via := direct[c.ID], ""
-		if len(runs) == 0 && len(attest[c.ID]) == 0 {
-			runs, via = crossed[c.ID], " of crosswalked controls"
-		}
+		runs := direct[c.ID]
 		for _, r := range runs {
 			ce.Checks = append(ce.Checks, r.Outcome())
 			ce.FailingDevices = append(ce.FailingDevices, r.Failing...)
@@ -154,7 +142,7 @@ func Decide(in Input) *vigil.Evaluation {
 			t.add(ev.Controls[ci].Verdict)
 		}
 		ce.Verdict = t.verdict()
-		ce.Basis = basis(own, t, len(runs), via, len(attest[c.ID]), len(children[c.ID]))
+		ce.Basis = basis(own, t, len(runs), len(attest[c.ID]), len(children[c.ID]))
 		sort.SliceStable(ce.FailingDevices, func(a, b int) bool { return ce.FailingDevices[a].ID < ce.FailingDevices[b].ID })
 		ev.Controls[i] = ce
 	}
@@ -212,13 +200,13 @@ func (t tally) verdict() vigil.Verdict {
 }
 
 // basis says in a sentence what the verdict rests on.
-func basis(own, all tally, checks int, via string, attestations, children int) string {
+func basis(own, all tally, checks, attestations, children int) string {
 	var s string
 	switch {
 	case checks > 0 && attestations > 0:
-		s = fmt.Sprintf("%d checks%s and %d attestations", checks, via, attestations)
+		s = fmt.Sprintf("%d checks and %d attestations", checks, attestations)
 	case checks > 0:
-		s = fmt.Sprintf("%d checks%s", checks, via)
+		s = fmt.Sprintf("%d checks", checks)
 	case attestations > 0:
 		s = fmt.Sprintf("%d attestations", attestations)
 	}

@@ -13,10 +13,24 @@ import (
 	"github.com/vigil-health/vigil/internal/store"
 )
 
+// Observer is told, after a feed import commits, that the vulnerability
+// data changed: the compliance service re-evaluates the controls.
+type Observer interface {
+	Changed(ctx context.Context, actor *vigil.User) error
+}
+
 // Service is the exposure use cases over one store.
 type Service struct {
-	db  *store.DB
-	cls *classify.Classifier
+	db       *store.DB
+	cls      *classify.Classifier
+	observer Observer
+}
+
+// Notify makes o the observer told after every feed import that commits;
+// it returns s. The binary wires it once, before use.
+func (s *Service) Notify(o Observer) *Service {
+	s.observer = o
+	return s
 }
 
 // New returns the exposure service; cls says which device types are
@@ -67,6 +81,11 @@ func (s *Service) ImportFeeds(ctx context.Context, actor *vigil.User, files []Fe
 	})
 	if err != nil {
 		return nil, err
+	}
+	if s.observer != nil {
+		if err := s.observer.Changed(ctx, actor); err != nil {
+			return res, vigil.WrapError(vigil.ErrorCode(err), "the feeds were saved, but re-evaluating the controls failed: "+vigil.ErrorMessage(err), err)
+		}
 	}
 	return res, nil
 }

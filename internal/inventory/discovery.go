@@ -40,5 +40,5 @@ func (s *Service) RecordDiscovery(ctx context.Context, actor *vigil.User, files 
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return out, s.changed(ctx, actor)
 }

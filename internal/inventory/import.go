@@ -55,5 +55,5 @@ func (s *Service) ImportBatch(ctx context.Context, actor *vigil.User, snaps []*v
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return out, s.changed(ctx, actor)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/account"
+	"github.com/vigil-health/vigil/internal/compliance"
 	"github.com/vigil-health/vigil/internal/exposure"
 	"github.com/vigil-health/vigil/internal/inventory"
 	"github.com/vigil-health/vigil/internal/store"
@@ -39,6 +40,8 @@ type Services struct {
 	Inventory *inventory.Service
 	Exposure  *exposure.Service
 	Accounts  *account.Service
+	// Compliance is optional until the compliance pages land.
+	Compliance *compliance.Service
 }
 
 // Server is Vigil's HTTP server.
@@ -47,6 +50,7 @@ type Server struct {
 	inv  *inventory.Service
 	exp  *exposure.Service
 	acct *account.Service
+	comp *compliance.Service
 	// The read services the pages use, behind the domain's interfaces.
 	devices   vigil.DeviceService
 	sites     vigil.SiteService
@@ -78,7 +82,7 @@ func New(db *store.DB, svc Services, log *slog.Logger, cfg Config) (*Server, err
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{db: db, inv: svc.Inventory, exp: svc.Exposure, acct: svc.Accounts,
+	s := &Server{db: db, inv: svc.Inventory, exp: svc.Exposure, acct: svc.Accounts, comp: svc.Compliance,
 		devices: db, sites: db, audit: db, users: svc.Accounts, log: log, cfg: cfg, mux: http.NewServeMux(), tmpl: tmpl,
 		limiter: newLimiter(cfg.LoginRate, cfg.LoginBurst), registry: prometheus.NewRegistry(),
 		csrfGuard: http.NewCrossOriginProtection()}
