@@ -35,17 +35,17 @@ var (
 // evidence is what the store knew at one time, indexed for building the
 // subjects of every device.
 type evidence struct {
-	at        time.Time
-	devices   []*vigil.Device
-	sites     map[int64]*vigil.Site
-	listings  map[int64][]checks.Source
-	findings  map[string][]*vigil.DeviceFinding // by "mac:..." and "ip:..."
-	flows     map[string][]*vigil.FlowSummary   // by either end's IP
-	spans     map[int64][]vigil.VulnMatch       // open matches by device
-	vulns     map[string]*vigil.Vulnerability
-	sboms     []*vigil.SBOM
-	segments  *segmenter
-	opened    map[[2]string]time.Time // when each open match opened, by device id and vulnerability
+	at       time.Time
+	devices  []*vigil.Device
+	sites    map[int64]*vigil.Site
+	listings map[int64][]checks.Source
+	findings map[string][]*vigil.DeviceFinding // by "mac:..." and "ip:..."
+	flows    map[string][]*vigil.FlowSummary   // by either end's IP
+	spans    map[int64][]vigil.VulnMatch       // open matches by device
+	vulns    map[string]*vigil.Vulnerability
+	sboms    []*vigil.SBOM
+	segments *segmenter
+	opened   map[[2]string]time.Time // when each open match opened, by device id and vulnerability
 }
 
 // gather reads what an evaluation at asOf (now when nil) weighs.
