@@ -165,3 +165,80 @@ func (s *Service) Changed(ctx context.Context, actor *vigil.User) error {
 	_, err := s.Evaluate(ctx, actor, EvalOptions{Keep: true})
 	return err
 }
+
+// DeviceResult is one check's verdict on one device.
+type DeviceResult struct {
+	DeviceID int64         `json:"device_id"`
+	AssetTag string        `json:"asset_tag"`
+	Label    string        `json:"label"`
+	Check    string        `json:"check"`
+	Title    string        `json:"title"`
+	Severity string        `json:"severity"`
+	Status   checks.Status `json:"status"`
+	Reason   string        `json:"reason,omitempty"`
+}
+
+// TestCheck parses a check file, refusing it as SaveCheck would, and runs
+// it against every device of the current inventory without storing
+// anything: what `vigil checks test FILE` and the check editor show.
+func (s *Service) TestCheck(ctx context.Context, name string, source []byte) (*checks.Check, []DeviceResult, error) {
+	c, err := s.ParseCheck(ctx, name, source)
+	if err != nil {
+		return nil, nil, err
+	}
+	prog, err := checks.Compile([]*checks.Check{c})
+	if err != nil {
+		return nil, nil, vigil.WrapError(vigil.EINVALID, err.Error(), err)
+	}
+	now := s.db.Now().UTC()
+	ev, err := s.gather(ctx, nil, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	policy, err := s.Policy(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	subjects := s.subjects(ev)
+	out := make([]DeviceResult, len(subjects))
+	prog.Evaluate(subjects, checks.Inputs{Policy: policy, Now: now}, func(i int, rs []checks.Result) {
+		out[i] = deviceResult(subjects[i], ev.devices[i], rs[0])
+	})
+	return c, out, nil
+}
+
+// DeviceChecks runs every enabled check against one device as it stands
+// now: the device page's compliance section.
+func (s *Service) DeviceChecks(ctx context.Context, id int64) ([]DeviceResult, error) {
+	prog, err := s.program(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	now := s.db.Now().UTC()
+	ev, err := s.gather(ctx, nil, now)
+	if err != nil {
+		return nil, err
+	}
+	policy, err := s.Policy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i, d := range ev.devices {
+		if d.ID != id {
+			continue
+		}
+		sub := s.subject(ev, d)
+		rs := prog.EvaluateOne(sub, checks.Inputs{Policy: policy, Now: now})
+		out := make([]DeviceResult, len(rs))
+		for j, r := range rs {
+			out[j] = deviceResult(sub, ev.devices[i], r)
+		}
+		return out, nil
+	}
+	return nil, vigil.Errorf(vigil.ENOTFOUND, "no device %d", id)
+}
+
+func deviceResult(sub *checks.Subject, d *vigil.Device, r checks.Result) DeviceResult {
+	return DeviceResult{DeviceID: d.ID, AssetTag: d.AssetTag, Label: d.Label(), Check: r.Check.ID, Title: r.Check.Title,
+		Severity: string(r.Check.Severity), Status: r.Status, Reason: r.Reason}
+}
