@@ -86,7 +86,10 @@ func (p *Program) Checks() []*Check {
 // EvaluateOne returns every check's verdict on one device, in the order of
 // Checks.
 func (p *Program) EvaluateOne(s *Subject, in Inputs) []Result {
-	return p.evaluate(p.bind(in), p.newBinder(), s, make([]Result, 0, len(p.checks)))
+	shared := p.bind(in)
+	b := p.newBinder()
+	defer b.close()
+	return p.evaluate(&shared, b, s, make([]Result, 0, len(p.checks)))
 }
 
 // Evaluate judges every subject, spreading them across GOMAXPROCS workers.
@@ -104,13 +107,14 @@ func (p *Program) Evaluate(subjects []*Subject, in Inputs, fn func(i int, result
 		wg.Go(func() {
 			buf := make([]Result, 0, len(p.checks))
 			b := p.newBinder()
+			defer b.close()
 			for {
 				lo := int(next.Add(chunk)) - chunk
 				if lo >= len(subjects) {
 					return
 				}
 				for i := lo; i < min(lo+chunk, len(subjects)); i++ {
-					buf = p.evaluate(shared, b, subjects[i], buf[:0])
+					buf = p.evaluate(&shared, b, subjects[i], buf[:0])
 					mu.Lock()
 					fn(i, buf)
 					mu.Unlock()
@@ -141,8 +145,9 @@ func (p *Program) policyValue(pol *Policy) ref.Val {
 }
 
 // evaluate appends every check's verdict on s to out, adapting s with b.
-func (p *Program) evaluate(shared activation, b *binder, s *Subject, out []Result) []Result {
-	a := shared
+func (p *Program) evaluate(shared *activation, b *binder, s *Subject, out []Result) []Result {
+	a := &b.act
+	*a = *shared
 	b.device.v, b.remote.v = &s.Device, &s.Remote
 	a.device, a.remote = &b.device, &b.remote
 	a.sources = b.sources.list(s.Sources)
@@ -150,15 +155,17 @@ func (p *Program) evaluate(shared activation, b *binder, s *Subject, out []Resul
 	a.vulns = b.vulns.list(s.Vulns)
 	a.flows = b.flows.list(s.Flows)
 	for _, c := range p.checks {
-		out = append(out, c.evaluate(&a))
+		out = append(out, c.evaluate(b.frame, a.verdictsOnly))
 	}
 	return out
 }
 
-func (c *compiled) evaluate(a *activation) Result {
+// evaluate returns the check's verdict on the subject frame's activation
+// binds.
+func (c *compiled) evaluate(frame *interpreter.ExecutionFrame, verdictsOnly bool) Result {
 	r := Result{Check: c.check}
 	if c.applies != nil {
-		ok, err := evalBool(c.applies, a)
+		ok, err := evalBool(c.applies, frame)
 		if err != nil {
 			r.Status, r.Reason = StatusError, "applies_to: "+err.Error()
 			return r
@@ -168,21 +175,21 @@ func (c *compiled) evaluate(a *activation) Result {
 			return r
 		}
 	}
-	ok, err := evalBool(c.expr, a)
+	ok, err := evalBool(c.expr, frame)
 	switch {
 	case err != nil:
 		r.Status, r.Reason = StatusError, "expr: "+err.Error()
 	case ok:
 		r.Status = StatusPass
 	default:
-		r.Status, r.Reason = StatusFail, c.failReason(a)
+		r.Status, r.Reason = StatusFail, c.failReason(frame, verdictsOnly)
 	}
 	return r
 }
 
-func (c *compiled) failReason(a *activation) string {
-	if c.reason != nil && !a.verdictsOnly {
-		if v, _, err := c.reason.Eval(a); err == nil {
+func (c *compiled) failReason(frame *interpreter.ExecutionFrame, verdictsOnly bool) string {
+	if c.reason != nil && !verdictsOnly {
+		if v, _, err := c.reason.Eval(frame); err == nil {
 			if s, ok := v.(types.String); ok && s != "" {
 				return string(s)
 			}
@@ -191,8 +198,8 @@ func (c *compiled) failReason(a *activation) string {
 	return c.check.Title
 }
 
-func evalBool(prg cel.Program, a *activation) (bool, error) {
-	v, _, err := prg.Eval(a)
+func evalBool(prg cel.Program, frame *interpreter.ExecutionFrame) (bool, error) {
+	v, _, err := prg.Eval(frame)
 	if err != nil {
 		return false, err
 	}
