@@ -204,11 +204,11 @@ func basis(own, all tally, checks, attestations, children int) string {
 	var s string
 	switch {
 	case checks > 0 && attestations > 0:
-		s = fmt.Sprintf("%d checks and %d attestations", checks, attestations)
+		s = plural(checks, "check") + " and " + plural(attestations, "attestation")
 	case checks > 0:
-		s = fmt.Sprintf("%d checks", checks)
+		s = plural(checks, "check")
 	case attestations > 0:
-		s = fmt.Sprintf("%d attestations", attestations)
+		s = plural(attestations, "attestation")
 	}
 	if own.overdue > 0 {
 		s += fmt.Sprintf(" (%d overdue)", own.overdue)
@@ -224,4 +224,12 @@ func basis(own, all tally, checks, attestations, children int) string {
 		return "no check or attestation evidences it"
 	}
 	return s
+}
+
+// plural writes a count and a noun, with an s unless the count is one.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
