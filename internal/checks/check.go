@@ -69,8 +69,12 @@ type Check struct {
 	// File is the name the check was parsed from.
 	File string
 
-	pos map[string]scalarPos // where applies_to, expr and reason sit in File
+	pos        map[string]scalarPos // where applies_to, expr and reason sit in File
+	controlPos []filePos            // where each of Controls sits in File
 }
+
+// filePos is a line and column in a check's file.
+type filePos struct{ line, column int }
 
 // FileError is a check file Parse refused: the file, the line and column
 // in it, the key whose value is wrong, and why.
@@ -248,6 +252,7 @@ func parseControls(c *Check, v *yaml.Node, fail func(*yaml.Node, string, string,
 			return fail(n, "controls", "%q is not a %s control id", ctl.Control, ctl.Framework)
 		}
 		c.Controls = append(c.Controls, ctl)
+		c.controlPos = append(c.controlPos, filePos{n.Line, n.Column})
 	}
 	return nil
 }
