@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"net/netip"
 	"reflect"
 	"strconv"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
+	"cel.dev/cel-go/common/types/traits"
 	"cel.dev/cel-go/ext"
 
 	vigil "github.com/vigil-health/vigil"
@@ -66,12 +68,47 @@ func functions() []cel.EnvOption {
 					tt := t.(types.Timestamp).Time
 					return types.Bool(!tt.IsZero() && tt.Unix() != 0)
 				}))),
+		cel.Function("addressIn",
+			cel.Overload("address_in_string_list", []*cel.Type{cel.StringType, cel.ListType(cel.StringType)}, cel.BoolType,
+				cel.BinaryBinding(func(addr, list ref.Val) ref.Val {
+					var allowed []string
+					for it := list.(traits.Lister).Iterator(); it.HasNext() == types.True; {
+						if s, ok := it.Next().(types.String); ok {
+							allowed = append(allowed, string(s))
+						}
+					}
+					return types.Bool(AddressIn(string(addr.(types.String)), allowed))
+				}))),
 		cel.Function("days",
 			cel.Overload("days_duration", []*cel.Type{cel.DurationType}, cel.IntType,
 				cel.UnaryBinding(func(d ref.Val) ref.Val {
 					return types.Int(d.(types.Duration).Duration.Hours() / 24)
 				}))),
 	}
+}
+
+// AddressIn reports whether addr is one of allowed or inside one of its
+// CIDR ranges ("203.0.113.0/24", "2001:db8::/32"). Entries are compared as
+// written, so a host name matches itself only.
+func AddressIn(addr string, allowed []string) bool {
+	var ip netip.Addr
+	parsed := false
+	for _, a := range allowed {
+		if a == addr {
+			return true
+		}
+		if !strings.Contains(a, "/") {
+			continue
+		}
+		if !parsed {
+			ip, _ = netip.ParseAddr(addr)
+			ip, parsed = ip.Unmap(), true
+		}
+		if p, err := netip.ParsePrefix(a); err == nil && ip.IsValid() && p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 // CompareVersions compares two firmware or software versions segment by

@@ -2,6 +2,7 @@ package checks_test
 
 import (
 	"flag"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
@@ -43,7 +44,7 @@ func reference(s *checks.Subject, p checks.Policy, now time.Time) map[string]che
 
 	internet := true
 	for _, f := range s.Flows {
-		if f.Internet && !slices.Contains(p.AllowedInternet, f.Peer) && (f.PeerName == "" || !slices.Contains(p.AllowedInternet, f.PeerName)) {
+		if f.Internet && !addressIn(p.AllowedInternet, f.Peer) && (f.PeerName == "" || !slices.Contains(p.AllowedInternet, f.PeerName)) {
 			internet = false
 		}
 	}
@@ -73,6 +74,18 @@ func reference(s *checks.Subject, p checks.Policy, now time.Time) map[string]che
 		out["vuln-open-too-long"] = pf(ok)
 	}
 	return out
+}
+
+// addressIn is AddressIn written out: the exact entry, or a CIDR range
+// holding the address.
+func addressIn(allowed []string, addr string) bool {
+	ip, err := netip.ParseAddr(addr)
+	for _, a := range allowed {
+		if p, perr := netip.ParsePrefix(a); a == addr || perr == nil && err == nil && p.Contains(ip.Unmap()) {
+			return true
+		}
+	}
+	return false
 }
 
 func rank(s string) int { return slices.Index([]string{"Track", "Track*", "Attend", "Act"}, s) + 1 }

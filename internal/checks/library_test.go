@@ -14,7 +14,7 @@ var now = time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
 
 func policy() checks.Policy {
 	p := checks.DefaultPolicy()
-	p.AllowedInternet = []string{"updates.vendor.example", "203.0.113.10"}
+	p.AllowedInternet = []string{"updates.vendor.example", "203.0.113.10", "192.0.2.0/25", "2001:db8:5::/48"}
 	return p
 }
 
@@ -147,6 +147,15 @@ func libraryCases() map[string][]libraryCase {
 			{"not allowed", func(s *checks.Subject) {
 				s.Flows = append(s.Flows, checks.Flow{Peer: "198.51.100.9", PeerName: "evil.example", Internet: true, Port: 8443})
 			}, checks.StatusFail, "evil.example:8443"},
+			{"inside an allowed range", func(s *checks.Subject) {
+				s.Flows = append(s.Flows, checks.Flow{Peer: "192.0.2.100", Internet: true, Port: 443})
+			}, checks.StatusPass, ""},
+			{"inside an allowed IPv6 range", func(s *checks.Subject) {
+				s.Flows = append(s.Flows, checks.Flow{Peer: "2001:db8:5:1::7", Internet: true, Port: 443})
+			}, checks.StatusPass, ""},
+			{"outside the allowed range", func(s *checks.Subject) {
+				s.Flows = append(s.Flows, checks.Flow{Peer: "192.0.2.200", Internet: true, Port: 443})
+			}, checks.StatusFail, "192.0.2.200:443"},
 		},
 		"kev-past-due": {
 			{"no kev", nil, checks.StatusPass, ""},

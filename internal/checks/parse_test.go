@@ -147,3 +147,20 @@ func TestCompareVersions(t *testing.T) {
 		}
 	}
 }
+
+func TestAddressIn(t *testing.T) {
+	allowed := []string{"updates.vendor.example", "203.0.113.10", "198.51.100.0/24", "2001:db8::/32", "not/a-prefix"}
+	for _, tc := range []struct {
+		addr string
+		want bool
+	}{
+		{"203.0.113.10", true}, {"203.0.113.11", false}, {"updates.vendor.example", true},
+		{"198.51.100.0", true}, {"198.51.100.255", true}, {"198.51.101.1", false},
+		{"::ffff:198.51.100.7", true}, {"2001:db8:1::1", true}, {"2001:db9::1", false},
+		{"evil.example", false}, {"", false}, {"not/a-prefix", true},
+	} {
+		if got := checks.AddressIn(tc.addr, allowed); got != tc.want {
+			t.Errorf("AddressIn(%q) = %t, want %t", tc.addr, got, tc.want)
+		}
+	}
+}
