@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io/fs"
@@ -11,8 +10,6 @@ import (
 
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/exposure"
-	"github.com/vigil-health/vigil/internal/feeds"
-	"github.com/vigil-health/vigil/internal/sbom"
 )
 
 func feedsImport(ctx context.Context, m *Main, args []string) error {
@@ -121,19 +118,7 @@ func parseFeedFile(ctx context.Context, path string) (exposure.FeedFile, error) 
 		return exposure.FeedFile{}, vigil.Errorf(vigil.EINVALID, "cannot read %s: %v", path, pathErr(err))
 	}
 	defer f.Close()
-	br := bufio.NewReaderSize(f, 64<<10)
-	head, _ := br.Peek(64 << 10)
-	name := filepath.Base(path)
-	if sbom.Detect(head) != sbom.FormatUnknown {
-		s, err := sbom.Parse(ctx, path, br)
-		if err != nil {
-			return exposure.FeedFile{}, vigil.WrapError(vigil.EINVALID, err.Error(), err)
-		}
-		return exposure.FeedFile{Name: name, SBOM: s}, nil
-	}
-	b, err := feeds.Parse(ctx, path, br)
-	if err != nil {
-		return exposure.FeedFile{}, vigil.WrapError(vigil.EINVALID, err.Error(), err)
-	}
-	return exposure.FeedFile{Name: name, Batch: b}, nil
+	ff, err := exposure.ReadFeedFile(ctx, path, f)
+	ff.Name = filepath.Base(path)
+	return ff, err
 }

@@ -45,10 +45,7 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 			return err
 		}
 		if snap.Source.Kind == "" {
-			snap.Source.Kind = vigil.SourceInventory
-			if res.Format == ingest.FormatNmap {
-				snap.Source.Kind = vigil.SourceScanner
-			}
+			snap.Source.Kind = ingest.SourceKindOf(res.Format)
 		}
 		snap.Files = append(snap.Files, filepath.Base(path))
 		snap.Records = append(snap.Records, res.Records...)

@@ -139,10 +139,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	kind := vigil.SourceKind(q.Get("kind"))
 	if kind == "" {
-		kind = vigil.SourceInventory
-		if res.Format == ingest.FormatNmap {
-			kind = vigil.SourceScanner
-		}
+		kind = ingest.SourceKindOf(res.Format)
 	}
 	out, err := s.inv.Import(r.Context(), userFrom(r.Context()), &vigil.Snapshot{Source: vigil.Source{Name: name, Kind: kind, Role: q.Get("role")}, Files: []string{file}, TakenAt: now, Records: res.Records})
 	if err != nil {

@@ -7,8 +7,6 @@ import (
 
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/exposure"
-	"github.com/vigil-health/vigil/internal/feeds"
-	"github.com/vigil-health/vigil/internal/sbom"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -106,13 +104,9 @@ func (s *Server) apiFeedUpload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return vigil.Errorf(vigil.EINVALID, "the upload is too large or was cut off")
 	}
-	ff := exposure.FeedFile{Name: name}
-	if sbom.Detect(body[:min(len(body), 64<<10)]) != sbom.FormatUnknown {
-		if ff.SBOM, err = sbom.Parse(r.Context(), name, bytes.NewReader(body)); err != nil {
-			return vigil.WrapError(vigil.EINVALID, err.Error(), err)
-		}
-	} else if ff.Batch, err = feeds.Parse(r.Context(), name, bytes.NewReader(body)); err != nil {
-		return vigil.WrapError(vigil.EINVALID, err.Error(), err)
+	ff, err := exposure.ReadFeedFile(r.Context(), name, bytes.NewReader(body))
+	if err != nil {
+		return err
 	}
 	res, err := s.exp.ImportFeeds(r.Context(), userFrom(r.Context()), []exposure.FeedFile{ff})
 	if err != nil {
