@@ -10,6 +10,8 @@ package compliance
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"sync"
 
 	vigil "github.com/vigil-health/vigil"
@@ -110,15 +112,25 @@ func (s *Service) Segments(ctx context.Context) ([]vigil.Segment, error) {
 
 // SetSegments replaces the network segments.
 func (s *Service) SetSegments(ctx context.Context, actor *vigil.User, segs []vigil.Segment) error {
-	seen := map[string]bool{}
+	// One name may stand for several subnets (the same VLAN plan at every
+	// hospital), but one subnet or VLAN has one name.
+	named := map[string]string{}
 	for i := range segs {
-		if err := segs[i].Validate(); err != nil {
+		sg := &segs[i]
+		if err := sg.Validate(); err != nil {
 			return err
 		}
-		if seen[segs[i].Name] {
-			return vigil.Errorf(vigil.EINVALID, "segment %q is listed twice", segs[i].Name)
+		for _, k := range []string{"cidr " + sg.CIDR, fmt.Sprintf("vlan %d", sg.VLAN)} {
+			if k == "cidr " || k == "vlan 0" || sg.CIDR != "" && strings.HasPrefix(k, "vlan") {
+				continue // a VLAN is named once per subnet-less segment only
+			}
+			if prev, ok := named[k]; ok && prev != sg.Name {
+				return vigil.Errorf(vigil.EINVALID, "%s is named both %q and %q", k, prev, sg.Name)
+			} else if ok {
+				return vigil.Errorf(vigil.EINVALID, "segment %q lists %s twice", sg.Name, k)
+			}
+			named[k] = sg.Name
 		}
-		seen[segs[i].Name] = true
 	}
 	if segs == nil {
 		segs = []vigil.Segment{}
