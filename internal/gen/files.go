@@ -23,7 +23,7 @@ type Extra interface {
 }
 
 // WriteFiles writes the hospital's files into dir (created if missing):
-// FileCMMS, FileCMDB, FileNmap and FileTruth, then whatever each extra
+// FileCMMS, FileCMDB, FileNmap, FileSegments and FileTruth, then whatever each extra
 // writes. It returns the files in the order written. The same hospital
 // always gives the same bytes.
 func (h *Hospital) WriteFiles(dir string, extras ...Extra) ([]File, error) {
@@ -37,6 +37,7 @@ func (h *Hospital) WriteFiles(dir string, extras ...Extra) ([]File, error) {
 		{FileCMMS, SourceCMMS, func(w io.Writer) error { return writeCMMS(w, h.cmms) }},
 		{FileCMDB, SourceCMDB, func(w io.Writer) error { return writeCMDB(w, h.cmdb, h.Now) }},
 		{FileNmap, SourceNmap, func(w io.Writer) error { _, err := writeNmap(w, h.scan); return err }},
+		{FileSegments, "", h.writeSegments},
 		{FileTruth, "", h.writeTruth},
 	}
 	var files []File

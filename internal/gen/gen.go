@@ -52,6 +52,9 @@ const (
 	FileCMDB  = "it_cmdb.xlsx"
 	FileNmap  = "nmap_scan.xml"
 	FileTruth = "ground_truth.json"
+	// FileSegments is the network team's list of segments: name, cidr,
+	// vlan, clinical (and site), one network a row.
+	FileSegments = "network_segments.csv"
 )
 
 // CMDBSheet is the worksheet that holds the CMDB rows.

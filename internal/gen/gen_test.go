@@ -48,7 +48,9 @@ func TestDeterministic(t *testing.T) {
 	opt.Seed = 43
 	_, c := mustWrite(t, mustGenerate(t, opt))
 	for i := range a {
-		if a[i].SHA256 == c[i].SHA256 {
+		// The network plan is sized by the number of devices, not drawn
+		// at random: two seeds of one size may share it.
+		if a[i].SHA256 == c[i].SHA256 && a[i].Name != FileSegments {
 			t.Errorf("%s: seeds 42 and 43 give the same bytes", a[i].Name)
 		}
 	}
