@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
@@ -36,12 +37,24 @@ func main() {
 	runs := flag.Int("runs", 3, "evaluations to time")
 	capture := flag.Bool("capture", true, "generate and load the hospital's traffic too (flows and findings)")
 	dir := flag.String("dir", "", "work directory (default: a temporary one, removed after)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the timed runs to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "evaluate:", err)
+			os.Exit(1)
+		}
+		profile = f
+	}
 	if err := run(*devices, *runs, *capture, *dir); err != nil {
 		fmt.Fprintln(os.Stderr, "evaluate:", err)
 		os.Exit(1)
 	}
 }
+
+// profile, when set, receives a CPU profile of the timed runs.
+var profile *os.File
 
 func run(n, runs int, withCapture bool, dir string) error {
 	ctx := context.Background()
@@ -142,6 +155,10 @@ func run(n, runs int, withCapture bool, dir string) error {
 		return err
 	}
 	fmt.Printf("loaded %d devices, %d matches (capture %v) in %v (not measured)\n", count.Total, fr.Matches, withCapture, time.Since(t0).Round(time.Millisecond))
+	if profile != nil {
+		pprof.StartCPUProfile(profile)
+		defer pprof.StopCPUProfile()
+	}
 	for i := range runs {
 		runtime.GC()
 		t := time.Now()

@@ -2,15 +2,19 @@ package compliance
 
 import (
 	"context"
+	"errors"
 	"net/netip"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/checks"
 	"github.com/vigil-health/vigil/internal/match"
 	"github.com/vigil-health/vigil/internal/risk"
+	"github.com/vigil-health/vigil/internal/store"
 )
 
 // findingSeverity ranks the network findings' codes.
@@ -43,65 +47,77 @@ type evidence struct {
 	flows    map[string][]*vigil.FlowSummary   // by either end's IP
 	spans    map[int64][]vigil.VulnMatch       // open matches by device
 	vulns    map[string]*vigil.Vulnerability
-	sboms    []*vigil.SBOM
+	sboms    map[string][]*vigil.SBOM // by vigil.SBOMKey
 	segments *segmenter
 	opened   map[[2]string]time.Time // when each open match opened, by device id and vulnerability
 }
 
-// gather reads what an evaluation at asOf (now when nil) weighs.
+// gather reads what an evaluation at asOf (now when nil) weighs. The
+// reads are independent and run concurrently on the store's reader pool.
 func (s *Service) gather(ctx context.Context, asOf *time.Time, at time.Time) (*evidence, error) {
 	ev := &evidence{at: at, sites: map[int64]*vigil.Site{}, listings: map[int64][]checks.Source{},
 		findings: map[string][]*vigil.DeviceFinding{}, flows: map[string][]*vigil.FlowSummary{},
-		spans: map[int64][]vigil.VulnMatch{}, vulns: map[string]*vigil.Vulnerability{}}
-	var err error
-	if ev.devices, _, err = s.db.FindDevices(ctx, vigil.DeviceFilter{AsOf: asOf}); err != nil {
-		return nil, err
+		spans: map[int64][]vigil.VulnMatch{}, vulns: map[string]*vigil.Vulnerability{},
+		sboms: map[string][]*vigil.SBOM{}, opened: map[[2]string]time.Time{}}
+	var (
+		sites    []*vigil.Site
+		listings []store.SourceListing
+		findings []*vigil.DeviceFinding
+		spans    []store.MatchSpan
+		sboms    []*vigil.SBOM
+		segs     []vigil.Segment
+	)
+	reads := []func() error{
+		func() (err error) {
+			ev.devices, _, err = s.db.FindDevices(ctx, vigil.DeviceFilter{AsOf: asOf})
+			return err
+		},
+		func() (err error) { sites, err = s.db.FindSites(ctx); return err },
+		func() (err error) { listings, err = s.db.FindSourceListings(ctx, asOf); return err },
+		func() (err error) { findings, err = s.db.FindFindings(ctx, asOf); return err },
+		func() (err error) { spans, err = s.db.FindMatchSpans(ctx, asOf); return err },
+		func() (err error) { sboms, err = s.db.FindSBOMs(ctx); return err },
+		func() (err error) { segs, err = s.Segments(ctx); return err },
+		func() error {
+			return s.db.ScanFlows(ctx, asOf, func(f *vigil.FlowSummary) error {
+				ev.flows[f.Client] = append(ev.flows[f.Client], f)
+				if f.Server != f.Client {
+					ev.flows[f.Server] = append(ev.flows[f.Server], f)
+				}
+				return nil
+			})
+		},
 	}
-	sites, err := s.db.FindSites(ctx)
-	if err != nil {
+	errs := make([]error, len(reads))
+	var wg sync.WaitGroup
+	for i, read := range reads {
+		wg.Go(func() { errs[i] = read() })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	for _, st := range sites {
 		ev.sites[st.ID] = st
 	}
-	ls, err := s.db.FindSourceListings(ctx, asOf)
-	if err != nil {
-		return nil, err
-	}
-	for _, l := range ls {
+	for _, l := range listings {
 		role := l.Source.Role
 		if !vigil.SourceRole(role).Valid() {
 			role = string(vigil.DefaultSourceRole(l.Source.Name, l.Source.Kind))
 		}
 		ev.listings[l.DeviceID] = append(ev.listings[l.DeviceID], checks.Source{Name: l.Source.Name, Kind: string(l.Source.Kind), Role: role})
 	}
-	fs, err := s.db.FindFindings(ctx, asOf)
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range fs {
+	for _, f := range findings {
 		if f.MAC != "" {
 			ev.findings["mac:"+strings.ToLower(f.MAC)] = append(ev.findings["mac:"+strings.ToLower(f.MAC)], f)
 		} else if f.IP != "" {
 			ev.findings["ip:"+f.IP] = append(ev.findings["ip:"+f.IP], f)
 		}
 	}
-	if err := s.db.ScanFlows(ctx, asOf, func(f *vigil.FlowSummary) error {
-		ev.flows[f.Client] = append(ev.flows[f.Client], f)
-		if f.Server != f.Client {
-			ev.flows[f.Server] = append(ev.flows[f.Server], f)
-		}
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	spans, err := s.db.FindMatchSpans(ctx, asOf)
-	if err != nil {
-		return nil, err
-	}
 	for _, sp := range spans {
 		ev.spans[sp.DeviceID] = append(ev.spans[sp.DeviceID], vigil.VulnMatch{DeviceID: sp.DeviceID, VulnID: sp.VulnID,
 			Status: vigil.StatusAffected, FixedIn: sp.FixedIn})
+		ev.opened[[2]string{itoa(sp.DeviceID), sp.VulnID}] = sp.Opened
 		if _, ok := ev.vulns[sp.VulnID]; !ok {
 			v, err := s.db.FindVulnerability(ctx, sp.VulnID)
 			if err != nil && vigil.ErrorCode(err) != vigil.ENOTFOUND {
@@ -110,28 +126,27 @@ func (s *Service) gather(ctx context.Context, asOf *time.Time, at time.Time) (*e
 			ev.vulns[sp.VulnID] = v // nil when the record is gone
 		}
 	}
-	opened := map[[2]string]time.Time{}
-	for _, sp := range spans {
-		opened[[2]string{itoa(sp.DeviceID), sp.VulnID}] = sp.Opened
-	}
-	if ev.sboms, err = s.db.FindSBOMs(ctx); err != nil {
-		return nil, err
-	}
-	segs, err := s.Segments(ctx)
-	if err != nil {
-		return nil, err
+	for _, sb := range sboms {
+		k := vigil.SBOMKey(sb.Model, sb.Firmware)
+		ev.sboms[k] = append(ev.sboms[k], sb)
 	}
 	ev.segments = newSegmenter(segs)
-	ev.opened = opened
 	return ev, nil
 }
 
-// subjects builds the check subject of every device.
+// subjects builds the check subject of every device, on every core.
 func (s *Service) subjects(ev *evidence) []*checks.Subject {
-	out := make([]*checks.Subject, 0, len(ev.devices))
-	for _, d := range ev.devices {
-		out = append(out, s.subject(ev, d))
+	out := make([]*checks.Subject, len(ev.devices))
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(ev.devices); i += workers {
+				out[i] = s.subject(ev, ev.devices[i])
+			}
+		})
 	}
+	wg.Wait()
 	return out
 }
 
@@ -169,8 +184,8 @@ func (s *Service) subject(ev *evidence, d *vigil.Device) *checks.Subject {
 	}
 	sub.Device.FDAClass, sub.Device.PatientConnected = t.fda, t.patient
 	sub.Device.CyberDevice = t.fda != "" && (d.IP != "" || d.MAC != "")
-	for _, sb := range ev.sboms {
-		if sb.Describes(d) {
+	for _, sb := range ev.sboms[vigil.SBOMKey(d.Model, d.Firmware)] {
+		if vigil.SameMaker(sb.Manufacturer, d.Manufacturer) {
 			sub.Device.SBOM = true
 			break
 		}

@@ -18,32 +18,57 @@ type SourceListing struct {
 }
 
 // FindSourceListings returns, for every device, the sources whose records
-// of it were current at asOf (now when nil). A record's device is the one
-// the latest resolution gave it.
+// of it were current at asOf (now when nil), each source once, in no fixed
+// order. A record's device is the one the latest resolution gave it.
 func (db *DB) FindSourceListings(ctx context.Context, asOf *time.Time) ([]SourceListing, error) {
-	q := `SELECT DISTINCT r.device_id, s.name, s.kind, s.role FROM source_records r JOIN sources s ON s.id = r.source_id WHERE r.device_id IS NOT NULL AND `
-	var args []any
-	if asOf != nil {
-		at := fmtTime(*asOf)
-		q += `r.valid_from <= ? AND (r.valid_to IS NULL OR r.valid_to > ?)`
-		args = append(args, at, at)
-	} else {
-		q += `r.valid_to IS NULL`
-	}
-	rows, err := db.query(ctx, q+` ORDER BY r.device_id, s.name`, args...)
+	sources := map[int64]vigil.Source{}
+	rows, err := db.query(ctx, `SELECT id, name, kind, role FROM sources`)
 	if err != nil {
 		return nil, dbErr("reading source listings", err)
 	}
-	defer rows.Close()
-	var out []SourceListing
 	for rows.Next() {
-		var l SourceListing
+		var id int64
+		var s vigil.Source
 		var kind string
-		if err := rows.Scan(&l.DeviceID, &l.Source.Name, &kind, &l.Source.Role); err != nil {
+		if err := rows.Scan(&id, &s.Name, &kind, &s.Role); err != nil {
+			rows.Close()
 			return nil, dbErr("reading source listings", err)
 		}
-		l.Source.Kind = vigil.SourceKind(kind)
-		out = append(out, l)
+		s.Kind = vigil.SourceKind(kind)
+		sources[id] = s
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, dbErr("reading source listings", err)
+	}
+	// Integers only, neither joined nor sorted: a hospital has a few
+	// hundred thousand current records.
+	q := `SELECT device_id, source_id FROM source_records WHERE device_id IS NOT NULL AND `
+	var args []any
+	if asOf != nil {
+		at := fmtTime(*asOf)
+		q += `valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)`
+		args = append(args, at, at)
+	} else {
+		q += `valid_to IS NULL`
+	}
+	if rows, err = db.query(ctx, q, args...); err != nil {
+		return nil, dbErr("reading source listings", err)
+	}
+	defer rows.Close()
+	type pair struct{ device, source int64 }
+	seen := map[pair]bool{}
+	var out []SourceListing
+	for rows.Next() {
+		var p pair
+		if err := rows.Scan(&p.device, &p.source); err != nil {
+			return nil, dbErr("reading source listings", err)
+		}
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		out = append(out, SourceListing{DeviceID: p.device, Source: sources[p.source]})
 	}
 	return out, dbErr("reading source listings", rows.Err())
 }
