@@ -48,9 +48,11 @@ func BenchmarkEvaluate(b *testing.B) {
 // BenchmarkDesign compares the ways of giving CEL a subject, on one core,
 // one op being one device against every shipped check:
 //
-//   - native: Go structs as CEL native types, each variable adapted once per
-//     device and bound by Vigil's activation (the design Evaluate uses);
-//   - native-mapvars: the same types bound through cel-go's map activation;
+//   - native: Go structs as CEL native types, each struct and list element
+//     bound once per device as a pointer, in one activation and execution
+//     frame (the design Evaluate uses);
+//   - native-mapvars: the same types adapted by cel-go (each list element
+//     copied and adapted on every access) through its map activation;
 //   - maps: the subject converted to maps of dyn values (no field type
 //     checking), conversion included.
 func BenchmarkDesign(b *testing.B) {

@@ -124,8 +124,12 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		if _, err := checks.Compile([]*checks.Check{c}); err != nil {
-			t.Errorf("parsed but does not compile: %v", err)
+		p, err := checks.Compile([]*checks.Check{c})
+		if err != nil {
+			t.Fatalf("parsed but does not compile: %v", err)
+		}
+		if rs := p.EvaluateOne(good(), checks.Inputs{Policy: policy(), Now: now}); len(rs) != 1 {
+			t.Errorf("%d results for one check", len(rs))
 		}
 	})
 }
