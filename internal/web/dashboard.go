@@ -19,6 +19,7 @@ type dashboardPage struct {
 	BySite        []countRow
 	ByCriticality []countRow
 	Sources       []*vigil.Source
+	Frameworks    []standing // every framework's latest run
 }
 
 // sortedCounts orders a count map by count, then name.
@@ -45,7 +46,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "dashboard", &dashboardPage{pageBase: pageBase{Title: "Dashboard", Nav: "dashboard"}, Counts: c,
+	sts, err := s.standings(r.Context(), 1)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "dashboard", &dashboardPage{pageBase: pageBase{Title: "Dashboard", Nav: "dashboard"}, Counts: c, Frameworks: sts,
 		ByType: sortedCounts(c.ByType), BySite: sortedCounts(c.BySite), ByCriticality: sortedCounts(c.ByCriticality), Sources: srcs})
 	return nil
 }

@@ -2,10 +2,13 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/checks"
+	"github.com/vigil-health/vigil/internal/compliance"
 	"github.com/vigil-health/vigil/internal/exposure"
 	"github.com/vigil-health/vigil/internal/risk"
 	"github.com/vigil-health/vigil/internal/store"
@@ -25,6 +28,8 @@ type devicePage struct {
 	Facts         []*vigil.Fact
 	History       []store.DeviceVersion
 	Audit         []*vigil.AuditEvent
+	Checks        []compliance.DeviceResult // every enabled check's verdict, failures first
+	ChecksFailed  int
 }
 
 func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
@@ -80,9 +85,38 @@ func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "device", &devicePage{pageBase: pageBase{Title: d.Label(), Nav: "devices"}, Device: d, SiteName: names[d.SiteID], Place: place,
+	results, err := s.comp.DeviceChecks(r.Context(), id)
+	if err != nil && vigil.ErrorCode(err) != vigil.ENOTFOUND { // a removed device is checked no more
+		return err
+	}
+	failed := sortResults(results)
+	s.render(w, r, http.StatusOK, "device", &devicePage{Checks: results, ChecksFailed: failed, pageBase: pageBase{Title: d.Label(), Nav: "devices"}, Device: d, SiteName: names[d.SiteID], Place: place,
 		Provenance: prov, Network: nv, Risk: ra, SBOM: sb, Discrepancies: disc, FieldNames: vigil.Fields, Facts: facts, History: hist, Audit: audit})
 	return nil
+}
+
+// sortResults puts failures and errors first, keeping the checks' order
+// otherwise, and counts them.
+func sortResults(rs []compliance.DeviceResult) int {
+	bad := func(r compliance.DeviceResult) bool {
+		return r.Status == checks.StatusFail || r.Status == checks.StatusError
+	}
+	slices.SortStableFunc(rs, func(a, b compliance.DeviceResult) int {
+		switch {
+		case bad(a) && !bad(b):
+			return -1
+		case bad(b) && !bad(a):
+			return 1
+		}
+		return 0
+	})
+	n := 0
+	for _, r := range rs {
+		if bad(r) {
+			n++
+		}
+	}
+	return n
 }
 
 func (s *Server) setDeviceField(w http.ResponseWriter, r *http.Request) error {

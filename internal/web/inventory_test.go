@@ -18,16 +18,8 @@ import (
 
 func (e *env) postForm(c *http.Client, path string, form url.Values, want int) {
 	e.t.Helper()
-	req, _ := http.NewRequest("POST", e.ts.URL+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	resp, err := c.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != want {
-		e.t.Fatalf("POST %s: status %d, want %d", path, resp.StatusCode, want)
+	if got := e.post(c, path, form).status; got != want {
+		e.t.Fatalf("POST %s: status %d, want %d", path, got, want)
 	}
 }
 

@@ -34,6 +34,12 @@ var funcs = template.FuncMap{
 		}
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	},
+	"day": func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		return t.UTC().Format("2006-01-02")
+	},
 	"datep": func(t *time.Time) string {
 		if t == nil {
 			return ""
@@ -46,12 +52,16 @@ var funcs = template.FuncMap{
 		}
 		return a
 	},
-	"join": strings.Join,
-	"add":  func(a, b int) int { return a + b },
-	"can":  func(u *vigil.User, p string) bool { return u != nil && u.Role.Can(vigil.Permission(p)) },
+	"join":     strings.Join,
+	"verdicts": vigil.Verdicts,
+	// ctlurl is a control's page.
+	"ctlurl": controlURL,
+	"add":    func(a, b int) int { return a + b },
+	"can":    func(u *vigil.User, p string) bool { return u != nil && u.Role.Can(vigil.Permission(p)) },
 }
 
-// parseTemplates parses each page together with the layout, once, at start.
+// parseTemplates parses each page together with the layout and the shared
+// partials (charts.html), once, at start.
 func parseTemplates() (map[string]*template.Template, error) {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -60,10 +70,10 @@ func parseTemplates() (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
 	for _, n := range names {
 		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if name == "layout" {
+		if name == "layout" || name == "charts" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/charts.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", name, err)
 		}

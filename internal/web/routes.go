@@ -109,6 +109,37 @@ func (s *Server) registerRoutes() {
 		{"GET", "/api/v1/devices/{id}/vulnerabilities", read, s.apiDeviceVulns},
 		{"GET", "/api/v1/devices/{id}/risk", read, s.apiDeviceRisk},
 		{"POST", "/api/v1/feeds", need(vigil.PermComplianceWrite), s.apiFeedUpload},
+
+		// Controls, checks and attestations pages. Testing a check stores
+		// nothing but runs arbitrary expressions over the inventory: it is
+		// part of editing, so it needs the write permission too.
+		{"GET", "/controls", read, s.controlsOverview},
+		{"POST", "/controls/evaluate", need(vigil.PermComplianceWrite), s.evaluateNow},
+		{"GET", "/controls/{framework}", read, s.frameworkPage},
+		{"GET", "/controls/{framework}/{control...}", read, s.controlPage},
+		{"GET", "/checks", read, s.checksPage},
+		{"POST", "/checks", need(vigil.PermComplianceWrite), s.saveCheck},
+		{"GET", "/checks/new", need(vigil.PermComplianceWrite), s.newCheckPage},
+		{"GET", "/checks/{id}", read, s.checkPage},
+		{"POST", "/checks/{id}", need(vigil.PermComplianceWrite), s.saveCheck},
+		{"POST", "/checks/{id}/test", need(vigil.PermComplianceWrite), s.testCheck},
+		{"POST", "/checks/{id}/enabled", need(vigil.PermComplianceWrite), s.setCheckEnabled},
+		{"GET", "/attestations", read, s.attestationsPage},
+		{"POST", "/attestations", need(vigil.PermComplianceWrite), s.attest},
+
+		// Controls, checks and attestations API.
+		{"GET", "/api/v1/frameworks", read, s.apiFrameworks},
+		{"GET", "/api/v1/frameworks/{framework}", read, s.apiFramework},
+		{"GET", "/api/v1/frameworks/{framework}/evaluation", read, s.apiEvaluation},
+		{"GET", "/api/v1/frameworks/{framework}/evaluations", read, s.apiEvaluations},
+		{"POST", "/api/v1/evaluations", need(vigil.PermComplianceWrite), s.apiEvaluate},
+		{"GET", "/api/v1/checks", read, s.apiChecks},
+		{"POST", "/api/v1/checks", need(vigil.PermComplianceWrite), s.apiCreateCheck},
+		{"POST", "/api/v1/checks/test", need(vigil.PermComplianceWrite), s.apiTestCheck},
+		{"GET", "/api/v1/checks/{id}", read, s.apiCheck},
+		{"PUT", "/api/v1/checks/{id}", need(vigil.PermComplianceWrite), s.apiUpdateCheck},
+		{"GET", "/api/v1/attestations", read, s.apiAttestations},
+		{"POST", "/api/v1/attestations", need(vigil.PermComplianceWrite), s.apiAttest},
 	}
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.method+" "+rt.path, s.wrap(rt))

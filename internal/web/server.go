@@ -37,10 +37,9 @@ type Config struct {
 // Services are the use cases every change made through the server goes
 // through; reads go straight to the store.
 type Services struct {
-	Inventory *inventory.Service
-	Exposure  *exposure.Service
-	Accounts  *account.Service
-	// Compliance is optional until the compliance pages land.
+	Inventory  *inventory.Service
+	Exposure   *exposure.Service
+	Accounts   *account.Service
 	Compliance *compliance.Service
 }
 
@@ -69,7 +68,7 @@ type Server struct {
 
 // New builds a server with every route registered.
 func New(db *store.DB, svc Services, log *slog.Logger, cfg Config) (*Server, error) {
-	if svc.Inventory == nil || svc.Exposure == nil || svc.Accounts == nil {
+	if svc.Inventory == nil || svc.Exposure == nil || svc.Accounts == nil || svc.Compliance == nil {
 		return nil, vigil.Errorf(vigil.EINTERNAL, "web: a service is missing")
 	}
 	if cfg.SessionTTL == 0 {

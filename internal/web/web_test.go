@@ -16,6 +16,7 @@ import (
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/account"
 	"github.com/vigil-health/vigil/internal/classify"
+	"github.com/vigil-health/vigil/internal/compliance"
 	"github.com/vigil-health/vigil/internal/exposure"
 	"github.com/vigil-health/vigil/internal/inventory"
 	"github.com/vigil-health/vigil/internal/store"
@@ -44,8 +45,9 @@ func services(t *testing.T, db *store.DB) web.Services {
 	if err != nil {
 		t.Fatal(err)
 	}
-	exp := exposure.New(db, cls)
-	return web.Services{Inventory: inventory.New(db, cls, exp), Exposure: exp, Accounts: account.New(db, true)}
+	comp := compliance.New(db, cls)
+	exp := exposure.New(db, cls).Notify(comp)
+	return web.Services{Inventory: inventory.New(db, cls, exp).Notify(comp), Exposure: exp, Accounts: account.New(db, true), Compliance: comp}
 }
 
 func newEnv(t *testing.T, db *store.DB) *env {
@@ -111,7 +113,7 @@ func (e *env) get(c *http.Client, path string, want int) string {
 // concrete fills a route pattern's wildcards.
 func concrete(path string) string {
 	path = strings.ReplaceAll(path, "{$}", "")
-	return regexp.MustCompile(`\{[a-z]+\}`).ReplaceAllString(path, "1")
+	return regexp.MustCompile(`\{[a-z]+(\.\.\.)?\}`).ReplaceAllString(path, "1")
 }
 
 func TestEveryRouteIsProtected(t *testing.T) {

@@ -1,0 +1,88 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/compliance"
+)
+
+// standing is a framework's place: its latest run's counts and, on the
+// controls page, the trend over its stored runs.
+type standing struct {
+	ID, Title, Version string
+	Proposed           bool
+	Controls           int
+	URL                string
+	Latest             *vigil.EvaluationSummary // nil before the first run
+	Counts             []verdictCount
+	Bar                stackedBar
+	Trend              *trendChart
+}
+
+// standings returns every framework's standing; runs is how many stored
+// runs to read for the trend (1: the latest only, no trend).
+func (s *Server) standings(ctx context.Context, runs int) ([]standing, error) {
+	cat, err := s.comp.Catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []standing
+	for _, fw := range cat.Frameworks() {
+		evs, err := s.db.FindEvaluations(ctx, fw.ID, runs)
+		if err != nil {
+			return nil, err
+		}
+		st := standing{ID: fw.ID, Title: fw.Title, Version: fw.Version, Proposed: fw.Proposed, Controls: len(fw.Controls), URL: frameworkURL(fw.ID)}
+		if len(evs) > 0 {
+			st.Latest = evs[0]
+			st.Counts = verdictCounts(evs[0].Summary)
+			st.Bar = newStackedBar(evs[0].Summary)
+			if runs > 1 {
+				st.Trend = newTrend("trend-"+fw.ID, fw.Title+": controls per verdict over the stored runs", evs)
+			}
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+type controlsPage struct {
+	pageBase
+	Frameworks []standing
+}
+
+func (s *Server) controlsOverview(w http.ResponseWriter, r *http.Request) error {
+	sts, err := s.standings(r.Context(), trendMaxRuns)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "controls", &controlsPage{pageBase: pageBase{Title: "Controls", Nav: "controls"}, Frameworks: sts})
+	return nil
+}
+
+// evaluateNow runs and stores the evaluation of one framework (the form's
+// framework) or of all, then shows where it was asked from.
+func (s *Server) evaluateNow(w http.ResponseWriter, r *http.Request) error {
+	fw := r.PostFormValue("framework")
+	if _, err := s.comp.Evaluate(r.Context(), userFrom(r.Context()), compliance.EvalOptions{Framework: fw, Keep: true}); err != nil {
+		return err
+	}
+	back := "/controls"
+	if fw != "" {
+		back = frameworkURL(fw)
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+	return nil
+}
+
+// frameworkURL and controlURL are the pages of a framework and a control.
+// A control id's parentheses are escaped (/controls/hipaa/164.312%28e%29%281%29,
+// as html/template would anyway); the page answers the id typed as cited too.
+func frameworkURL(fw string) string { return "/controls/" + url.PathEscape(fw) }
+
+func controlURL(ref vigil.ControlRef) string {
+	return frameworkURL(ref.Framework) + "/" + url.PathEscape(ref.Control)
+}
