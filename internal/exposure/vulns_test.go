@@ -86,7 +86,7 @@ func TestImportFeedsAndMatch(t *testing.T) {
 			return ds[0].ID
 		}
 		status := func(tag, cve string) vigil.ProductStatus {
-			ms, err := db.FindMatches(ctx, store.MatchFilter{DeviceID: id(tag), VulnID: cve})
+			ms, err := db.FindMatches(ctx, vigil.MatchFilter{DeviceID: id(tag), VulnID: cve})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -113,7 +113,7 @@ func TestImportFeedsAndMatch(t *testing.T) {
 		if err != nil || v.KEV == nil || v.KEV.DueDate.IsZero() {
 			t.Fatalf("log4shell KEV: %+v, %v", v, err)
 		}
-		as, err := exp.AssessRisk(ctx, exposure.RiskFilter{})
+		as, err := exp.AssessRisk(ctx, vigil.RiskFilter{})
 		if err != nil || len(as) == 0 {
 			t.Fatalf("AssessRisk: %v, %v", as, err)
 		}
@@ -143,11 +143,11 @@ func TestImportFeedsAndMatch(t *testing.T) {
 		if got := status("PACS-2", "CVE-2022-2119"); got != vigil.StatusAffected {
 			t.Errorf("PACS imported after the feeds: CVE-2022-2119 status %q", got)
 		}
-		before, _ := db.FindMatches(ctx, store.MatchFilter{})
+		before, _ := db.FindMatches(ctx, vigil.MatchFilter{})
 		if _, err := inv.Import(ctx, nil, more); err != nil {
 			t.Fatal(err)
 		}
-		if after, _ := db.FindMatches(ctx, store.MatchFilter{}); len(after) != len(before) {
+		if after, _ := db.FindMatches(ctx, vigil.MatchFilter{}); len(after) != len(before) {
 			t.Errorf("a re-import with no change altered the matches: %d, was %d", len(after), len(before))
 		}
 		if _, brk, _ := db.VerifyAuditLog(ctx); brk != nil {

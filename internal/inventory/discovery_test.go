@@ -37,7 +37,7 @@ func TestRecordDiscovery(t *testing.T) {
 			t.Fatalf("sources after discovery = %+v", srcs)
 		}
 		// Everything seen only on the wire is unmanaged.
-		ds, err := db.FindDiscrepancies(ctx, store.DiscrepancyFilter{Kind: vigil.DiscrepancyUnmanaged})
+		ds, err := db.FindDiscrepancies(ctx, vigil.DiscrepancyFilter{Kind: vigil.DiscrepancyUnmanaged})
 		if err != nil || len(ds) != res.Import.Records {
 			t.Errorf("unmanaged discrepancies = %d (%v), want %d", len(ds), err, res.Import.Records)
 		}

@@ -23,11 +23,11 @@ func TestDiscrepancyPages(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		importHospital(t, db)
-		all, err := db.FindDiscrepancies(ctx, store.DiscrepancyFilter{})
+		all, err := db.FindDiscrepancies(ctx, vigil.DiscrepancyFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		counts, err := db.CountDiscrepancies(ctx, store.DiscrepancyFilter{})
+		counts, err := db.CountDiscrepancies(ctx, vigil.DiscrepancyFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -38,7 +38,7 @@ func TestDiscrepancyPages(t *testing.T) {
 		if diff := cmp.Diff(want, counts); diff != "" || len(counts) < 4 {
 			t.Fatalf("counts by kind (-listed +counted):\n%s", diff)
 		}
-		if !slices.IsSortedFunc(all, func(a, b *store.Discrepancy) int {
+		if !slices.IsSortedFunc(all, func(a, b *vigil.StoredDiscrepancy) int {
 			if c := a.Kind.Rank() - b.Kind.Rank(); c != 0 {
 				return c
 			}
@@ -52,9 +52,9 @@ func TestDiscrepancyPages(t *testing.T) {
 		}) {
 			t.Fatal("discrepancies are not in report order")
 		}
-		var paged []*store.Discrepancy
+		var paged []*vigil.StoredDiscrepancy
 		for off := 0; ; off += 37 {
-			page, err := db.FindDiscrepancies(ctx, store.DiscrepancyFilter{Limit: 37, Offset: off})
+			page, err := db.FindDiscrepancies(ctx, vigil.DiscrepancyFilter{Limit: 37, Offset: off})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,7 +86,7 @@ func TestDiscrepancyPages(t *testing.T) {
 				continue
 			}
 			hospitals++
-			ds, err := db.FindDiscrepancies(ctx, store.DiscrepancyFilter{SiteID: st.ID})
+			ds, err := db.FindDiscrepancies(ctx, vigil.DiscrepancyFilter{SiteID: st.ID})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -106,8 +106,8 @@ func TestDiscrepancyPages(t *testing.T) {
 		if hospitals < 2 || bySite+noSite != len(all) || bySite == 0 {
 			t.Fatalf("%d hospitals list %d discrepancies, %d have no site; want %d in all", hospitals, bySite, noSite, len(all))
 		}
-		stale, err := db.FindDiscrepancies(ctx, store.DiscrepancyFilter{Kind: vigil.DiscrepancyStale, Limit: 5, Offset: 2})
-		if err != nil || len(stale) != 5 || stale[0].Key != all[slices.IndexFunc(all, func(d *store.Discrepancy) bool { return d.Kind == vigil.DiscrepancyStale })+2].Key {
+		stale, err := db.FindDiscrepancies(ctx, vigil.DiscrepancyFilter{Kind: vigil.DiscrepancyStale, Limit: 5, Offset: 2})
+		if err != nil || len(stale) != 5 || stale[0].Key != all[slices.IndexFunc(all, func(d *vigil.StoredDiscrepancy) bool { return d.Kind == vigil.DiscrepancyStale })+2].Key {
 			t.Fatalf("a page of one kind: %d, %v", len(stale), err)
 		}
 	})
@@ -220,12 +220,12 @@ func TestSyncAgreesWithFullResolution(t *testing.T) {
 		if res[0].Changed == 0 || res[0].Removed == 0 {
 			t.Fatalf("the sync changed nothing: %+v", res[0])
 		}
-		read := func() ([]*vigil.Device, []*store.Discrepancy) {
+		read := func() ([]*vigil.Device, []*vigil.StoredDiscrepancy) {
 			devs, _, err := db.FindDevices(ctx, vigil.DeviceFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			ds, err := db.FindDiscrepancies(ctx, store.DiscrepancyFilter{All: true})
+			ds, err := db.FindDiscrepancies(ctx, vigil.DiscrepancyFilter{All: true})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -222,7 +222,7 @@ func TestUnchangedSightingsKeepDevicesFresh(t *testing.T) {
 		if !devs[0].LastSeen.Equal(clock) {
 			t.Errorf("last seen %v, want the last scan's %v", devs[0].LastSeen, clock)
 		}
-		ds, err := db.FindDiscrepancies(ctx, store.DiscrepancyFilter{Kind: vigil.DiscrepancyStale})
+		ds, err := db.FindDiscrepancies(ctx, vigil.DiscrepancyFilter{Kind: vigil.DiscrepancyStale})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,43 +6,24 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
-	"time"
 
 	vigil "github.com/vigil-health/vigil"
 )
 
-// Discrepancy is a stored discrepancy with its stable key and whether a
-// person acknowledged it.
-type Discrepancy struct {
-	vigil.Discrepancy
-	Key   string `json:"-"`
-	Acked *Ack   `json:"-"`
-}
+// Discrepancy is a stored discrepancy (vigil.StoredDiscrepancy).
+type Discrepancy = vigil.StoredDiscrepancy
 
-// Ack is a person's acknowledgement of a discrepancy.
-type Ack struct {
-	Actor string    `json:"actor"`
-	At    time.Time `json:"at"`
-	Note  string    `json:"note"`
-}
+// Ack is an acknowledgement (vigil.Ack).
+type Ack = vigil.Ack
 
-// DiscrepancyFilter selects discrepancies.
-type DiscrepancyFilter struct {
-	Kind     vigil.DiscrepancyKind
-	DeviceID int64
-	SiteID   int64 // only the devices of this hospital
-	// All includes acknowledged discrepancies.
-	All bool
-	// Limit, when positive, returns at most that many, after skipping
-	// Offset: one page of the list.
-	Limit, Offset int
-}
+// DiscrepancyFilter selects discrepancies (vigil.DiscrepancyFilter).
+type DiscrepancyFilter = vigil.DiscrepancyFilter
 
 // discrepancyFrom joins each discrepancy to its acknowledgement.
 const discrepancyFrom = ` FROM discrepancies d LEFT JOIN discrepancy_acks a ON a.ack_key = d.ack_key`
 
 // discrepancyWhere is the WHERE of a discrepancy query, with its arguments.
-func discrepancyWhere(f DiscrepancyFilter) (string, []any, error) {
+func discrepancyWhere(f vigil.DiscrepancyFilter) (string, []any, error) {
 	q := ` WHERE 1=1`
 	var args []any
 	if f.Kind != "" {
@@ -68,7 +49,7 @@ func discrepancyWhere(f DiscrepancyFilter) (string, []any, error) {
 
 // CountDiscrepancies counts the discrepancies f selects by kind (f's
 // paging aside).
-func (db *DB) CountDiscrepancies(ctx context.Context, f DiscrepancyFilter) (map[vigil.DiscrepancyKind]int, error) {
+func (db *DB) CountDiscrepancies(ctx context.Context, f vigil.DiscrepancyFilter) (map[vigil.DiscrepancyKind]int, error) {
 	where, args, err := discrepancyWhere(f)
 	if err != nil {
 		return nil, err
@@ -93,9 +74,9 @@ func (db *DB) CountDiscrepancies(ctx context.Context, f DiscrepancyFilter) (map[
 // FindDiscrepancies lists the discrepancies of the latest resolution in
 // report order (kind, device, field, then key), a page of them when
 // f.Limit is set.
-func (db *DB) FindDiscrepancies(ctx context.Context, f DiscrepancyFilter) ([]*Discrepancy, error) {
-	var out []*Discrepancy
-	err := db.ScanDiscrepancies(ctx, f, func(d *Discrepancy) error {
+func (db *DB) FindDiscrepancies(ctx context.Context, f vigil.DiscrepancyFilter) ([]*vigil.StoredDiscrepancy, error) {
+	var out []*vigil.StoredDiscrepancy
+	err := db.ScanDiscrepancies(ctx, f, func(d *vigil.StoredDiscrepancy) error {
 		out = append(out, d)
 		return nil
 	})
@@ -105,7 +86,7 @@ func (db *DB) FindDiscrepancies(ctx context.Context, f DiscrepancyFilter) ([]*Di
 // ScanDiscrepancies hands fn the discrepancies FindDiscrepancies lists, one
 // at a time as they are read, stopping at fn's first error: an export of
 // hundreds of thousands needs no more memory than one.
-func (db *DB) ScanDiscrepancies(ctx context.Context, f DiscrepancyFilter, fn func(*Discrepancy) error) error {
+func (db *DB) ScanDiscrepancies(ctx context.Context, f vigil.DiscrepancyFilter, fn func(*vigil.StoredDiscrepancy) error) error {
 	where, args, err := discrepancyWhere(f)
 	if err != nil {
 		return err
@@ -130,7 +111,7 @@ func (db *DB) ScanDiscrepancies(ctx context.Context, f DiscrepancyFilter, fn fun
 		var id int64
 		var actor, at, note sql.NullString
 		var ref [7]sql.NullString
-		d := &Discrepancy{}
+		d := &vigil.StoredDiscrepancy{}
 		if err := rows.Scan(&kind, &id, &data, &d.Key, &actor, &at, &note, &ref[0], &ref[1], &ref[2], &ref[3], &ref[4], &ref[5], &ref[6]); err != nil {
 			return dbErr("listing discrepancies", err)
 		}
@@ -143,7 +124,7 @@ func (db *DB) ScanDiscrepancies(ctx context.Context, f DiscrepancyFilter, fn fun
 		d.Device = vigil.DeviceRef{ID: id, AssetTag: ref[0].String, Serial: ref[1].String, MAC: ref[2].String, Hostname: ref[3].String,
 			IP: ref[4].String, Manufacturer: ref[5].String, Model: ref[6].String}
 		if actor.Valid {
-			d.Acked = &Ack{Actor: actor.String, At: parseTime(at.String), Note: note.String}
+			d.Acked = &vigil.Ack{Actor: actor.String, At: parseTime(at.String), Note: note.String}
 		}
 		if err := fn(d); err != nil {
 			return err

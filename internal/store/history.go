@@ -3,17 +3,12 @@ package store
 import (
 	"database/sql"
 	"encoding/json"
-	"time"
 
 	vigil "github.com/vigil-health/vigil"
 )
 
-// DeviceVersion is one resolved state of a device and when it held.
-type DeviceVersion struct {
-	Device    *vigil.Device `json:"device"`
-	ValidFrom time.Time     `json:"valid_from"`
-	ValidTo   *time.Time    `json:"valid_to,omitempty"`
-}
+// DeviceVersion is a device state (vigil.DeviceVersion).
+type DeviceVersion = vigil.DeviceVersion
 
 type nullString struct{ sql.NullString }
 

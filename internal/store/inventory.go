@@ -206,15 +206,15 @@ func (tx *Tx) closeVersion(ctx context.Context, old *vigil.Device) error {
 }
 
 // DeviceHistory returns every resolved state of a device, oldest first.
-func (db *DB) DeviceHistory(ctx context.Context, id int64) ([]DeviceVersion, error) {
+func (db *DB) DeviceHistory(ctx context.Context, id int64) ([]vigil.DeviceVersion, error) {
 	rows, err := db.query(ctx, `SELECT state, valid_from, valid_to FROM device_versions WHERE device_id = ? ORDER BY id`, id)
 	if err != nil {
 		return nil, dbErr("reading device history", err)
 	}
 	defer rows.Close()
-	var out []DeviceVersion
+	var out []vigil.DeviceVersion
 	for rows.Next() {
-		var v DeviceVersion
+		var v vigil.DeviceVersion
 		var state, from string
 		var to = new(nullString)
 		if err := rows.Scan(&state, &from, &to.NullString); err != nil {
@@ -236,7 +236,7 @@ func (db *DB) DeviceHistory(ctx context.Context, id int64) ([]DeviceVersion, err
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, DeviceVersion{Device: d, ValidFrom: d.CreatedAt})
+		out = append(out, vigil.DeviceVersion{Device: d, ValidFrom: d.CreatedAt})
 	}
 	return out, nil
 }

@@ -9,23 +9,11 @@ import (
 	vigil "github.com/vigil-health/vigil"
 )
 
-// VulnFilter selects vulnerabilities.
-type VulnFilter struct {
-	Query     string // id, alias or description text
-	KEV       bool   // only those in CISA's KEV catalog
-	Affecting bool   // only those matched to at least one device as affected
-	Limit     int
-	Offset    int
-}
+// VulnFilter is vigil.VulnFilter.
+type VulnFilter = vigil.VulnFilter
 
-// VulnSummary is a vulnerability with its KEV and EPSS attached and how many
-// devices it affects.
-type VulnSummary struct {
-	*vigil.Vulnerability
-	MaxCVSS     float64 `json:"max_cvss"`
-	Devices     int     `json:"devices"`      // devices matched with status affected
-	NotAffected int     `json:"not_affected"` // devices matched but not affected (VEX, fixed)
-}
+// VulnSummary is vigil.VulnSummary.
+type VulnSummary = vigil.VulnSummary
 
 // attachKEVEPSS fills a vulnerability's KEV entry and EPSS score.
 func (db *DB) attachKEVEPSS(ctx context.Context, v *vigil.Vulnerability) error {
@@ -52,7 +40,7 @@ func (db *DB) attachKEVEPSS(ctx context.Context, v *vigil.Vulnerability) error {
 }
 
 // FindVulnerabilities lists vulnerabilities, the most severe first.
-func (db *DB) FindVulnerabilities(ctx context.Context, f VulnFilter) ([]*VulnSummary, int, error) {
+func (db *DB) FindVulnerabilities(ctx context.Context, f vigil.VulnFilter) ([]*vigil.VulnSummary, int, error) {
 	q := `SELECT v.data, v.cvss,
 		(SELECT COUNT(DISTINCT m.device_id) FROM vuln_matches m WHERE m.vuln_id = v.id AND m.status = 'affected'),
 		(SELECT COUNT(DISTINCT m.device_id) FROM vuln_matches m WHERE m.vuln_id = v.id AND m.status <> 'affected')
@@ -77,10 +65,10 @@ func (db *DB) FindVulnerabilities(ctx context.Context, f VulnFilter) ([]*VulnSum
 	if err != nil {
 		return nil, 0, dbErr("listing vulnerabilities", err)
 	}
-	var out []*VulnSummary
+	var out []*vigil.VulnSummary
 	for rows.Next() {
 		var data string
-		s := &VulnSummary{Vulnerability: &vigil.Vulnerability{}}
+		s := &vigil.VulnSummary{Vulnerability: &vigil.Vulnerability{}}
 		if err := rows.Scan(&data, &s.MaxCVSS, &s.Devices, &s.NotAffected); err != nil {
 			rows.Close()
 			return nil, 0, dbErr("listing vulnerabilities", err)
@@ -119,16 +107,11 @@ func (db *DB) FindVulnerability(ctx context.Context, id string) (*vigil.Vulnerab
 	return &v, db.attachKEVEPSS(ctx, &v)
 }
 
-// MatchFilter selects stored matches.
-type MatchFilter struct {
-	DeviceID   int64
-	VulnID     string
-	AdvisoryID string
-	Status     vigil.ProductStatus
-}
+// MatchFilter is vigil.MatchFilter.
+type MatchFilter = vigil.MatchFilter
 
 // FindMatches lists the stored matches of the latest run.
-func (db *DB) FindMatches(ctx context.Context, f MatchFilter) ([]vigil.VulnMatch, error) {
+func (db *DB) FindMatches(ctx context.Context, f vigil.MatchFilter) ([]vigil.VulnMatch, error) {
 	q := `SELECT device_id, vuln_id, advisory_id, basis, confidence, status, justification, fixed_in, criteria, component, reason FROM vuln_matches WHERE 1=1`
 	var args []any
 	if f.DeviceID != 0 {
@@ -161,23 +144,20 @@ func (db *DB) FindMatches(ctx context.Context, f MatchFilter) ([]vigil.VulnMatch
 	return out, dbErr("reading matches", rows.Err())
 }
 
-// AdvisorySummary is an advisory with the number of devices it covers.
-type AdvisorySummary struct {
-	*vigil.Advisory
-	Devices int `json:"devices"`
-}
+// AdvisorySummary is vigil.AdvisorySummary.
+type AdvisorySummary = vigil.AdvisorySummary
 
 // FindAdvisories lists advisories, newest first.
-func (db *DB) FindAdvisories(ctx context.Context) ([]*AdvisorySummary, error) {
+func (db *DB) FindAdvisories(ctx context.Context) ([]*vigil.AdvisorySummary, error) {
 	rows, err := db.query(ctx, `SELECT a.data, (SELECT COUNT(DISTINCT m.device_id) FROM vuln_matches m WHERE m.advisory_id = a.id) FROM advisories a ORDER BY a.released DESC, a.id`)
 	if err != nil {
 		return nil, dbErr("listing advisories", err)
 	}
 	defer rows.Close()
-	var out []*AdvisorySummary
+	var out []*vigil.AdvisorySummary
 	for rows.Next() {
 		var data string
-		s := &AdvisorySummary{Advisory: &vigil.Advisory{}}
+		s := &vigil.AdvisorySummary{Advisory: &vigil.Advisory{}}
 		if err := rows.Scan(&data, &s.Devices); err != nil {
 			return nil, dbErr("listing advisories", err)
 		}
