@@ -27,6 +27,7 @@ type attestForm struct {
 	Back                                         string // "control": return to the control's page
 	Answers                                      []vigil.Verdict
 	Error                                        string
+	Refs                                         []string // every control, framework:control, to choose from
 }
 
 // newAttestForm is an empty form for ref (any control when zero), dated
@@ -56,6 +57,15 @@ func (s *Server) renderAttestations(w http.ResponseWriter, r *http.Request, stat
 	atts, err := s.db.FindAttestations(r.Context(), "", nil)
 	if err != nil {
 		return err
+	}
+	cat, err := s.comp.Catalog(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, fw := range cat.Frameworks() {
+		for _, c := range fw.Controls {
+			form.Refs = append(form.Refs, c.Ref().String())
+		}
 	}
 	p := &attestationsPage{pageBase: pageBase{Title: "Attestations", Nav: "attestations"}, Form: form}
 	for _, a := range atts {

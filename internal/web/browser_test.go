@@ -3,11 +3,13 @@ package web_test
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/vigil-health/vigil/internal/gen"
 	"github.com/vigil-health/vigil/internal/store/storetest"
 )
 
@@ -25,35 +27,45 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// TestBrowserSignInAndSearch drives headless Chromium: sign in, open the
-// device list, search, and find the device.
-func TestBrowserSignInAndSearch(t *testing.T) {
+// browse starts headless Chromium, opens path on e's server, signs in as
+// user on the sign-in page it is sent to, and waits for ready (a CSS
+// selector of the page asked for). It returns the browser's context,
+// bounded to a minute.
+func browse(t *testing.T, e *env, user, path, ready string) context.Context {
+	t.Helper()
 	exe := chromium(t)
-	e := newEnv(t, storetest.Open(t, "sqlite"))
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()),
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1400, 1000),
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true), chromedp.Flag("disable-quic", true))
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
+	t.Cleanup(cancel)
 	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
+	t.Cleanup(cancel)
 	// The first call starts the browser and must not carry a timeout.
-	if err := chromedp.Do(ctx, chromedp.Navigate(e.ts.URL+"/devices")); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.ts.URL+path)); err != nil {
 		t.Fatalf("browser: %v", err)
 	}
 	tctx, tcancel := context.WithTimeout(ctx, 60*time.Second)
-	defer tcancel()
+	t.Cleanup(tcancel)
 	err := chromedp.Do(tctx,
 		chromedp.WaitVisible(chromedp.CSS(`#name`)), // redirected to the sign-in page
-		chromedp.SendKeys(chromedp.CSS(`#name`), "auditor"),
+		chromedp.SendKeys(chromedp.CSS(`#name`), user),
 		chromedp.SendKeys(chromedp.CSS(`#password`), pw),
 		chromedp.Click(chromedp.CSS(`#signin`)),
-		chromedp.WaitVisible(chromedp.CSS(`#q`)), // back on the device list
+		chromedp.WaitVisible(chromedp.CSS(ready)), // back on the page asked for
 	)
 	if err != nil {
 		t.Fatalf("browser sign-in: %v", err)
 	}
+	return tctx
+}
+
+// TestBrowserSignInAndSearch drives headless Chromium: sign in, open the
+// device list, search, and find the device.
+func TestBrowserSignInAndSearch(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, "sqlite"))
+	tctx := browse(t, e, "auditor", "/devices", `#q`)
 	heading, err := chromedp.Run(tctx, chromedp.Text(chromedp.CSS(`h1`)))
 	if err != nil {
 		t.Fatal(err)
@@ -79,4 +91,77 @@ func TestBrowserSignInAndSearch(t *testing.T) {
 	if !strings.Contains(table, "BME-00043") || strings.Contains(table, "BME-00042") {
 		t.Errorf("search for MX800 shows %q", table)
 	}
+}
+
+// TestBrowserControlsAndCheckEditor loads a generated hospital, opens the
+// controls overview and a control in Chromium, and saves a check with a
+// typo, which the editor refuses naming the line. With VIGIL_SCREENSHOTS=DIR
+// it leaves a screenshot of each page there.
+func TestBrowserControlsAndCheckEditor(t *testing.T) {
+	chromium(t)
+	e := newEnv(t, storetest.Open(t, "sqlite"))
+	h, err := gen.Generate(gen.Options{Seed: 1, Devices: 150})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Inventory.ImportBatch(context.Background(), nil, h.Snapshots()); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browse(t, e, "compliance", "/controls", `figure.trend svg polyline`)
+	shot := func(name string) {
+		dir := os.Getenv("VIGIL_SCREENSHOTS")
+		if dir == "" {
+			return
+		}
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+	if got := text(`#fw-hipaa h2`); !strings.Contains(got, "HIPAA Security Rule") {
+		t.Errorf("the HIPAA section's heading is %q", got)
+	}
+	if got := text(`#fw-hipaa-2025-proposed h2`); !strings.Contains(got, "not in force") {
+		t.Errorf("the proposed rule's heading is %q, want it marked not in force", got)
+	}
+	shot("controls")
+
+	// The control page, by the id as cited; its failing devices link to
+	// the devices.
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.ts.URL+"/controls/hipaa/164.310(d)(2)(iii)"), chromedp.WaitVisible(chromedp.CSS(`#verdict`))); err != nil {
+		t.Fatal(err)
+	}
+	if got := text(`h1`); !strings.Contains(got, "Accountability") {
+		t.Errorf("the control page's heading is %q", got)
+	}
+	if got := text(`table.failing tbody`); !strings.Contains(got, "inventory-owner") {
+		t.Errorf("the failing devices are %q, want inventory-owner's", got)
+	}
+	shot("control")
+
+	// A check with a typo is refused, naming its line; nothing is saved.
+	bad := strings.Replace(badSource, "id: ownerless", "id: inventory-owner", 1)
+	err = chromedp.Do(ctx, chromedp.Navigate(e.ts.URL+"/checks/inventory-owner"), chromedp.WaitVisible(chromedp.CSS(`#source`)),
+		chromedp.SetValue(chromedp.CSS(`#source`), bad), chromedp.Click(chromedp.CSS(`#save`)), chromedp.WaitVisible(chromedp.CSS(`#refusal`)))
+	if err != nil {
+		t.Fatalf("saving a bad check: %v", err)
+	}
+	if got := text(`#refusal`); !strings.Contains(got, "Line 7") || !strings.Contains(got, "device.tls") {
+		t.Errorf("the refusal says %q, want line 7 and the faulty expression", got)
+	}
+	if hist, _ := e.db.CheckHistory(context.Background(), "inventory-owner"); len(hist) != 1 {
+		t.Errorf("a refused file was saved: %d versions", len(hist))
+	}
+	shot("check")
 }

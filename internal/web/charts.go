@@ -153,9 +153,14 @@ func newTrend(id, title string, runs []*vigil.EvaluationSummary) *trendChart {
 	for _, n := range []int{0, (peak + 1) / 2, peak} {
 		c.YTicks = append(c.YTicks, axisLabel{X: trendLeft - 6, Y: y(n) + 4, Text: fmt.Sprint(n)})
 	}
-	c.XLabels = append(c.XLabels, axisLabel{X: x(0), Y: trendBaseline + 18, Text: ordered[0].At.UTC().Format(dateLayout)})
+	first, last := ordered[0].At.UTC(), ordered[len(ordered)-1].At.UTC()
+	layout := dateLayout
+	if first.Format(dateLayout) == last.Format(dateLayout) {
+		layout = "2006-01-02 15:04" // runs of one day: the times tell them apart
+	}
+	c.XLabels = append(c.XLabels, axisLabel{X: x(0), Y: trendBaseline + 18, Text: first.Format(layout)})
 	if len(ordered) > 1 {
-		c.XLabels = append(c.XLabels, axisLabel{X: x(len(ordered) - 1), Y: trendBaseline + 18, Text: ordered[len(ordered)-1].At.UTC().Format(dateLayout)})
+		c.XLabels = append(c.XLabels, axisLabel{X: x(len(ordered) - 1), Y: trendBaseline + 18, Text: last.Format(layout)})
 	}
 	for _, r := range ordered {
 		row := trendRow{ID: r.ID, At: r.At.UTC().Format("2006-01-02 15:04")}

@@ -34,9 +34,10 @@ type refusal struct {
 }
 
 type sourceLine struct {
-	N    int
-	Text string
-	Bad  bool
+	N     int
+	Text  string
+	Bad   bool
+	Caret string // under the faulty line: spaces, then ^ at the column
 }
 
 // checkTest is a check run against the current inventory, unsaved.
@@ -224,6 +225,9 @@ func newRefusal(err error, source string) *refusal {
 	lines := strings.Split(source, "\n")
 	for n := max(1, fe.Line-3); n <= min(len(lines), fe.Line+3); n++ {
 		rf.Excerpt = append(rf.Excerpt, sourceLine{N: n, Text: lines[n-1], Bad: n == fe.Line})
+		if n == fe.Line && fe.Column > 0 {
+			rf.Excerpt = append(rf.Excerpt, sourceLine{Caret: strings.Repeat(" ", fe.Column-1) + "^"})
+		}
 	}
 	return rf
 }

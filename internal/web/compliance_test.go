@@ -128,7 +128,7 @@ func TestCheckEditor(t *testing.T) {
 	if resp.status != 400 {
 		t.Fatalf("saving a bad file = %d, want 400", resp.status)
 	}
-	contains(t, "the refusal", resp.body, "Not saved", "Line 7", `class="bad"`, "device.tls")
+	contains(t, "the refusal", resp.body, "Not saved", "Line 7", `class="bad"`, "device.tls", `<span class="caret"><span class="ln"></span>`+strings.Repeat(" ", 30)+"^")
 	resp = e.post(comp, "/checks/new/test", url.Values{"csrf_token": {csrf}, "source": {badSource}})
 	contains(t, "the refused test", resp.body, "Line 7")
 

@@ -31,7 +31,7 @@ type controlPage struct {
 }
 
 // failingPageSize is how many failures a control page lists.
-const failingPageSize = 50
+const failingPageSize = 25
 
 func (s *Server) controlPage(w http.ResponseWriter, r *http.Request) error {
 	cat, fw, err := s.pathFramework(r)

@@ -28,8 +28,8 @@ type devicePage struct {
 	Facts         []*vigil.Fact
 	History       []store.DeviceVersion
 	Audit         []*vigil.AuditEvent
-	Checks        []compliance.DeviceResult // every enabled check's verdict, failures first
-	ChecksFailed  int
+	Checks        []compliance.DeviceResult // the enabled checks the device fails, or could not be judged by
+	ChecksOther   []compliance.DeviceResult // the checks it passes or that do not apply
 }
 
 func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
@@ -90,7 +90,7 @@ func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	failed := sortResults(results)
-	s.render(w, r, http.StatusOK, "device", &devicePage{Checks: results, ChecksFailed: failed, pageBase: pageBase{Title: d.Label(), Nav: "devices"}, Device: d, SiteName: names[d.SiteID], Place: place,
+	s.render(w, r, http.StatusOK, "device", &devicePage{Checks: results[:failed], ChecksOther: results[failed:], pageBase: pageBase{Title: d.Label(), Nav: "devices"}, Device: d, SiteName: names[d.SiteID], Place: place,
 		Provenance: prov, Network: nv, Risk: ra, SBOM: sb, Discrepancies: disc, FieldNames: vigil.Fields, Facts: facts, History: hist, Audit: audit})
 	return nil
 }
