@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	vigil "github.com/vigil-health/vigil"
@@ -72,6 +73,21 @@ var demoSources = []struct {
 // loadDemo imports each of the demo hospital's files through the real
 // importers, in one transaction with one reconciliation.
 func loadDemo(ctx context.Context, m *Main, d *store.DB, dir string, h *gen.Hospital) error {
+	svc, err := m.services(d)
+	if err != nil {
+		return err
+	}
+	// The network team's segment list comes first, through the parser of
+	// 'vigil segments import', so that the evaluation the inventory's
+	// import runs already knows the clinical segments.
+	segs, err := ingest.ReadSegments(filepath.Join(dir, gen.FileSegments))
+	if err != nil {
+		return err
+	}
+	if err := svc.Compliance.SetSegments(ctx, m.actor(), segs); err != nil {
+		return fmt.Errorf("loading the demo segments: %w", err)
+	}
+	fmt.Fprintln(m.Stdout, segmentsLine(segs, gen.FileSegments))
 	var snaps []*vigil.Snapshot
 	var bad []int
 	for _, s := range demoSources {
@@ -87,10 +103,6 @@ func loadDemo(ctx context.Context, m *Main, d *store.DB, dir string, h *gen.Hosp
 		snaps = append(snaps, &vigil.Snapshot{Source: vigil.Source{Name: s.source, Kind: s.kind, Role: s.role}, Files: []string{s.file}, TakenAt: h.Now, Records: res.Records})
 		bad = append(bad, len(res.Errors))
 	}
-	svc, err := m.services(d)
-	if err != nil {
-		return err
-	}
 	results, err := svc.Inventory.ImportBatch(ctx, m.actor(), snaps)
 	if err != nil {
 		return fmt.Errorf("loading the demo hospital: %w", err)
@@ -98,15 +110,15 @@ func loadDemo(ctx context.Context, m *Main, d *store.DB, dir string, h *gen.Hosp
 	for i, ir := range results {
 		fmt.Fprintf(m.Stdout, "imported %-7s %5d records (%d bad rows): %d added, %d changed, %d removed\n", ir.Source, ir.Records, bad[i], ir.Added, ir.Changed, ir.Removed)
 	}
-	// The capture goes through passive discovery, with the hospital's
-	// clinical VLANs as the clinical segment.
+	// The capture goes through passive discovery, with the VLANs of the
+	// clinical segments as the clinical segment.
 	opt, err := discoverOptions(m, "", "")
 	if err != nil {
 		return err
 	}
-	for _, n := range h.Networks {
-		if n.Clinical {
-			opt.ClinicalVLANs = append(opt.ClinicalVLANs, uint16(n.VLAN))
+	for _, sg := range segs {
+		if sg.Clinical && sg.VLAN > 0 && !slices.Contains(opt.ClinicalVLANs, uint16(sg.VLAN)) {
+			opt.ClinicalVLANs = append(opt.ClinicalVLANs, uint16(sg.VLAN))
 		}
 	}
 	rep, err := discover.RunFiles(ctx, []string{filepath.Join(dir, gen.FileCapture)}, opt)

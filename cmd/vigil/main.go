@@ -64,6 +64,12 @@ func commands() []command {
 		{"risk", "the ranked risk worklist: risk list, risk show DEVICE", runRisk},
 		{"inventory", "list, show, export the inventory; discrepancies, conflicts, precedence", runInventory},
 		{"evaluate", "decide every control of a framework: evaluate [--framework ID] [--at DATE]", runEvaluate},
+		{"controls", "control frameworks: controls list, controls show ID, controls import FILE", runControls},
+		{"checks", "device checks: checks list|show|history|test|add|edit|enable|disable", runChecks},
+		{"attest", "answer for a control: attest CONTROL --owner --answer --date --next-due", runAttest},
+		{"attestations", "the attestations in force, overdue ones marked", runAttestations},
+		{"policy", "the checks' policy parameters: policy show, policy set FILE", runPolicy},
+		{"segments", "network segments: segments list, segments import FILE", runSegments},
 	}
 }
 
@@ -117,7 +123,7 @@ func (m *Main) usage(w io.Writer) {
 	cs := commands()
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	for _, c := range cs {
-		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nEvery command takes --db (or VIGIL_DB): a file path, sqlite:PATH or postgres://... (default vigil.db).")
 	fmt.Fprintln(w, "Run 'vigil COMMAND -h' for a command's flags.")

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+
+	vigil "github.com/vigil-health/vigil"
+)
+
+// controlsImport makes an OSCAL 1.x catalog a framework that checks and
+// attestations can name.
+func controlsImport(ctx context.Context, m *Main, args []string) error {
+	var id *string
+	c, pos, err := openInv(ctx, m, "controls import", args, []string{"table"}, func(fs *flag.FlagSet) {
+		id = fs.String("id", "", "the framework's id (default: the file's base name, lower-cased)")
+	})
+	if err != nil {
+		return err
+	}
+	defer c.db.Close()
+	if len(pos) != 1 {
+		return usagef("usage: vigil controls import FILE [--id ID]")
+	}
+	f, err := os.Open(pos[0])
+	if err != nil {
+		return vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s: %v", pos[0], pathErr(err)), err)
+	}
+	defer f.Close()
+	comp, err := m.compliance(c.db)
+	if err != nil {
+		return err
+	}
+	fw, err := comp.ImportFramework(ctx, m.actor(), pos[0], *id, f)
+	if err != nil {
+		return err
+	}
+	withdrawn := 0
+	for _, ctl := range fw.Controls {
+		if ctl.Withdrawn {
+			withdrawn++
+		}
+	}
+	fmt.Fprintf(m.Stdout, "imported framework %s: %s", fw.ID, fw.Title)
+	if fw.Version != "" {
+		fmt.Fprintf(m.Stdout, " (version %s)", fw.Version)
+	}
+	fmt.Fprintf(m.Stdout, ", %d controls (%d withdrawn)\n", len(fw.Controls), withdrawn)
+	return nil
+}

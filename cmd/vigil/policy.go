@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/checks"
+)
+
+const policyUsage = `usage: vigil policy COMMAND
+  show [--format json|yaml]   the policy the checks read (clinical_segments includes the segments
+                              designated clinical)
+  set FILE                    replace it from a YAML or JSON file; keys left out take their defaults`
+
+func runPolicy(ctx context.Context, m *Main, args []string) error {
+	if len(args) == 0 {
+		return usagef("%s", policyUsage)
+	}
+	switch args[0] {
+	case "show":
+		return policyShow(ctx, m, args[1:])
+	case "set":
+		return policySet(ctx, m, args[1:])
+	}
+	return usagef("unknown policy command %q\n%s", args[0], policyUsage)
+}
+
+func policyShow(ctx context.Context, m *Main, args []string) error {
+	c, pos, err := openInv(ctx, m, "policy show", args, []string{"json", "yaml"}, nil)
+	if err != nil {
+		return err
+	}
+	defer c.db.Close()
+	if len(pos) > 0 {
+		return usagef("usage: vigil policy show [--format json|yaml]")
+	}
+	comp, err := m.compliance(c.db)
+	if err != nil {
+		return err
+	}
+	p, err := comp.Policy(ctx)
+	if err != nil {
+		return err
+	}
+	if c.format == "json" {
+		return writeJSONOut(m.Stdout, p)
+	}
+	return writeYAML(m, p)
+}
+
+// writeYAML writes v as block-style YAML under its JSON names.
+func writeYAML(m *Main, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	var n yaml.Node
+	if err := yaml.Unmarshal(b, &n); err != nil {
+		return err
+	}
+	var block func(*yaml.Node)
+	block = func(n *yaml.Node) {
+		n.Style &^= yaml.FlowStyle | yaml.DoubleQuotedStyle
+		for _, c := range n.Content {
+			block(c)
+		}
+	}
+	block(&n)
+	enc := yaml.NewEncoder(m.Stdout)
+	enc.SetIndent(2)
+	if err := enc.Encode(&n); err != nil {
+		return err
+	}
+	return enc.Close()
+}
+
+func policySet(ctx context.Context, m *Main, args []string) error {
+	c, pos, err := openInv(ctx, m, "policy set", args, []string{"table"}, nil)
+	if err != nil {
+		return err
+	}
+	defer c.db.Close()
+	if len(pos) != 1 {
+		return usagef("usage: vigil policy set FILE")
+	}
+	p, err := readPolicy(pos[0])
+	if err != nil {
+		return err
+	}
+	comp, err := m.compliance(c.db)
+	if err != nil {
+		return err
+	}
+	if err := comp.SetPolicy(ctx, m.actor(), p); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "policy set from %s; 'vigil evaluate' weighs it\n", pos[0])
+	return nil
+}
+
+// readPolicy reads a policy file, YAML or JSON, under the JSON names of
+// checks.Policy; keys it leaves out keep the defaults, unknown keys are
+// refused.
+func readPolicy(path string) (checks.Policy, error) {
+	p := checks.DefaultPolicy()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return p, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s: %v", path, pathErr(err)), err)
+	}
+	var doc any
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return p, vigil.Errorf(vigil.EINVALID, "%s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if doc == nil {
+		return p, vigil.Errorf(vigil.EINVALID, "%s: empty policy", path)
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return p, vigil.Errorf(vigil.EINVALID, "%s: not a mapping of policy keys", path)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &te) && te.Field != "":
+			return p, vigil.Errorf(vigil.EINVALID, "%s: %s: want %s, not %s", path, te.Field, te.Type, te.Value)
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			return p, vigil.Errorf(vigil.EINVALID, "%s: unknown key %s (the keys: max_open_days, cvss_threshold, ssvc_threshold, allowed_internet, clinical_segments, max_unseen_days)",
+				path, strings.TrimPrefix(err.Error(), "json: unknown field "))
+		}
+		return p, vigil.Errorf(vigil.EINVALID, "%s: not a policy: %s", path, strings.TrimPrefix(err.Error(), "json: "))
+	}
+	return p, nil
+}
