@@ -8,7 +8,7 @@ import (
 
 func invAck(ctx context.Context, m *Main, args []string) error {
 	var note *string
-	c, pos, err := openInv(ctx, m, "ack", args, []string{"table"}, func(fs *flag.FlagSet) {
+	c, pos, err := openInv(ctx, m, "inventory ack", args, []string{"table"}, func(fs *flag.FlagSet) {
 		note = fs.String("note", "", "why this discrepancy is acceptable (required)")
 	})
 	if err != nil {

@@ -7,7 +7,7 @@ import (
 )
 
 func invConflicts(ctx context.Context, m *Main, args []string) error {
-	c, _, err := openInv(ctx, m, "conflicts", args, []string{"table", "json"}, nil)
+	c, _, err := openInv(ctx, m, "inventory conflicts", args, []string{"table", "json"}, nil)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,7 @@ import (
 func invDecide(ctx context.Context, m *Main, args []string) error {
 	var same, different *bool
 	var note *string
-	c, pos, err := openInv(ctx, m, "decide", args, []string{"table"}, func(fs *flag.FlagSet) {
+	c, pos, err := openInv(ctx, m, "inventory decide", args, []string{"table"}, func(fs *flag.FlagSet) {
 		same = fs.Bool("same", false, "the two records are the same device")
 		different = fs.Bool("different", false, "the two records are different devices")
 		note = fs.String("note", "", "why (kept in the audit trail)")

@@ -13,7 +13,7 @@ import (
 
 func invExport(ctx context.Context, m *Main, args []string) error {
 	var out *string
-	c, _, err := openInv(ctx, m, "export", args, []string{"csv", "json", "table"}, func(fs *flag.FlagSet) {
+	c, _, err := openInv(ctx, m, "inventory export", args, []string{"csv", "json", "table"}, func(fs *flag.FlagSet) {
 		out = fs.String("out", "", "write to this file instead of standard output")
 	})
 	if err != nil {

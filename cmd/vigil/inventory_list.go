@@ -13,7 +13,7 @@ import (
 func invList(ctx context.Context, m *Main, args []string) error {
 	var q, typ, site, crit, source, disc, ephi, asOf *string
 	var limit *string
-	c, _, err := openInv(ctx, m, "list", args, []string{"table", "json", "csv"}, func(fs *flag.FlagSet) {
+	c, _, err := openInv(ctx, m, "inventory list", args, []string{"table", "json", "csv"}, func(fs *flag.FlagSet) {
 		q = fs.String("q", "", "search identifiers, manufacturer, model, location")
 		typ = fs.String("type", "", "device type, e.g. infusion-pump")
 		site = fs.String("site", "", "site id")

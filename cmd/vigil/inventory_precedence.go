@@ -10,7 +10,7 @@ import (
 
 func invPrecedence(ctx context.Context, m *Main, args []string) error {
 	var set *string
-	c, _, err := openInv(ctx, m, "precedence", args, []string{"table", "json"}, func(fs *flag.FlagSet) {
+	c, _, err := openInv(ctx, m, "inventory precedence", args, []string{"table", "json"}, func(fs *flag.FlagSet) {
 		set = fs.String("set", "", "FIELD=entry,entry,... (source names, roles, kinds or 'newest', best first)")
 	})
 	if err != nil {

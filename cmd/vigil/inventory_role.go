@@ -6,7 +6,7 @@ import (
 )
 
 func invRole(ctx context.Context, m *Main, args []string) error {
-	c, pos, err := openInv(ctx, m, "role", args, []string{"table"}, nil)
+	c, pos, err := openInv(ctx, m, "inventory role", args, []string{"table"}, nil)
 	if err != nil {
 		return err
 	}

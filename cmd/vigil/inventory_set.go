@@ -6,7 +6,7 @@ import (
 )
 
 func invSet(ctx context.Context, m *Main, args []string) error {
-	c, pos, err := openInv(ctx, m, "set", args, []string{"table"}, nil)
+	c, pos, err := openInv(ctx, m, "inventory set", args, []string{"table"}, nil)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 func invShow(ctx context.Context, m *Main, args []string) error {
-	c, pos, err := openInv(ctx, m, "show", args, []string{"table", "json"}, nil)
+	c, pos, err := openInv(ctx, m, "inventory show", args, []string{"table", "json"}, nil)
 	if err != nil {
 		return err
 	}

@@ -181,7 +181,7 @@ type invCmd struct {
 
 // openInv parses the common flags of an inventory command and opens the store.
 func openInv(ctx context.Context, m *Main, name string, args []string, formats []string, extra func(fs *flag.FlagSet)) (*invCmd, []string, error) {
-	fs := m.flagSet("inventory " + name)
+	fs := m.flagSet(name)
 	db := m.dbFlag(fs)
 	format := fs.String("format", formats[0], "output format: "+strings.Join(formats, ", "))
 	if extra != nil {

@@ -106,6 +106,9 @@ func policySet(ctx context.Context, m *Main, args []string) error {
 	return nil
 }
 
+// policyKeys are the keys of a policy file.
+const policyKeys = "max_open_days, cvss_threshold, ssvc_threshold, allowed_internet, clinical_segments, max_unseen_days"
+
 // readPolicy reads a policy file, YAML or JSON, under the JSON names of
 // checks.Policy; keys it leaves out keep the defaults, unknown keys are
 // refused.
@@ -119,12 +122,9 @@ func readPolicy(path string) (checks.Policy, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return p, vigil.Errorf(vigil.EINVALID, "%s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
-	if doc == nil {
-		return p, vigil.Errorf(vigil.EINVALID, "%s: empty policy", path)
-	}
 	b, err := json.Marshal(doc)
-	if err != nil {
-		return p, vigil.Errorf(vigil.EINVALID, "%s: not a mapping of policy keys", path)
+	if _, ok := doc.(map[string]any); !ok || err != nil {
+		return p, vigil.Errorf(vigil.EINVALID, "%s: not a policy: want a mapping of its keys (%s)", path, policyKeys)
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -134,8 +134,7 @@ func readPolicy(path string) (checks.Policy, error) {
 		case errors.As(err, &te) && te.Field != "":
 			return p, vigil.Errorf(vigil.EINVALID, "%s: %s: want %s, not %s", path, te.Field, te.Type, te.Value)
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			return p, vigil.Errorf(vigil.EINVALID, "%s: unknown key %s (the keys: max_open_days, cvss_threshold, ssvc_threshold, allowed_internet, clinical_segments, max_unseen_days)",
-				path, strings.TrimPrefix(err.Error(), "json: unknown field "))
+			return p, vigil.Errorf(vigil.EINVALID, "%s: unknown key %s (the keys: %s)", path, strings.TrimPrefix(err.Error(), "json: unknown field "), policyKeys)
 		}
 		return p, vigil.Errorf(vigil.EINVALID, "%s: not a policy: %s", path, strings.TrimPrefix(err.Error(), "json: "))
 	}
