@@ -187,3 +187,23 @@ func cloneControl(c vigil.Control) vigil.Control {
 	c.Aliases = slices.Clone(c.Aliases)
 	return c
 }
+
+// Clone returns a catalog with the same frameworks and crosswalks, to which
+// more can be added without changing c.
+func (c *Catalog) Clone() *Catalog {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	n := &Catalog{
+		frameworks: append([]*entry(nil), c.frameworks...),
+		byID:       make(map[string]*entry, len(c.byID)),
+		crosswalks: append([]*Crosswalk(nil), c.crosswalks...),
+		links:      make(map[vigil.ControlRef][]vigil.ControlRef, len(c.links)),
+	}
+	for k, e := range c.byID {
+		n.byID[k] = e
+	}
+	for k, l := range c.links {
+		n.links[k] = append([]vigil.ControlRef(nil), l...)
+	}
+	return n
+}

@@ -200,3 +200,28 @@ func TestLoadIsFresh(t *testing.T) {
 		t.Errorf("adding a duplicate: %v, want conflict", err)
 	}
 }
+
+// TestCloneIsIndependent adds a framework to a clone and checks that the
+// original does not see it.
+func TestCloneIsIndependent(t *testing.T) {
+	c, err := catalog.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(c.Frameworks())
+	cl := c.Clone()
+	fw := &vigil.Framework{ID: "local", Title: "Local policy", Controls: []vigil.Control{{Framework: "local", ID: "L-1", Title: "One", Kind: "control"}}}
+	if err := cl.Add(fw); err != nil {
+		t.Fatal(err)
+	}
+	if len(cl.Frameworks()) != n+1 || len(c.Frameworks()) != n {
+		t.Fatalf("clone has %d frameworks, original %d; want %d and %d", len(cl.Frameworks()), len(c.Frameworks()), n+1, n)
+	}
+	if _, err := c.Framework("local"); err == nil {
+		t.Fatal("the original sees the clone's framework")
+	}
+	ref := vigil.ControlRef{Framework: "csf2", Control: "PR.DS-02"}
+	if len(cl.Crosswalk(ref)) != len(c.Crosswalk(ref)) {
+		t.Fatal("the clone's crosswalks differ")
+	}
+}

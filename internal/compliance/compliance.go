@@ -28,6 +28,7 @@ type Service struct {
 
 	mu       sync.Mutex
 	programs map[string]*checks.Program // compiled check sets, by their versions
+	builtin  *catalog.Catalog           // the embedded frameworks, loaded on first use
 }
 
 // New returns the compliance service; cls gives each device type's FDA
@@ -39,9 +40,9 @@ func New(db *store.DB, cls *classify.Classifier) *Service {
 // Catalog returns the built-in frameworks with the ones imported from OSCAL
 // catalogs.
 func (s *Service) Catalog(ctx context.Context) (*catalog.Catalog, error) {
-	cat, err := catalog.Load()
+	cat, err := s.builtinCatalog()
 	if err != nil {
-		return nil, vigil.WrapError(vigil.EINTERNAL, "loading the control catalogs", err)
+		return nil, err
 	}
 	imported, err := s.db.FindFrameworks(ctx)
 	if err != nil {
@@ -53,6 +54,22 @@ func (s *Service) Catalog(ctx context.Context) (*catalog.Catalog, error) {
 		}
 	}
 	return cat, nil
+}
+
+// builtinCatalog returns a catalog of the embedded frameworks to add the
+// imported ones to: a copy of the one parsed on first use, so that what a
+// caller adds stays its own.
+func (s *Service) builtinCatalog() (*catalog.Catalog, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.builtin == nil {
+		cat, err := catalog.Load()
+		if err != nil {
+			return nil, vigil.WrapError(vigil.EINTERNAL, "loading the control catalogs", err)
+		}
+		s.builtin = cat
+	}
+	return s.builtin.Clone(), nil
 }
 
 // Policy returns the hospital's policy parameters, the defaults where none

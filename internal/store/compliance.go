@@ -193,9 +193,9 @@ func (db *DB) FindEvaluation(ctx context.Context, framework string, id int64) (*
 	var data string
 	var err error
 	if id == 0 {
-		err = db.queryRow(ctx, `SELECT data FROM evaluations WHERE framework = ? ORDER BY id DESC LIMIT 1`, framework).Scan(&data)
+		err = db.queryRow(ctx, `SELECT id, data FROM evaluations WHERE framework = ? ORDER BY id DESC LIMIT 1`, framework).Scan(&id, &data)
 	} else {
-		err = db.queryRow(ctx, `SELECT data FROM evaluations WHERE id = ? AND framework = ?`, id, framework).Scan(&data)
+		err = db.queryRow(ctx, `SELECT id, data FROM evaluations WHERE id = ? AND framework = ?`, id, framework).Scan(&id, &data)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, vigil.Errorf(vigil.ENOTFOUND, "no evaluation of %s yet", framework)
@@ -206,6 +206,7 @@ func (db *DB) FindEvaluation(ctx context.Context, framework string, id int64) (*
 	if err := json.Unmarshal([]byte(data), ev); err != nil {
 		return nil, dbErr("reading an evaluation", err)
 	}
+	ev.ID = id // the stored document was written before its row had an id
 	return ev, nil
 }
 
