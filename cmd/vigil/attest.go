@@ -52,7 +52,7 @@ func runAttest(ctx context.Context, m *Main, args []string) error {
 	if c.format == "json" {
 		return writeJSONOut(m.Stdout, attestationView{Attestation: *a, Overdue: a.Overdue(c.db.Now())})
 	}
-	fmt.Fprintf(m.Stdout, "attestation %d: %s %s by %s on %s, next due %s%s\n'vigil evaluate --framework %s' weighs it\n",
+	fmt.Fprintf(m.Stdout, "attestation %d: %s %s by %s on %s, next due %s%s; %s evaluated again\n",
 		a.ID, a.Control, a.Answer, a.Owner, day(a.Date), day(a.NextDue), overdueMark(a.Overdue(c.db.Now())), a.Control.Framework)
 	return nil
 }

@@ -30,14 +30,13 @@ func checksAdd(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := findCheck(ctx, c, chk.ID); err == nil || shipped(chk.ID) {
+	v, err := comp.AddCheck(ctx, m.actor(), pos[0], data, !*disabled)
+	if vigil.ErrorCode(err) == vigil.ECONFLICT {
 		return vigil.Errorf(vigil.ECONFLICT, "a check %q exists; change it with 'vigil checks edit %s %s'", chk.ID, chk.ID, pos[0])
-	}
-	v, err := comp.SaveCheck(ctx, m.actor(), pos[0], data, !*disabled)
-	if err != nil {
+	} else if v == nil {
 		return err
 	}
-	return savedLine(m, v)
+	return savedLine(m, v, err)
 }
 
 // checksEdit stores a new version of a check from its file.
@@ -62,12 +61,11 @@ func checksEdit(ctx context.Context, m *Main, args []string) error {
 	if chk.ID != id {
 		return vigil.Errorf(vigil.EINVALID, "%s holds the check %q, not %q", path, chk.ID, id)
 	}
-	// A shipped check is stored before the first evaluation; store them now
-	// so that editing one keeps its shipped version in the history.
-	if _, err := comp.InstallLibrary(ctx, m.actor()); err != nil {
-		return err
-	}
 	cur, err := findCheck(ctx, c, id)
+	if err != nil && shipped(id) {
+		// A fresh store: the service stores the shipped checks first.
+		cur, err = &vigil.CheckVersion{ID: id, Enabled: true}, nil
+	}
 	if err != nil {
 		return vigil.Errorf(vigil.ENOTFOUND, "no check %q to edit; store a new one with 'vigil checks add %s'", id, path)
 	}
@@ -76,10 +74,10 @@ func checksEdit(ctx context.Context, m *Main, args []string) error {
 		return nil
 	}
 	v, err := comp.SaveCheck(ctx, m.actor(), path, data, cur.Enabled)
-	if err != nil {
+	if v == nil {
 		return err
 	}
-	return savedLine(m, v)
+	return savedLine(m, v, err)
 }
 
 // checksEnable turns a check on or off.
@@ -100,10 +98,10 @@ func checksEnable(ctx context.Context, m *Main, args []string, on bool) error {
 	if err != nil {
 		return err
 	}
-	if _, err := comp.InstallLibrary(ctx, m.actor()); err != nil {
-		return err
-	}
 	cur, err := findCheck(ctx, c, pos[0])
+	if err != nil && shipped(pos[0]) {
+		cur, err = &vigil.CheckVersion{ID: pos[0], Enabled: true}, nil
+	}
 	if err != nil {
 		return err
 	}
@@ -112,16 +110,17 @@ func checksEnable(ctx context.Context, m *Main, args []string, on bool) error {
 		return nil
 	}
 	v, err := comp.SetCheckEnabled(ctx, m.actor(), pos[0], on)
-	if err != nil {
+	if v == nil {
 		return err
 	}
-	return savedLine(m, v)
+	return savedLine(m, v, err)
 }
 
-// savedLine reports a stored check version.
-func savedLine(m *Main, v *vigil.CheckVersion) error {
-	_, err := fmt.Fprintf(m.Stdout, "check %s version %d stored, %s; 'vigil evaluate' weighs it\n", v.ID, v.Version, enabledWord(v.Enabled))
-	return err
+// savedLine reports a stored check version, and then evalErr: the
+// re-evaluation that follows a saved check, which may have failed.
+func savedLine(m *Main, v *vigil.CheckVersion, evalErr error) error {
+	fmt.Fprintf(m.Stdout, "check %s version %d stored, %s; every framework evaluated again\n", v.ID, v.Version, enabledWord(v.Enabled))
+	return evalErr
 }
 
 // shipped reports whether Vigil ships a check of that id.

@@ -46,7 +46,7 @@ func policyShow(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	p, err := comp.Policy(ctx)
+	p, err := comp.StoredPolicy(ctx)
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ func policySet(ctx context.Context, m *Main, args []string) error {
 	if err := comp.SetPolicy(ctx, m.actor(), p); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "policy set from %s; 'vigil evaluate' weighs it\n", pos[0])
+	fmt.Fprintf(m.Stdout, "policy set from %s; every framework evaluated again\n", pos[0])
 	return nil
 }
 

@@ -81,7 +81,7 @@ func segmentsImport(ctx context.Context, m *Main, args []string) error {
 	if err := comp.SetSegments(ctx, m.actor(), segs); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "%s; 'vigil evaluate' weighs them\n", segmentsLine(segs, pos[0]))
+	fmt.Fprintf(m.Stdout, "%s; every framework evaluated again\n", segmentsLine(segs, pos[0]))
 	return nil
 }
 

@@ -26,7 +26,10 @@ func (s *Service) Attest(ctx context.Context, actor *vigil.User, a *vigil.Attest
 		return vigil.Errorf(vigil.ENOTFOUND, "no control %s", a.Control)
 	}
 	a.Control = ref
-	return s.db.Update(ctx, func(tx *store.Tx) error { return tx.AddAttestation(ctx, actor, a) })
+	if err := s.db.Update(ctx, func(tx *store.Tx) error { return tx.AddAttestation(ctx, actor, a) }); err != nil {
+		return err
+	}
+	return s.reevaluate(ctx, actor, "the attestation was saved")
 }
 
 // ImportFramework loads an OSCAL 1.x catalog as a framework, so that checks

@@ -78,25 +78,59 @@ func (s *Service) ParseCheck(ctx context.Context, name string, source []byte) (*
 	return c, nil
 }
 
+// AddCheck stores a new check from its file, refusing a file ParseCheck
+// refuses and an id a stored or shipped check has; then every framework is
+// evaluated again.
+func (s *Service) AddCheck(ctx context.Context, actor *vigil.User, name string, source []byte, enabled bool) (*vigil.CheckVersion, error) {
+	return s.saveCheck(ctx, actor, name, source, &enabled, true)
+}
+
 // SaveCheck stores a new version of a check from its file, refusing a file
-// ParseCheck refuses. A check saved this way is the hospital's own, even
-// when it replaces a shipped one.
+// ParseCheck refuses; then every framework is evaluated again. A check
+// saved this way is the hospital's own, even when it replaces a shipped
+// one.
 func (s *Service) SaveCheck(ctx context.Context, actor *vigil.User, name string, source []byte, enabled bool) (*vigil.CheckVersion, error) {
+	return s.saveCheck(ctx, actor, name, source, &enabled, false)
+}
+
+func (s *Service) saveCheck(ctx context.Context, actor *vigil.User, name string, source []byte, enabled *bool, mustBeNew bool) (*vigil.CheckVersion, error) {
 	c, err := s.ParseCheck(ctx, name, source)
 	if err != nil {
 		return nil, err
 	}
+	// The shipped checks are stored first, so that a shipped check a
+	// person changes keeps its shipped version in its history, and a new
+	// check cannot take a shipped one's id.
+	if _, err := s.InstallLibrary(ctx, actor); err != nil {
+		return nil, err
+	}
 	var v *vigil.CheckVersion
 	err = s.db.Update(ctx, func(tx *store.Tx) error {
+		if mustBeNew {
+			exists, err := tx.CheckExists(ctx, c.ID)
+			if err != nil {
+				return err
+			}
+			if exists {
+				return vigil.Errorf(vigil.ECONFLICT, "a check %q exists; change it as a new version", c.ID)
+			}
+		}
 		var err error
-		v, err = tx.SaveCheck(ctx, actor, c.ID, string(source), enabled, false)
+		v, err = tx.SaveCheck(ctx, actor, c.ID, string(source), *enabled, false)
 		return err
 	})
-	return v, err
+	if err != nil {
+		return nil, err
+	}
+	return v, s.reevaluate(ctx, actor, "the check was saved")
 }
 
-// SetCheckEnabled turns a stored check on or off, as a new version.
+// SetCheckEnabled turns a stored check on or off, as a new version; then
+// every framework is evaluated again.
 func (s *Service) SetCheckEnabled(ctx context.Context, actor *vigil.User, id string, enabled bool) (*vigil.CheckVersion, error) {
+	if _, err := s.InstallLibrary(ctx, actor); err != nil {
+		return nil, err
+	}
 	cur, err := s.currentCheck(ctx, id)
 	if err != nil {
 		return nil, err
@@ -107,7 +141,10 @@ func (s *Service) SetCheckEnabled(ctx context.Context, actor *vigil.User, id str
 		v, err = tx.SaveCheck(ctx, actor, id, cur.Source, enabled, cur.Builtin)
 		return err
 	})
-	return v, err
+	if err != nil {
+		return nil, err
+	}
+	return v, s.reevaluate(ctx, actor, "the check was saved")
 }
 
 func (s *Service) currentCheck(ctx context.Context, id string) (*vigil.CheckVersion, error) {

@@ -72,9 +72,9 @@ func (s *Service) builtinCatalog() (*catalog.Catalog, error) {
 	return s.builtin.Clone(), nil
 }
 
-// Policy returns the hospital's policy parameters, the defaults where none
-// were set, with the clinical segments the segment list designates added.
-func (s *Service) Policy(ctx context.Context) (checks.Policy, error) {
+// StoredPolicy returns the policy parameters as set, the defaults where
+// none were set: what `vigil policy show` prints and `policy set` takes.
+func (s *Service) StoredPolicy(ctx context.Context) (checks.Policy, error) {
 	p := checks.DefaultPolicy()
 	raw, err := s.db.Policy(ctx)
 	if err != nil {
@@ -84,6 +84,16 @@ func (s *Service) Policy(ctx context.Context) (checks.Policy, error) {
 		if err := json.Unmarshal([]byte(raw), &p); err != nil {
 			return p, vigil.WrapError(vigil.EINTERNAL, "the stored policy is not valid", err)
 		}
+	}
+	return p, nil
+}
+
+// Policy returns the policy the checks read: the stored one, with the
+// clinical segments the segment list designates added.
+func (s *Service) Policy(ctx context.Context) (checks.Policy, error) {
+	p, err := s.StoredPolicy(ctx)
+	if err != nil {
+		return p, err
 	}
 	segs, err := s.Segments(ctx)
 	if err != nil {
@@ -111,7 +121,10 @@ func (s *Service) SetPolicy(ctx context.Context, actor *vigil.User, p checks.Pol
 	if err != nil {
 		return vigil.WrapError(vigil.EINTERNAL, "encoding the policy", err)
 	}
-	return s.db.Update(ctx, func(tx *store.Tx) error { return tx.SetPolicy(ctx, actor, b) })
+	if err := s.db.Update(ctx, func(tx *store.Tx) error { return tx.SetPolicy(ctx, actor, b) }); err != nil {
+		return err
+	}
+	return s.reevaluate(ctx, actor, "the policy was saved")
 }
 
 // Segments returns the network segments the hospital designated.
@@ -156,7 +169,15 @@ func (s *Service) SetSegments(ctx context.Context, actor *vigil.User, segs []vig
 	if err != nil {
 		return vigil.WrapError(vigil.EINTERNAL, "encoding the segments", err)
 	}
-	return s.db.Update(ctx, func(tx *store.Tx) error { return tx.SetSegments(ctx, actor, b) })
+	if cur, err := s.db.Segments(ctx); err != nil {
+		return err
+	} else if cur == string(b) {
+		return nil // the same list again: nothing to record
+	}
+	if err := s.db.Update(ctx, func(tx *store.Tx) error { return tx.SetSegments(ctx, actor, b) }); err != nil {
+		return err
+	}
+	return s.reevaluate(ctx, actor, "the segments were saved")
 }
 
 func contains(list []string, s string) bool {

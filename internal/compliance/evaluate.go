@@ -166,6 +166,15 @@ func (s *Service) Changed(ctx context.Context, actor *vigil.User) error {
 	return err
 }
 
+// reevaluate evaluates every framework after one of this service's own
+// changes committed; a failure says the change itself was saved.
+func (s *Service) reevaluate(ctx context.Context, actor *vigil.User, saved string) error {
+	if err := s.Changed(ctx, actor); err != nil {
+		return vigil.WrapError(vigil.ErrorCode(err), saved+", but re-evaluating the controls failed: "+vigil.ErrorMessage(err), err)
+	}
+	return nil
+}
+
 // DeviceResult is one check's verdict on one device.
 type DeviceResult struct {
 	DeviceID int64         `json:"device_id"`

@@ -44,6 +44,15 @@ func (tx *Tx) SaveCheck(ctx context.Context, actor *vigil.User, id, source strin
 	return v, dbErr("saving a check", tx.audit(ctx, actor, action, "check", id, map[string]any{"version": v.Version, "enabled": enabled, "builtin": builtin}))
 }
 
+// CheckExists reports whether any version of a check is stored.
+func (tx *Tx) CheckExists(ctx context.Context, id string) (bool, error) {
+	var n int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM check_versions WHERE check_id = ?`, id).Scan(&n); err != nil {
+		return false, dbErr("reading checks", err)
+	}
+	return n > 0, nil
+}
+
 const checkColumns = `check_id, version, source, enabled, builtin, saved_by, valid_from`
 
 func scanCheck(s scanner) (*vigil.CheckVersion, error) {
