@@ -9,7 +9,6 @@ import (
 
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/jsonout"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 func invDiscrepancies(ctx context.Context, m *Main, args []string) error {
@@ -24,7 +23,7 @@ func invDiscrepancies(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer c.db.Close()
-	f := store.DiscrepancyFilter{Kind: vigil.DiscrepancyKind(*kind), All: *all}
+	f := vigil.DiscrepancyFilter{Kind: vigil.DiscrepancyKind(*kind), All: *all}
 	if *site != "" {
 		if f.SiteID, err = strconv.ParseInt(*site, 10, 64); err != nil || f.SiteID < 1 {
 			return usagef("--site must be a site id")
@@ -34,7 +33,7 @@ func invDiscrepancies(ctx context.Context, m *Main, args []string) error {
 	// shape of vigil.DiscrepancyReport; a table is aligned, so it is built
 	// first.
 	header := []string{"KIND", "DEVICE", "IDENTIFIER", "FIELD", "VALUES", "SOURCES", "KEY"}
-	row := func(d *store.Discrepancy) []string {
+	row := func(d *vigil.StoredDiscrepancy) []string {
 		var vals []string
 		for _, s := range sortedMapKeys(d.Values) {
 			vals = append(vals, s+"="+d.Values[s])
@@ -45,16 +44,16 @@ func invDiscrepancies(ctx context.Context, m *Main, args []string) error {
 	switch c.format {
 	case "json":
 		return writeJSONOut(m.Stdout, map[string]any{"discrepancies": jsonout.Stream(func(add func(any) error) error {
-			return c.db.ScanDiscrepancies(ctx, f, func(d *store.Discrepancy) error { return add(d.Discrepancy) })
+			return c.db.ScanDiscrepancies(ctx, f, func(d *vigil.StoredDiscrepancy) error { return add(d.Discrepancy) })
 		})})
 	case "csv":
 		return writeCSVRows(m.Stdout, header, func(add func([]string) error) error {
-			return c.db.ScanDiscrepancies(ctx, f, func(d *store.Discrepancy) error { return add(row(d)) })
+			return c.db.ScanDiscrepancies(ctx, f, func(d *vigil.StoredDiscrepancy) error { return add(row(d)) })
 		})
 	}
 	t := &table{header: header}
 	counts := map[vigil.DiscrepancyKind]int{}
-	if err := c.db.ScanDiscrepancies(ctx, f, func(d *store.Discrepancy) error {
+	if err := c.db.ScanDiscrepancies(ctx, f, func(d *vigil.StoredDiscrepancy) error {
 		t.add(row(d)...)
 		counts[d.Kind]++
 		return nil

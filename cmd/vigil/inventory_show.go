@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 func invShow(ctx context.Context, m *Main, args []string) error {
@@ -30,7 +29,7 @@ func invShow(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	disc, err := c.db.FindDiscrepancies(ctx, store.DiscrepancyFilter{DeviceID: d.ID, All: true})
+	disc, err := c.db.FindDiscrepancies(ctx, vigil.DiscrepancyFilter{DeviceID: d.ID, All: true})
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,7 @@ import (
 	"flag"
 	"strconv"
 
-	"github.com/vigil-health/vigil/internal/exposure"
+	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/risk"
 )
 
@@ -43,7 +43,7 @@ func riskAssess(ctx context.Context, m *Main, args []string) (c *invCmd, as []ri
 			c.db.Close()
 		}
 	}()
-	f := exposure.RiskFilter{DeviceType: *typ}
+	f := vigil.RiskFilter{DeviceType: *typ}
 	if *site != "" {
 		if f.SiteID, err = strconv.ParseInt(*site, 10, 64); err != nil {
 			return nil, nil, usagef("--site must be a site id")

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/vigil-health/vigil/internal/store"
+	vigil "github.com/vigil-health/vigil"
 )
 
 func vulnsList(ctx context.Context, m *Main, args []string) error {
@@ -26,7 +26,7 @@ func vulnsList(ctx context.Context, m *Main, args []string) error {
 	if err != nil || n < 0 {
 		return usagef("--limit must be a number")
 	}
-	vs, total, err := c.db.FindVulnerabilities(ctx, store.VulnFilter{Query: *q, KEV: *kev, Affecting: *affecting, Limit: n})
+	vs, total, err := c.db.FindVulnerabilities(ctx, vigil.VulnFilter{Query: *q, KEV: *kev, Affecting: *affecting, Limit: n})
 	if err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func vulnsList(ctx context.Context, m *Main, args []string) error {
 		t.add(v.ID, strconv.FormatFloat(v.MaxCVSS, 'f', 1, 64), due, epss, strconv.Itoa(v.Devices), strconv.Itoa(v.NotAffected), desc)
 	}
 	if vs == nil {
-		vs = []*store.VulnSummary{}
+		vs = []*vigil.VulnSummary{}
 	}
 	if err := emit(m.Stdout, c.format, map[string]any{"vulnerabilities": vs, "total": total}, func() *table { return t }); err != nil {
 		return err

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 func vulnsShow(ctx context.Context, m *Main, args []string) error {
@@ -23,7 +22,7 @@ func vulnsShow(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	ms, err := c.db.FindMatches(ctx, store.MatchFilter{VulnID: v.ID})
+	ms, err := c.db.FindMatches(ctx, vigil.MatchFilter{VulnID: v.ID})
 	if err != nil {
 		return err
 	}

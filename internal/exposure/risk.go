@@ -9,14 +9,11 @@ import (
 	"github.com/vigil-health/vigil/internal/risk"
 )
 
-// RiskFilter is vigil.RiskFilter.
-type RiskFilter = vigil.RiskFilter
-
 // AssessRisk scores every device with at least one vulnerability match (or
 // the one device asked for), from its matches, its vulnerabilities' scores,
 // KEV and EPSS, its clinical criticality and ePHI, and what passive
 // discovery saw of it. The result is ranked, riskiest first.
-func (s *Service) AssessRisk(ctx context.Context, f RiskFilter) ([]risk.Assessment, error) {
+func (s *Service) AssessRisk(ctx context.Context, f vigil.RiskFilter) ([]risk.Assessment, error) {
 	ms, err := s.db.FindMatches(ctx, vigil.MatchFilter{DeviceID: f.DeviceID})
 	if err != nil {
 		return nil, err

@@ -10,15 +10,6 @@ import (
 	vigil "github.com/vigil-health/vigil"
 )
 
-// Discrepancy is a stored discrepancy (vigil.StoredDiscrepancy).
-type Discrepancy = vigil.StoredDiscrepancy
-
-// Ack is an acknowledgement (vigil.Ack).
-type Ack = vigil.Ack
-
-// DiscrepancyFilter selects discrepancies (vigil.DiscrepancyFilter).
-type DiscrepancyFilter = vigil.DiscrepancyFilter
-
 // discrepancyFrom joins each discrepancy to its acknowledgement.
 const discrepancyFrom = ` FROM discrepancies d LEFT JOIN discrepancy_acks a ON a.ack_key = d.ack_key`
 

@@ -3,12 +3,7 @@ package store
 import (
 	"database/sql"
 	"encoding/json"
-
-	vigil "github.com/vigil-health/vigil"
 )
-
-// DeviceVersion is a device state (vigil.DeviceVersion).
-type DeviceVersion = vigil.DeviceVersion
 
 type nullString struct{ sql.NullString }
 

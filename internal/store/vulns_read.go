@@ -9,12 +9,6 @@ import (
 	vigil "github.com/vigil-health/vigil"
 )
 
-// VulnFilter is vigil.VulnFilter.
-type VulnFilter = vigil.VulnFilter
-
-// VulnSummary is vigil.VulnSummary.
-type VulnSummary = vigil.VulnSummary
-
 // attachKEVEPSS fills a vulnerability's KEV entry and EPSS score.
 func (db *DB) attachKEVEPSS(ctx context.Context, v *vigil.Vulnerability) error {
 	var data string
@@ -107,9 +101,6 @@ func (db *DB) FindVulnerability(ctx context.Context, id string) (*vigil.Vulnerab
 	return &v, db.attachKEVEPSS(ctx, &v)
 }
 
-// MatchFilter is vigil.MatchFilter.
-type MatchFilter = vigil.MatchFilter
-
 // FindMatches lists the stored matches of the latest run.
 func (db *DB) FindMatches(ctx context.Context, f vigil.MatchFilter) ([]vigil.VulnMatch, error) {
 	q := `SELECT device_id, vuln_id, advisory_id, basis, confidence, status, justification, fixed_in, criteria, component, reason FROM vuln_matches WHERE 1=1`
@@ -143,9 +134,6 @@ func (db *DB) FindMatches(ctx context.Context, f vigil.MatchFilter) ([]vigil.Vul
 	}
 	return out, dbErr("reading matches", rows.Err())
 }
-
-// AdvisorySummary is vigil.AdvisorySummary.
-type AdvisorySummary = vigil.AdvisorySummary
 
 // FindAdvisories lists advisories, newest first.
 func (db *DB) FindAdvisories(ctx context.Context) ([]*vigil.AdvisorySummary, error) {

@@ -3,12 +3,12 @@ package web
 import (
 	"net/http"
 
-	"github.com/vigil-health/vigil/internal/store"
+	vigil "github.com/vigil-health/vigil"
 )
 
 type advisoriesPage struct {
 	pageBase
-	Advisories []*store.AdvisorySummary
+	Advisories []*vigil.AdvisorySummary
 }
 
 func (s *Server) advisoriesPage(w http.ResponseWriter, r *http.Request) error {

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	vigil "github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 type advisoryPage struct {
@@ -18,7 +17,7 @@ func (s *Server) advisoryPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.findMatchRows(r, store.MatchFilter{AdvisoryID: a.ID})
+	rows, err := s.findMatchRows(r, vigil.MatchFilter{AdvisoryID: a.ID})
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/ingest"
 	"github.com/vigil-health/vigil/internal/jsonout"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 // apiDiscrepancies lists the discrepancies, all of them unless ?page= or
@@ -25,7 +24,7 @@ func (s *Server) apiDiscrepancies(w http.ResponseWriter, r *http.Request) error 
 		}
 		f.Limit, f.Offset = limit, (pg-1)*limit
 	}
-	counts, err := s.db.CountDiscrepancies(r.Context(), store.DiscrepancyFilter{Kind: f.Kind, DeviceID: f.DeviceID, SiteID: f.SiteID, All: f.All})
+	counts, err := s.db.CountDiscrepancies(r.Context(), vigil.DiscrepancyFilter{Kind: f.Kind, DeviceID: f.DeviceID, SiteID: f.SiteID, All: f.All})
 	if err != nil {
 		return err
 	}
@@ -36,7 +35,7 @@ func (s *Server) apiDiscrepancies(w http.ResponseWriter, r *http.Request) error 
 	type item struct {
 		vigil.Discrepancy
 		Key   string     `json:"key"`
-		Acked *store.Ack `json:"acknowledged,omitempty"`
+		Acked *vigil.Ack `json:"acknowledged,omitempty"`
 	}
 	// Written as the discrepancies are read: the whole list of a large
 	// inventory never sits in memory.
@@ -44,7 +43,7 @@ func (s *Server) apiDiscrepancies(w http.ResponseWriter, r *http.Request) error 
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 	err = jsonout.Write(w, map[string]any{"total": total, "discrepancies": jsonout.Stream(func(add func(any) error) error {
-		return s.db.ScanDiscrepancies(r.Context(), f, func(d *store.Discrepancy) error {
+		return s.db.ScanDiscrepancies(r.Context(), f, func(d *vigil.StoredDiscrepancy) error {
 			return add(item{d.Discrepancy, d.Key, d.Acked})
 		})
 	})})

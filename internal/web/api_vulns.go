@@ -7,7 +7,6 @@ import (
 
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/exposure"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 func (s *Server) apiVulns(w http.ResponseWriter, r *http.Request) error {
@@ -24,7 +23,7 @@ func (s *Server) apiVuln(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ms, err := s.db.FindMatches(r.Context(), store.MatchFilter{VulnID: v.ID})
+	ms, err := s.db.FindMatches(r.Context(), vigil.MatchFilter{VulnID: v.ID})
 	if err != nil {
 		return err
 	}
@@ -46,7 +45,7 @@ func (s *Server) apiAdvisory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ms, err := s.db.FindMatches(r.Context(), store.MatchFilter{AdvisoryID: a.ID})
+	ms, err := s.db.FindMatches(r.Context(), vigil.MatchFilter{AdvisoryID: a.ID})
 	if err != nil {
 		return err
 	}
@@ -68,7 +67,7 @@ func (s *Server) apiDeviceVulns(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ms, err := s.db.FindMatches(r.Context(), store.MatchFilter{DeviceID: d.ID})
+	ms, err := s.db.FindMatches(r.Context(), vigil.MatchFilter{DeviceID: d.ID})
 	if err != nil {
 		return err
 	}
@@ -81,7 +80,7 @@ func (s *Server) apiDeviceRisk(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	as, err := s.exp.AssessRisk(r.Context(), exposure.RiskFilter{DeviceID: d.ID})
+	as, err := s.exp.AssessRisk(r.Context(), vigil.RiskFilter{DeviceID: d.ID})
 	if err != nil {
 		return err
 	}

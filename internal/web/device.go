@@ -9,9 +9,7 @@ import (
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/checks"
 	"github.com/vigil-health/vigil/internal/compliance"
-	"github.com/vigil-health/vigil/internal/exposure"
 	"github.com/vigil-health/vigil/internal/risk"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 type devicePage struct {
@@ -23,10 +21,10 @@ type devicePage struct {
 	Network       *vigil.NetworkView
 	Risk          *risk.Assessment
 	SBOM          *vigil.SBOM
-	Discrepancies []*store.Discrepancy
+	Discrepancies []*vigil.StoredDiscrepancy
 	FieldNames    []string
 	Facts         []*vigil.Fact
-	History       []store.DeviceVersion
+	History       []vigil.DeviceVersion
 	Audit         []*vigil.AuditEvent
 	Checks        []compliance.DeviceResult // the enabled checks the device fails, or could not be judged by
 	ChecksOther   []compliance.DeviceResult // the checks it passes or that do not apply
@@ -65,7 +63,7 @@ func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	disc, err := s.db.FindDiscrepancies(r.Context(), store.DiscrepancyFilter{DeviceID: id, All: true})
+	disc, err := s.db.FindDiscrepancies(r.Context(), vigil.DiscrepancyFilter{DeviceID: id, All: true})
 	if err != nil {
 		return err
 	}
@@ -73,7 +71,7 @@ func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	as, err := s.exp.AssessRisk(r.Context(), exposure.RiskFilter{DeviceID: id})
+	as, err := s.exp.AssessRisk(r.Context(), vigil.RiskFilter{DeviceID: id})
 	if err != nil {
 		return err
 	}

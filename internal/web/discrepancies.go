@@ -7,12 +7,11 @@ import (
 	"strconv"
 
 	vigil "github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
-func discrepancyFilter(r *http.Request) (store.DiscrepancyFilter, error) {
+func discrepancyFilter(r *http.Request) (vigil.DiscrepancyFilter, error) {
 	q := r.URL.Query()
-	f := store.DiscrepancyFilter{Kind: vigil.DiscrepancyKind(q.Get("kind")), All: q.Get("all") == "1" || q.Get("all") == "true"}
+	f := vigil.DiscrepancyFilter{Kind: vigil.DiscrepancyKind(q.Get("kind")), All: q.Get("all") == "1" || q.Get("all") == "true"}
 	f.DeviceID, _ = strconv.ParseInt(q.Get("device"), 10, 64)
 	if v := q.Get("site"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
@@ -26,7 +25,7 @@ func discrepancyFilter(r *http.Request) (store.DiscrepancyFilter, error) {
 
 type discrepanciesPage struct {
 	pageBase
-	Items  []*store.Discrepancy
+	Items  []*vigil.StoredDiscrepancy
 	Total  int // of the kind shown, or of all
 	Kind   string
 	All    bool
@@ -73,7 +72,7 @@ func (s *Server) discrepanciesPage(w http.ResponseWriter, r *http.Request) error
 		return "/discrepancies?" + q.Encode()
 	}
 	// The counts are per kind, whichever kind is shown.
-	counts, err := s.db.CountDiscrepancies(r.Context(), store.DiscrepancyFilter{All: f.All, DeviceID: f.DeviceID, SiteID: f.SiteID})
+	counts, err := s.db.CountDiscrepancies(r.Context(), vigil.DiscrepancyFilter{All: f.All, DeviceID: f.DeviceID, SiteID: f.SiteID})
 	if err != nil {
 		return err
 	}

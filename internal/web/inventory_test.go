@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	vigil "github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
 )
 
@@ -52,7 +51,7 @@ func TestInventoryPages(t *testing.T) {
 	}
 	// One discrepancy a page: the first page links to the second, and the
 	// pages together name every discrepancy.
-	every, err := e.db.FindDiscrepancies(ctx, store.DiscrepancyFilter{})
+	every, err := e.db.FindDiscrepancies(ctx, vigil.DiscrepancyFilter{})
 	if err != nil || len(every) < 2 {
 		t.Fatalf("discrepancies: %d, %v", len(every), err)
 	}
@@ -97,12 +96,12 @@ func TestInventoryPages(t *testing.T) {
 	if api.Total != len(every) || len(api.Discrepancies) != 1 || api.Discrepancies[0].Key != every[1].Key {
 		t.Errorf("API page 2 of one = %+v; want total %d and key %q", api, len(every), every[1].Key)
 	}
-	ds, err := e.db.FindDiscrepancies(ctx, store.DiscrepancyFilter{Kind: vigil.DiscrepancyFieldConflict})
+	ds, err := e.db.FindDiscrepancies(ctx, vigil.DiscrepancyFilter{Kind: vigil.DiscrepancyFieldConflict})
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("field conflicts: %v, %v", ds, err)
 	}
 	e.postForm(ce, "/discrepancies/ack", url.Values{"csrf_token": {csrf}, "key": {ds[0].Key}, "note": {"firmware update pending in CMMS"}}, http.StatusSeeOther)
-	if ds, _ := e.db.FindDiscrepancies(ctx, store.DiscrepancyFilter{Kind: vigil.DiscrepancyFieldConflict}); len(ds) != 0 {
+	if ds, _ := e.db.FindDiscrepancies(ctx, vigil.DiscrepancyFilter{Kind: vigil.DiscrepancyFieldConflict}); len(ds) != 0 {
 		t.Errorf("acknowledged conflict still listed by default")
 	}
 	// Set the device type by hand; the device page shows the provenance.

@@ -5,13 +5,12 @@ import (
 	"strconv"
 
 	vigil "github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/exposure"
 	"github.com/vigil-health/vigil/internal/risk"
 )
 
-func riskFilter(r *http.Request) exposure.RiskFilter {
+func riskFilter(r *http.Request) vigil.RiskFilter {
 	q := r.URL.Query()
-	f := exposure.RiskFilter{DeviceType: q.Get("type")}
+	f := vigil.RiskFilter{DeviceType: q.Get("type")}
 	f.SiteID, _ = strconv.ParseInt(q.Get("site"), 10, 64)
 	return f
 }

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	vigil "github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/store"
 )
 
 // matchRow is a match with its device, for pages.
@@ -14,7 +13,7 @@ type matchRow struct {
 }
 
 // findMatchRows reads the matches a filter selects, each with its device.
-func (s *Server) findMatchRows(r *http.Request, f store.MatchFilter) ([]matchRow, error) {
+func (s *Server) findMatchRows(r *http.Request, f vigil.MatchFilter) ([]matchRow, error) {
 	ms, err := s.db.FindMatches(r.Context(), f)
 	if err != nil {
 		return nil, err
@@ -41,7 +40,7 @@ func (s *Server) vulnPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.findMatchRows(r, store.MatchFilter{VulnID: v.ID})
+	rows, err := s.findMatchRows(r, vigil.MatchFilter{VulnID: v.ID})
 	if err != nil {
 		return err
 	}

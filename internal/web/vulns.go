@@ -4,12 +4,12 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/vigil-health/vigil/internal/store"
+	vigil "github.com/vigil-health/vigil"
 )
 
-func vulnFilter(r *http.Request) store.VulnFilter {
+func vulnFilter(r *http.Request) vigil.VulnFilter {
 	q := r.URL.Query()
-	f := store.VulnFilter{Query: q.Get("q"), KEV: q.Get("kev") == "1" || q.Get("kev") == "true",
+	f := vigil.VulnFilter{Query: q.Get("q"), KEV: q.Get("kev") == "1" || q.Get("kev") == "true",
 		Affecting: q.Get("affecting") == "1" || q.Get("affecting") == "true", Limit: 200}
 	if n, err := strconv.Atoi(q.Get("limit")); err == nil && n > 0 && n <= 5000 {
 		f.Limit = n
@@ -20,9 +20,9 @@ func vulnFilter(r *http.Request) store.VulnFilter {
 
 type vulnsPage struct {
 	pageBase
-	Vulns []*store.VulnSummary
+	Vulns []*vigil.VulnSummary
 	Total int
-	F     store.VulnFilter
+	F     vigil.VulnFilter
 }
 
 func (s *Server) vulnsPage(w http.ResponseWriter, r *http.Request) error {

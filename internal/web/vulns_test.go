@@ -11,7 +11,6 @@ import (
 
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/gen"
-	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
 )
 
@@ -58,7 +57,7 @@ func TestVulnerabilityPages(t *testing.T) {
 		}
 	}
 	e.get(admin, "/advisories", 200)
-	ms, _ := e.db.FindMatches(ctx, store.MatchFilter{VulnID: "CVE-2021-44228"})
+	ms, _ := e.db.FindMatches(ctx, vigil.MatchFilter{VulnID: "CVE-2021-44228"})
 	if len(ms) == 0 || ms[0].AdvisoryID == "" {
 		t.Fatalf("no advisory on the Log4Shell match: %+v", ms)
 	}
