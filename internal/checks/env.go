@@ -33,9 +33,7 @@ func newEnv() (*cel.Env, error) {
 			reflect.TypeFor[Policy](),
 			ext.ParseStructTag("json"),
 		),
-		func(e *cel.Env) (*cel.Env, error) {
-			return cel.CustomTypeProvider(provider{e.CELTypeProvider()})(e)
-		},
+		withObjects(),
 		cel.Variable("device", obj("Device")),
 		cel.Variable("sources", cel.ListType(obj("Source"))),
 		cel.Variable("findings", cel.ListType(obj("Finding"))),

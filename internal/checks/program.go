@@ -136,7 +136,7 @@ func (p *Program) bind(in Inputs) activation {
 
 // policyValue adapts the policy once for all subjects.
 func (p *Program) policyValue(pol *Policy) ref.Val {
-	v, err := newPolicyObject(p.types.policy, pol)
+	v, err := newObject(p.types.policy, pol)
 	if err != nil {
 		// Not reached: the getters of a native struct do not fail.
 		return types.WrapErr(err)
@@ -146,16 +146,10 @@ func (p *Program) policyValue(pol *Policy) ref.Val {
 
 // evaluate appends every check's verdict on s to out, adapting s with b.
 func (p *Program) evaluate(shared *activation, b *binder, s *Subject, out []Result) []Result {
-	a := &b.act
-	*a = *shared
-	b.device.v, b.remote.v = &s.Device, &s.Remote
-	a.device, a.remote = &b.device, &b.remote
-	a.sources = b.sources.list(s.Sources)
-	a.findings = b.findings.list(s.Findings)
-	a.vulns = b.vulns.list(s.Vulns)
-	a.flows = b.flows.list(s.Flows)
+	b.act = *shared
+	b.bind(s)
 	for _, c := range p.checks {
-		out = append(out, c.evaluate(b.frame, a.verdictsOnly))
+		out = append(out, c.evaluate(b.frame, shared.verdictsOnly))
 	}
 	return out
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"reflect"
 
-	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/common/types/traits"
@@ -12,14 +11,15 @@ import (
 )
 
 // object is one of the subject's structs as a CEL value: a pointer to the
-// Go struct and its CEL type. Its Value is the pointer itself, the form
-// cel-go's native field getters read at a fixed offset, so neither a
-// field access nor a list element costs an allocation or reflection.
+// Go struct, its CEL type, and the fields read so far as CEL values.
 // cel-go's own adapter would box a copy of each list element on every
-// access instead.
+// access, and box a string or timestamp field again on every read; an
+// object costs nothing to bind (it points into the subject) and each field
+// once per device, however many checks read it.
 type object[T any] struct {
-	v  *T
-	ot *objectType
+	v      *T
+	ot     *objectType
+	fields []ref.Val // by field index (objectType.index); nil: not read yet
 }
 
 // objectType is what every object of one CEL type shares.
@@ -27,12 +27,42 @@ type objectType struct {
 	typ      *types.Type
 	provider types.Provider
 	adapter  types.Adapter
+	names    []string // the CEL field names, in the provider's order
 }
 
 var (
 	_ traits.Indexer     = (*object[Flow])(nil)
 	_ traits.FieldTester = (*object[Flow])(nil)
 )
+
+// fieldReader is an object as the provider's field getters see it.
+type fieldReader interface {
+	// field returns field i, read with get on first use.
+	field(i int, get ref.FieldGetter) (any, error)
+	// native returns the pointer to the Go struct.
+	native() any
+}
+
+func (o *object[T]) field(i int, get ref.FieldGetter) (any, error) {
+	if v := o.fields[i]; v != nil {
+		return v, nil
+	}
+	raw, err := get(o.v)
+	if err != nil {
+		return nil, err
+	}
+	v := o.ot.adapter.NativeToValue(raw)
+	o.fields[i] = v
+	return v, nil
+}
+
+func (o *object[T]) native() any { return o.v }
+
+// reset points o at v, forgetting the fields read from the previous one.
+func (o *object[T]) reset(v *T) {
+	o.v = v
+	clear(o.fields)
+}
 
 // ConvertToNative returns the pointer or a copy of the struct.
 func (o *object[T]) ConvertToNative(t reflect.Type) (any, error) {
@@ -68,17 +98,17 @@ func (o *object[T]) Equal(other ref.Val) ref.Val {
 // Type returns the object's CEL type.
 func (o *object[T]) Type() ref.Type { return o.ot.typ }
 
-// Value returns the pointer to the Go struct.
-func (o *object[T]) Value() any { return o.v }
+// Value returns the object itself, which the provider's getters read.
+func (o *object[T]) Value() any { return o }
 
 // Get returns a field, for accesses the type checker could not resolve to
 // a struct field (through dyn).
 func (o *object[T]) Get(field ref.Val) ref.Val {
-	ft, err := o.field(field)
+	ft, err := o.fieldType(field)
 	if err != nil {
 		return err
 	}
-	v, gerr := ft.GetFrom(o.v)
+	v, gerr := ft.GetFrom(o)
 	if gerr != nil {
 		return types.WrapErr(gerr)
 	}
@@ -87,14 +117,14 @@ func (o *object[T]) Get(field ref.Val) ref.Val {
 
 // IsSet reports whether a field holds a non-zero value.
 func (o *object[T]) IsSet(field ref.Val) ref.Val {
-	ft, err := o.field(field)
+	ft, err := o.fieldType(field)
 	if err != nil {
 		return err
 	}
-	return types.Bool(ft.IsSet(o.v))
+	return types.Bool(ft.IsSet(o))
 }
 
-func (o *object[T]) field(field ref.Val) (*types.FieldType, ref.Val) {
+func (o *object[T]) fieldType(field ref.Val) (*types.FieldType, ref.Val) {
 	name, ok := field.(types.String)
 	if !ok {
 		return nil, types.MaybeNoSuchOverloadErr(field)
@@ -104,6 +134,19 @@ func (o *object[T]) field(field ref.Val) (*types.FieldType, ref.Val) {
 		return nil, types.NewErr("no such field: %s", name)
 	}
 	return ft, nil
+}
+
+// newObject returns v as an object with every field read, for a value
+// shared by goroutines (the policy), which then only reads.
+func newObject[T any](ot *objectType, v *T) (*object[T], error) {
+	o := &object[T]{v: v, ot: ot, fields: make([]ref.Val, len(ot.names))}
+	for _, name := range ot.names {
+		ft, _ := ot.provider.FindStructFieldType(ot.typ.TypeName(), name)
+		if _, err := ft.GetFrom(o); err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
 }
 
 // objects binds a slice of the subject's structs as a CEL list, reusing
@@ -116,34 +159,21 @@ type objects[T any] struct {
 
 // list returns xs as a CEL list of objects.
 func (b *objects[T]) list(xs []T) ref.Val {
-	b.elems = b.elems[:0]
-	b.vals = b.vals[:0]
-	for i := range xs {
-		b.elems = append(b.elems, object[T]{v: &xs[i], ot: b.ot})
-	}
-	for i := range b.elems {
-		b.vals = append(b.vals, &b.elems[i])
-	}
-	return types.NewRefValList(b.ot.adapter, b.vals)
-}
-
-// objectTypes holds the CEL type of each of the subject's structs.
-type objectTypes struct {
-	device, source, finding, vuln, flow, remote, policy *objectType
-}
-
-func newObjectTypes(env *cel.Env) objectTypes {
-	t := func(name string) *objectType {
-		return &objectType{
-			typ:      types.NewObjectType("checks." + name),
-			provider: env.CELTypeProvider(),
-			adapter:  env.CELTypeAdapter(),
+	if len(xs) > len(b.elems) {
+		n := max(len(xs), 2*len(b.elems))
+		nf := len(b.ot.names)
+		fields := make([]ref.Val, n*nf)
+		b.elems = make([]object[T], n)
+		b.vals = make([]ref.Val, n)
+		for i := range b.elems {
+			b.elems[i] = object[T]{ot: b.ot, fields: fields[i*nf : (i+1)*nf : (i+1)*nf]}
+			b.vals[i] = &b.elems[i]
 		}
 	}
-	return objectTypes{
-		device: t("Device"), source: t("Source"), finding: t("Finding"), vuln: t("Vuln"),
-		flow: t("Flow"), remote: t("RemoteAccess"), policy: t("Policy"),
+	for i := range xs {
+		b.elems[i].reset(&xs[i])
 	}
+	return types.NewRefValList(b.ot.adapter, b.vals[:len(xs)])
 }
 
 // binder adapts one subject at a time to CEL values, reusing its buffers
@@ -163,8 +193,8 @@ type binder struct {
 func (p *Program) newBinder() *binder {
 	t := p.types
 	b := &binder{
-		device:   object[Device]{ot: t.device},
-		remote:   object[RemoteAccess]{ot: t.remote},
+		device:   object[Device]{ot: t.device, fields: make([]ref.Val, len(t.device.names))},
+		remote:   object[RemoteAccess]{ot: t.remote, fields: make([]ref.Val, len(t.remote.names))},
 		sources:  objects[Source]{ot: t.source},
 		findings: objects[Finding]{ot: t.finding},
 		vulns:    objects[Vuln]{ot: t.vuln},
@@ -180,63 +210,16 @@ func (p *Program) newBinder() *binder {
 	return b
 }
 
+// bind points the activation at s.
+func (b *binder) bind(s *Subject) {
+	b.device.reset(&s.Device)
+	b.remote.reset(&s.Remote)
+	b.act.device, b.act.remote = &b.device, &b.remote
+	b.act.sources = b.sources.list(s.Sources)
+	b.act.findings = b.findings.list(s.Findings)
+	b.act.vulns = b.vulns.list(s.Vulns)
+	b.act.flows = b.flows.list(s.Flows)
+}
+
 // close returns the frame to cel-go's pool.
 func (b *binder) close() { b.frame.Close() }
-
-// policyObject is the policy as a CEL value, every field adapted once per
-// evaluation: a list or map field would otherwise be adapted again on
-// every access, once per device and check.
-type policyObject struct {
-	object[Policy]
-	fields map[string]ref.Val // by CEL field name
-}
-
-// Value returns the policy object itself, which the provider's field
-// getters recognise.
-func (p *policyObject) Value() any { return p }
-
-func newPolicyObject(ot *objectType, pol *Policy) (*policyObject, error) {
-	p := &policyObject{object: object[Policy]{v: pol, ot: ot}, fields: map[string]ref.Val{}}
-	names, _ := ot.provider.FindStructFieldNames(ot.typ.TypeName())
-	for _, name := range names {
-		ft, _ := ot.provider.FindStructFieldType(ot.typ.TypeName(), name)
-		v, err := ft.GetFrom(pol)
-		if err != nil {
-			return nil, err
-		}
-		p.fields[name] = ot.adapter.NativeToValue(v)
-	}
-	return p, nil
-}
-
-// provider reads a policy object's fields from those it adapted once, and
-// leaves every other type and field to cel-go's native types.
-type provider struct {
-	types.Provider
-}
-
-// FindStructFieldType returns the field's type and, for the policy, getters
-// that know a policy object.
-func (p provider) FindStructFieldType(structType, field string) (*types.FieldType, bool) {
-	ft, ok := p.Provider.FindStructFieldType(structType, field)
-	if !ok || structType != "checks.Policy" {
-		return ft, ok
-	}
-	get, isSet := ft.GetFrom, ft.IsSet
-	return &types.FieldType{
-		Type:        ft.Type,
-		IsJSONField: ft.IsJSONField,
-		IsSet: func(obj any) bool {
-			if po, ok := obj.(*policyObject); ok {
-				obj = po.v
-			}
-			return isSet(obj)
-		},
-		GetFrom: func(obj any) (any, error) {
-			if po, ok := obj.(*policyObject); ok {
-				return po.fields[field], nil
-			}
-			return get(obj)
-		},
-	}, true
-}
