@@ -48,8 +48,9 @@ type Inputs struct {
 // Program is a set of checks compiled once, ready to evaluate any number
 // of devices. It is safe for concurrent use.
 type Program struct {
-	checks []*compiled
-	types  objectTypes
+	checks  []*compiled
+	types   objectTypes
+	binders sync.Pool // of *binder
 }
 
 // Compile type-checks and plans the checks. Check ids must be unique.
@@ -86,10 +87,9 @@ func (p *Program) Checks() []*Check {
 // EvaluateOne returns every check's verdict on one device, in the order of
 // Checks.
 func (p *Program) EvaluateOne(s *Subject, in Inputs) []Result {
-	shared := p.bind(in)
-	b := p.newBinder()
-	defer b.close()
-	return p.evaluate(&shared, b, s, make([]Result, 0, len(p.checks)))
+	b := p.binder(&in)
+	defer p.release(b)
+	return p.evaluate(b, s, make([]Result, 0, len(p.checks)))
 }
 
 // Evaluate judges every subject, spreading them across GOMAXPROCS workers.
@@ -97,7 +97,6 @@ func (p *Program) EvaluateOne(s *Subject, in Inputs) []Result {
 // the order of Checks; calls come one at a time but in no fixed order, and
 // results is only valid during the call (copy what must be kept).
 func (p *Program) Evaluate(subjects []*Subject, in Inputs, fn func(i int, results []Result)) {
-	shared := p.bind(in)
 	const chunk = 64
 	var next atomic.Int64
 	var mu sync.Mutex
@@ -106,15 +105,15 @@ func (p *Program) Evaluate(subjects []*Subject, in Inputs, fn func(i int, result
 	for range workers {
 		wg.Go(func() {
 			buf := make([]Result, 0, len(p.checks))
-			b := p.newBinder()
-			defer b.close()
+			b := p.binder(&in)
+			defer p.release(b)
 			for {
 				lo := int(next.Add(chunk)) - chunk
 				if lo >= len(subjects) {
 					return
 				}
 				for i := lo; i < min(lo+chunk, len(subjects)); i++ {
-					buf = p.evaluate(&shared, b, subjects[i], buf[:0])
+					buf = p.evaluate(b, subjects[i], buf[:0])
 					mu.Lock()
 					fn(i, buf)
 					mu.Unlock()
@@ -125,31 +124,29 @@ func (p *Program) Evaluate(subjects []*Subject, in Inputs, fn func(i int, result
 	wg.Wait()
 }
 
-// bind adapts what all subjects share once.
-func (p *Program) bind(in Inputs) activation {
-	return activation{
-		verdictsOnly: in.VerdictsOnly,
-		policy:       p.policyValue(&in.Policy),
-		now:          types.Timestamp{Time: in.Now},
+// binder returns a binder for one goroutine, bound to in, from the
+// program's pool: a binder's buffers, frame and policy then serve every
+// subject of an Evaluate and many calls of EvaluateOne.
+func (p *Program) binder(in *Inputs) *binder {
+	b, _ := p.binders.Get().(*binder)
+	if b == nil {
+		b = p.newBinder()
 	}
+	b.inputs(in)
+	return b
 }
 
-// policyValue adapts the policy once for all subjects.
-func (p *Program) policyValue(pol *Policy) ref.Val {
-	v, err := newObject(p.types.policy, pol)
-	if err != nil {
-		// Not reached: the getters of a native struct do not fail.
-		return types.WrapErr(err)
-	}
-	return v
+// release returns b to the pool, holding no subject or policy.
+func (p *Program) release(b *binder) {
+	b.forget()
+	p.binders.Put(b)
 }
 
 // evaluate appends every check's verdict on s to out, adapting s with b.
-func (p *Program) evaluate(shared *activation, b *binder, s *Subject, out []Result) []Result {
-	b.act = *shared
+func (p *Program) evaluate(b *binder, s *Subject, out []Result) []Result {
 	b.bind(s)
 	for _, c := range p.checks {
-		out = append(out, c.evaluate(b.frame, shared.verdictsOnly))
+		out = append(out, c.evaluate(b.frame, b.act.verdictsOnly))
 	}
 	return out
 }

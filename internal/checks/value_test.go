@@ -58,10 +58,8 @@ func TestObjectFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shared := p.bind(in)
-	b := p.newBinder()
-	defer b.close()
-	b.act = shared
+	b := p.binder(&in)
+	defer p.release(b)
 	b.bind(s)
 	native := map[string]any{
 		"device": &s.Device, "sources": s.Sources, "findings": s.Findings, "vulns": s.Vulns,
