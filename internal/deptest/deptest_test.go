@@ -57,6 +57,8 @@ var floors = map[string]floor{
 	"internal/exposure":          service,
 	"internal/compliance":        service,
 	"internal/evaluate":          engine,
+	"internal/blob":              engine,
+	"internal/evidence":          service,
 	"internal/inventory":         service,
 	"internal/web":               web,
 	"internal/classify/ouigen":   top,
