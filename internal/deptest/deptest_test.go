@@ -57,6 +57,7 @@ var floors = map[string]floor{
 	"internal/exposure":          service,
 	"internal/compliance":        service,
 	"internal/evaluate":          engine,
+	"internal/readiness":         engine,
 	"internal/blob":              engine,
 	"internal/evidence":          service,
 	"internal/inventory":         service,
