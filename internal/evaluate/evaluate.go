@@ -125,7 +125,6 @@ func Decide(in Input) *vigil.Evaluation {
 		runs := direct[c.ID]
 		for _, r := range runs {
 			ce.Checks = append(ce.Checks, r.Outcome())
-			ce.FailingDevices = append(ce.FailingDevices, r.Failing...)
 			t.add(r.Verdict())
 		}
 		for _, a := range attest[c.ID] {
@@ -143,13 +142,39 @@ func Decide(in Input) *vigil.Evaluation {
 		}
 		ce.Verdict = t.verdict()
 		ce.Basis = basis(own, t, len(runs), len(attest[c.ID]), len(children[c.ID]))
-		sort.SliceStable(ce.FailingDevices, func(a, b int) bool { return ce.FailingDevices[a].ID < ce.FailingDevices[b].ID })
+		ce.FailingDevices = mergeFailing(runs)
 		ev.Controls[i] = ce
 	}
 	for _, ce := range ev.Controls {
 		ev.Summary[ce.Verdict]++
 	}
 	return ev
+}
+
+// mergeFailing lists the failing devices of the runs in device order (each
+// run's are in device order already). With one run its list is shared, not
+// copied: an evaluation of a large hospital names every failing device under
+// every control its checks serve. Callers treat the lists as read-only.
+func mergeFailing(runs []*CheckRun) []vigil.FailingDevice {
+	switch len(runs) {
+	case 0:
+		return []vigil.FailingDevice{}
+	case 1:
+		if runs[0].Failing == nil {
+			return []vigil.FailingDevice{}
+		}
+		return runs[0].Failing
+	}
+	n := 0
+	for _, r := range runs {
+		n += len(r.Failing)
+	}
+	out := make([]vigil.FailingDevice, 0, n)
+	for _, r := range runs {
+		out = append(out, r.Failing...)
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].ID < out[b].ID })
+	return out
 }
 
 // appendRun adds a check run once.

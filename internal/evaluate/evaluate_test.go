@@ -29,7 +29,7 @@ func run(id string, passed, failed, na int, controls ...string) *CheckRun {
 		r.Controls = append(r.Controls, vigil.ControlRef{Framework: "t", Control: c})
 	}
 	for i := range failed {
-		r.Failing = append(r.Failing, vigil.FailingDevice{ID: int64(100 - i), AssetTag: "A", Check: id, Reason: "because"})
+		r.Failing = append(r.Failing, vigil.FailingDevice{ID: int64(99 + i), AssetTag: "A", Check: id, Reason: "because"})
 	}
 	return r
 }
