@@ -16,17 +16,9 @@ import (
 // version when Vigil ships a new text of it. Checks people wrote or edited
 // are left alone. It returns how many versions it saved.
 func (s *Service) InstallLibrary(ctx context.Context, actor *vigil.User) (int, error) {
-	lib, err := checks.Library()
+	lib, text, err := s.library()
 	if err != nil {
-		return 0, vigil.WrapError(vigil.EINTERNAL, "loading the shipped checks", err)
-	}
-	files, err := checks.LibraryFiles()
-	if err != nil {
-		return 0, vigil.WrapError(vigil.EINTERNAL, "loading the shipped checks", err)
-	}
-	text := map[string]string{}
-	for _, f := range files {
-		text[f.Name] = string(f.Data)
+		return 0, err
 	}
 	stored, err := s.db.FindChecks(ctx, nil)
 	if err != nil {
@@ -53,6 +45,29 @@ func (s *Service) InstallLibrary(ctx context.Context, actor *vigil.User) (int, e
 		return nil
 	})
 	return n, err
+}
+
+// library returns the shipped checks and their files' text, parsed on first
+// use.
+func (s *Service) library() ([]*checks.Check, map[string]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lib == nil {
+		lib, err := checks.Library()
+		if err != nil {
+			return nil, nil, vigil.WrapError(vigil.EINTERNAL, "loading the shipped checks", err)
+		}
+		files, err := checks.LibraryFiles()
+		if err != nil {
+			return nil, nil, vigil.WrapError(vigil.EINTERNAL, "loading the shipped checks", err)
+		}
+		s.libText = map[string]string{}
+		for _, f := range files {
+			s.libText[f.Name] = string(f.Data)
+		}
+		s.lib = lib
+	}
+	return s.lib, s.libText, nil
 }
 
 // ParseCheck parses and compiles a check file and checks that every control

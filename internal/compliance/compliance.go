@@ -29,6 +29,8 @@ type Service struct {
 	mu       sync.Mutex
 	programs map[string]*checks.Program // compiled check sets, by their versions
 	builtin  *catalog.Catalog           // the embedded frameworks, loaded on first use
+	lib      []*checks.Check            // the shipped checks, parsed on first use
+	libText  map[string]string          // their files' text, by file name
 }
 
 // New returns the compliance service; cls gives each device type's FDA
