@@ -56,6 +56,7 @@ var floors = map[string]floor{
 	"internal/account":           service,
 	"internal/exposure":          service,
 	"internal/compliance":        service,
+	"internal/assurance":         service,
 	"internal/evaluate":          engine,
 	"internal/readiness":         engine,
 	"internal/blob":              engine,
