@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	vigil "github.com/vigil-health/vigil"
@@ -50,6 +51,17 @@ func TestDemoChecksFailTheRightDevices(t *testing.T) {
 	getJSON(&inv, "inventory", "list")
 	var disc struct{ Discrepancies []vigil.Discrepancy }
 	getJSON(&disc, "inventory", "discrepancies")
+	var worklist struct {
+		Worklist []struct {
+			DeviceID int64 `json:"device_id"`
+			Vulns    []struct {
+				KEV        bool      `json:"kev"`
+				KEVDue     time.Time `json:"kev_due"`
+				Remediated bool      `json:"remediated"`
+			} `json:"vulns"`
+		} `json:"worklist"`
+	}
+	getJSON(&worklist, "risk", "list")
 	// inventory-owner fails the devices in service with no owner team.
 	var want []int64
 	for _, d := range inv.Devices {
@@ -101,6 +113,21 @@ func TestDemoChecksFailTheRightDevices(t *testing.T) {
 		t.Fatal("no clinical device is missing from an inventory: the comparison proves nothing")
 	}
 	t.Logf("inventory-both-sources fails %d devices", len(want))
+	// kev-past-due fails the devices the risk worklist (another engine)
+	// shows with a KEV vulnerability past its due date, unremediated.
+	var kev []int64
+	for _, a := range worklist.Worklist {
+		for _, v := range a.Vulns {
+			if v.KEV && !v.Remediated && !v.KEVDue.IsZero() && ev.At.After(v.KEVDue) && !slices.Contains(kev, a.DeviceID) {
+				kev = append(kev, a.DeviceID)
+			}
+		}
+	}
+	slices.Sort(kev)
+	t.Logf("kev-past-due fails %d devices", len(kev))
+	if diff := cmp.Diff(kev, failing["kev-past-due"]); diff != "" {
+		t.Errorf("kev-past-due fails (-want +got):\n%s", diff)
+	}
 	if diff := cmp.Diff(want, failing["inventory-both-sources"]); diff != "" {
 		t.Errorf("inventory-both-sources fails (-want +got):\n%s", diff)
 	}
