@@ -167,6 +167,16 @@ func (db *DB) VerifyAuditLog(ctx context.Context) (int, *vigil.AuditBreak, error
 	return n, nil, nil
 }
 
+// AuditHead returns the newest link of the audit chain: its sequence number
+// and hash, which a binder records so that an auditor can tie it to the
+// trail.
+func (db *DB) AuditHead(ctx context.Context) (int64, string, error) {
+	var seq int64
+	var hash string
+	err := db.queryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&seq, &hash)
+	return seq, hash, dbErr("reading the audit head", err)
+}
+
 func limitClause(offset, limit int) string {
 	if limit <= 0 {
 		return ""
