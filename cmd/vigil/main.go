@@ -56,6 +56,8 @@ func commands() []command {
 		{"migrate", "apply database migrations", runMigrate},
 		{"user", "manage users: user add NAME --role ROLE", runUser},
 		{"audit-log", "audit-log verify: check the tamper-evident audit trail", runAuditLog},
+		{"audit", "mock audits: audit mock --framework ID [--sample N] [--seed S], audit compare A B, audit list", runAudit},
+		{"plan", "the remediation plan: plan list|export|set|sync", runPlan},
 		{"gen", "write a generated demo hospital's raw files", runGen},
 		{"import", "import inventory files: import --source NAME FILE...", runImport},
 		{"discover", "passive discovery from captures or a live interface", runDiscover},

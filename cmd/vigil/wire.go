@@ -1,7 +1,11 @@
 package main
 
 import (
+	"context"
+
+	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/account"
+	"github.com/vigil-health/vigil/internal/assurance"
 	"github.com/vigil-health/vigil/internal/classify"
 	"github.com/vigil-health/vigil/internal/compliance"
 	"github.com/vigil-health/vigil/internal/exposure"
@@ -31,12 +35,17 @@ func (m *Main) services(d *store.DB) (web.Services, error) {
 		return web.Services{}, err
 	}
 	comp := compliance.New(d, cls)
-	exp := exposure.New(d, cls).Notify(comp)
+	exp := exposure.New(d, cls)
+	plan := assurance.New(d, exp)
+	// The plan follows every evaluation: the controls are evaluated first.
+	after := observers{comp, plan}
+	exp.Notify(after)
 	return web.Services{
-		Inventory:  inventory.New(d, cls, exp).Notify(comp),
+		Inventory:  inventory.New(d, cls, exp).Notify(after),
 		Exposure:   exp,
 		Accounts:   account.New(d, false),
 		Compliance: comp,
+		Assurance:  plan,
 	}, nil
 }
 
@@ -56,4 +65,24 @@ func (m *Main) compliance(d *store.DB) (*compliance.Service, error) {
 func (m *Main) exposure(d *store.DB) (*exposure.Service, error) {
 	s, err := m.services(d)
 	return s.Exposure, err
+}
+
+// assurance returns the mock audit and remediation plan use cases over d.
+func (m *Main) assurance(d *store.DB) (*assurance.Service, error) {
+	s, err := m.services(d)
+	return s.Assurance, err
+}
+
+// observers tells each observer in turn that a change committed, stopping
+// at the first failure.
+type observers []inventory.Observer
+
+// Changed tells every observer.
+func (os observers) Changed(ctx context.Context, actor *vigil.User) error {
+	for _, o := range os {
+		if err := o.Changed(ctx, actor); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/account"
+	"github.com/vigil-health/vigil/internal/assurance"
 	"github.com/vigil-health/vigil/internal/compliance"
 	"github.com/vigil-health/vigil/internal/exposure"
 	"github.com/vigil-health/vigil/internal/inventory"
@@ -41,6 +42,7 @@ type Services struct {
 	Exposure   *exposure.Service
 	Accounts   *account.Service
 	Compliance *compliance.Service
+	Assurance  *assurance.Service
 }
 
 // Server is Vigil's HTTP server.
@@ -50,6 +52,7 @@ type Server struct {
 	exp  *exposure.Service
 	acct *account.Service
 	comp *compliance.Service
+	plan *assurance.Service // nil until wired: the plan and audit pages say so
 	// The read services the pages use, behind the domain's interfaces.
 	devices   vigil.DeviceService
 	sites     vigil.SiteService
@@ -81,7 +84,7 @@ func New(db *store.DB, svc Services, log *slog.Logger, cfg Config) (*Server, err
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{db: db, inv: svc.Inventory, exp: svc.Exposure, acct: svc.Accounts, comp: svc.Compliance,
+	s := &Server{db: db, inv: svc.Inventory, exp: svc.Exposure, acct: svc.Accounts, comp: svc.Compliance, plan: svc.Assurance,
 		devices: db, sites: db, audit: db, users: svc.Accounts, log: log, cfg: cfg, mux: http.NewServeMux(), tmpl: tmpl,
 		limiter: newLimiter(cfg.LoginRate, cfg.LoginBurst), registry: prometheus.NewRegistry(),
 		csrfGuard: http.NewCrossOriginProtection()}
