@@ -58,6 +58,7 @@ var floors = map[string]floor{
 	"internal/compliance":        service,
 	"internal/assurance":         service,
 	"internal/evaluate":          engine,
+	"internal/binder":            engine,
 	"internal/readiness":         engine,
 	"internal/blob":              engine,
 	"internal/evidence":          service,
