@@ -23,6 +23,8 @@ type Attestation struct {
 	Date    time.Time `json:"date"`
 	NextDue time.Time `json:"next_due"`
 	Notes   string    `json:"notes,omitempty"`
+	// Evidence lists the ids of the evidence the answer rests on.
+	Evidence []int64 `json:"evidence,omitempty"`
 	// RecordedBy and RecordedAt say who entered it in Vigil and when.
 	RecordedBy string    `json:"recorded_by"`
 	RecordedAt time.Time `json:"recorded_at"`

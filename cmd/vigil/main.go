@@ -41,6 +41,8 @@ type Main struct {
 	Ready func(addr string)
 
 	cls *classify.Classifier // built on first use (classifier)
+	// evidenceDir is --evidence-dir, for the commands that take it.
+	evidenceDir string
 }
 
 // command is one subcommand.
@@ -72,6 +74,7 @@ func commands() []command {
 		{"attestations", "the attestations in force, overdue ones marked", runAttestations},
 		{"policy", "the checks' policy parameters: policy show, policy set FILE", runPolicy},
 		{"segments", "network segments: segments list, segments import FILE", runSegments},
+		{"evidence", "the evidence repository: evidence add|list|show|get|verify", runEvidence},
 	}
 }
 

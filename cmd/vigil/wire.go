@@ -37,8 +37,17 @@ func (m *Main) services(d *store.DB) (web.Services, error) {
 	comp := compliance.New(d, cls)
 	exp := exposure.New(d, cls)
 	plan := assurance.New(d, exp)
-	// The plan follows every evaluation: the controls are evaluated first.
-	after := observers{comp, plan}
+	ev, err := m.evidenceRepo(d, comp)
+	if err != nil {
+		return web.Services{}, err
+	}
+	// The plan follows every evaluation: the controls are evaluated first,
+	// then the evidence gathers its artefacts (the evaluation among them).
+	after := observers{comp}
+	if ev != nil {
+		after = append(after, ev)
+	}
+	after = append(after, plan)
 	exp.Notify(after)
 	return web.Services{
 		Inventory:  inventory.New(d, cls, exp).Notify(after),
@@ -46,6 +55,7 @@ func (m *Main) services(d *store.DB) (web.Services, error) {
 		Accounts:   account.New(d, false),
 		Compliance: comp,
 		Assurance:  plan,
+		Evidence:   ev,
 	}, nil
 }
 

@@ -114,8 +114,14 @@ func (tx *Tx) AddAttestation(ctx context.Context, actor *vigil.User, a *vigil.At
 		a.Control.Framework, a.Control.Control, a.Owner, string(a.Answer), fmtTime(a.Date), fmtTime(a.NextDue), a.Notes, a.RecordedBy, tx.nowText()).Scan(&a.ID); err != nil {
 		return dbErr("recording an attestation", err)
 	}
-	return dbErr("recording an attestation", tx.audit(ctx, actor, "attestation.record", "control", a.Control.String(), map[string]any{
-		"id": a.ID, "owner": a.Owner, "answer": a.Answer, "date": a.Date, "next_due": a.NextDue}))
+	detail := map[string]any{"id": a.ID, "owner": a.Owner, "answer": a.Answer, "date": a.Date, "next_due": a.NextDue}
+	if len(a.Evidence) > 0 {
+		if err := tx.attachEvidence(ctx, a.ID, a.Evidence); err != nil {
+			return dbErr("recording an attestation", err)
+		}
+		detail["evidence"] = a.Evidence
+	}
+	return dbErr("recording an attestation", tx.audit(ctx, actor, "attestation.record", "control", a.Control.String(), detail))
 }
 
 // FindAttestations returns the attestations in force at asOf (now when
@@ -149,7 +155,11 @@ func (db *DB) FindAttestations(ctx context.Context, framework string, asOf *time
 		a.Answer, a.Date, a.NextDue, a.RecordedAt = vigil.Verdict(answer), parseTime(date), parseTime(due), parseTime(rec)
 		out = append(out, a)
 	}
-	return out, dbErr("reading attestations", rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, dbErr("reading attestations", err)
+	}
+	rows.Close()
+	return out, dbErr("reading attestations", db.attestationEvidence(ctx, out))
 }
 
 // SaveEvaluation stores an evaluation run and audits it; ev.ID and ev.RanAt

@@ -18,6 +18,7 @@ import (
 	"github.com/vigil-health/vigil/internal/account"
 	"github.com/vigil-health/vigil/internal/assurance"
 	"github.com/vigil-health/vigil/internal/compliance"
+	"github.com/vigil-health/vigil/internal/evidence"
 	"github.com/vigil-health/vigil/internal/exposure"
 	"github.com/vigil-health/vigil/internal/inventory"
 	"github.com/vigil-health/vigil/internal/store"
@@ -43,6 +44,9 @@ type Services struct {
 	Accounts   *account.Service
 	Compliance *compliance.Service
 	Assurance  *assurance.Service
+	// Evidence is nil when no evidence directory is configured (PostgreSQL
+	// without --evidence-dir); the evidence pages then say so.
+	Evidence *evidence.Service
 }
 
 // Server is Vigil's HTTP server.
@@ -53,6 +57,7 @@ type Server struct {
 	acct *account.Service
 	comp *compliance.Service
 	plan *assurance.Service // nil until wired: the plan and audit pages say so
+	ev   *evidence.Service  // nil without an evidence directory
 	// The read services the pages use, behind the domain's interfaces.
 	devices   vigil.DeviceService
 	sites     vigil.SiteService
@@ -85,6 +90,7 @@ func New(db *store.DB, svc Services, log *slog.Logger, cfg Config) (*Server, err
 		return nil, err
 	}
 	s := &Server{db: db, inv: svc.Inventory, exp: svc.Exposure, acct: svc.Accounts, comp: svc.Compliance, plan: svc.Assurance,
+		ev:      svc.Evidence,
 		devices: db, sites: db, audit: db, users: svc.Accounts, log: log, cfg: cfg, mux: http.NewServeMux(), tmpl: tmpl,
 		limiter: newLimiter(cfg.LoginRate, cfg.LoginBurst), registry: prometheus.NewRegistry(),
 		csrfGuard: http.NewCrossOriginProtection()}

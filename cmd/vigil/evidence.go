@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/blob"
+	"github.com/vigil-health/vigil/internal/evidence"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+const evidenceUsage = `usage: vigil evidence COMMAND
+  add FILE --title T --control FW:ID... [--device D]... [--area A]... [--effective FROM[..TO]]
+      [--expires DATE] [--collected DATE] [--supersedes ID]   store a file as evidence (a new version with --supersedes)
+  list [--control FW:ID] [--area A] [--device D] [--all-versions] [--format table|json]
+  show ID [--format table|json]                              one piece of evidence and its versions
+  get ID --out FILE                                          download its file (refused if it changed)
+  verify [--format table|json]                               hash every file, check every record against
+                                                             the audit trail; exit 1 naming each problem
+Every evidence command takes --evidence-dir (env VIGIL_EVIDENCE_DIR); the default is the
+directory "evidence" beside the SQLite file. PostgreSQL has no such file: set one of them.`
+
+func runEvidence(ctx context.Context, m *Main, args []string) error {
+	if len(args) == 0 {
+		return usagef("%s", evidenceUsage)
+	}
+	sub := map[string]func(context.Context, *Main, []string) error{
+		"add": evidenceAdd, "list": evidenceList, "show": evidenceShow, "get": evidenceGet, "verify": evidenceVerify,
+	}[args[0]]
+	if sub == nil {
+		return usagef("unknown evidence command %q\n%s", args[0], evidenceUsage)
+	}
+	return sub(ctx, m, args[1:])
+}
+
+// evidenceDirFlag registers --evidence-dir on a command's flags.
+func (m *Main) evidenceDirFlag(fs *flag.FlagSet) {
+	fs.StringVar(&m.evidenceDir, "evidence-dir", "", "directory of the evidence files (env VIGIL_EVIDENCE_DIR; default: evidence/ beside the SQLite file)")
+}
+
+// evidenceRepo returns the evidence service over d, its files in
+// --evidence-dir, VIGIL_EVIDENCE_DIR or the directory "evidence" beside the
+// SQLite file; cats resolves the controls. On PostgreSQL with neither set it
+// returns nil: the commands that need the evidence say so
+// (evidenceService), the others run without gathering automatic evidence.
+func (m *Main) evidenceRepo(d *store.DB, cats evidence.Catalogs) (*evidence.Service, error) {
+	dir := m.evidenceDir
+	if dir == "" {
+		dir = m.Getenv("VIGIL_EVIDENCE_DIR")
+	}
+	if dir == "" {
+		file, err := d.File(context.Background())
+		if err != nil {
+			return nil, err
+		}
+		if file == "" {
+			return nil, nil
+		}
+		dir = filepath.Join(filepath.Dir(file), "evidence")
+	}
+	bs, err := blob.Open(dir)
+	if err != nil {
+		return nil, vigil.WrapError(vigil.EUNAVAILABLE, "cannot open the evidence directory "+dir, err)
+	}
+	return evidence.New(d, bs, cats), nil
+}
+
+// evidenceService returns the wired evidence service, for the commands
+// that cannot work without it.
+func (m *Main) evidenceService(d *store.DB) (*evidence.Service, error) {
+	s, err := m.services(d)
+	if err != nil {
+		return nil, err
+	}
+	ev := s.Evidence
+	if ev == nil {
+		err = vigil.Errorf(vigil.EINVALID, "the database is PostgreSQL, which has no directory to keep evidence files beside: give --evidence-dir DIR or set VIGIL_EVIDENCE_DIR")
+	}
+	return ev, err
+}
+
+// openEvidence parses an evidence command's flags and opens the store and
+// the repository.
+func openEvidence(ctx context.Context, m *Main, name string, args []string, formats []string, extra func(fs *flag.FlagSet)) (*invCmd, *evidence.Service, []string, error) {
+	c, pos, err := openInv(ctx, m, "evidence "+name, args, formats, func(fs *flag.FlagSet) {
+		m.evidenceDirFlag(fs)
+		if extra != nil {
+			extra(fs)
+		}
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ev, err := m.evidenceService(c.db)
+	if err != nil {
+		c.db.Close()
+		return nil, nil, nil, err
+	}
+	return c, ev, pos, nil
+}
+
+func evidenceID(s string) (int64, error) {
+	id, err := strconv.ParseInt(strings.TrimPrefix(s, "#"), 10, 64)
+	if err != nil || id < 1 {
+		return 0, usagef("%q is not an evidence id", s)
+	}
+	return id, nil
+}
+
+// evidenceRow is the table row of a piece of evidence.
+func evidenceRow(e *vigil.Evidence) []string {
+	ctrls := make([]string, len(e.Controls))
+	for i, c := range e.Controls {
+		ctrls[i] = c.String()
+	}
+	areas := make([]string, len(e.Areas))
+	for i, a := range e.Areas {
+		areas[i] = string(a)
+	}
+	by := e.AddedBy
+	if e.Auto {
+		by += " (auto)"
+	}
+	return []string{strconv.FormatInt(e.ID, 10), "v" + strconv.Itoa(e.Version), e.Title, strings.Join(areas, ","), strings.Join(ctrls, " "),
+		period(e), day(e.CollectedAt), by, e.Key[:12]}
+}
+
+var evidenceHeader = []string{"ID", "VERSION", "TITLE", "AREAS", "CONTROLS", "EFFECTIVE", "COLLECTED", "ADDED_BY", "KEY"}
+
+func period(e *vigil.Evidence) string {
+	if e.EffectiveTo.IsZero() {
+		return day(e.EffectiveFrom) + ".."
+	}
+	return day(e.EffectiveFrom) + ".." + day(e.EffectiveTo)
+}

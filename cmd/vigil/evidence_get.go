@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	vigil "github.com/vigil-health/vigil"
+)
+
+func evidenceGet(ctx context.Context, m *Main, args []string) error {
+	var out *string
+	c, ev, pos, err := openEvidence(ctx, m, "get", args, []string{"table"}, func(fs *flag.FlagSet) {
+		out = fs.String("out", "", "the file to write (required; - for standard output)")
+	})
+	if err != nil {
+		return err
+	}
+	defer c.db.Close()
+	if len(pos) != 1 || *out == "" {
+		return usagef("usage: vigil evidence get ID --out FILE")
+	}
+	id, err := evidenceID(pos[0])
+	if err != nil {
+		return err
+	}
+	e, f, err := ev.Open(ctx, id)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if *out == "-" {
+		_, err := io.Copy(m.Stdout, f)
+		return err
+	}
+	// Written beside the destination and renamed, so that a failed copy
+	// leaves no partial file under the name asked for.
+	tmp, err := os.CreateTemp(filepath.Dir(*out), ".vigil-evidence-*")
+	if err != nil {
+		return vigil.WrapError(vigil.EINVALID, "cannot write "+*out, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := io.Copy(tmp, f); err != nil {
+		tmp.Close()
+		return vigil.WrapError(vigil.EUNAVAILABLE, "cannot write "+*out, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return vigil.WrapError(vigil.EUNAVAILABLE, "cannot write "+*out, err)
+	}
+	if err := os.Rename(tmp.Name(), *out); err != nil {
+		return vigil.WrapError(vigil.EUNAVAILABLE, "cannot write "+*out, err)
+	}
+	fmt.Fprintf(m.Stderr, "evidence %d: %s, %d bytes, written to %s\n", e.ID, e.FileName, e.Size, *out)
+	return nil
+}
