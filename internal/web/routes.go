@@ -140,6 +140,16 @@ func (s *Server) registerRoutes() {
 		{"PUT", "/api/v1/checks/{id}", need(vigil.PermComplianceWrite), s.apiUpdateCheck},
 		{"GET", "/api/v1/attestations", read, s.apiAttestations},
 		{"POST", "/api/v1/attestations", need(vigil.PermComplianceWrite), s.apiAttest},
+
+		// Mock audits and the remediation plan: auditors read, compliance
+		// and admins run audits and set owners and due dates.
+		{"GET", "/plan", read, s.planPage},
+		{"POST", "/plan/{id}", need(vigil.PermComplianceWrite), s.setPlanItem},
+		{"GET", "/audits", read, s.auditsPage},
+		{"POST", "/audits", need(vigil.PermComplianceWrite), s.runMockAudit},
+		{"GET", "/api/v1/plan", read, s.apiPlan},
+		{"POST", "/api/v1/audits/mock", need(vigil.PermComplianceWrite), s.apiMockAudit},
+		{"GET", "/api/v1/audits/{id}", read, s.apiMockAuditGet},
 	}
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.method+" "+rt.path, s.wrap(rt))
