@@ -75,6 +75,7 @@ func commands() []command {
 		{"policy", "the checks' policy parameters: policy show, policy set FILE", runPolicy},
 		{"segments", "network segments: segments list, segments import FILE", runSegments},
 		{"evidence", "the evidence repository: evidence add|list|show|get|verify", runEvidence},
+		{"binder", "the auditor's binder: binder --framework ID --out FILE.zip [--at DATE], binder verify FILE.zip", runBinder},
 	}
 }
 

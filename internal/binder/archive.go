@@ -85,7 +85,7 @@ func (a *archive) file(name string, data []byte) error {
 // finish adds the public key, the manifest and its signature, and closes
 // the archive.
 func (a *archive) finish(key ed25519.PrivateKey, auditHead string, header []string) error {
-	pub, err := encodePublicKey(key.Public().(ed25519.PublicKey))
+	pub, err := PublicKeyPEM(key.Public().(ed25519.PublicKey))
 	if err != nil {
 		return err
 	}
@@ -123,9 +123,10 @@ func formatManifest(header []string, auditHead string, entries []manifestEntry) 
 	return b.Bytes()
 }
 
-// encodePublicKey returns the key as a PEM "PUBLIC KEY" (SubjectPublicKeyInfo),
-// the form openssl reads.
-func encodePublicKey(pub ed25519.PublicKey) ([]byte, error) {
+// PublicKeyPEM returns the key as a PEM "PUBLIC KEY" (SubjectPublicKeyInfo),
+// the form of signing-key.pub and the form openssl reads: what the
+// installation hands an auditor out of band.
+func PublicKeyPEM(pub ed25519.PublicKey) ([]byte, error) {
 	der, err := x509.MarshalPKIXPublicKey(pub)
 	if err != nil {
 		return nil, err
@@ -137,7 +138,7 @@ func encodePublicKey(pub ed25519.PublicKey) ([]byte, error) {
 // hex: what `sha256sum signing-key.pub` prints, to compare with the key
 // known out of band.
 func Fingerprint(pub ed25519.PublicKey) string {
-	p, err := encodePublicKey(pub)
+	p, err := PublicKeyPEM(pub)
 	if err != nil {
 		return ""
 	}

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"html/template"
 	"strconv"
+	"strings"
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
@@ -78,7 +79,7 @@ type attestationView struct {
 }
 
 type evidenceView struct {
-	ID, Title, FileName, Href, Collected, Effective, SHA256 string
+	ID, Title, FileName, Stored, Href, Collected, Effective, SHA256 string
 	Devices                                                 int
 	Controls                                                []linkView
 }
@@ -300,7 +301,8 @@ func (b *book) controlView(c *controlEntry) controlView {
 
 func (b *book) evidenceView(e *EvidenceFile, root string) evidenceView {
 	m := &e.Meta
-	v := evidenceView{ID: m.ID, Title: m.Title, FileName: m.FileName, Href: root + evidencePath(m),
+	p := evidencePath(m)
+	v := evidenceView{ID: m.ID, Title: m.Title, FileName: m.FileName, Stored: p[strings.LastIndexByte(p, '/')+1:], Href: root + p,
 		Collected: date(m.Collected), Effective: period(m.EffectiveFrom, m.EffectiveTo), SHA256: m.SHA256, Devices: len(m.Devices)}
 	for _, id := range m.Controls {
 		l := linkView{ID: id}
