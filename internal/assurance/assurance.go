@@ -9,6 +9,7 @@ package assurance
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -141,10 +142,49 @@ func (s *Service) MockAudit(ctx context.Context, actor *vigil.User, framework st
 	return a, nil
 }
 
-// evidence returns the evidence held, and whether Vigil records evidence
-// at all. Until the evidence repository is wired in, it holds none.
+// evidence returns the newest version of every piece of evidence in the
+// repository, as the engine weighs it, and whether any is recorded at all:
+// with none, the audit says the repository is empty rather than that each
+// piece is missing on its own.
 func (s *Service) evidence(ctx context.Context) ([]readiness.Evidence, bool, error) {
-	return nil, false, nil
+	es, err := s.db.FindEvidence(ctx, vigil.EvidenceFilter{})
+	if err != nil {
+		return nil, false, err
+	}
+	out := make([]readiness.Evidence, 0, len(es))
+	for _, e := range es {
+		areas := make([]vigil.ControlArea, len(e.Areas))
+		for i, a := range e.Areas {
+			areas[i] = vigil.ControlArea(a) // the same spellings
+		}
+		piece := readiness.Evidence{ID: fmt.Sprintf("evidence:%d", e.ID), Areas: areas, Controls: e.Controls, Devices: e.Devices,
+			Collected: e.CollectedAt, EffectiveFrom: e.EffectiveFrom, EffectiveTo: e.EffectiveTo, Expires: e.ExpiresAt}
+		if e.Auto {
+			// What Vigil gathers by itself (inventory snapshots, matches,
+			// findings, evaluations) is an inventory record, a patch
+			// history or a monitoring record, never a BAA, an access
+			// review or a person's attestation.
+			kind, ok := autoKind(areas)
+			if !ok {
+				continue
+			}
+			piece.Kind = kind
+		}
+		out = append(out, piece)
+	}
+	return out, len(out) > 0, nil
+}
+
+// autoKind is the request automatic evidence of the areas can answer.
+func autoKind(areas []vigil.ControlArea) (vigil.EvidenceKind, bool) {
+	for _, a := range areas {
+		switch a {
+		case vigil.AreaInventory, vigil.AreaVulnerabilities, vigil.AreaMonitoring:
+			k, _ := readiness.Needs(a)
+			return k, true
+		}
+	}
+	return "", false
 }
 
 // CompareAudits says what changed from one stored mock audit to another

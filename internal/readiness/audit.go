@@ -86,7 +86,7 @@ func Audit(in AuditInput) *vigil.MockAudit {
 	}
 	a.Areas, a.Score = score(a.Requests)
 	if in.NoRepository {
-		a.Notes = append(a.Notes, "Vigil has no evidence repository yet: only inventory records and attestations can be shown, every other request is missing.")
+		a.Notes = append(a.Notes, "The evidence repository holds nothing yet: only inventory records and attestations can be shown, every other request is missing.")
 	}
 	if len(in.Devices) == 0 {
 		a.Notes = append(a.Notes, "The inventory is empty: no device could be sampled.")
@@ -285,7 +285,7 @@ func missingReason(kind vigil.EvidenceKind, device, noRepo bool) string {
 	case kind == vigil.EvidenceInventoryRecord && device:
 		return "the device is not in the inventory"
 	case noRepo:
-		return "no evidence is recorded: Vigil has no evidence repository yet"
+		return "no evidence is recorded: the evidence repository is empty"
 	case device:
 		return fmt.Sprintf("no %s covers this device and control", kind)
 	}
