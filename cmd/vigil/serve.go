@@ -16,6 +16,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	insecure := fs.Bool("insecure-cookies", false, "send cookies over plain HTTP (development only; put Vigil behind TLS in production)")
 	ttl := fs.Duration("session-ttl", 12*time.Hour, "how long a sign-in lasts")
+	m.evidenceDirFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}

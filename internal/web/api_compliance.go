@@ -160,7 +160,7 @@ func (s *Server) apiAttestations(w http.ResponseWriter, r *http.Request) error {
 }
 
 // apiAttest records an attestation: {"control": "hipaa:164.308(a)(1)(i)",
-// "owner", "answer", "date", "next_due", "notes"}, dates as 2006-01-02 or
+// "owner", "answer", "date", "next_due", "notes", "evidence": [ids]}, dates as 2006-01-02 or
 // RFC 3339. It answers 201 with the attestation recorded.
 func (s *Server) apiAttest(w http.ResponseWriter, r *http.Request) error {
 	var req struct {
@@ -170,11 +170,16 @@ func (s *Server) apiAttest(w http.ResponseWriter, r *http.Request) error {
 		Date    string `json:"date"`
 		NextDue string `json:"next_due"`
 		Notes   string `json:"notes"`
+		// Evidence lists the ids of the evidence the answer rests on.
+		Evidence []int64 `json:"evidence"`
 	}
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
 	a, err := attestation(req.Control, req.Owner, req.Answer, req.Date, req.NextDue, req.Notes)
+	if a != nil {
+		a.Evidence = req.Evidence
+	}
 	if err != nil {
 		return err
 	}

@@ -24,6 +24,7 @@ func newAttestationRow(a vigil.Attestation, now time.Time) attestationRow {
 // when it was refused.
 type attestForm struct {
 	Control, Owner, Answer, Date, NextDue, Notes string
+	Evidence                                     string // evidence ids, space or comma separated
 	Back                                         string // "control": return to the control's page
 	Answers                                      []vigil.Verdict
 	Error                                        string
@@ -86,6 +87,9 @@ func (s *Server) attest(w http.ResponseWriter, r *http.Request) error {
 	form.Control, form.Owner, form.Answer = strings.TrimSpace(r.PostFormValue("control")), r.PostFormValue("owner"), r.PostFormValue("answer")
 	form.Date, form.NextDue, form.Notes, form.Back = r.PostFormValue("date"), r.PostFormValue("next_due"), r.PostFormValue("notes"), r.PostFormValue("back")
 	a, err := attestation(form.Control, form.Owner, form.Answer, form.Date, form.NextDue, form.Notes)
+	if form.Evidence = r.PostFormValue("evidence"); err == nil {
+		a.Evidence, err = evidenceIDs(form.Evidence)
+	}
 	if err == nil {
 		err = s.comp.Attest(r.Context(), userFrom(r.Context()), a)
 	}

@@ -26,6 +26,7 @@ type controlPage struct {
 	Devices      int // distinct failing devices
 	pager
 	Attestations []attestationRow // in force now
+	Evidence     []evidenceRow    // the newest version of each piece naming this control
 	Crosswalk    []refLink
 	Form         attestForm
 }
@@ -93,6 +94,12 @@ func (s *Server) controlPage(w http.ResponseWriter, r *http.Request) error {
 			p.Attestations = append(p.Attestations, newAttestationRow(a, s.db.Now()))
 		}
 	}
+	ref := ctl.Ref()
+	evs, err := s.db.FindEvidence(r.Context(), vigil.EvidenceFilter{Control: &ref, Limit: 100})
+	if err != nil {
+		return err
+	}
+	p.Evidence = newEvidenceRows(evs, s.db.Now())
 	s.render(w, r, http.StatusOK, "control", p)
 	return nil
 }

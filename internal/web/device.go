@@ -28,6 +28,7 @@ type devicePage struct {
 	Audit         []*vigil.AuditEvent
 	Checks        []compliance.DeviceResult // the enabled checks the device fails, or could not be judged by
 	ChecksOther   []compliance.DeviceResult // the checks it passes or that do not apply
+	Evidence      []evidenceRow             // the newest version of each piece naming this device
 }
 
 func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
@@ -88,8 +89,12 @@ func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	failed := sortResults(results)
+	evs, err := s.db.FindEvidence(r.Context(), vigil.EvidenceFilter{DeviceID: id, Limit: 100})
+	if err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "device", &devicePage{Checks: results[:failed], ChecksOther: results[failed:], pageBase: pageBase{Title: d.Label(), Nav: "devices"}, Device: d, SiteName: names[d.SiteID], Place: place,
-		Provenance: prov, Network: nv, Risk: ra, SBOM: sb, Discrepancies: disc, FieldNames: vigil.Fields, Facts: facts, History: hist, Audit: audit})
+		Provenance: prov, Network: nv, Risk: ra, SBOM: sb, Discrepancies: disc, FieldNames: vigil.Fields, Facts: facts, History: hist, Audit: audit, Evidence: newEvidenceRows(evs, s.db.Now())})
 	return nil
 }
 

@@ -141,6 +141,21 @@ func (s *Server) registerRoutes() {
 		{"GET", "/api/v1/attestations", read, s.apiAttestations},
 		{"POST", "/api/v1/attestations", need(vigil.PermComplianceWrite), s.apiAttest},
 
+		// Evidence pages and API: everyone signed in reads and downloads
+		// (auditors among them); admins and compliance add; only admins
+		// delete, and the store refuses anyone else too.
+		{"GET", "/evidence", read, s.evidencePage},
+		{"POST", "/evidence", need(vigil.PermComplianceWrite), s.uploadEvidence},
+		{"GET", "/evidence/{id}", read, s.evidenceItemPage},
+		{"GET", "/evidence/{id}/content", read, s.evidenceContent},
+		{"POST", "/evidence/{id}/versions", need(vigil.PermComplianceWrite), s.uploadEvidence},
+		{"POST", "/evidence/{id}/delete", need(vigil.PermUsersAdmin), s.deleteEvidence},
+		{"GET", "/api/v1/evidence", read, s.apiEvidence},
+		{"POST", "/api/v1/evidence", need(vigil.PermComplianceWrite), s.apiAddEvidence},
+		{"GET", "/api/v1/evidence/{id}", read, s.apiEvidenceItem},
+		{"GET", "/api/v1/evidence/{id}/content", read, s.evidenceContent},
+		{"DELETE", "/api/v1/evidence/{id}", need(vigil.PermUsersAdmin), s.apiDeleteEvidence},
+
 		// Mock audits and the remediation plan: auditors read, compliance
 		// and admins run audits and set owners and due dates.
 		{"GET", "/plan", read, s.planPage},

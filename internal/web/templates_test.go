@@ -43,6 +43,11 @@ func TestTemplatesRenderTheirPages(t *testing.T) {
 	row := controlRow{ID: ctl.ID, Title: ctl.Title, URL: controlURL(ctl.Ref()), Kind: ctl.Kind, Requirement: ctl.Requirement, Tier: "essential", Withdrawn: true, Depth: 1, Verdict: vigil.VerdictNotMet, Failing: 1, Checks: 1, Attestations: 1}
 	link := &refLink{Ref: ctl.Ref(), Title: ctl.Title, URL: controlURL(ctl.Ref())}
 
+	evKey := "700765036956b20d235cde6b204c61241dafb18eba65926363541bfe5eb2a75b"
+	evRows := newEvidenceRows([]*vigil.Evidence{{ID: 3, Key: evKey, Title: "Training roster", FileName: "roster.csv", MediaType: "text/csv", Size: 7,
+		Areas: []vigil.EvidenceArea{vigil.EvidenceAreaTraining}, Controls: []vigil.ControlRef{ctl.Ref()}, Devices: []int64{7}, AddedBy: "dana", AddedAt: now,
+		CollectedAt: now, EffectiveFrom: now, EffectiveTo: now.AddDate(0, 3, 0), ExpiresAt: now.AddDate(-1, 0, 0), Version: 2, Supersedes: 1, Auto: true}}, now)
+
 	cases := []struct {
 		name        string
 		full, empty page
@@ -50,7 +55,7 @@ func TestTemplatesRenderTheirPages(t *testing.T) {
 		{"controls", &controlsPage{Frameworks: []standing{st, {ID: "csf2", Title: "CSF"}}}, &controlsPage{}},
 		{"framework", &frameworkPage{Framework: fw, Eval: ev, Counts: verdictCounts(sum), Bar: newStackedBar(sum), Rows: []controlRow{row}, Verdict: "not-met",
 			Chips: []kindChip{{Label: "all", URL: "/controls/hipaa", On: true}}}, &frameworkPage{Framework: &vigil.Framework{}}},
-		{"control", &controlPage{Framework: fw, Control: ctl, Parent: link, Children: []refLink{*link}, Eval: ev, Result: &ce, Failing: ce.FailingDevices, FailingTotal: 1, Devices: 1,
+		{"control", &controlPage{Framework: fw, Control: ctl, Parent: link, Children: []refLink{*link}, Eval: ev, Result: &ce, Failing: ce.FailingDevices, FailingTotal: 1, Devices: 1, Evidence: evRows,
 			pager: pager{Page: 1, Pages: 2, NextURL: "/x?page=2"}, Attestations: []attestationRow{newAttestationRow(att, now)}, Crosswalk: []refLink{*link}, Form: form},
 			&controlPage{Framework: &vigil.Framework{}}},
 		{"checks", &checksPage{Checks: []checkSummary{summary}, Enabled: 1}, &checksPage{}},
@@ -60,8 +65,13 @@ func TestTemplatesRenderTheirPages(t *testing.T) {
 			&checkPage{New: true}},
 		{"attestations", &attestationsPage{Rows: []attestationRow{newAttestationRow(att, now)}, Overdue: 1, Form: form}, &attestationsPage{}},
 		{"dashboard", &dashboardPage{Counts: &vigil.DeviceCounts{}, Frameworks: []standing{st, {ID: "csf2"}}}, &dashboardPage{Counts: &vigil.DeviceCounts{}}},
-		{"device", &devicePage{Device: &vigil.Device{ID: 7}, Checks: []compliance.DeviceResult{result}, ChecksOther: []compliance.DeviceResult{result}},
+		{"device", &devicePage{Device: &vigil.Device{ID: 7}, Checks: []compliance.DeviceResult{result}, ChecksOther: []compliance.DeviceResult{result}, Evidence: evRows},
 			&devicePage{Device: &vigil.Device{ID: 7}}},
+		{"evidence", &evidenceListPage{Rows: evRows, Area: "training", Control: "hipaa:164.308(a)(5)(i)", Chips: []kindChip{{Label: "all areas", URL: "/evidence", On: true}},
+			Form: evidenceForm{Title: "t", Areas: vigil.EvidenceAreas, Area: "training", Error: "no control"}, pager: pager{Page: 1, Pages: 2, NextURL: "/evidence?page=2"}},
+			&evidenceListPage{}},
+		{"evidence_item", &evidenceItemPage{Item: evRows[0], Versions: evRows, Latest: true, Form: evidenceForm{Supersedes: 3, Areas: vigil.EvidenceAreas}, Retained: now},
+			&evidenceItemPage{Item: evidenceRow{Evidence: &vigil.Evidence{Key: evKey}}}},
 	}
 	for _, c := range cases {
 		for variant, p := range map[string]page{"full": c.full, "empty": c.empty} {

@@ -15,8 +15,10 @@ import (
 
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/account"
+	"github.com/vigil-health/vigil/internal/blob"
 	"github.com/vigil-health/vigil/internal/classify"
 	"github.com/vigil-health/vigil/internal/compliance"
+	"github.com/vigil-health/vigil/internal/evidence"
 	"github.com/vigil-health/vigil/internal/exposure"
 	"github.com/vigil-health/vigil/internal/inventory"
 	"github.com/vigil-health/vigil/internal/store"
@@ -47,7 +49,12 @@ func services(t *testing.T, db *store.DB) web.Services {
 	}
 	comp := compliance.New(db, cls)
 	exp := exposure.New(db, cls).Notify(comp)
-	return web.Services{Inventory: inventory.New(db, cls, exp).Notify(comp), Exposure: exp, Accounts: account.New(db, true), Compliance: comp}
+	bs, err := blob.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return web.Services{Inventory: inventory.New(db, cls, exp).Notify(comp), Exposure: exp, Accounts: account.New(db, true), Compliance: comp,
+		Evidence: evidence.New(db, bs, comp)}
 }
 
 func newEnv(t *testing.T, db *store.DB) *env {

@@ -1,0 +1,111 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	vigil "github.com/vigil-health/vigil"
+)
+
+// apiEvidence lists evidence, newest first: ?control=framework:control,
+// ?area=, ?device=ID, ?all_versions=true, ?limit= (default 100), ?page=.
+func (s *Server) apiEvidence(w http.ResponseWriter, r *http.Request) error {
+	ev, err := s.evidenceService()
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	pg, limit, err := pageParams(q, 100)
+	if err != nil {
+		return err
+	}
+	f := vigil.EvidenceFilter{Area: vigil.EvidenceArea(q.Get("area")), AllVersions: q.Get("all_versions") == "true", Limit: limit, Offset: (pg - 1) * limit}
+	if f.Area != "" && !f.Area.Valid() {
+		return vigil.Errorf(vigil.EINVALID, "unknown area %q", f.Area)
+	}
+	if c := q.Get("control"); c != "" {
+		ref, err := vigil.ParseControlRef(c)
+		if err != nil {
+			return err
+		}
+		f.Control = &ref
+	}
+	if d := q.Get("device"); d != "" {
+		if f.DeviceID, err = strconv.ParseInt(d, 10, 64); err != nil {
+			return vigil.Errorf(vigil.EINVALID, "device must be a device id")
+		}
+	}
+	list, err := ev.List(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"evidence": list})
+	return nil
+}
+
+// apiEvidenceItem is one version with every version of its chain.
+func (s *Server) apiEvidenceItem(w http.ResponseWriter, r *http.Request) error {
+	ev, err := s.evidenceService()
+	if err != nil {
+		return err
+	}
+	id, err := evidencePathID(r)
+	if err != nil {
+		return err
+	}
+	e, err := ev.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	vs, err := ev.Versions(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"evidence": e, "versions": vs})
+	return nil
+}
+
+// apiAddEvidence stores an upload: a multipart form with the file in
+// "file" and the fields title, controls (framework:control, space or comma
+// separated), area, devices (ids), effective (FROM[..TO]), expires and
+// supersedes (an evidence id: store a new version of it). It answers 201
+// with the record stored.
+func (s *Server) apiAddEvidence(w http.ResponseWriter, r *http.Request) error {
+	ev, err := s.evidenceService()
+	if err != nil {
+		return err
+	}
+	form := evidenceForm{Title: r.FormValue("title"), Controls: r.FormValue("controls"), Devices: r.FormValue("devices"),
+		Effective: r.FormValue("effective"), Expires: r.FormValue("expires"), Area: r.FormValue("area")}
+	var prev int64
+	if v := r.FormValue("supersedes"); v != "" {
+		if prev, err = strconv.ParseInt(v, 10, 64); err != nil || prev <= 0 {
+			return vigil.Errorf(vigil.EINVALID, "supersedes must be an evidence id")
+		}
+	}
+	e, err := s.storeUpload(r, ev, prev, form)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, e)
+	return nil
+}
+
+// apiDeleteEvidence deletes one version: admins only; ?force=true&reason=
+// within the retention period.
+func (s *Server) apiDeleteEvidence(w http.ResponseWriter, r *http.Request) error {
+	ev, err := s.evidenceService()
+	if err != nil {
+		return err
+	}
+	id, err := evidencePathID(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	if err := ev.Delete(r.Context(), userFrom(r.Context()), id, q.Get("force") == "true", q.Get("reason")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
