@@ -14,26 +14,9 @@ func (s *Server) apiEvidence(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
-	pg, limit, err := pageParams(q, 100)
+	f, _, _, err := evidenceFilter(r.URL.Query(), 100)
 	if err != nil {
 		return err
-	}
-	f := vigil.EvidenceFilter{Area: vigil.EvidenceArea(q.Get("area")), AllVersions: q.Get("all_versions") == "true", Limit: limit, Offset: (pg - 1) * limit}
-	if f.Area != "" && !f.Area.Valid() {
-		return vigil.Errorf(vigil.EINVALID, "unknown area %q", f.Area)
-	}
-	if c := q.Get("control"); c != "" {
-		ref, err := vigil.ParseControlRef(c)
-		if err != nil {
-			return err
-		}
-		f.Control = &ref
-	}
-	if d := q.Get("device"); d != "" {
-		if f.DeviceID, err = strconv.ParseInt(d, 10, 64); err != nil {
-			return vigil.Errorf(vigil.EINVALID, "device must be a device id")
-		}
 	}
 	list, err := ev.List(r.Context(), f)
 	if err != nil {
@@ -45,19 +28,7 @@ func (s *Server) apiEvidence(w http.ResponseWriter, r *http.Request) error {
 
 // apiEvidenceItem is one version with every version of its chain.
 func (s *Server) apiEvidenceItem(w http.ResponseWriter, r *http.Request) error {
-	ev, err := s.evidenceService()
-	if err != nil {
-		return err
-	}
-	id, err := evidencePathID(r)
-	if err != nil {
-		return err
-	}
-	e, err := ev.Get(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	vs, err := ev.Versions(r.Context(), id)
+	e, vs, err := s.evidenceVersions(r)
 	if err != nil {
 		return err
 	}
@@ -94,11 +65,7 @@ func (s *Server) apiAddEvidence(w http.ResponseWriter, r *http.Request) error {
 // apiDeleteEvidence deletes one version: admins only; ?force=true&reason=
 // within the retention period.
 func (s *Server) apiDeleteEvidence(w http.ResponseWriter, r *http.Request) error {
-	ev, err := s.evidenceService()
-	if err != nil {
-		return err
-	}
-	id, err := evidencePathID(r)
+	ev, id, err := s.evidenceTarget(r)
 	if err != nil {
 		return err
 	}

@@ -68,21 +68,11 @@ func (s *Server) renderEvidenceList(w http.ResponseWriter, r *http.Request, stat
 		return err
 	}
 	q := r.URL.Query()
-	pg, limit, err := pageParams(q, evidencePageSize)
+	f, pg, limit, err := evidenceFilter(q, evidencePageSize)
 	if err != nil {
 		return err
 	}
-	f := vigil.EvidenceFilter{Area: vigil.EvidenceArea(q.Get("area")), Limit: limit + 1, Offset: (pg - 1) * limit}
-	if f.Area != "" && !f.Area.Valid() {
-		return vigil.Errorf(vigil.EINVALID, "unknown area %q", f.Area)
-	}
-	if c := q.Get("control"); c != "" {
-		ref, err := vigil.ParseControlRef(c)
-		if err != nil {
-			return err
-		}
-		f.Control = &ref
-	}
+	f.Limit++ // one more says whether there is a next page
 	list, err := ev.List(r.Context(), f)
 	if err != nil {
 		return err
@@ -111,6 +101,31 @@ func (s *Server) renderEvidenceList(w http.ResponseWriter, r *http.Request, stat
 	return nil
 }
 
+// evidenceFilter reads ?area=, ?control=framework:control, ?device=ID,
+// ?all_versions=true and the page of a listing.
+func evidenceFilter(q url.Values, size int) (f vigil.EvidenceFilter, pg, limit int, err error) {
+	if pg, limit, err = pageParams(q, size); err != nil {
+		return f, 0, 0, err
+	}
+	f = vigil.EvidenceFilter{Area: vigil.EvidenceArea(q.Get("area")), AllVersions: q.Get("all_versions") == "true", Limit: limit, Offset: (pg - 1) * limit}
+	if f.Area != "" && !f.Area.Valid() {
+		return f, 0, 0, vigil.Errorf(vigil.EINVALID, "unknown area %q", f.Area)
+	}
+	if c := q.Get("control"); c != "" {
+		ref, err := vigil.ParseControlRef(c)
+		if err != nil {
+			return f, 0, 0, err
+		}
+		f.Control = &ref
+	}
+	if d := q.Get("device"); d != "" {
+		if f.DeviceID, err = strconv.ParseInt(d, 10, 64); err != nil {
+			return f, 0, 0, vigil.Errorf(vigil.EINVALID, "device must be a device id")
+		}
+	}
+	return f, pg, limit, nil
+}
+
 func pageURL(r *http.Request, page int) string {
 	q := r.URL.Query()
 	q.Set("page", strconv.Itoa(page))
@@ -131,28 +146,40 @@ func (s *Server) evidenceItemPage(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) renderEvidenceItem(w http.ResponseWriter, r *http.Request, status int, form evidenceForm) error {
-	ev, err := s.evidenceService()
+	e, vs, err := s.evidenceVersions(r)
 	if err != nil {
 		return err
 	}
-	id, err := evidencePathID(r)
-	if err != nil {
-		return err
-	}
-	e, err := ev.Get(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	vs, err := ev.Versions(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	now := s.db.Now()
+	id, now := e.ID, s.db.Now()
 	form.Areas, form.Supersedes = vigil.EvidenceAreas, id
 	p := &evidenceItemPage{pageBase: pageBase{Title: e.Title, Nav: "evidence"}, Item: newEvidenceRows([]*vigil.Evidence{e}, now)[0],
 		Versions: newEvidenceRows(vs, now), Latest: vs[len(vs)-1].ID == id, Form: form, Retained: e.RetainedUntil()}
 	s.render(w, r, status, "evidence_item", p)
 	return nil
+}
+
+// evidenceVersions returns the evidence in the path and all its versions.
+func (s *Server) evidenceVersions(r *http.Request) (*vigil.Evidence, []*vigil.Evidence, error) {
+	ev, id, err := s.evidenceTarget(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err := ev.Get(r.Context(), id)
+	if err != nil {
+		return nil, nil, err
+	}
+	vs, err := ev.Versions(r.Context(), id)
+	return e, vs, err
+}
+
+// evidenceTarget returns the evidence service and the id in the path.
+func (s *Server) evidenceTarget(r *http.Request) (*evidence.Service, int64, error) {
+	ev, err := s.evidenceService()
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := evidencePathID(r)
+	return ev, id, err
 }
 
 func evidencePathID(r *http.Request) (int64, error) {
@@ -255,11 +282,7 @@ func fieldsOf(s string) []string {
 // evidenceContent downloads the file, after hashing it again: a changed or
 // missing file is refused.
 func (s *Server) evidenceContent(w http.ResponseWriter, r *http.Request) error {
-	ev, err := s.evidenceService()
-	if err != nil {
-		return err
-	}
-	id, err := evidencePathID(r)
+	ev, id, err := s.evidenceTarget(r)
 	if err != nil {
 		return err
 	}
@@ -286,11 +309,7 @@ func (s *Server) evidenceContent(w http.ResponseWriter, r *http.Request) error {
 // deleteEvidence deletes one version (admins only; within the retention
 // period only forced, with a reason).
 func (s *Server) deleteEvidence(w http.ResponseWriter, r *http.Request) error {
-	ev, err := s.evidenceService()
-	if err != nil {
-		return err
-	}
-	id, err := evidencePathID(r)
+	ev, id, err := s.evidenceTarget(r)
 	if err != nil {
 		return err
 	}
