@@ -80,8 +80,8 @@ type attestationView struct {
 
 type evidenceView struct {
 	ID, Title, FileName, Stored, Href, Collected, Effective, SHA256 string
-	Devices                                                 int
-	Controls                                                []linkView
+	Devices                                                         int
+	Controls                                                        []linkView
 }
 
 type linkView struct{ ID, Href string }
