@@ -105,15 +105,3 @@ func absent(v any) bool {
 	}
 	return false
 }
-
-// list streams a slice.
-func list[T any](xs []T) stream {
-	return func(add func(any) error) error {
-		for i := range xs {
-			if err := add(&xs[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-}
