@@ -93,7 +93,9 @@ type PlanItem struct {
 	// Status is "open", "in-progress", "risk-accepted" or "closed"; every
 	// item but a closed one is open for the POA&M.
 	Status string
-	// Evidence are the ids of the evidence files linked to the item.
+	// Evidence names the evidence linked to the item: an EvidenceMeta.ID,
+	// or "evidence:ID" as the remediation plan writes it. Other references
+	// are shown as they are.
 	Evidence []string
 }
 

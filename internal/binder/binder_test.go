@@ -99,7 +99,7 @@ func buildSample() (*binder.Input, error) {
 	}
 	in.Plan = []binder.PlanItem{
 		{ID: "P-1", Control: first, Device: 1, Title: "Patch the pumps' firmware", Owner: "Clinical engineering", Due: testAt.AddDate(0, 0, 14), Priority: "critical", Status: "open", Evidence: []string{"2"}},
-		{ID: "P-2", Control: second, Title: "Renew the access review", Owner: "IT security", Due: testAt.AddDate(0, 1, 0), Priority: "high", Status: "in-progress", Evidence: []string{"3"}},
+		{ID: "P-2", Control: second, Title: "Renew the access review", Owner: "IT security", Due: testAt.AddDate(0, 1, 0), Priority: "high", Status: "in-progress", Evidence: []string{"evidence:3", "attestation:9"}},
 		{ID: "P-3", Control: first, Title: "Done already", Owner: "IT", Priority: "low", Status: "closed"},
 		{ID: "P-4", Title: "Sign the BAA with the pump vendor", Owner: "Procurement", Priority: "medium", Status: "open"},
 	}
@@ -171,6 +171,12 @@ func TestWriteLayout(t *testing.T) {
 	for _, want := range []string{"St. Brigid&#39;s Medical Center", "164.308(a)(1)(i)", `href="controls/001-164.308.html"`, "sha256sum -c MANIFEST.sha256", strings.Repeat("ab", 32)} {
 		if !strings.Contains(idx, want) {
 			t.Errorf("index.html lacks %q", want)
+		}
+	}
+	plan := string(files["plan.html"])
+	for _, want := range []string{`<a href="evidence/3/etc_passwd">evidence:3</a>, attestation:9`, "3 open of 4 items"} {
+		if !strings.Contains(plan, want) {
+			t.Errorf("plan.html lacks %q", want)
 		}
 	}
 	manifest := string(files["MANIFEST.sha256"])

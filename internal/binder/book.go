@@ -109,6 +109,19 @@ func newBook(in *Input) *book {
 	return b
 }
 
+// findEvidence returns the evidence a plan item names, by its id or as
+// "evidence:ID" (the remediation plan's form); nil when the binder does
+// not hold it.
+func (b *book) findEvidence(ref string) *EvidenceFile {
+	if e := b.evidence[ref]; e != nil {
+		return e
+	}
+	if id, ok := strings.CutPrefix(ref, "evidence:"); ok {
+		return b.evidence[id]
+	}
+	return nil
+}
+
 // distinctDevices counts the devices among failures (a device may fail
 // several checks of a control).
 func distinctDevices(fs []vigil.FailingDevice) int {

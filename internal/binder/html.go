@@ -324,7 +324,7 @@ func (b *book) planView(p *PlanItem, root string) planView {
 	}
 	for _, id := range p.Evidence {
 		l := linkView{ID: id}
-		if e := b.evidence[id]; e != nil {
+		if e := b.findEvidence(id); e != nil {
 			l.Href = root + evidencePath(&e.Meta)
 		}
 		v.Evidence = append(v.Evidence, l)

@@ -103,15 +103,15 @@ func writePOAM(a *archive, b *book) error {
 			}
 		}
 		for _, id := range p.Evidence {
-			e := b.evidence[id]
+			e := b.findEvidence(id)
 			if e == nil {
 				continue
 			}
-			obs := d.evidenceUUID(id)
+			obs := d.evidenceUUID(e.Meta.ID)
 			item.RelatedObservations = append(item.RelatedObservations, oscalRelatedObservation{obs})
 			r.RelatedObservations = append(r.RelatedObservations, oscalRelatedObservation{obs})
-			if !seenEvidence[id] {
-				seenEvidence[id] = true
+			if !seenEvidence[e.Meta.ID] {
+				seenEvidence[e.Meta.ID] = true
 				o := d.evidenceObservation(e)
 				o.Subjects = nil // the devices are described in the assessment results
 				observations = append(observations, o)
