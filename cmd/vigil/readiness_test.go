@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -89,8 +88,9 @@ func TestDemoReadiness(t *testing.T) {
 		t.Errorf("plan set: %q", out)
 	}
 	vigilOK("attest", "hipaa:164.308(a)(2)", "--owner", "Security Officer", "--answer", "met", "--date", "2026-01-06", "--next-due", "2099-01-05")
-	out := vigilOK("plan", "sync")
-	if !regexp.MustCompile(`[1-9]\d* closed`).MatchString(out) {
+	// Recording the attestation evaluated the controls again, and the plan
+	// followed: the item is closed already, and a sync finds nothing more.
+	if out := vigilOK("plan", "sync"); !strings.Contains(out, "0 closed") {
 		t.Errorf("plan sync after the fix: %q", out)
 	}
 	getJSON(&gap, "plan", "list", "--owner", "CISO")

@@ -41,16 +41,18 @@ func (m *Main) services(d *store.DB) (web.Services, error) {
 	if err != nil {
 		return web.Services{}, err
 	}
-	// The plan follows every evaluation: the controls are evaluated first,
-	// then the evidence gathers its artefacts (the evaluation among them).
-	after := observers{comp}
+	// Every change evaluates the controls again; every current evaluation,
+	// whoever asked for it, then has the evidence gather its artefacts (the
+	// evaluation among them) and the plan follow the verdicts.
+	var after observers
 	if ev != nil {
 		after = append(after, ev)
 	}
 	after = append(after, plan)
-	exp.Notify(after)
+	comp.Notify(after)
+	exp.Notify(comp)
 	return web.Services{
-		Inventory:  inventory.New(d, cls, exp).Notify(after),
+		Inventory:  inventory.New(d, cls, exp).Notify(comp),
 		Exposure:   exp,
 		Accounts:   account.New(d, false),
 		Compliance: comp,

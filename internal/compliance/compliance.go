@@ -21,10 +21,18 @@ import (
 	"github.com/vigil-health/vigil/internal/store"
 )
 
+// Observer is told after a current evaluation is stored: the evidence
+// repository gathers its artefacts, the remediation plan follows the
+// verdicts.
+type Observer interface {
+	Changed(ctx context.Context, actor *vigil.User) error
+}
+
 // Service is the compliance use cases over one store.
 type Service struct {
-	db  *store.DB
-	cls *classify.Classifier
+	db       *store.DB
+	cls      *classify.Classifier
+	observer Observer
 
 	mu       sync.Mutex
 	programs map[string]*checks.Program // compiled check sets, by their versions
@@ -37,6 +45,13 @@ type Service struct {
 // class and whether it is connected to a patient.
 func New(db *store.DB, cls *classify.Classifier) *Service {
 	return &Service{db: db, cls: cls, programs: map[string]*checks.Program{}}
+}
+
+// Notify makes o the observer told after every current evaluation that is
+// stored; it returns s. The binary wires it once, before use.
+func (s *Service) Notify(o Observer) *Service {
+	s.observer = o
+	return s
 }
 
 // Catalog returns the built-in frameworks with the ones imported from OSCAL

@@ -144,6 +144,13 @@ func (s *Service) Evaluate(ctx context.Context, actor *vigil.User, opt EvalOptio
 	if err != nil {
 		return nil, err
 	}
+	// A current evaluation moves the evidence and the plan on; one at a
+	// past date only answers a question.
+	if opt.At == nil && s.observer != nil {
+		if err := s.observer.Changed(ctx, actor); err != nil {
+			return out, vigil.WrapError(vigil.ErrorCode(err), "the evaluation was saved, but what follows it failed: "+vigil.ErrorMessage(err), err)
+		}
+	}
 	return out, nil
 }
 
