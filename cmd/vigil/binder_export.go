@@ -2,11 +2,16 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/binder"
+	"github.com/vigil-health/vigil/internal/blob"
+	"github.com/vigil-health/vigil/internal/compliance"
+	"github.com/vigil-health/vigil/internal/store"
 )
 
 // binderExportArgs are the export's validated flags.
@@ -50,12 +55,68 @@ func parseBinderExport(m *Main, args []string) (*binderExportArgs, error) {
 	return a, nil
 }
 
-// binderExport writes the binder of a framework. The engine
-// (internal/binder) is done; gathering its input from the services is not
-// wired yet.
-func binderExport(_ context.Context, m *Main, args []string) error {
-	if _, err := parseBinderExport(m, args); err != nil {
+// binderExport writes the binder of a framework through the compliance
+// service, signed with the installation's key.
+func binderExport(ctx context.Context, m *Main, args []string) error {
+	a, err := parseBinderExport(m, args)
+	if err != nil {
 		return err
 	}
-	return vigil.Errorf(vigil.EUNAVAILABLE, "binder export is not wired yet")
+	d, err := openDB(ctx, a.db)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	keyPath := a.key
+	if keyPath == "" {
+		file, err := d.File(ctx)
+		if err != nil {
+			return err
+		}
+		if file == "" {
+			return usagef("--key (or VIGIL_SIGNING_KEY) is required with PostgreSQL: the signing key's file")
+		}
+		keyPath = filepath.Join(filepath.Dir(file), "signing.key")
+	}
+	key, err := binder.LoadOrCreateKey(keyPath)
+	if err != nil {
+		return vigil.WrapError(vigil.EUNAVAILABLE, "the signing key "+keyPath+": "+err.Error(), err)
+	}
+	svc, err := m.services(d)
+	if err != nil {
+		return err
+	}
+	opt := compliance.BinderOptions{Framework: a.framework, At: a.at, Path: a.out, Key: key, Hospital: hospitalName(ctx, d)}
+	if svc.Evidence != nil {
+		if opt.Blobs, err = blob.Open(svc.Evidence.Dir()); err != nil {
+			return vigil.WrapError(vigil.EUNAVAILABLE, "cannot open the evidence directory", err)
+		}
+	}
+	res, err := svc.Compliance.ExportBinder(ctx, m.actor(), opt)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "binder %s: %s at %s, %s; %d devices, %d evidence files, %d plan items; audit head %s\nsigned with key %s (give auditors this fingerprint)\n",
+		res.Path, res.Evaluation.Framework, res.Evaluation.At.Format(time.RFC3339), summaryLine(res.Evaluation.Summary),
+		res.Devices, res.Evidence, res.PlanItems, res.AuditHead, res.Fingerprint)
+	return nil
+}
+
+// hospitalName names the organisation on the binder's pages: its hospitals'
+// names, or "the hospital" when the inventory names none.
+func hospitalName(ctx context.Context, d *store.DB) string {
+	sites, err := d.FindSites(ctx)
+	if err != nil {
+		return "the hospital"
+	}
+	var names []string
+	for _, s := range sites {
+		if s.Kind == vigil.SiteHospital {
+			names = append(names, s.Name)
+		}
+	}
+	if len(names) == 0 {
+		return "the hospital"
+	}
+	return strings.Join(names, ", ")
 }

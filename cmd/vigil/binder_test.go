@@ -2,6 +2,7 @@ package main
 
 import (
 	"archive/zip"
+	"bytes"
 	"crypto/ed25519"
 	"io"
 	"os"
@@ -106,11 +107,74 @@ func TestBinderExportFlags(t *testing.T) {
 		{[]string{"binder", "--framework", "hipaa"}, 2, "--out is required"},
 		{[]string{"binder", "--framework", "hipaa", "--out", filepath.Join(dir, "b.pdf")}, 2, "a binder is a .zip file"},
 		{[]string{"binder", "--framework", "hipaa", "--out", filepath.Join(dir, "b.zip"), "--at", "yesterday"}, 2, "--at must be a date"},
-		{[]string{"binder", "--framework", "hipaa", "--out", filepath.Join(dir, "b.zip"), "--at", "2026-06-30"}, 1, "not wired yet"},
+		{[]string{"binder", "--framework", "nope", "--out", filepath.Join(dir, "b.zip")}, 1, `no framework "nope"`},
+		{[]string{"binder", "--framework", "hipaa", "--out", filepath.Join(dir, "b.zip"), "--at", "2026-06-30"}, 0, ""},
 	} {
 		code, _, stderr := run(t, []string{"VIGIL_DB=" + filepath.Join(dir, "v.db")}, c.args...)
 		if code != c.code || !strings.Contains(stderr, c.want) {
 			t.Errorf("%v: exit %d, stderr %q; want exit %d and %q", c.args[1:], code, stderr, c.code, c.want)
 		}
+	}
+}
+
+// TestBinderExportOfTheDemo exports the demo hospital's binder (the demo
+// writes one too), verifies it, and holds verify to a changed byte.
+func TestBinderExportOfTheDemo(t *testing.T) {
+	dir := t.TempDir()
+	if code, out, stderr := run(t, nil, "demo", "--once", "--dir", dir, "--devices", "120"); code != 0 {
+		t.Fatalf("demo: exit %d\n%s%s", code, out, stderr)
+	}
+	if code, out, stderr := run(t, nil, "binder", "verify", filepath.Join(dir, "binder-hipaa.zip")); code != 0 || !strings.Contains(out, "OK") {
+		t.Fatalf("the demo's binder does not verify: exit %d\n%s%s", code, out, stderr)
+	}
+	zipPath := filepath.Join(dir, "csf2.zip")
+	code, out, stderr := run(t, nil, "binder", "--db", filepath.Join(dir, "vigil.db"), "--framework", "csf2", "--out", zipPath, "--key", filepath.Join(dir, "signing.key"))
+	if code != 0 || !strings.Contains(out, "signed with key") {
+		t.Fatalf("binder: exit %d\n%s%s", code, out, stderr)
+	}
+	if code, out, stderr := run(t, nil, "binder", "verify", zipPath); code != 0 {
+		t.Fatalf("verify: exit %d\n%s%s", code, out, stderr)
+	}
+	// The export is in the audit trail.
+	if code, out, _ := run(t, nil, "audit-log", "verify", "--db", filepath.Join(dir, "vigil.db")); code != 0 {
+		t.Fatalf("audit-log verify after the export: exit %d\n%s", code, out)
+	}
+	// Rewrite index.html inside the archive with one byte changed.
+	r, err := zip.OpenReader(zipPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	for _, f := range r.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Name == "index.html" {
+			data[len(data)/2] ^= 1
+		}
+		fw, err := w.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw.Write(data)
+	}
+	r.Close()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "changed.zip")
+	if err := os.WriteFile(bad, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr = run(t, nil, "binder", "verify", bad)
+	if code != 1 || !strings.Contains(out+stderr, "index.html") {
+		t.Fatalf("verify of a changed binder: exit %d\n%s%s", code, out, stderr)
 	}
 }

@@ -43,6 +43,15 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	if err := loadDemo(ctx, m, d, *dir, h); err != nil {
 		return err
 	}
+	// The demo ends as an audit would: with the HIPAA binder, through the
+	// same path as 'vigil binder'.
+	binderArgs := []string{"--framework", "hipaa", "--out", filepath.Join(*dir, "binder-hipaa.zip"), "--db", *db}
+	if *dir != "" {
+		binderArgs = append(binderArgs, "--key", filepath.Join(*dir, "signing.key"))
+	}
+	if err := binderExport(ctx, m, binderArgs); err != nil {
+		return fmt.Errorf("writing the demo binder: %w", err)
+	}
 	pw, err := demoAdmin(ctx, m, d)
 	if err != nil {
 		return err
