@@ -22,6 +22,8 @@ import (
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/assurance"
+	"github.com/vigil-health/vigil/internal/binder"
 	"github.com/vigil-health/vigil/internal/classify"
 	"github.com/vigil-health/vigil/internal/compliance"
 	"github.com/vigil-health/vigil/internal/discover"
@@ -38,6 +40,7 @@ func main() {
 	capture := flag.Bool("capture", true, "generate and load the hospital's traffic too (flows and findings)")
 	dir := flag.String("dir", "", "work directory (default: a temporary one, removed after)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the timed runs to this file")
+	binderOut := flag.Bool("binder", false, "after the runs, time the export of the HIPAA binder of the whole hospital (evaluation, inventory, plan; no evidence files)")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -47,7 +50,7 @@ func main() {
 		}
 		profile = f
 	}
-	if err := run(*devices, *runs, *capture, *dir); err != nil {
+	if err := run(*devices, *runs, *capture, *dir, *binderOut); err != nil {
 		fmt.Fprintln(os.Stderr, "evaluate:", err)
 		os.Exit(1)
 	}
@@ -56,7 +59,7 @@ func main() {
 // profile, when set, receives a CPU profile of the timed runs.
 var profile *os.File
 
-func run(n, runs int, withCapture bool, dir string) error {
+func run(n, runs int, withCapture bool, dir string, withBinder bool) error {
 	ctx := context.Background()
 	if dir == "" {
 		d, err := os.MkdirTemp("", "vigil-bench-evaluate")
@@ -184,6 +187,27 @@ func run(n, runs int, withCapture bool, dir string) error {
 		fmt.Printf("run %d: %d devices x %d checks checked in %v (%.1f µs a device); evaluate (read the store, check every device, decide all %d controls of every framework): %v; %d failures\n",
 			i+1, len(cr.Subjects), len(cr.Checks), checked.Round(time.Millisecond), float64(checked.Microseconds())/float64(max(1, len(cr.Subjects))),
 			controls, total.Round(time.Millisecond), failing)
+	}
+	if withBinder {
+		if _, err := assurance.New(db, exp).SyncPlan(ctx, vigil.SystemUser); err != nil {
+			return err
+		}
+		key, err := binder.LoadOrCreateKey(filepath.Join(dir, "signing.key"))
+		if err != nil {
+			return err
+		}
+		runtime.GC()
+		t := time.Now()
+		res, err := comp.ExportBinder(ctx, vigil.SystemUser, compliance.BinderOptions{Framework: "hipaa", Path: filepath.Join(dir, "binder.zip"), Key: key, Hospital: "bench"})
+		if err != nil {
+			return err
+		}
+		took := time.Since(t)
+		st, err := os.Stat(res.Path)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("binder: hipaa of %d devices, %d plan items, %d MiB, exported (evaluation included) in %v\n", res.Devices, res.PlanItems, st.Size()>>20, took.Round(time.Millisecond))
 	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
