@@ -11,6 +11,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/vigil-health/vigil/internal/atomicfile"
 )
 
 // WriteFile writes the binder to path atomically: into a temporary file
@@ -19,54 +21,8 @@ import (
 // under path, never part of one; at worst a temporary ".path.tmp-*" file
 // stays behind.
 func WriteFile(path string, in *Input, key ed25519.PrivateKey) error {
-	return atomicWrite(path, 0o644, func(f *os.File) error { return Write(f, in, key) })
-}
-
-// atomicWrite runs fill on a temporary file in path's directory and moves
-// the result to path only once it is complete and on disk.
-func atomicWrite(path string, perm fs.FileMode, fill func(*os.File) error) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
+	if err := atomicfile.Write(path, 0o644, func(f *os.File) error { return Write(f, in, key) }); err != nil {
 		return fmt.Errorf("binder: %w", err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err := f.Chmod(perm); err != nil {
-		return fmt.Errorf("binder: %w", err)
-	}
-	if err := fill(f); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("binder: sync %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("binder: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("binder: %w", err)
-	}
-	return syncDir(dir)
-}
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("binder: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("binder: sync %s: %w", dir, err)
 	}
 	return nil
 }
@@ -116,7 +72,7 @@ func LoadOrCreateKey(path string) (ed25519.PrivateKey, error) {
 	if err := os.Link(tmp, path); err != nil && !errors.Is(err, fs.ErrExist) {
 		return nil, fmt.Errorf("binder: signing key: %w", err)
 	}
-	if err := syncDir(dir); err != nil {
+	if err := atomicfile.SyncDir(dir); err != nil {
 		return nil, err
 	}
 	return loadKey(path)

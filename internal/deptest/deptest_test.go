@@ -33,6 +33,7 @@ var floors = map[string]floor{
 	"":                           domain,
 	"internal/store":             store,
 	"internal/store/storetest":   service, // opens stores for the services' tests
+	"internal/atomicfile":        engine,
 	"internal/capture":           engine,
 	"internal/catalog":           engine,
 	"internal/checks":            engine,
