@@ -42,8 +42,12 @@ type VulnFilter struct {
 	Query     string // id, alias or description text
 	KEV       bool   // only those in CISA's KEV catalog
 	Affecting bool   // only those matched to at least one device as affected
-	Limit     int
-	Offset    int
+	// At, when set, lists the vulnerabilities matched to devices then (the
+	// match spans open at that time) with those spans' device counts;
+	// NotAffected is then 0: the history keeps affected matches only.
+	At     *time.Time
+	Limit  int
+	Offset int
 }
 
 // VulnSummary is a vulnerability with how many devices it is matched to.
@@ -73,4 +77,7 @@ type RiskFilter struct {
 	DeviceID   int64
 	SiteID     int64
 	DeviceType string
+	// At, when set, assesses the matches open then (the match history)
+	// against the devices and network findings as they stood then.
+	At *time.Time
 }

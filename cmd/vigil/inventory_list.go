@@ -22,6 +22,7 @@ func invList(ctx context.Context, m *Main, args []string) error {
 		disc = fs.String("discrepancy", "", "only devices with an open discrepancy of this kind")
 		ephi = fs.String("ephi", "", "true or false: devices that store or send ePHI")
 		asOf = fs.String("as-of", "", "the inventory as it stood at this date (2006-01-02) or time (RFC 3339)")
+		fs.StringVar(asOf, "at", "", "the same as --as-of")
 		limit = fs.String("limit", "0", "at most this many devices (0: all)")
 	})
 	if err != nil {
@@ -80,4 +81,17 @@ func parseAsOf(s string) (time.Time, error) {
 		return t, usagef("--as-of must be a date (2006-01-02) or an RFC 3339 time")
 	}
 	return t.Add(24*time.Hour - time.Nanosecond), nil
+}
+
+// atFlag parses an optional --at: nil when it is empty, else the date (the
+// end of that day) or time it names.
+func atFlag(s string) (*time.Time, error) {
+	if s == "" {
+		return nil, nil
+	}
+	t, err := parseAsOf(s)
+	if err != nil {
+		return nil, usagef("--at must be a date (2006-01-02) or an RFC 3339 time")
+	}
+	return &t, nil
 }

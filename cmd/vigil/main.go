@@ -74,6 +74,7 @@ func commands() []command {
 		{"attestations", "the attestations in force, overdue ones marked", runAttestations},
 		{"policy", "the checks' policy parameters: policy show, policy set FILE", runPolicy},
 		{"segments", "network segments: segments list, segments import FILE", runSegments},
+		{"network", "what discovery found: network findings [--code C] [--at DATE]", runNetwork},
 		{"evidence", "the evidence repository: evidence add|list|show|get|verify", runEvidence},
 		{"binder", "the auditor's binder: binder --framework ID --out FILE.zip [--at DATE], binder verify FILE.zip", runBinder},
 	}

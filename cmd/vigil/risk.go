@@ -11,7 +11,7 @@ import (
 
 func runRisk(ctx context.Context, m *Main, args []string) error {
 	if len(args) == 0 || args[0] != "list" && args[0] != "show" {
-		return usagef("usage: vigil risk list [--site ID] [--type TYPE] [--limit N] [--format table|json|csv] | vigil risk show DEVICE")
+		return usagef("usage: vigil risk list [--site ID] [--type TYPE] [--at DATE] [--limit N] [--format table|json|csv] | vigil risk show DEVICE")
 	}
 	c, as, err := riskAssess(ctx, m, args)
 	if err != nil {
@@ -29,11 +29,12 @@ func runRisk(ctx context.Context, m *Main, args []string) error {
 // select: the one named by "risk show", or every device for "risk list".
 // The caller closes c.db.
 func riskAssess(ctx context.Context, m *Main, args []string) (c *invCmd, as []risk.Assessment, err error) {
-	var site, typ, limit *string
+	var site, typ, limit, at *string
 	c, pos, err := openInv(ctx, m, "risk "+args[0], args[1:], []string{"table", "json", "csv"}, func(fs *flag.FlagSet) {
 		site = fs.String("site", "", "only devices of this site id")
 		typ = fs.String("type", "", "only devices of this type")
 		limit = fs.String("limit", "0", "at most this many devices (0: all)")
+		at = fs.String("at", "", "from the matches open at this date (2006-01-02, the end of that day) or time (RFC 3339)")
 	})
 	if err != nil {
 		return nil, nil, err
@@ -44,6 +45,9 @@ func riskAssess(ctx context.Context, m *Main, args []string) (c *invCmd, as []ri
 		}
 	}()
 	f := vigil.RiskFilter{DeviceType: *typ}
+	if f.At, err = atFlag(*at); err != nil {
+		return nil, nil, err
+	}
 	if *site != "" {
 		if f.SiteID, err = strconv.ParseInt(*site, 10, 64); err != nil {
 			return nil, nil, usagef("--site must be a site id")

@@ -11,12 +11,13 @@ import (
 
 func vulnsList(ctx context.Context, m *Main, args []string) error {
 	var kev, affecting *bool
-	var q, limit *string
+	var q, limit, at *string
 	c, _, err := openInv(ctx, m, "vulns list", args, []string{"table", "json", "csv"}, func(fs *flag.FlagSet) {
 		kev = fs.Bool("kev", false, "only those in CISA's KEV catalog")
 		affecting = fs.Bool("affecting", false, "only those affecting at least one device")
 		q = fs.String("q", "", "search id, alias or description")
 		limit = fs.String("limit", "0", "at most this many (0: all)")
+		at = fs.String("at", "", "those matched to devices at this date (2006-01-02, the end of that day) or time (RFC 3339)")
 	})
 	if err != nil {
 		return err
@@ -26,7 +27,11 @@ func vulnsList(ctx context.Context, m *Main, args []string) error {
 	if err != nil || n < 0 {
 		return usagef("--limit must be a number")
 	}
-	vs, total, err := c.db.FindVulnerabilities(ctx, vigil.VulnFilter{Query: *q, KEV: *kev, Affecting: *affecting, Limit: n})
+	f := vigil.VulnFilter{Query: *q, KEV: *kev, Affecting: *affecting, Limit: n}
+	if f.At, err = atFlag(*at); err != nil {
+		return err
+	}
+	vs, total, err := c.db.FindVulnerabilities(ctx, f)
 	if err != nil {
 		return err
 	}

@@ -13,11 +13,77 @@ import (
 // the one device asked for), from its matches, its vulnerabilities' scores,
 // KEV and EPSS, its clinical criticality and ePHI, and what passive
 // discovery saw of it. The result is ranked, riskiest first.
+//
+// With f.At the matches are those open then (the match history), and the
+// devices and findings are as they stood then.
 func (s *Service) AssessRisk(ctx context.Context, f vigil.RiskFilter) ([]risk.Assessment, error) {
+	if f.At != nil {
+		return s.assessRiskAt(ctx, f)
+	}
 	ms, err := s.db.FindMatches(ctx, vigil.MatchFilter{DeviceID: f.DeviceID})
 	if err != nil {
 		return nil, err
 	}
+	exposure, err := s.networkExposure(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.assess(ctx, f, ms, exposure, func(id int64) (*vigil.Device, error) {
+		d, err := s.db.FindDeviceByID(ctx, id)
+		if vigil.ErrorCode(err) == vigil.ENOTFOUND {
+			return nil, nil
+		}
+		return d, err
+	})
+}
+
+// assessRiskAt is AssessRisk as of f.At.
+func (s *Service) assessRiskAt(ctx context.Context, f vigil.RiskFilter) ([]risk.Assessment, error) {
+	spans, err := s.db.FindMatchSpans(ctx, f.At)
+	if err != nil {
+		return nil, err
+	}
+	var ms []vigil.VulnMatch
+	for _, sp := range spans {
+		if f.DeviceID == 0 || sp.DeviceID == f.DeviceID {
+			ms = append(ms, vigil.VulnMatch{DeviceID: sp.DeviceID, VulnID: sp.VulnID, FixedIn: sp.FixedIn, Status: vigil.StatusAffected})
+		}
+	}
+	devs, _, err := s.db.FindDevices(ctx, vigil.DeviceFilter{AsOf: f.At})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*vigil.Device, len(devs))
+	for _, d := range devs {
+		byID[d.ID] = d
+	}
+	fs, err := s.db.FindFindings(ctx, f.At)
+	if err != nil {
+		return nil, err
+	}
+	exposure := exposureMap{}
+	for _, fd := range fs {
+		// Only the findings are dated: a device is on a clinical segment
+		// unless a finding then said otherwise.
+		x := exposure["key:"+fd.DeviceKey]
+		if x == nil {
+			x = &deviceExposure{segment: risk.SegmentClinical}
+			exposure["key:"+fd.DeviceKey] = x
+			if fd.MAC != "" {
+				exposure["mac:"+strings.ToLower(fd.MAC)] = x
+			}
+			if fd.IP != "" {
+				exposure["ip:"+fd.IP] = x
+			}
+		}
+		x.add(fd.Code)
+	}
+	return s.assess(ctx, f, ms, exposure, func(id int64) (*vigil.Device, error) { return byID[id], nil })
+}
+
+// assess scores the devices of the matches ms that f selects; device
+// returns nil for a device that is gone.
+func (s *Service) assess(ctx context.Context, f vigil.RiskFilter, ms []vigil.VulnMatch, exposure exposureMap, device func(int64) (*vigil.Device, error)) ([]risk.Assessment, error) {
 	byDevice := map[int64][]vigil.VulnMatch{}
 	vulnIDs := map[string]bool{}
 	for _, m := range ms {
@@ -35,18 +101,14 @@ func (s *Service) AssessRisk(ctx context.Context, f vigil.RiskFilter) ([]risk.As
 		}
 		vulns[id] = v
 	}
-	exposure, err := s.networkExposure(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var out []risk.Assessment
 	for id, dms := range byDevice {
-		d, err := s.db.FindDeviceByID(ctx, id)
+		d, err := device(id)
 		if err != nil {
-			if vigil.ErrorCode(err) == vigil.ENOTFOUND {
-				continue
-			}
 			return nil, err
+		}
+		if d == nil {
+			continue
 		}
 		if f.SiteID != 0 && d.SiteID != f.SiteID || f.DeviceType != "" && d.DeviceType != f.DeviceType {
 			continue
@@ -76,6 +138,18 @@ type deviceExposure struct {
 	remote    bool
 }
 
+// add weighs one finding of the device.
+func (x *deviceExposure) add(code string) {
+	switch code {
+	case vigil.FindingPHIOutsideClinical:
+		x.segment = risk.SegmentFlat
+	case vigil.FindingCleartextPHI, vigil.FindingCleartextManagement:
+		x.clearText++
+	case vigil.FindingRemoteAccess:
+		x.remote = true
+	}
+}
+
 type exposureMap map[string]*deviceExposure // by "mac:..." or "ip:..."
 
 func (m exposureMap) of(d *vigil.Device) *deviceExposure {
@@ -98,14 +172,7 @@ func (s *Service) networkExposure(ctx context.Context) (exposureMap, error) {
 	err := s.db.ScanObservations(ctx, func(o *vigil.ObservedDevice) error {
 		x := &deviceExposure{segment: risk.SegmentClinical}
 		for _, f := range o.Findings {
-			switch f.Code {
-			case vigil.FindingPHIOutsideClinical:
-				x.segment = risk.SegmentFlat
-			case vigil.FindingCleartextPHI, vigil.FindingCleartextManagement:
-				x.clearText++
-			case vigil.FindingRemoteAccess:
-				x.remote = true
-			}
+			x.add(f.Code)
 		}
 		if o.MAC != "" {
 			out["mac:"+strings.ToLower(o.MAC)] = x

@@ -40,6 +40,15 @@ func (db *DB) FindVulnerabilities(ctx context.Context, f vigil.VulnFilter) ([]*v
 		(SELECT COUNT(DISTINCT m.device_id) FROM vuln_matches m WHERE m.vuln_id = v.id AND m.status <> 'affected')
 		FROM vulnerabilities v WHERE 1=1`
 	var args []any
+	if f.At != nil {
+		// The matches open then, from the match history: every vulnerability
+		// listed was matched to a device at that time.
+		at := fmtTime(*f.At)
+		open := `FROM match_spans s WHERE s.vuln_id = v.id AND s.opened_at <= ? AND (s.closed_at IS NULL OR s.closed_at > ?)`
+		q = `SELECT v.data, v.cvss, (SELECT COUNT(DISTINCT s.device_id) ` + open + `), 0
+		FROM vulnerabilities v WHERE EXISTS (SELECT 1 ` + open + `)`
+		args = append(args, at, at, at, at)
+	}
 	if s := strings.TrimSpace(f.Query); s != "" {
 		q += ` AND (LOWER(v.id) LIKE ? OR LOWER(v.data) LIKE ?)`
 		like := "%" + strings.ToLower(s) + "%"
@@ -48,7 +57,7 @@ func (db *DB) FindVulnerabilities(ctx context.Context, f vigil.VulnFilter) ([]*v
 	if f.KEV {
 		q += ` AND v.id IN (SELECT cve FROM kev)`
 	}
-	if f.Affecting {
+	if f.Affecting && f.At == nil {
 		q += ` AND v.id IN (SELECT vuln_id FROM vuln_matches WHERE status = 'affected')`
 	}
 	var total int
