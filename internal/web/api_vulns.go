@@ -10,7 +10,11 @@ import (
 )
 
 func (s *Server) apiVulns(w http.ResponseWriter, r *http.Request) error {
-	vs, total, err := s.db.FindVulnerabilities(r.Context(), vulnFilter(r))
+	f, err := vulnFilter(r)
+	if err != nil {
+		return err
+	}
+	vs, total, err := s.db.FindVulnerabilities(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -54,7 +58,11 @@ func (s *Server) apiAdvisory(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiRisk(w http.ResponseWriter, r *http.Request) error {
-	as, err := s.exp.AssessRisk(r.Context(), riskFilter(r))
+	f, err := riskFilter(r)
+	if err != nil {
+		return err
+	}
+	as, err := s.exp.AssessRisk(r.Context(), f)
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,7 @@ type controlPage struct {
 	Evidence     []evidenceRow    // the newest version of each piece naming this control
 	Crosswalk    []refLink
 	Form         attestForm
+	AsOf         asOfForm // the verdict's date; attestations and evidence are today's
 }
 
 // failingPageSize is how many failures a control page lists.
@@ -54,6 +55,8 @@ func (s *Server) controlPage(w http.ResponseWriter, r *http.Request) error {
 	p := &controlPage{pageBase: pageBase{Title: fw.ID + " " + ctl.ID, Nav: "controls"}, Framework: fw, Control: ctl, Eval: ev,
 		Form: newAttestForm(ctl.Ref(), s.db.Now())}
 	p.Form.Back = "control"
+	at, _ := asOfParam(r.URL.Query()) // evaluationOf has checked it
+	p.AsOf = newAsOfForm(r, at)
 	if ctl.Parent != "" {
 		if parent, err := cat.Control(vigil.ControlRef{Framework: fw.ID, Control: ctl.Parent}); err == nil {
 			p.Parent = &refLink{Ref: parent.Ref(), Title: parent.Title, URL: controlURL(parent.Ref())}

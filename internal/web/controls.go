@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"sort"
+	"time"
 
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/compliance"
@@ -25,13 +27,24 @@ type standing struct {
 // standings returns every framework's standing; runs is how many stored
 // runs to read for the trend (1: the latest only, no trend).
 func (s *Server) standings(ctx context.Context, runs int) ([]standing, error) {
+	return s.standingsAt(ctx, runs, nil)
+}
+
+// standingsAt is standings as of a date (nil: now): the runs whose time is
+// not after it, newest first by that time.
+func (s *Server) standingsAt(ctx context.Context, runs int, at *time.Time) ([]standing, error) {
 	cat, err := s.comp.Catalog(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var out []standing
 	for _, fw := range cat.Frameworks() {
-		evs, err := s.db.FindEvaluations(ctx, fw.ID, runs)
+		var evs []*vigil.EvaluationSummary
+		if at == nil {
+			evs, err = s.db.FindEvaluations(ctx, fw.ID, runs)
+		} else {
+			evs, err = s.runsBy(ctx, fw.ID, runs, *at)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -49,17 +62,48 @@ func (s *Server) standings(ctx context.Context, runs int) ([]standing, error) {
 	return out, nil
 }
 
+// runsBy returns at most limit runs of a framework whose time is not after
+// at, newest first by that time, as FindEvaluationAt picks them.
+func (s *Server) runsBy(ctx context.Context, fw string, limit int, at time.Time) ([]*vigil.EvaluationSummary, error) {
+	all, err := s.db.FindEvaluations(ctx, fw, 0)
+	if err != nil {
+		return nil, err
+	}
+	var out []*vigil.EvaluationSummary
+	for _, e := range all {
+		if !e.At.After(at) {
+			out = append(out, e)
+		}
+	}
+	// FindEvaluations gives them newest id first; a stable sort keeps
+	// that order between runs of the same time.
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.After(out[j].At) })
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
 type controlsPage struct {
 	pageBase
 	Frameworks []standing
+	AsOf       asOfForm
 }
 
 func (s *Server) controlsOverview(w http.ResponseWriter, r *http.Request) error {
-	sts, err := s.standings(r.Context(), trendMaxRuns)
+	at, err := asOfParam(r.URL.Query())
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "controls", &controlsPage{pageBase: pageBase{Title: "Controls", Nav: "controls"}, Frameworks: sts})
+	sts, err := s.standingsAt(r.Context(), trendMaxRuns, at)
+	if err != nil {
+		return err
+	}
+	asOf := newAsOfForm(r, at)
+	for i := range sts {
+		sts[i].URL = withAsOf(sts[i].URL, asOf)
+	}
+	s.render(w, r, http.StatusOK, "controls", &controlsPage{pageBase: pageBase{Title: "Controls", Nav: "controls"}, Frameworks: sts, AsOf: asOf})
 	return nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	vigil "github.com/vigil-health/vigil"
 )
@@ -27,16 +26,11 @@ func deviceFilter(r *http.Request) (vigil.DeviceFilter, int, error) {
 		b := v == "true" || v == "1" || v == "yes"
 		f.EPHI = &b
 	}
-	if v := q.Get("as_of"); v != "" {
-		t, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			if t, err = time.Parse("2006-01-02", v); err != nil {
-				return f, 0, vigil.Errorf(vigil.EINVALID, "as_of must be a date (2006-01-02) or an RFC 3339 time")
-			}
-			t = t.Add(24*time.Hour - time.Nanosecond)
-		}
-		f.AsOf = &t
+	asOf, err := asOfParam(q)
+	if err != nil {
+		return f, 0, err
 	}
+	f.AsOf = asOf
 	pg, limit, err := pageParams(q, pageSize)
 	if err != nil {
 		return f, 0, err
@@ -62,6 +56,7 @@ type deviceListPage struct {
 	Types            []countRow
 	pager
 	SiteName map[int64]string
+	AsOf     asOfForm
 }
 
 func (s *Server) siteNames(r *http.Request) (map[int64]string, error) {
@@ -108,7 +103,7 @@ func (s *Server) deviceList(w http.ResponseWriter, r *http.Request) error {
 	p := &deviceListPage{Sites: sites, SiteID: siteID, pageBase: pageBase{Title: "Devices", Nav: "devices"}, Devices: devs, Total: total, Query: f.Query, Type: f.DeviceType,
 		Criticality: string(f.Criticality), Source: f.Source, Discrepancy: string(f.Discrepancy), Criticalities: vigil.Criticalities,
 		Sources: srcs, DiscrepancyKinds: vigil.DiscrepancyKinds,
-		Types: sortedCounts(counts.ByType), pager: pageLinks(r, pg, total, f.Limit), SiteName: names}
+		Types: sortedCounts(counts.ByType), pager: pageLinks(r, pg, total, f.Limit), SiteName: names, AsOf: newAsOfForm(r, f.AsOf)}
 	s.render(w, r, http.StatusOK, "devices", p)
 	return nil
 }

@@ -35,10 +35,12 @@ type frameworkPage struct {
 	Rows      []controlRow
 	Verdict   string     // the filter, "" for every verdict
 	Chips     []kindChip // every verdict with its count, and all
+	AsOf      asOfForm
 }
 
-// evaluationOf returns the run ?run= names, or the latest; nil, nil when
-// the framework was never evaluated.
+// evaluationOf returns the run ?run= names, or the one in force at ?as_of=
+// (the newest run whose time is not after it), or the latest; nil, nil when
+// the framework was not evaluated by then.
 func (s *Server) evaluationOf(ctx context.Context, fw string, q url.Values) (*vigil.Evaluation, error) {
 	var id int64
 	if v := q.Get("run"); v != "" {
@@ -47,6 +49,15 @@ func (s *Server) evaluationOf(ctx context.Context, fw string, q url.Values) (*vi
 			return nil, vigil.Errorf(vigil.EINVALID, "run must be a run id")
 		}
 		id = n
+	}
+	if at, err := asOfParam(q); err != nil {
+		return nil, err
+	} else if at != nil && id == 0 {
+		ev, err := s.db.FindEvaluationAt(ctx, fw, *at)
+		if vigil.ErrorCode(err) == vigil.ENOTFOUND {
+			return nil, nil
+		}
+		return ev, err
 	}
 	ev, err := s.findEvaluation(ctx, fw, id)
 	if vigil.ErrorCode(err) == vigil.ENOTFOUND && id == 0 {
@@ -95,6 +106,8 @@ func (s *Server) frameworkPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	at, _ := asOfParam(r.URL.Query()) // evaluationOf has checked it
+	asOf := newAsOfForm(r, at)
 	filter := r.URL.Query().Get("verdict")
 	if filter != "" {
 		if err := vigil.Verdict(filter).Validate(); err != nil {
@@ -114,7 +127,7 @@ func (s *Server) frameworkPage(w http.ResponseWriter, r *http.Request) error {
 		if c.Parent != "" {
 			depth[c.ID] = depth[c.Parent] + 1
 		}
-		row := controlRow{ID: c.ID, Title: c.Title, URL: controlURL(c.Ref()), Kind: c.Kind, Requirement: c.Requirement, Tier: c.Tier,
+		row := controlRow{ID: c.ID, Title: c.Title, URL: withAsOf(controlURL(c.Ref()), asOf), Kind: c.Kind, Requirement: c.Requirement, Tier: c.Tier,
 			Withdrawn: c.Withdrawn, Depth: min(depth[c.ID], 5), Verdict: vigil.VerdictNotAssessed}
 		if res := results[c.ID]; res != nil {
 			row.Verdict, row.Failing, row.Checks, row.Attestations = res.Verdict, distinctDevices(res.FailingDevices), len(res.Checks), len(res.Attestations)
@@ -140,7 +153,7 @@ func (s *Server) frameworkPage(w http.ResponseWriter, r *http.Request) error {
 	for _, v := range vigil.Verdicts() {
 		chips = append(chips, kindChip{Label: fmt.Sprintf("%s (%d)", v, counts[v]), URL: link(string(v)), On: filter == string(v)})
 	}
-	p := &frameworkPage{pageBase: pageBase{Title: fw.Title, Nav: "controls"}, Framework: fw, Eval: ev, Rows: rows, Verdict: filter, Chips: chips}
+	p := &frameworkPage{pageBase: pageBase{Title: fw.Title, Nav: "controls"}, Framework: fw, Eval: ev, Rows: rows, Verdict: filter, Chips: chips, AsOf: asOf}
 	if ev != nil {
 		p.Counts, p.Bar = verdictCounts(ev.Summary), newStackedBar(ev.Summary)
 	}
@@ -156,4 +169,12 @@ func distinctDevices(fds []vigil.FailingDevice) int {
 		seen[fd.ID] = true
 	}
 	return len(seen)
+}
+
+// withAsOf carries the chosen date to a linked page.
+func withAsOf(u string, f asOfForm) string {
+	if f.Date == "" {
+		return u
+	}
+	return u + "?as_of=" + f.Date
 }

@@ -12,6 +12,7 @@ type networkPage struct {
 	Findings []*vigil.DeviceFinding
 	Runs     []map[string]any
 	Code     string
+	AsOf     asOfForm
 }
 
 func (s *Server) networkPage(w http.ResponseWriter, r *http.Request) error {
@@ -20,7 +21,18 @@ func (s *Server) networkPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	code := r.URL.Query().Get("code")
-	fs, err := s.db.FindNetworkFindings(r.Context(), code)
+	at, err := asOfParam(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	var fs []*vigil.DeviceFinding
+	if at != nil {
+		// The findings in force then; the conversations and runs below are
+		// every one recorded.
+		fs, err = s.db.FindNetworkFindingsAt(r.Context(), code, *at)
+	} else {
+		fs, err = s.db.FindNetworkFindings(r.Context(), code)
+	}
 	if err != nil {
 		return err
 	}
@@ -28,6 +40,6 @@ func (s *Server) networkPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "network", &networkPage{pageBase: pageBase{Title: "Network", Nav: "network"}, Segments: segs, Findings: fs, Runs: runs, Code: code})
+	s.render(w, r, http.StatusOK, "network", &networkPage{pageBase: pageBase{Title: "Network", Nav: "network"}, Segments: segs, Findings: fs, Runs: runs, Code: code, AsOf: newAsOfForm(r, at)})
 	return nil
 }

@@ -8,11 +8,15 @@ import (
 	"github.com/vigil-health/vigil/internal/risk"
 )
 
-func riskFilter(r *http.Request) vigil.RiskFilter {
+// riskFilter reads the worklist's filters; ?as_of= assesses the matches
+// open then.
+func riskFilter(r *http.Request) (vigil.RiskFilter, error) {
 	q := r.URL.Query()
 	f := vigil.RiskFilter{DeviceType: q.Get("type")}
 	f.SiteID, _ = strconv.ParseInt(q.Get("site"), 10, 64)
-	return f
+	at, err := asOfParam(q)
+	f.At = at
+	return f, err
 }
 
 type riskRow struct {
@@ -25,10 +29,14 @@ type riskPage struct {
 	pageBase
 	Rows []riskRow
 	Type string
+	AsOf asOfForm
 }
 
 func (s *Server) riskPage(w http.ResponseWriter, r *http.Request) error {
-	f := riskFilter(r)
+	f, err := riskFilter(r)
+	if err != nil {
+		return err
+	}
 	as, err := s.exp.AssessRisk(r.Context(), f)
 	if err != nil {
 		return err
@@ -50,6 +58,6 @@ func (s *Server) riskPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		rows = append(rows, riskRow{a, d, open})
 	}
-	s.render(w, r, http.StatusOK, "risk", &riskPage{pageBase: pageBase{Title: "Risk worklist", Nav: "risk"}, Rows: rows, Type: f.DeviceType})
+	s.render(w, r, http.StatusOK, "risk", &riskPage{pageBase: pageBase{Title: "Risk worklist", Nav: "risk"}, Rows: rows, Type: f.DeviceType, AsOf: newAsOfForm(r, f.At)})
 	return nil
 }

@@ -7,7 +7,9 @@ import (
 	vigil "github.com/vigil-health/vigil"
 )
 
-func vulnFilter(r *http.Request) vigil.VulnFilter {
+// vulnFilter reads the list's filters; ?as_of= lists the vulnerabilities
+// matched to devices then.
+func vulnFilter(r *http.Request) (vigil.VulnFilter, error) {
 	q := r.URL.Query()
 	f := vigil.VulnFilter{Query: q.Get("q"), KEV: q.Get("kev") == "1" || q.Get("kev") == "true",
 		Affecting: q.Get("affecting") == "1" || q.Get("affecting") == "true", Limit: 200}
@@ -15,7 +17,9 @@ func vulnFilter(r *http.Request) vigil.VulnFilter {
 		f.Limit = n
 	}
 	f.Offset, _ = strconv.Atoi(q.Get("offset"))
-	return f
+	at, err := asOfParam(q)
+	f.At = at
+	return f, err
 }
 
 type vulnsPage struct {
@@ -23,14 +27,18 @@ type vulnsPage struct {
 	Vulns []*vigil.VulnSummary
 	Total int
 	F     vigil.VulnFilter
+	AsOf  asOfForm
 }
 
 func (s *Server) vulnsPage(w http.ResponseWriter, r *http.Request) error {
-	f := vulnFilter(r)
+	f, err := vulnFilter(r)
+	if err != nil {
+		return err
+	}
 	vs, total, err := s.db.FindVulnerabilities(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "vulns", &vulnsPage{pageBase: pageBase{Title: "Vulnerabilities", Nav: "vulns"}, Vulns: vs, Total: total, F: f})
+	s.render(w, r, http.StatusOK, "vulns", &vulnsPage{pageBase: pageBase{Title: "Vulnerabilities", Nav: "vulns"}, Vulns: vs, Total: total, F: f, AsOf: newAsOfForm(r, f.At)})
 	return nil
 }
