@@ -77,7 +77,8 @@ type RiskFilter struct {
 	DeviceID   int64
 	SiteID     int64
 	DeviceType string
-	// At, when set, assesses the matches open then (the match history)
-	// against the devices and network findings as they stood then.
+	// At, when set, assesses the matches open then (the match history, which
+	// keeps affected matches only) against the devices and the network
+	// observations as they stood then.
 	At *time.Time
 }

@@ -74,6 +74,26 @@ func TestTimeTravelEndToEnd(t *testing.T) {
 	if code, out, _ := run(t, nil, "risk", "list", "--db", db, "--at", yesterday); code != 0 || strings.Count(out, "\n") != 1 {
 		t.Errorf("risk list --at %s: %d\n%s", yesterday, code, out)
 	}
+	// At this instant the worklist from the match history is today's, less
+	// the devices whose matches are all not affected (the history keeps
+	// affected matches only).
+	worklist := func(args ...string) []string {
+		code, out, stderr := run(t, nil, append([]string{"risk", "list", "--db", db, "--format", "csv"}, args...)...)
+		if code != 0 {
+			t.Fatalf("risk list %v: %s", args, stderr)
+		}
+		var rows []string
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n")[1:] {
+			f := strings.Split(line, ",")
+			if len(f) > 6 && f[6] != "0" {
+				rows = append(rows, strings.Join(f[1:7], ","))
+			}
+		}
+		return rows
+	}
+	if now, then := worklist(), worklist("--at", time.Now().UTC().Format(time.RFC3339Nano)); len(now) == 0 || strings.Join(now, "\n") != strings.Join(then, "\n") {
+		t.Errorf("risk list now and --at now differ:\n%v\n%v", now, then)
+	}
 	code, now, _ := run(t, nil, "network", "findings", "--db", db, "--format", "json")
 	_, then, _ := run(t, nil, "network", "findings", "--db", db, "--format", "json", "--at", before)
 	if code != 0 || now != then || !strings.Contains(now, `"cleartext-phi"`) {

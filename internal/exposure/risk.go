@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"time"
 
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/risk"
@@ -24,7 +25,7 @@ func (s *Service) AssessRisk(ctx context.Context, f vigil.RiskFilter) ([]risk.As
 	if err != nil {
 		return nil, err
 	}
-	exposure, err := s.networkExposure(ctx)
+	exposure, err := s.networkExposure(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -57,26 +58,9 @@ func (s *Service) assessRiskAt(ctx context.Context, f vigil.RiskFilter) ([]risk.
 	for _, d := range devs {
 		byID[d.ID] = d
 	}
-	fs, err := s.db.FindFindings(ctx, f.At)
+	exposure, err := s.networkExposure(ctx, f.At)
 	if err != nil {
 		return nil, err
-	}
-	exposure := exposureMap{}
-	for _, fd := range fs {
-		// Only the findings are dated: a device is on a clinical segment
-		// unless a finding then said otherwise.
-		x := exposure["key:"+fd.DeviceKey]
-		if x == nil {
-			x = &deviceExposure{segment: risk.SegmentClinical}
-			exposure["key:"+fd.DeviceKey] = x
-			if fd.MAC != "" {
-				exposure["mac:"+strings.ToLower(fd.MAC)] = x
-			}
-			if fd.IP != "" {
-				exposure["ip:"+fd.IP] = x
-			}
-		}
-		x.add(fd.Code)
 	}
 	return s.assess(ctx, f, ms, exposure, func(id int64) (*vigil.Device, error) { return byID[id], nil })
 }
@@ -164,12 +148,19 @@ func (m exposureMap) of(d *vigil.Device) *deviceExposure {
 	return nil
 }
 
-// networkExposure reads every current network observation: a device seen on
-// the wire is on a clinical segment unless discovery found it carrying ePHI
-// outside one; clear-text findings and remote access come from its findings.
-func (s *Service) networkExposure(ctx context.Context) (exposureMap, error) {
+// networkExposure reads every network observation in force at at (now when
+// nil): a device seen on the wire is on a clinical segment unless discovery
+// found it carrying ePHI outside one; clear-text findings and remote access
+// come from its findings.
+func (s *Service) networkExposure(ctx context.Context, at *time.Time) (exposureMap, error) {
 	out := exposureMap{}
-	err := s.db.ScanObservations(ctx, func(o *vigil.ObservedDevice) error {
+	scan := s.db.ScanObservations
+	if at != nil {
+		scan = func(ctx context.Context, fn func(*vigil.ObservedDevice) error) error {
+			return s.db.ScanObservationsAt(ctx, *at, fn)
+		}
+	}
+	err := scan(ctx, func(o *vigil.ObservedDevice) error {
 		x := &deviceExposure{segment: risk.SegmentClinical}
 		for _, f := range o.Findings {
 			x.add(f.Code)

@@ -66,3 +66,16 @@ func (db *DB) FindNetworkFindingsAt(ctx context.Context, code string, asOf time.
 	})
 	return out, nil
 }
+
+// ScanObservationsAt hands fn every network observation in force at asOf:
+// recorded by a discovery run before then and not superseded by a later
+// one. It is ScanObservations as of a date.
+func (db *DB) ScanObservationsAt(ctx context.Context, asOf time.Time, fn func(*vigil.ObservedDevice) error) error {
+	at := fmtTime(asOf)
+	rows, err := db.query(ctx, `SELECT o.data FROM network_observations o JOIN discovery_runs r ON r.id = o.run_id
+		WHERE r.recorded_at <= ? AND (o.valid_to IS NULL OR o.valid_to > ?) ORDER BY o.id`, at, at)
+	if err != nil {
+		return dbErr("reading observations", err)
+	}
+	return dbErr("reading observations", scanJSON(rows, fn))
+}
