@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/atomicfile"
 )
 
 func evidenceGet(ctx context.Context, m *Main, args []string) error {
@@ -38,19 +38,7 @@ func evidenceGet(ctx context.Context, m *Main, args []string) error {
 	}
 	// Written beside the destination and renamed, so that a failed copy
 	// leaves no partial file under the name asked for.
-	tmp, err := os.CreateTemp(filepath.Dir(*out), ".vigil-evidence-*")
-	if err != nil {
-		return vigil.WrapError(vigil.EINVALID, "cannot write "+*out, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := io.Copy(tmp, f); err != nil {
-		tmp.Close()
-		return vigil.WrapError(vigil.EUNAVAILABLE, "cannot write "+*out, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return vigil.WrapError(vigil.EUNAVAILABLE, "cannot write "+*out, err)
-	}
-	if err := os.Rename(tmp.Name(), *out); err != nil {
+	if err := atomicfile.Write(*out, 0o644, func(w *os.File) error { _, err := io.Copy(w, f); return err }); err != nil {
 		return vigil.WrapError(vigil.EUNAVAILABLE, "cannot write "+*out, err)
 	}
 	fmt.Fprintf(m.Stderr, "evidence %d: %s, %d bytes, written to %s\n", e.ID, e.FileName, e.Size, *out)

@@ -6,11 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/atomicfile"
 )
 
 func runPlanExport(ctx context.Context, m *Main, args []string) error {
@@ -89,27 +89,11 @@ func priorityLabel(p vigil.Priority) string {
 	return "4 - Low"
 }
 
-// writeFileAtomic writes data to a temporary file beside path, syncs it and
-// renames it over path, so that a reader never sees half a file.
+// writeFileAtomic writes data so that path never holds half a file.
 func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	err := atomicfile.Write(path, 0o644, func(f *os.File) error { _, err := f.Write(data); return err })
 	if err != nil {
 		return vigil.WrapError(vigil.EINVALID, "cannot write "+path, err)
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return vigil.WrapError(vigil.EINTERNAL, "writing "+path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return vigil.WrapError(vigil.EINTERNAL, "writing "+path, err)
-	}
-	if err := f.Close(); err != nil {
-		return vigil.WrapError(vigil.EINTERNAL, "writing "+path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return vigil.WrapError(vigil.EINTERNAL, "writing "+path, err)
 	}
 	return nil
 }
