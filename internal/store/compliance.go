@@ -247,15 +247,7 @@ func (tx *Tx) SaveFramework(ctx context.Context, actor *vigil.User, fw *vigil.Fr
 
 // FindFrameworks returns the frameworks imported from catalog files.
 func (db *DB) FindFrameworks(ctx context.Context) ([]*vigil.Framework, error) {
-	rows, err := db.query(ctx, `SELECT data FROM frameworks ORDER BY id`)
-	if err != nil {
-		return nil, dbErr("reading frameworks", err)
-	}
-	var out []*vigil.Framework
-	err = scanJSON(rows, func(fw *vigil.Framework) error {
-		out = append(out, fw)
-		return nil
-	})
+	out, err := collectJSON[vigil.Framework](db.query(ctx, `SELECT data FROM frameworks ORDER BY id`))
 	return out, dbErr("reading frameworks", err)
 }
 

@@ -392,6 +392,20 @@ func dbErr(op string, err error) error {
 	return vigil.WrapError(vigil.EINTERNAL, op+" failed", err)
 }
 
+// collectJSON decodes every row of a one-column query of JSON documents,
+// as query returned it, into a list.
+func collectJSON[T any](rows *sql.Rows, err error) ([]*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	var out []*T
+	err = scanJSON(rows, func(v *T) error {
+		out = append(out, v)
+		return nil
+	})
+	return out, err
+}
+
 // scanJSON decodes every row of a one-column query of JSON documents into a
 // new T and hands it to fn, stopping at fn's first error; it closes rows.
 func scanJSON[T any](rows *sql.Rows, fn func(*T) error) error {

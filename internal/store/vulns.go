@@ -165,29 +165,13 @@ func (tx *Tx) ReplaceMatches(ctx context.Context, actor *vigil.User, ms [][]vigi
 
 // Advisories reads every stored advisory, in id order.
 func (tx *Tx) Advisories(ctx context.Context) ([]*vigil.Advisory, error) {
-	rows, err := tx.query(ctx, `SELECT data FROM advisories ORDER BY id`)
-	if err != nil {
-		return nil, dbErr("reading advisories", err)
-	}
-	var out []*vigil.Advisory
-	err = scanJSON(rows, func(a *vigil.Advisory) error {
-		out = append(out, a)
-		return nil
-	})
+	out, err := collectJSON[vigil.Advisory](tx.query(ctx, `SELECT data FROM advisories ORDER BY id`))
 	return out, dbErr("reading advisories", err)
 }
 
 // SBOMs reads every stored SBOM.
 func (tx *Tx) SBOMs(ctx context.Context) ([]*vigil.SBOM, error) {
-	rows, err := tx.query(ctx, `SELECT data FROM sboms ORDER BY id`)
-	if err != nil {
-		return nil, dbErr("reading SBOMs", err)
-	}
-	var out []*vigil.SBOM
-	err = scanJSON(rows, func(s *vigil.SBOM) error {
-		out = append(out, s)
-		return nil
-	})
+	out, err := collectJSON[vigil.SBOM](tx.query(ctx, `SELECT data FROM sboms ORDER BY id`))
 	return out, dbErr("reading SBOMs", err)
 }
 

@@ -198,14 +198,6 @@ func (db *DB) FindSBOM(ctx context.Context, d *vigil.Device) (*vigil.SBOM, error
 
 // FindSBOMs returns every stored SBOM.
 func (db *DB) FindSBOMs(ctx context.Context) ([]*vigil.SBOM, error) {
-	rows, err := db.query(ctx, `SELECT data FROM sboms ORDER BY id`)
-	if err != nil {
-		return nil, dbErr("reading SBOMs", err)
-	}
-	var out []*vigil.SBOM
-	err = scanJSON(rows, func(s *vigil.SBOM) error {
-		out = append(out, s)
-		return nil
-	})
+	out, err := collectJSON[vigil.SBOM](db.query(ctx, `SELECT data FROM sboms ORDER BY id`))
 	return out, dbErr("reading SBOMs", err)
 }
