@@ -64,6 +64,8 @@ var floors = map[string]floor{
 	"internal/blob":              engine,
 	"internal/evidence":          service,
 	"internal/inventory":         service,
+	"internal/mds2":              engine,
+	"internal/vendors":           service,
 	"internal/web":               web,
 	"internal/classify/ouigen":   top,
 	"cmd/vigil":                  top,
