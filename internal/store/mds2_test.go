@@ -1,0 +1,73 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/store/storetest"
+)
+
+func TestMDS2Forms(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		actor := &vigil.User{Name: "alice", Role: vigil.RoleCompliance}
+		form := func(maker, model, answer string) *vigil.MDS2Form {
+			f := &vigil.MDS2Form{Manufacturer: maker, Model: model, DocumentID: "D-1", ReleaseDate: "2026-03-20", File: "f.xlsx",
+				Questions: []vigil.MDS2Question{{ID: "DOC-1", Text: maker}, {ID: "STCF-1", Question: "At rest?", Answer: vigil.MDS2Answer(answer), Notes: "n"}}}
+			f.DeriveFacts()
+			return f
+		}
+		v1, v2, other := form("Acme Medical", "X1", "No"), form("ACME  medical", "x1", "Yes"), form("Other", "Y", "Yes")
+		for _, f := range []*vigil.MDS2Form{v1, v2, other} {
+			if err := db.Update(ctx, func(tx *store.Tx) error { return tx.SaveMDS2(ctx, actor, f) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if v1.Version != 1 || v2.Version != 2 || other.Version != 1 || v2.ImportedBy != "alice" {
+			t.Fatalf("versions %d %d %d, imported by %q", v1.Version, v2.Version, other.Version, v2.ImportedBy)
+		}
+		got, err := db.FindMDS2Form(ctx, v1.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(v1, got); diff != "" {
+			t.Errorf("read back (-want +got):\n%s", diff)
+		}
+		latest, err := db.FindMDS2Forms(ctx, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		noQ := cmpopts.IgnoreFields(vigil.MDS2Form{}, "Questions")
+		if diff := cmp.Diff([]*vigil.MDS2Form{v2, other}, latest, noQ); diff != "" {
+			t.Errorf("latest (-want +got):\n%s", diff)
+		}
+		if latest[0].Facts.EncryptsAtRest != vigil.MDS2Yes || latest[0].Questions != nil {
+			t.Errorf("latest %+v", latest[0])
+		}
+		all, err := db.FindMDS2Forms(ctx, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]*vigil.MDS2Form{v2, v1, other}, all, noQ); diff != "" {
+			t.Errorf("all (-want +got):\n%s", diff)
+		}
+		if _, err := db.FindMDS2Form(ctx, 999); vigil.ErrorCode(err) != vigil.ENOTFOUND {
+			t.Errorf("missing form: %v", err)
+		}
+		err = db.Update(ctx, func(tx *store.Tx) error { return tx.SaveMDS2(ctx, actor, &vigil.MDS2Form{Model: "X"}) })
+		if vigil.ErrorCode(err) != vigil.EINVALID {
+			t.Errorf("form without a manufacturer: %v", err)
+		}
+		events, err := db.FindAuditEvents(ctx, vigil.AuditFilter{ObjectType: "mds2_form"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(events) != 3 {
+			t.Errorf("%d mds2_form audit events, want 3", len(events))
+		}
+	})
+}
