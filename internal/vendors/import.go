@@ -1,0 +1,225 @@
+package vendors
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"io"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/worksheet"
+)
+
+// maxMember bounds what one member of an XLSX archive may unpack to.
+const maxMember = 256 << 20
+
+// ImportResult says what importing a vendor list did.
+type ImportResult struct {
+	Rows    int `json:"rows"`
+	Added   int `json:"added"`
+	Updated int `json:"updated"`
+}
+
+// columns maps header synonyms (folded by vigil.VendorKey) to the fields of
+// a vendor list.
+var columns = map[string]string{
+	"vendor": "name", "vendor name": "name", "name": "name", "company": "name", "supplier": "name", "manufacturer": "name", "organisation": "name", "organization": "name",
+	"kind": "kind", "type": "kind", "vendor type": "kind", "category": "kind", "vendor kind": "kind",
+	"aliases": "aliases", "alias": "aliases", "aka": "aliases", "also known as": "aliases", "other names": "aliases", "dba": "aliases",
+	"models": "models", "model": "models", "products": "models", "devices": "models", "product": "models",
+	"contact": "contact", "contact name": "contact", "primary contact": "contact", "account manager": "contact",
+	"email": "email", "e-mail": "email", "contact email": "email", "mail": "email",
+	"phone": "phone", "telephone": "phone", "contact phone": "phone", "tel": "phone",
+	"notes": "notes", "comments": "notes", "remarks": "notes",
+}
+
+// kinds maps the words vendor lists use for a kind to the register's.
+var kinds = map[string]vigil.VendorKind{
+	"": vigil.VendorManufacturer, "manufacturer": vigil.VendorManufacturer, "oem": vigil.VendorManufacturer, "maker": vigil.VendorManufacturer,
+	"service provider": vigil.VendorServiceProvider, "service-provider": vigil.VendorServiceProvider, "service": vigil.VendorServiceProvider,
+	"services": vigil.VendorServiceProvider, "isp": vigil.VendorServiceProvider, "biomed services": vigil.VendorServiceProvider,
+	"software": vigil.VendorSoftware, "software vendor": vigil.VendorSoftware, "saas": vigil.VendorCloud,
+	"cloud": vigil.VendorCloud, "cloud provider": vigil.VendorCloud, "hosting": vigil.VendorCloud,
+}
+
+// Import reads an existing vendor list (CSV or XLSX, columns mapped by
+// their usual names) and adds its vendors, or merges a row into the vendor
+// its name or an alias already names, in one transaction: a row that does
+// not fit refuses the whole file, naming the row.
+func (s *Service) Import(ctx context.Context, actor *vigil.User, name string, data []byte) (*ImportResult, error) {
+	rows, err := readRows(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) < 2 {
+		return nil, vigil.Errorf(vigil.EINVALID, "%s: no vendors: the file needs a header row and at least one vendor", filepath.Base(name))
+	}
+	field := make([]string, len(rows[0]))
+	hasName := false
+	for i, h := range rows[0] {
+		field[i] = columns[vigil.VendorKey(h)]
+		hasName = hasName || field[i] == "name"
+	}
+	if !hasName {
+		return nil, vigil.Errorf(vigil.EINVALID, "%s: no vendor name column (vendor, name, company, supplier or manufacturer)", filepath.Base(name))
+	}
+	res := &ImportResult{}
+	err = s.db.Update(ctx, func(tx *store.Tx) error {
+		for n, r := range rows[1:] {
+			in, err := rowVendor(field, r)
+			if err != nil {
+				return vigil.Errorf(vigil.EINVALID, "%s row %d: %s", filepath.Base(name), n+2, vigil.ErrorMessage(err))
+			}
+			if in == nil {
+				continue
+			}
+			res.Rows++
+			v, err := tx.VendorByName(ctx, in.Name)
+			if vigil.ErrorCode(err) == vigil.ENOTFOUND {
+				v, err = nil, nil
+				for _, a := range in.Aliases {
+					if v, err = tx.VendorByName(ctx, a); vigil.ErrorCode(err) != vigil.ENOTFOUND {
+						break
+					}
+					v, err = nil, nil
+				}
+			}
+			if err != nil {
+				return err
+			}
+			if v == nil {
+				v, res.Added = in, res.Added+1
+			} else {
+				merge(v, in)
+				res.Updated++
+			}
+			if err := tx.SaveVendor(ctx, actor, v); err != nil {
+				return vigil.Errorf(vigil.ErrorCode(err), "%s row %d: %s", filepath.Base(name), n+2, vigil.ErrorMessage(err))
+			}
+		}
+		return tx.Audit(ctx, actor, "vendor.import", "vendor_list", filepath.Base(name), res)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// rowVendor reads one row; nil for an empty row.
+func rowVendor(field, cells []string) (*vigil.Vendor, error) {
+	v := &vigil.Vendor{}
+	var c vigil.VendorContact
+	empty := true
+	for i, cell := range cells {
+		cell = strings.TrimSpace(cell)
+		if i >= len(field) || cell == "" {
+			continue
+		}
+		empty = false
+		switch field[i] {
+		case "name":
+			v.Name = cell
+		case "kind":
+			k, ok := kinds[vigil.VendorKey(cell)]
+			if !ok {
+				return nil, vigil.Errorf(vigil.EINVALID, "unknown vendor kind %q", cell)
+			}
+			v.Kind = k
+		case "aliases":
+			v.Aliases = append(v.Aliases, splitList(cell)...)
+		case "models":
+			v.Models = append(v.Models, splitList(cell)...)
+		case "contact":
+			c.Name = cell
+		case "email":
+			c.Email = cell
+		case "phone":
+			c.Phone = cell
+		case "notes":
+			v.Notes = cell
+		}
+	}
+	if empty {
+		return nil, nil
+	}
+	if c != (vigil.VendorContact{}) {
+		v.Contacts = []vigil.VendorContact{c}
+	}
+	return v, v.Validate()
+}
+
+// merge adds what a row says to a registered vendor: its aliases, models
+// and contacts, and its kind and notes when given.
+func merge(v, in *vigil.Vendor) {
+	if in.Name != v.Name && vigil.VendorKey(in.Name) != vigil.VendorKey(v.Name) {
+		v.Aliases = append(v.Aliases, in.Name)
+	}
+	v.Aliases = append(v.Aliases, in.Aliases...)
+	v.Models = append(v.Models, in.Models...)
+	for _, c := range in.Contacts {
+		found := false
+		for _, have := range v.Contacts {
+			found = found || have == c
+		}
+		if !found {
+			v.Contacts = append(v.Contacts, c)
+		}
+	}
+	if in.Notes != "" {
+		v.Notes = in.Notes
+	}
+	if in.Kind != "" && in.Kind != vigil.VendorManufacturer {
+		v.Kind = in.Kind
+	}
+}
+
+// splitList splits a cell holding several names on semicolons, bars and
+// line breaks (not commas, which company names contain).
+func splitList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ';' || r == '|' || r == '\n' || r == '\r' })
+}
+
+// readRows reads every row of a CSV (comma, semicolon or tab separated,
+// UTF-8 with or without a byte order mark) or of an XLSX file's first
+// sheet, told apart by content.
+func readRows(name string, data []byte) ([][]string, error) {
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		wb, err := worksheet.Open(bytes.NewReader(data), int64(len(data)), "", maxMember)
+		if err != nil {
+			return nil, vigil.Errorf(vigil.EINVALID, "%s: not a workbook Vigil can read", filepath.Base(name))
+		}
+		defer wb.Close()
+		var out [][]string
+		for {
+			cells, _, err := wb.Next()
+			if errors.Is(err, io.EOF) {
+				return out, nil
+			} else if err != nil {
+				return nil, vigil.Errorf(vigil.EINVALID, "%s: the workbook is damaged", filepath.Base(name))
+			}
+			out = append(out, append([]string(nil), cells...))
+		}
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		return nil, vigil.Errorf(vigil.EINVALID, "%s: a vendor list must be UTF-8 text or an XLSX workbook", filepath.Base(name))
+	}
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord, r.LazyQuotes = -1, true
+	for _, d := range []rune{';', '\t'} {
+		if bytes.Count(first, []byte(string(d))) > bytes.Count(first, []byte(",")) {
+			r.Comma = d
+		}
+	}
+	rows, err := r.ReadAll()
+	if err != nil {
+		return nil, vigil.Errorf(vigil.EINVALID, "%s: not a CSV file: %v", filepath.Base(name), err)
+	}
+	return rows, nil
+}

@@ -1,0 +1,201 @@
+// Package vendors holds the vendor oversight use cases: the vendor
+// register, business associate agreements, certifications, the risk tier
+// computed from the devices a vendor makes, and what is expiring or
+// missing. Every change is one store.Update with its audit events.
+package vendors
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strconv"
+	"time"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/store"
+)
+
+// Service is the vendor use cases over one store.
+type Service struct {
+	db  *store.DB
+	now func() time.Time
+}
+
+// New returns the service.
+func New(db *store.DB) *Service { return &Service{db: db, now: time.Now} }
+
+// Summary is a vendor as the register lists it: its risk and its current
+// agreement.
+type Summary struct {
+	Vendor *vigil.Vendor    `json:"vendor"`
+	Risk   vigil.VendorRisk `json:"risk"`
+	BAA    *vigil.BAA       `json:"baa,omitempty"` // the newest version, nil none
+	Certs  int              `json:"certifications"`
+}
+
+// Profile is one vendor with everything held about it.
+type Profile struct {
+	Vendor         *vigil.Vendor          `json:"vendor"`
+	Risk           vigil.VendorRisk       `json:"risk"`
+	Devices        []*vigil.Device        `json:"devices"`
+	BAAs           []*vigil.BAA           `json:"baas"` // every version, oldest first
+	Certifications []*vigil.Certification `json:"certifications"`
+}
+
+// Add registers a vendor.
+func (s *Service) Add(ctx context.Context, actor *vigil.User, v *vigil.Vendor) error {
+	return s.db.Update(ctx, func(tx *store.Tx) error { return tx.SaveVendor(ctx, actor, v) })
+}
+
+// AddBAA records a new version of a vendor's business associate agreement.
+func (s *Service) AddBAA(ctx context.Context, actor *vigil.User, b *vigil.BAA) error {
+	return s.db.Update(ctx, func(tx *store.Tx) error { return tx.AddBAA(ctx, actor, b) })
+}
+
+// AddCertification records a vendor's certification or report.
+func (s *Service) AddCertification(ctx context.Context, actor *vigil.User, c *vigil.Certification) error {
+	return s.db.Update(ctx, func(tx *store.Tx) error { return tx.AddCertification(ctx, actor, c) })
+}
+
+// Find returns the vendor ref names: its id, name or one of its aliases,
+// or else the one vendor that is the same maker (vigil.Vendor.Makes).
+func (s *Service) Find(ctx context.Context, ref string) (*vigil.Vendor, error) {
+	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
+		return s.db.FindVendor(ctx, id)
+	}
+	v, err := s.db.FindVendorByName(ctx, ref)
+	if vigil.ErrorCode(err) != vigil.ENOTFOUND {
+		return v, err
+	}
+	all, lerr := s.db.FindVendors(ctx)
+	if lerr != nil {
+		return nil, lerr
+	}
+	var found []*vigil.Vendor
+	for _, c := range all {
+		if c.Makes(ref) {
+			found = append(found, c)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, err
+	case 1:
+		return found[0], nil
+	}
+	return nil, vigil.Errorf(vigil.ECONFLICT, "%q names %d vendors: give the id or the full name", ref, len(found))
+}
+
+// standing is what the register knows of every vendor.
+func (s *Service) standing(ctx context.Context) ([]Standing, map[int64][]*vigil.Device, error) {
+	vendors, err := s.db.FindVendors(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	devices, _, err := s.db.FindDevices(ctx, vigil.DeviceFilter{})
+	if err != nil {
+		return nil, nil, err
+	}
+	remote, err := s.remoteDevices(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	baas, err := s.db.FindBAAs(ctx, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	certs, err := s.db.FindCertifications(ctx, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, made := make([]Standing, len(vendors)), map[int64][]*vigil.Device{}
+	for i, v := range vendors {
+		made[v.ID] = DevicesOf(v, devices)
+		out[i] = Standing{Vendor: v, Risk: Assess(made[v.ID], remote)}
+		for _, b := range baas {
+			if b.VendorID == v.ID {
+				out[i].BAAs = append(out[i].BAAs, b)
+			}
+		}
+		for _, c := range certs {
+			if c.VendorID == v.ID {
+				out[i].Certs = append(out[i].Certs, c)
+			}
+		}
+	}
+	return out, made, nil
+}
+
+// remoteDevices returns the devices discovery saw reached by remote access.
+func (s *Service) remoteDevices(ctx context.Context) (map[int64]bool, error) {
+	fs, err := s.db.FindNetworkFindings(ctx, vigil.FindingRemoteAccess)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]bool{}
+	for _, f := range fs {
+		if f.DeviceID != 0 {
+			out[f.DeviceID] = true
+		}
+	}
+	return out, nil
+}
+
+// List returns every vendor with its risk, highest tier first, then by name.
+func (s *Service) List(ctx context.Context) ([]Summary, error) {
+	st, _, err := s.standing(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Summary, len(st))
+	for i, v := range st {
+		out[i] = Summary{Vendor: v.Vendor, Risk: v.Risk, Certs: len(v.Certs)}
+		if n := len(v.BAAs); n > 0 {
+			out[i].BAA = v.BAAs[n-1]
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Summary) int {
+		return cmp.Or(cmp.Compare(tierRank(b.Risk.Tier), tierRank(a.Risk.Tier)), cmp.Compare(vigil.VendorKey(a.Vendor.Name), vigil.VendorKey(b.Vendor.Name)))
+	})
+	return out, nil
+}
+
+// Show returns one vendor, named by id, name or alias, with the devices it
+// makes or services, its risk, agreements and certifications.
+func (s *Service) Show(ctx context.Context, ref string) (*Profile, error) {
+	v, err := s.Find(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	st, made, err := s.standing(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range st {
+		if x.Vendor.ID == v.ID {
+			p := &Profile{Vendor: x.Vendor, Risk: x.Risk, Devices: made[v.ID], BAAs: x.BAAs, Certifications: x.Certs}
+			if p.Devices == nil {
+				p.Devices = []*vigil.Device{}
+			}
+			if p.BAAs == nil {
+				p.BAAs = []*vigil.BAA{}
+			}
+			if p.Certifications == nil {
+				p.Certifications = []*vigil.Certification{}
+			}
+			return p, nil
+		}
+	}
+	return nil, vigil.Errorf(vigil.ENOTFOUND, "no vendor %d", v.ID)
+}
+
+// Expiring returns the BAAs and certifications that are missing, expired
+// or expire within the given time, for the vendors whose devices touch
+// ePHI.
+func (s *Service) Expiring(ctx context.Context, within time.Duration) ([]Gap, error) {
+	st, _, err := s.standing(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return Gaps(s.now(), within, st), nil
+}
