@@ -11,27 +11,27 @@ import (
 	"time"
 )
 
-// EvidenceArea is a control area an auditor files evidence under.
-type EvidenceArea string
+// EvidenceArea is the control area evidence is filed under: the same
+// areas a mock audit scores (ControlArea).
+type EvidenceArea = ControlArea
 
-// The control areas, spelled as the mock audit's areas are.
+// The areas under their evidence names.
 const (
-	EvidenceAreaGovernance              EvidenceArea = "governance"
-	EvidenceAreaInventory               EvidenceArea = "inventory"
-	EvidenceAreaAccessControl           EvidenceArea = "access-control"
-	EvidenceAreaVulnerabilityManagement EvidenceArea = "vulnerability-management"
-	EvidenceAreaMonitoring              EvidenceArea = "monitoring"
-	EvidenceAreaIncidentResponse        EvidenceArea = "incident-response"
-	EvidenceAreaVendorManagement        EvidenceArea = "vendor-management"
-	EvidenceAreaTraining                EvidenceArea = "training"
+	EvidenceAreaGovernance              = AreaGovernance
+	EvidenceAreaInventory               = AreaInventory
+	EvidenceAreaAccessControl           = AreaAccessControl
+	EvidenceAreaVulnerabilityManagement = AreaVulnerabilities
+	EvidenceAreaMonitoring              = AreaMonitoring
+	EvidenceAreaIncidentResponse        = AreaIncidentResponse
+	EvidenceAreaVendorManagement        = AreaVendorManagement
+	EvidenceAreaTraining                = AreaTraining
 )
 
 // EvidenceAreas lists every control area, in the order pages show them.
-var EvidenceAreas = []EvidenceArea{EvidenceAreaGovernance, EvidenceAreaInventory, EvidenceAreaAccessControl, EvidenceAreaVulnerabilityManagement,
-	EvidenceAreaMonitoring, EvidenceAreaIncidentResponse, EvidenceAreaVendorManagement, EvidenceAreaTraining}
+var EvidenceAreas = ControlAreas()
 
 // Valid reports whether a is a known area.
-func (a EvidenceArea) Valid() bool { return slices.Contains(EvidenceAreas, a) }
+func (a ControlArea) Valid() bool { return slices.Contains(ControlAreas(), a) }
 
 // RetentionYears is how long evidence is kept before an admin may delete it
 // without forcing: HIPAA's six years (45 CFR 164.316(b)(2)(i)).
