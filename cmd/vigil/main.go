@@ -77,6 +77,7 @@ func commands() []command {
 		{"network", "what discovery found: network findings [--code C] [--at DATE]", runNetwork},
 		{"evidence", "the evidence repository: evidence add|list|show|get|verify", runEvidence},
 		{"binder", "the auditor's binder: binder --framework ID --out FILE.zip [--at DATE], binder verify FILE.zip", runBinder},
+		{"vendors", "the vendor register: vendors list|show|add|import FILE, vendors expiring [--within 60d], vendors baa add, vendors cert add", runVendors},
 	}
 }
 

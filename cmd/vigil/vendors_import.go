@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/vendors"
+)
+
+// maxVendorList bounds a vendor list file.
+const maxVendorList = 64 << 20
+
+func runVendorsImport(ctx context.Context, m *Main, args []string) error {
+	c, pos, err := openInv(ctx, m, "vendors import", args, []string{"table", "json"}, nil)
+	if err != nil {
+		return err
+	}
+	defer c.db.Close()
+	if len(pos) != 1 {
+		return usagef("usage: vigil vendors import FILE")
+	}
+	if st, err := os.Stat(pos[0]); err == nil && st.Size() > maxVendorList {
+		return vigil.Errorf(vigil.EINVALID, "%s is larger than %d MiB: not a vendor list", pos[0], maxVendorList>>20)
+	}
+	data, err := os.ReadFile(pos[0])
+	if err != nil {
+		return vigil.WrapError(vigil.EINVALID, "cannot read "+pos[0], err)
+	}
+	res, err := vendors.New(c.db).Import(ctx, m.actor(), pos[0], data)
+	if err != nil {
+		return err
+	}
+	if c.format == "json" {
+		return writeJSONOut(m.Stdout, res)
+	}
+	fmt.Fprintf(m.Stdout, "vendors imported: %d rows, %d added, %d updated\n", res.Rows, res.Added, res.Updated)
+	return nil
+}
