@@ -76,6 +76,7 @@ func commands() []command {
 		{"segments", "network segments: segments list, segments import FILE", runSegments},
 		{"network", "what discovery found: network findings [--code C] [--at DATE]", runNetwork},
 		{"evidence", "the evidence repository: evidence add|list|show|get|verify", runEvidence},
+		{"mds2", "MDS2 disclosures: mds2 import FILE [--manufacturer M --model X], mds2 list, mds2 show ID", runMDS2},
 		{"binder", "the auditor's binder: binder --framework ID --out FILE.zip [--at DATE], binder verify FILE.zip", runBinder},
 		{"vendors", "the vendor register: vendors list|show|add|import FILE, vendors expiring [--within 60d], vendors baa add, vendors cert add", runVendors},
 	}
