@@ -116,3 +116,16 @@ func (f *MDS2Form) Validate() error {
 	}
 	return nil
 }
+
+// MDS2ModelKey is how forms and devices compare models: lower case, spaces
+// collapsed.
+func MDS2ModelKey(model string) string {
+	return strings.ToLower(strings.Join(strings.Fields(model), " "))
+}
+
+// Describes reports whether the form is the one for a device: the same
+// model (but for case and spacing) and a manufacturer that plausibly names
+// the same company (SameMaker).
+func (f *MDS2Form) Describes(d *Device) bool {
+	return d.Model != "" && MDS2ModelKey(f.Model) == MDS2ModelKey(d.Model) && SameMaker(f.Manufacturer, d.Manufacturer)
+}

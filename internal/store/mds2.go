@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"strings"
+	"time"
 
 	vigil "github.com/vigil-health/vigil"
 )
@@ -13,7 +13,7 @@ import (
 // mds2Key is how forms are keyed: lower case, spaces collapsed. The loose
 // match of manufacturers (vigil.SameMaker) is the service's, which hands
 // the spelling to store under.
-func mds2Key(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+func mds2Key(s string) string { return vigil.MDS2ModelKey(s) }
 
 // SaveMDS2 stores a form as the next version of its manufacturer and model
 // and audits it; f.ID, f.Version, f.ImportedAt and f.ImportedBy are set.
@@ -66,6 +66,22 @@ func mds2Query(all bool) string {
 // set; by manufacturer, model and newest version first.
 func (db *DB) FindMDS2Forms(ctx context.Context, all bool) ([]*vigil.MDS2Form, error) {
 	rows, err := db.query(ctx, mds2Query(all))
+	if err != nil {
+		return nil, dbErr("reading MDS2 forms", err)
+	}
+	return collectMDS2(rows)
+}
+
+// FindMDS2FormsAt lists, without their questions, the form in force at
+// asOf (now when nil) for each manufacturer and model: the newest version
+// imported by then.
+func (db *DB) FindMDS2FormsAt(ctx context.Context, asOf *time.Time) ([]*vigil.MDS2Form, error) {
+	if asOf == nil {
+		return db.FindMDS2Forms(ctx, false)
+	}
+	at := fmtTime(*asOf)
+	rows, err := db.query(ctx, `SELECT `+mds2Columns+` FROM mds2_forms WHERE imported_at <= ? AND version = (SELECT MAX(m.version) FROM mds2_forms m
+		WHERE m.maker_key = mds2_forms.maker_key AND m.model_key = mds2_forms.model_key AND m.imported_at <= ?) ORDER BY maker_key, model_key`, at, at)
 	if err != nil {
 		return nil, dbErr("reading MDS2 forms", err)
 	}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -68,6 +69,43 @@ func TestMDS2Forms(t *testing.T) {
 		}
 		if len(events) != 3 {
 			t.Errorf("%d mds2_form audit events, want 3", len(events))
+		}
+	})
+}
+
+// TestMDS2FormsAt reads the form in force at a date: the newest version
+// imported by then.
+func TestMDS2FormsAt(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		day := func(d int) time.Time { return time.Date(2026, 3, d, 12, 0, 0, 0, time.UTC) }
+		save := func(d int, answer vigil.MDS2Answer) {
+			db.Now = func() time.Time { return day(d) }
+			f := &vigil.MDS2Form{Manufacturer: "Acme", Model: "X1", Questions: []vigil.MDS2Question{{ID: "STCF-1", Answer: answer}}}
+			f.DeriveFacts()
+			if err := db.Update(ctx, func(tx *store.Tx) error { return tx.SaveMDS2(ctx, nil, f) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		save(2, vigil.MDS2No)
+		save(10, vigil.MDS2Yes)
+		for _, tc := range []struct {
+			at      *time.Time
+			version int
+		}{{nil, 2}, {new(day(11)), 2}, {new(day(5)), 1}, {new(day(1)), 0}} {
+			forms, err := db.FindMDS2FormsAt(ctx, tc.at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := 0
+			if len(forms) == 1 {
+				got = forms[0].Version
+			} else if len(forms) > 1 {
+				t.Fatalf("at %v: %d forms", tc.at, len(forms))
+			}
+			if got != tc.version {
+				t.Errorf("at %v: version %d, want %d", tc.at, got, tc.version)
+			}
 		}
 	})
 }

@@ -66,13 +66,12 @@ func (s *Service) ImportMDS2(ctx context.Context, actor *vigil.User, name string
 	return f, nil
 }
 
-// matchMDS2 returns the first form of forms whose manufacturer is the same
-// maker (vigil.SameMaker) and whose model is the same but for case and
-// spacing, or nil.
+// matchMDS2 returns the first form of forms for the manufacturer (loosely,
+// vigil.SameMaker) and model (but for case and spacing), or nil.
 func matchMDS2(forms []*vigil.MDS2Form, manufacturer, model string) *vigil.MDS2Form {
-	key := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+	d := &vigil.Device{Manufacturer: manufacturer, Model: model}
 	for _, f := range forms {
-		if key(f.Model) == key(model) && vigil.SameMaker(f.Manufacturer, manufacturer) {
+		if f.Describes(d) {
 			return f
 		}
 	}
