@@ -10,7 +10,8 @@ const mds2Usage = `usage: vigil mds2 COMMAND
   import FILE [--manufacturer M] [--model X]   a manufacturer's MDS2 form (ANSI/NEMA HN 1-2019, XLSX or
                                                CSV); the flags replace the form's DOC-1 and DOC-3
   list [--all-versions] [--format table|json|csv]   the forms on file, newest version of each model
-  show ID | show --manufacturer M --model X [--format table|json]   one form: header, facts, answers`
+  show ID | show --manufacturer M --model X | show --device D [--format table|json]
+                                               one form: header, facts, answers`
 
 func runMDS2(ctx context.Context, m *Main, args []string) error {
 	if len(args) == 0 {

@@ -11,27 +11,34 @@ import (
 )
 
 func mds2Show(ctx context.Context, m *Main, args []string) error {
-	var maker, model *string
+	var maker, model, device *string
 	c, pos, err := openInv(ctx, m, "mds2 show", args, []string{"table", "json"}, func(fs *flag.FlagSet) {
 		maker = fs.String("manufacturer", "", "the manufacturer, as the inventory names it")
 		model = fs.String("model", "", "the model")
+		device = fs.String("device", "", "the form of this device's model (id, asset tag, serial, MAC or host name)")
 	})
 	if err != nil {
 		return err
 	}
 	defer c.db.Close()
-	const usage = "usage: vigil mds2 show ID | --manufacturer M --model X [--format table|json]"
+	const usage = "usage: vigil mds2 show ID | --manufacturer M --model X | --device D [--format table|json]"
 	s := vendors.New(c.db)
 	var f *vigil.MDS2Form
 	switch {
-	case len(pos) == 1 && *maker == "" && *model == "":
+	case len(pos) == 1 && *maker == "" && *model == "" && *device == "":
 		id, perr := strconv.ParseInt(pos[0], 10, 64)
 		if perr != nil {
 			return usagef("%s", usage)
 		}
 		f, err = s.MDS2Form(ctx, id)
-	case len(pos) == 0 && *model != "":
+	case len(pos) == 0 && *model != "" && *device == "":
 		f, err = s.MDS2For(ctx, *maker, *model)
+	case len(pos) == 0 && *device != "" && *maker == "" && *model == "":
+		d, derr := findDevice(ctx, c.db, *device)
+		if derr != nil {
+			return derr
+		}
+		f, err = s.MDS2For(ctx, d.Manufacturer, d.Model)
 	default:
 		return usagef("%s", usage)
 	}

@@ -45,8 +45,17 @@ func TestMDS2(t *testing.T) {
 	if out := vigilOK(t, env, "mds2", "show", "1"); !strings.Contains(out, "encrypts at rest") || !strings.Contains(out, "SAHD-15") {
 		t.Errorf("show table:\n%s", out)
 	}
+	inv := filepath.Join(dir, "inventory.csv")
+	os.WriteFile(inv, []byte("asset tag,manufacturer,model,serial\nBME-1,ACME Medical Systems,PUMP 9,S1\nBME-2,Other,Pump 9,S2\n"), 0o644)
+	vigilOK(t, env, "import", "--source", "cmms", inv)
+	vigilJSON(t, env, &f, "mds2", "show", "--device", "BME-1", "--format", "json")
+	if f.ID != 2 {
+		t.Errorf("show --device BME-1: form %d, want 2", f.ID)
+	}
+	code, _, stderr := run(t, env, "mds2", "show", "--device", "BME-2")
+	oneErrorLine(t, code, stderr, "no MDS2 form on file for Other Pump 9")
 	bad := filepath.Join(dir, "bad.csv")
 	os.WriteFile(bad, []byte("DOC-1,Manufacturer,Acme\nDOC-3,Model,X\nXTCF-1,x,Yes\n"), 0o644)
-	code, _, stderr := run(t, env, "mds2", "import", bad)
+	code, _, stderr = run(t, env, "mds2", "import", bad)
 	oneErrorLine(t, code, stderr, "bad.csv: row 3: unknown question id \"XTCF-1\"")
 }
