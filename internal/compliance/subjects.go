@@ -49,7 +49,8 @@ type evidence struct {
 	vulns    map[string]*vigil.Vulnerability
 	sboms    map[string][]*vigil.SBOM // by vigil.SBOMKey
 	segments *segmenter
-	opened   map[[2]string]time.Time // when each open match opened, by device id and vulnerability
+	opened   map[[2]string]time.Time      // when each open match opened, by device id and vulnerability
+	mds2     map[string][]*vigil.MDS2Form // the MDS2 forms in force, by vigil.MDS2ModelKey
 }
 
 // gather reads what an evaluation at asOf (now when nil) weighs. The
@@ -66,6 +67,7 @@ func (s *Service) gather(ctx context.Context, asOf *time.Time, at time.Time) (*e
 		spans    []store.MatchSpan
 		sboms    []*vigil.SBOM
 		segs     []vigil.Segment
+		forms    []*vigil.MDS2Form
 	)
 	reads := []func() error{
 		func() (err error) {
@@ -78,6 +80,7 @@ func (s *Service) gather(ctx context.Context, asOf *time.Time, at time.Time) (*e
 		func() (err error) { spans, err = s.db.FindMatchSpans(ctx, asOf); return err },
 		func() (err error) { sboms, err = s.db.FindSBOMs(ctx); return err },
 		func() (err error) { segs, err = s.Segments(ctx); return err },
+		func() (err error) { forms, err = s.db.FindMDS2FormsAt(ctx, asOf); return err },
 		func() error {
 			return s.db.ScanFlows(ctx, asOf, func(f *vigil.FlowSummary) error {
 				ev.flows[f.Client] = append(ev.flows[f.Client], f)
@@ -129,6 +132,11 @@ func (s *Service) gather(ctx context.Context, asOf *time.Time, at time.Time) (*e
 	for _, sb := range sboms {
 		k := vigil.SBOMKey(sb.Model, sb.Firmware)
 		ev.sboms[k] = append(ev.sboms[k], sb)
+	}
+	ev.mds2 = map[string][]*vigil.MDS2Form{}
+	for _, f := range forms {
+		k := vigil.MDS2ModelKey(f.Model)
+		ev.mds2[k] = append(ev.mds2[k], f)
 	}
 	ev.segments = newSegmenter(segs)
 	return ev, nil
@@ -184,6 +192,15 @@ func (s *Service) subject(ev *evidence, d *vigil.Device) *checks.Subject {
 	}
 	sub.Device.FDAClass, sub.Device.PatientConnected = t.fda, t.patient
 	sub.Device.CyberDevice = t.fda != "" && (d.IP != "" || d.MAC != "")
+	// The manufacturer's MDS2 form for the model: on record, and what it
+	// says of encryption at rest.
+	for _, f := range ev.mds2[vigil.MDS2ModelKey(d.Model)] {
+		if f.Describes(d) {
+			sub.Device.MDS2 = true
+			sub.Device.EncryptsAtRest = f.Facts.EncryptsAtRest.Yes()
+			break
+		}
+	}
 	for _, sb := range ev.sboms[vigil.SBOMKey(d.Model, d.Firmware)] {
 		if vigil.SameMaker(sb.Manufacturer, d.Manufacturer) {
 			sub.Device.SBOM = true
