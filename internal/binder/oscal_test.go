@@ -4,41 +4,19 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/vigil-health/vigil/internal/binder"
+	"github.com/vigil-health/vigil/internal/realdata"
 )
-
-// realdata returns the path of a file under shared/realdata, found by
-// walking up from the package directory, or skips the test when it is
-// absent.
-func realdata(t testing.TB, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "realdata", filepath.FromSlash(rel))
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skipf("shared/realdata/%s not found above the package; skipping", rel)
-		}
-		dir = parent
-	}
-}
 
 // compileSchema compiles one of NIST's complete OSCAL JSON schemas.
 func compileSchema(t *testing.T, file string) *jsonschema.Schema {
 	t.Helper()
-	path := realdata(t, "schemas/oscal/"+file)
+	path := realdata.Path(t, "schemas/oscal/"+file)
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/realdata"
 )
 
 // TestCSFAgreesWithNIST checks the csf2 file against NIST's own OSCAL catalog
@@ -20,7 +21,7 @@ import (
 // function and category titles and subcategory statements, and no withdrawn
 // id listed as in force.
 func TestCSFAgreesWithNIST(t *testing.T) {
-	nist := parseFile(t, realdata(t, "oscal-catalogs/NIST_CSF_v2.0_catalog.json"))
+	nist := parseFile(t, realdata.Path(t, "oscal-catalogs/NIST_CSF_v2.0_catalog.json"))
 	c := MustLoad(t)
 	ours, err := c.Framework("csf2")
 	if err != nil {
@@ -61,7 +62,7 @@ func TestCSFAgreesWithNIST(t *testing.T) {
 // ids in force.
 func oscalLinks(t *testing.T) (links map[string][]string, active map[string]bool) {
 	t.Helper()
-	b, err := os.ReadFile(realdata(t, "oscal-catalogs/NIST_CSF_v2.0_catalog.json"))
+	b, err := os.ReadFile(realdata.Path(t, "oscal-catalogs/NIST_CSF_v2.0_catalog.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

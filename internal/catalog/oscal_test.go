@@ -2,7 +2,6 @@ package catalog_test
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,28 +9,8 @@ import (
 
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/catalog"
+	"github.com/vigil-health/vigil/internal/realdata"
 )
-
-// realdata returns the path of a file under shared/realdata, found by walking
-// up from the package directory, or skips the test when it is absent.
-func realdata(t testing.TB, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "realdata", filepath.FromSlash(rel))
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skipf("shared/realdata/%s not found above the package; skipping", rel)
-		}
-		dir = parent
-	}
-}
 
 func parseFile(t *testing.T, path string) *vigil.Framework {
 	t.Helper()
@@ -121,7 +100,7 @@ func TestParseOSCALErrors(t *testing.T) {
 
 // TestParseOSCALCSF reads NIST's own OSCAL catalog of CSF 2.0.
 func TestParseOSCALCSF(t *testing.T) {
-	fw := parseFile(t, realdata(t, "oscal-catalogs/NIST_CSF_v2.0_catalog.json"))
+	fw := parseFile(t, realdata.Path(t, "oscal-catalogs/NIST_CSF_v2.0_catalog.json"))
 	n := map[string]int{}
 	for _, c := range fw.Controls {
 		k := string(c.Kind)

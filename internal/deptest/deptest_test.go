@@ -47,6 +47,7 @@ var floors = map[string]floor{
 	"internal/match":             engine,
 	"internal/password":          engine,
 	"internal/pcapgen":           engine,
+	"internal/realdata":          engine,
 	"internal/reconcile":         engine,
 	"internal/risk":              engine,
 	"internal/sbom":              engine,
