@@ -106,20 +106,14 @@ func controlsShow(ctx context.Context, m *Main, args []string) error {
 			v.Attestations = append(v.Attestations, attestationView{Attestation: a, Overdue: a.Overdue(now)})
 		}
 	}
-	// The run's id comes from the list of runs: a stored run's own data
-	// may not carry it.
-	runs, err := c.db.FindEvaluations(ctx, ref.Framework, 1)
-	if err != nil {
+	ev, err := c.db.FindEvaluation(ctx, ref.Framework, 0)
+	if err != nil && vigil.ErrorCode(err) != vigil.ENOTFOUND {
 		return err
 	}
-	if len(runs) > 0 {
-		ev, err := c.db.FindEvaluation(ctx, ref.Framework, runs[0].ID)
-		if err != nil {
-			return err
-		}
+	if ev != nil {
 		for _, ce := range ev.Controls {
 			if ce.ID == ref.Control {
-				v.Evaluation = &controlVerdict{EvaluationID: runs[0].ID, At: ev.At, ControlEvaluation: ce}
+				v.Evaluation = &controlVerdict{EvaluationID: ev.ID, At: ev.At, ControlEvaluation: ce}
 			}
 		}
 	}

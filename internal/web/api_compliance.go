@@ -61,7 +61,7 @@ func (s *Server) apiEvaluation(w http.ResponseWriter, r *http.Request) error {
 		}
 		id = n
 	}
-	ev, err := s.findEvaluation(r.Context(), r.PathValue("framework"), id)
+	ev, err := s.db.FindEvaluation(r.Context(), r.PathValue("framework"), id)
 	if err != nil {
 		return err
 	}

@@ -59,31 +59,11 @@ func (s *Server) evaluationOf(ctx context.Context, fw string, q url.Values) (*vi
 		}
 		return ev, err
 	}
-	ev, err := s.findEvaluation(ctx, fw, id)
+	ev, err := s.db.FindEvaluation(ctx, fw, id)
 	if vigil.ErrorCode(err) == vigil.ENOTFOUND && id == 0 {
 		return nil, nil
 	}
 	return ev, err
-}
-
-// findEvaluation is the store's FindEvaluation with the run's id filled
-// in: the stored document was written before its id was known.
-func (s *Server) findEvaluation(ctx context.Context, fw string, id int64) (*vigil.Evaluation, error) {
-	ev, err := s.db.FindEvaluation(ctx, fw, id)
-	if err != nil || ev.ID != 0 {
-		return ev, err
-	}
-	ev.ID = id
-	if id == 0 {
-		latest, err := s.db.FindEvaluations(ctx, fw, 1)
-		if err != nil {
-			return nil, err
-		}
-		if len(latest) > 0 {
-			ev.ID = latest[0].ID
-		}
-	}
-	return ev, nil
 }
 
 // pathFramework returns the catalogs and the framework the path's
