@@ -1,6 +1,7 @@
 package vigil
 
 import (
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -41,8 +42,11 @@ type Vendor struct {
 	Aliases  []string        `json:"aliases"`
 	Contacts []VendorContact `json:"contacts"`
 	// Models are the models it makes or services, as the inventory names them.
-	Models    []string  `json:"models"`
-	Notes     string    `json:"notes,omitempty"`
+	Models []string `json:"models"`
+	// Endpoints are where the vendor's remote sessions come from, so that
+	// discovery's remote-access flows can be tied to it.
+	Endpoints []VendorEndpoint `json:"endpoints"`
+	Notes         string    `json:"notes,omitempty"`
 	AddedBy   string    `json:"added_by"`
 	AddedAt   time.Time `json:"added_at"`
 	UpdatedAt time.Time `json:"updated_at"`
@@ -77,6 +81,19 @@ func (v *Vendor) Validate() error {
 	}
 	v.Aliases = cleanList(v.Aliases, func(a string) bool { return VendorKey(a) != VendorKey(v.Name) })
 	v.Models = cleanList(v.Models, nil)
+	eps, seen := []VendorEndpoint{}, map[VendorEndpoint]bool{}
+	for i := range v.Endpoints {
+		e := v.Endpoints[i]
+		if err := e.Validate(); err != nil {
+			return Errorf(EINVALID, "vendor endpoint %d: %s", i+1, ErrorMessage(err))
+		}
+		k := VendorEndpoint{Kind: e.Kind, Value: e.Value}
+		if !seen[k] {
+			seen[k] = true
+			eps = append(eps, e)
+		}
+	}
+	v.Endpoints = eps
 	if v.Contacts == nil {
 		v.Contacts = []VendorContact{}
 	}
@@ -84,6 +101,68 @@ func (v *Vendor) Validate() error {
 		if strings.TrimSpace(c.Name) == "" && c.Email == "" && c.Phone == "" {
 			return Errorf(EINVALID, "vendor contact %d is empty", i+1)
 		}
+	}
+	return nil
+}
+
+// EndpointKind says how a vendor endpoint is recognised in traffic.
+type EndpointKind string
+
+// The kinds of endpoint.
+const (
+	// EndpointAddress is an IP address or a CIDR block.
+	EndpointAddress EndpointKind = "address"
+	// EndpointHost is a DNS host name; "*.example.com" matches every name
+	// under example.com.
+	EndpointHost EndpointKind = "host"
+	// EndpointTLSName is a name a TLS client asked for (SNI) or a server
+	// certificate carries; wildcards as for EndpointHost.
+	EndpointTLSName EndpointKind = "tls-name"
+	// EndpointCertOrg is the organisation (O=) of a server certificate's
+	// subject, compared as VendorKey compares names.
+	EndpointCertOrg EndpointKind = "cert-org"
+)
+
+// EndpointKinds lists every kind of endpoint.
+var EndpointKinds = []EndpointKind{EndpointAddress, EndpointHost, EndpointTLSName, EndpointCertOrg}
+
+// VendorEndpoint is one place a vendor's remote sessions come from or go to.
+type VendorEndpoint struct {
+	Kind  EndpointKind `json:"kind"`
+	Value string       `json:"value"`
+	// Tool names the remote-access tool used through it, when known
+	// ("GE InSite", "TeamViewer").
+	Tool string `json:"tool,omitempty"`
+}
+
+// Validate reports the first problem with an endpoint, after trimming it
+// and putting addresses and names in canonical form.
+func (e *VendorEndpoint) Validate() error {
+	e.Value, e.Tool = strings.TrimSpace(e.Value), strings.TrimSpace(e.Tool)
+	if e.Value == "" {
+		return Errorf(EINVALID, "an endpoint needs a value")
+	}
+	if len(e.Value) > 253 {
+		return Errorf(EINVALID, "an endpoint is at most 253 characters")
+	}
+	switch e.Kind {
+	case EndpointAddress:
+		if p, err := netip.ParsePrefix(e.Value); err == nil {
+			e.Value = p.Masked().String()
+		} else if a, err := netip.ParseAddr(e.Value); err == nil {
+			e.Value = a.Unmap().String()
+		} else {
+			return Errorf(EINVALID, "endpoint %q is not an IP address or CIDR block", e.Value)
+		}
+	case EndpointHost, EndpointTLSName:
+		e.Value = strings.TrimSuffix(strings.ToLower(e.Value), ".")
+		name := strings.TrimPrefix(e.Value, "*.")
+		if name == "" || strings.ContainsAny(name, " /*:@") {
+			return Errorf(EINVALID, "endpoint %q is not a host name", e.Value)
+		}
+	case EndpointCertOrg:
+	default:
+		return Errorf(EINVALID, "unknown endpoint kind %q (address, host, tls-name or cert-org)", e.Kind)
 	}
 	return nil
 }

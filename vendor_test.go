@@ -49,3 +49,39 @@ func TestVendorValidate(t *testing.T) {
 		t.Errorf("effective %v, due %v", b.Effective, b.Due())
 	}
 }
+
+func TestVendorEndpoints(t *testing.T) {
+	v := &vigil.Vendor{Name: "Acme Imaging", Endpoints: []vigil.VendorEndpoint{
+		{Kind: vigil.EndpointAddress, Value: " 203.0.113.77/24 "},
+		{Kind: vigil.EndpointAddress, Value: "::ffff:198.51.100.9"},
+		{Kind: vigil.EndpointHost, Value: "*.Remote.Acme.example.", Tool: "Acme Link"},
+		{Kind: vigil.EndpointTLSName, Value: "gw.acme.example"},
+		{Kind: vigil.EndpointCertOrg, Value: "Acme Imaging Inc."},
+		{Kind: vigil.EndpointAddress, Value: "203.0.113.0/24"},
+	}}
+	if err := v.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	want := []vigil.VendorEndpoint{
+		{Kind: vigil.EndpointAddress, Value: "203.0.113.0/24"},
+		{Kind: vigil.EndpointAddress, Value: "198.51.100.9"},
+		{Kind: vigil.EndpointHost, Value: "*.remote.acme.example", Tool: "Acme Link"},
+		{Kind: vigil.EndpointTLSName, Value: "gw.acme.example"},
+		{Kind: vigil.EndpointCertOrg, Value: "Acme Imaging Inc."},
+	}
+	if diff := cmp.Diff(want, v.Endpoints); diff != "" {
+		t.Errorf("endpoints (-want +got):\n%s", diff)
+	}
+	for _, bad := range []vigil.VendorEndpoint{
+		{Kind: vigil.EndpointAddress, Value: "remote.acme.example"},
+		{Kind: vigil.EndpointHost, Value: "not a host"},
+		{Kind: vigil.EndpointHost, Value: "*."},
+		{Kind: "url", Value: "https://acme.example"},
+		{Kind: vigil.EndpointCertOrg, Value: "  "},
+	} {
+		v := &vigil.Vendor{Name: "Acme", Endpoints: []vigil.VendorEndpoint{bad}}
+		if err := v.Validate(); vigil.ErrorCode(err) != vigil.EINVALID {
+			t.Errorf("endpoint %+v: err = %v, want EINVALID", bad, err)
+		}
+	}
+}

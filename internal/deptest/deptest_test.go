@@ -66,6 +66,7 @@ var floors = map[string]floor{
 	"internal/evidence":          service,
 	"internal/inventory":         service,
 	"internal/mds2":              engine,
+	"internal/oversight":         engine,
 	"internal/vendors":           service,
 	"internal/web":               web,
 	"internal/classify/ouigen":   top,

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/oversight"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -87,7 +88,7 @@ func (s *Service) Find(ctx context.Context, ref string) (*vigil.Vendor, error) {
 }
 
 // standing is what the register knows of every vendor.
-func (s *Service) standing(ctx context.Context) ([]Standing, map[int64][]*vigil.Device, error) {
+func (s *Service) standing(ctx context.Context) ([]oversight.Standing, map[int64][]*vigil.Device, error) {
 	vendors, err := s.db.FindVendors(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -108,10 +109,10 @@ func (s *Service) standing(ctx context.Context) ([]Standing, map[int64][]*vigil.
 	if err != nil {
 		return nil, nil, err
 	}
-	out, made := make([]Standing, len(vendors)), map[int64][]*vigil.Device{}
+	out, made := make([]oversight.Standing, len(vendors)), map[int64][]*vigil.Device{}
 	for i, v := range vendors {
-		made[v.ID] = DevicesOf(v, devices)
-		out[i] = Standing{Vendor: v, Risk: Assess(made[v.ID], remote)}
+		made[v.ID] = oversight.DevicesOf(v, devices)
+		out[i] = oversight.Standing{Vendor: v, Risk: oversight.Assess(made[v.ID], remote)}
 		for _, b := range baas {
 			if b.VendorID == v.ID {
 				out[i].BAAs = append(out[i].BAAs, b)
@@ -155,7 +156,7 @@ func (s *Service) List(ctx context.Context) ([]Summary, error) {
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Summary) int {
-		return cmp.Or(cmp.Compare(tierRank(b.Risk.Tier), tierRank(a.Risk.Tier)), cmp.Compare(vigil.VendorKey(a.Vendor.Name), vigil.VendorKey(b.Vendor.Name)))
+		return cmp.Or(cmp.Compare(oversight.TierRank(b.Risk.Tier), oversight.TierRank(a.Risk.Tier)), cmp.Compare(vigil.VendorKey(a.Vendor.Name), vigil.VendorKey(b.Vendor.Name)))
 	})
 	return out, nil
 }
@@ -192,10 +193,10 @@ func (s *Service) Show(ctx context.Context, ref string) (*Profile, error) {
 // Expiring returns the BAAs and certifications that are missing, expired
 // or expire within the given time, for the vendors whose devices touch
 // ePHI.
-func (s *Service) Expiring(ctx context.Context, within time.Duration) ([]Gap, error) {
+func (s *Service) Expiring(ctx context.Context, within time.Duration) ([]oversight.Gap, error) {
 	st, _, err := s.standing(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return Gaps(s.now(), within, st), nil
+	return oversight.Gaps(s.now(), within, st), nil
 }

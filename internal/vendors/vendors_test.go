@@ -7,6 +7,7 @@ import (
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/oversight"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
 	"github.com/vigil-health/vigil/internal/vendors"
@@ -92,13 +93,13 @@ func TestService(t *testing.T) {
 		type key struct {
 			vendor int64
 			item   string
-			status vendors.GapStatus
+			status oversight.GapStatus
 		}
 		var got []key
 		for _, g := range gaps {
 			got = append(got, key{g.VendorID, g.Item, g.Status})
 		}
-		want := []key{{int64(ph), "baa", vendors.GapMissing}, {int64(ph), "certification", vendors.GapMissing}, {ge, "baa", vendors.GapExpiring}}
+		want := []key{{int64(ph), "baa", oversight.GapMissing}, {int64(ph), "certification", oversight.GapMissing}, {ge, "baa", oversight.GapExpiring}}
 		if len(got) != len(want) {
 			t.Fatalf("gaps %v, want %v", got, want)
 		}

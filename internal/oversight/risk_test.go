@@ -1,4 +1,4 @@
-package vendors
+package oversight
 
 import (
 	"math/rand/v2"
@@ -115,7 +115,7 @@ func TestAssessProperties(t *testing.T) {
 			d.ID = int64(1000 + i)
 			remote[d.ID] = moreRemote[int64(i+1)]
 		}
-		if after := Assess(append(ds, more...), remote); tierRank(after.Tier) < tierRank(got.Tier) {
+		if after := Assess(append(ds, more...), remote); TierRank(after.Tier) < TierRank(got.Tier) {
 			t.Fatalf("adding devices lowered the tier from %s to %s", got.Tier, after.Tier)
 		}
 	}

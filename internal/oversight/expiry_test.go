@@ -1,4 +1,4 @@
-package vendors
+package oversight
 
 import (
 	"math/rand/v2"

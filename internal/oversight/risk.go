@@ -1,4 +1,4 @@
-package vendors
+package oversight
 
 import (
 	"fmt"
@@ -74,8 +74,8 @@ func Assess(devices []*vigil.Device, remote map[int64]bool) vigil.VendorRisk {
 	return r
 }
 
-// tierRank orders the tiers: 3 for high down to 0 for none.
-func tierRank(t vigil.VendorTier) int {
+// TierRank orders the tiers: 3 for high down to 0 for none.
+func TierRank(t vigil.VendorTier) int {
 	switch t {
 	case vigil.VendorTierHigh:
 		return 3
