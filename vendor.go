@@ -46,10 +46,10 @@ type Vendor struct {
 	// Endpoints are where the vendor's remote sessions come from, so that
 	// discovery's remote-access flows can be tied to it.
 	Endpoints []VendorEndpoint `json:"endpoints"`
-	Notes         string    `json:"notes,omitempty"`
-	AddedBy   string    `json:"added_by"`
-	AddedAt   time.Time `json:"added_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Notes     string           `json:"notes,omitempty"`
+	AddedBy   string           `json:"added_by"`
+	AddedAt   time.Time        `json:"added_at"`
+	UpdatedAt time.Time        `json:"updated_at"`
 }
 
 // VendorKey is the form names and aliases are compared and kept unique in:
