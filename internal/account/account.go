@@ -115,3 +115,12 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor *vigil.User, name st
 func (s *Service) FindUserByAPIToken(ctx context.Context, secret string) (*vigil.User, error) {
 	return s.db.FindUserByAPIToken(ctx, secret)
 }
+
+// RecordRefusal audits a change the actor asked for and was refused, so
+// that an attempt to exceed one's role leaves a trace. detail must hold no
+// PHI or secret.
+func (s *Service) RecordRefusal(ctx context.Context, actor *vigil.User, action, objectType, objectID string, detail map[string]any) error {
+	return s.db.Update(ctx, func(tx *store.Tx) error {
+		return tx.Audit(ctx, actor, action, objectType, objectID, detail)
+	})
+}

@@ -127,6 +127,16 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 	if name == "" || file == "" {
 		return vigil.Errorf(vigil.EINVALID, "source and filename are required query parameters")
 	}
+	// A source's role decides field precedence, which only admins set (the
+	// sources page): anyone else asking for one is refused, and audited.
+	if role := q.Get("role"); role != "" {
+		if u := userFrom(r.Context()); !u.Role.Can(vigil.PermUsersAdmin) {
+			if err := s.acct.RecordRefusal(r.Context(), u, "source.role.refused", "source", name, map[string]any{"role": role, "via": "import"}); err != nil {
+				return err
+			}
+			return vigil.Errorf(vigil.EFORBIDDEN, "only an admin may set a source's role; import without role=")
+		}
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, ingest.MaxFileSize))
 	if err != nil {
 		return vigil.Errorf(vigil.EINVALID, "the upload is larger than %d bytes or was cut off", ingest.MaxFileSize)
