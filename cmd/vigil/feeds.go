@@ -19,7 +19,7 @@ func runFeeds(ctx context.Context, m *Main, args []string) error {
 	case "update":
 		return feedsUpdate(ctx, m, args[1:])
 	case "sources":
-		return feedsSources(m)
+		return feedsSources(m, args[1:])
 	}
 	return usagef("unknown feeds command %q\n%s", args[0], feedsUsage)
 }

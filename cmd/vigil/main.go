@@ -98,6 +98,10 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	for _, c := range commands() {
 		if c.name == args[0] {
 			err := c.run(ctx, m, args[1:])
+			if text, ok := groupHelp(args[1:], err); ok {
+				fmt.Fprintln(m.Stdout, text)
+				return 0
+			}
 			return m.exitCode(err)
 		}
 	}
