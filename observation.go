@@ -198,6 +198,19 @@ type FlowSummary struct {
 	Bytes       uint64    `json:"bytes"`
 	FirstSeen   time.Time `json:"first_seen"`
 	LastSeen    time.Time `json:"last_seen"`
+	// ServerName is the name the client asked for in its TLS hello (SNI),
+	// the first one seen when the flow folds several connections.
+	ServerName string `json:"server_name,omitempty"`
+	// CertOrg and CertNames are the subject organisation (O=) and the names
+	// (common name, then DNS names) of the server's leaf certificate, when
+	// the handshake showed it in clear (TLS 1.2 and earlier; a TLS 1.3
+	// certificate is encrypted and leaves only ServerName).
+	CertOrg   string   `json:"cert_org,omitempty"`
+	CertNames []string `json:"cert_names,omitempty"`
+	// ClientHost and ServerHost are the names DNS answers in the capture
+	// gave for the client's and the server's addresses.
+	ClientHost string `json:"client_host,omitempty"`
+	ServerHost string `json:"server_host,omitempty"`
 }
 
 // DiscoveryResult says what recording a discovery run did.

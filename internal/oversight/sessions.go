@@ -1,0 +1,198 @@
+package oversight
+
+import (
+	"cmp"
+	"net/netip"
+	"slices"
+	"time"
+
+	vigil "github.com/vigil-health/vigil"
+)
+
+// RemoteApps are the applications discovery names whose flows are remote
+// sessions whoever the peer is (when the peer is outside the hospital's
+// private addresses or tied to a vendor). A TLS flow is a session only when
+// it is tied to a vendor endpoint: a vendor's cloud remote-service gateway.
+var RemoteApps = []string{"rdp", "vnc", "teamviewer", "ssh", "telnet", "ftp"}
+
+// SessionApps are the applications whose flows Sessions reads: RemoteApps
+// and TLS.
+var SessionApps = append(slices.Clone(RemoteApps), "tls")
+
+// Unknown is the vendor a session or finding names when no vendor endpoint
+// matches its peer.
+const Unknown = "unknown"
+
+// Session is one vendor remote session: a device of the hospital reached
+// by, or reaching, a peer outside it, over a remote-access protocol or TLS
+// to a vendor endpoint.
+type Session struct {
+	// DeviceID is the inventory device (0 when the address is no inventory
+	// device's); Device its label, or its address.
+	DeviceID     int64  `json:"device_id,omitempty"`
+	Device       string `json:"device"`
+	DeviceIP     string `json:"device_ip"`
+	Manufacturer string `json:"manufacturer,omitempty"`
+	// MakerID and Maker are the vendor of the register that makes or
+	// services the device (DevicesOf); 0 and "" when none does.
+	MakerID int64  `json:"maker_id,omitempty"`
+	Maker   string `json:"maker,omitempty"`
+	// VendorID and Vendor are the vendor the peer is tied to by one of its
+	// endpoints (Endpoint); 0 and Unknown when none matches.
+	VendorID int64                 `json:"vendor_id,omitempty"`
+	Vendor   string                `json:"vendor"`
+	Endpoint *vigil.VendorEndpoint `json:"endpoint,omitempty"`
+	// Peer is the other end's address; PeerName the name it was known by
+	// (the TLS server name, the certificate's names or a DNS answer).
+	Peer     string `json:"peer"`
+	PeerName string `json:"peer_name,omitempty"`
+	// Inbound is true when the peer connected to the device.
+	Inbound  bool   `json:"inbound"`
+	Protocol string `json:"protocol"`
+	Port     uint16 `json:"port"`
+	// Tool is the endpoint's tool, else the protocol.
+	Tool        string    `json:"tool"`
+	FirstSeen   time.Time `json:"first_seen"`
+	LastSeen    time.Time `json:"last_seen"`
+	Seconds     int64     `json:"duration_seconds"`
+	Connections int       `json:"connections"`
+	Bytes       uint64    `json:"bytes"`
+}
+
+// Duration is how long the session lasted, from its first packet to its
+// last.
+func (s *Session) Duration() time.Duration { return s.LastSeen.Sub(s.FirstSeen) }
+
+// Sessions finds the vendor remote sessions in the flows discovery stored
+// that started on or before at (zero: all). A flow is one when its app is
+// one of RemoteApps, or TLS, and:
+//   - its device is the server when the server's address is an inventory
+//     device's, else the client when the client's is, else the end whose
+//     address is private (both private: the server);
+//   - its peer, the other end, is tied to a vendor by an endpoint: an
+//     address endpoint containing the peer's address, a host endpoint
+//     matching the DNS name seen for it or the TLS server name, a tls-name
+//     endpoint matching the server name or a name of the certificate, a
+//     cert-org endpoint the certificate's organisation (names and the
+//     certificate only when the peer is the server); the most specific
+//     match wins (an exact name, then the longest address block, then a
+//     wildcard name, then an organisation);
+//   - or, for a remote-access app, the peer is not tied to a vendor but its
+//     address is public (not private, loopback, link-local or multicast):
+//     the session's vendor is Unknown. Sessions between two private
+//     addresses that no endpoint ties are the hospital's own and left out.
+//
+// Flows of the same ends, port and app whose times overlap (the same
+// capture recorded twice) are one session. The sessions come by first
+// seen, device and peer.
+func Sessions(flows []*vigil.FlowSummary, devices []*vigil.Device, vendors []*vigil.Vendor, at time.Time) []Session {
+	byIP := map[netip.Addr]*vigil.Device{}
+	for _, d := range devices {
+		if a, err := netip.ParseAddr(d.IP); err == nil {
+			if _, dup := byIP[a.Unmap()]; !dup {
+				byIP[a.Unmap()] = d
+			}
+		}
+	}
+	idx := newEndpointIndex(vendors)
+	out := []Session{}
+	for _, f := range flows {
+		if !slices.Contains(SessionApps, f.App) || (!at.IsZero() && f.FirstSeen.After(at)) {
+			continue
+		}
+		client, cerr := netip.ParseAddr(f.Client)
+		server, serr := netip.ParseAddr(f.Server)
+		if cerr != nil || serr != nil {
+			continue
+		}
+		client, server = client.Unmap(), server.Unmap()
+		dev, peer, inbound := server, client, true
+		switch {
+		case byIP[server] != nil:
+		case byIP[client] != nil:
+			dev, peer, inbound = client, server, false
+		case !internal(server) && internal(client):
+			dev, peer, inbound = client, server, false
+		}
+		v, ep := idx.match(peer, f, inbound)
+		remote := slices.Contains(RemoteApps, f.App)
+		if v == nil && (!remote || internal(peer)) {
+			continue
+		}
+		s := Session{
+			Device: dev.String(), DeviceIP: dev.String(), Vendor: Unknown, Peer: peer.String(), Inbound: inbound,
+			Protocol: f.App, Port: f.Port, Tool: f.App, FirstSeen: f.FirstSeen, LastSeen: f.LastSeen,
+			Connections: f.Connections, Bytes: f.Bytes,
+		}
+		if d := byIP[dev]; d != nil {
+			s.DeviceID, s.Device, s.Manufacturer = d.ID, d.Label(), d.Manufacturer
+			if m := makerOf(d, vendors); m != nil {
+				s.MakerID, s.Maker = m.ID, m.Name
+			}
+		}
+		if inbound {
+			s.PeerName = f.ClientHost
+		} else {
+			s.PeerName = cmp.Or(f.ServerName, f.ServerHost, first(f.CertNames))
+		}
+		if v != nil {
+			e := *ep
+			s.VendorID, s.Vendor, s.Endpoint = v.ID, v.Name, &e
+			if e.Tool != "" {
+				s.Tool = e.Tool
+			}
+		}
+		out = mergeSession(out, s)
+	}
+	for i := range out {
+		out[i].Seconds = int64(out[i].Duration() / time.Second)
+	}
+	slices.SortStableFunc(out, func(a, b Session) int {
+		return cmp.Or(a.FirstSeen.Compare(b.FirstSeen), cmp.Compare(a.DeviceIP, b.DeviceIP), cmp.Compare(a.Peer, b.Peer), cmp.Compare(a.Port, b.Port))
+	})
+	return out
+}
+
+// mergeSession appends s, or folds it into a session of the same ends,
+// port and protocol whose time it overlaps.
+func mergeSession(out []Session, s Session) []Session {
+	for i := range out {
+		o := &out[i]
+		if o.DeviceIP == s.DeviceIP && o.Peer == s.Peer && o.Port == s.Port && o.Protocol == s.Protocol &&
+			!s.FirstSeen.After(o.LastSeen) && !o.FirstSeen.After(s.LastSeen) {
+			if s.FirstSeen.Before(o.FirstSeen) {
+				o.FirstSeen = s.FirstSeen
+			}
+			if s.LastSeen.After(o.LastSeen) {
+				o.LastSeen = s.LastSeen
+			}
+			o.Connections, o.Bytes = max(o.Connections, s.Connections), max(o.Bytes, s.Bytes)
+			o.PeerName = cmp.Or(o.PeerName, s.PeerName)
+			return out
+		}
+	}
+	return append(out, s)
+}
+
+// makerOf returns the first vendor that makes or services the device.
+func makerOf(d *vigil.Device, vendors []*vigil.Vendor) *vigil.Vendor {
+	for _, v := range vendors {
+		if len(DevicesOf(v, []*vigil.Device{d})) > 0 {
+			return v
+		}
+	}
+	return nil
+}
+
+// internal reports whether an address is the hospital's own: private,
+// loopback, link-local or unspecified. Documentation ranges count as public.
+func internal(a netip.Addr) bool {
+	return a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() || a.IsMulticast() || a.IsUnspecified()
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
