@@ -309,22 +309,25 @@ func (s *SBOM) Describes(d *Device) bool {
 }
 
 // SameMaker reports whether two spellings of a manufacturer plausibly name
-// the same company: equal first words, ignoring case and punctuation. An
-// empty name fits any.
+// the same company: the same MakerKey. An empty name fits any.
 func SameMaker(a, b string) bool {
-	first := func(s string) string {
-		f := strings.Fields(strings.ToLower(strings.Map(func(r rune) rune {
-			if r == '.' || r == ',' {
-				return ' '
-			}
-			return r
-		}, s)))
-		if len(f) == 0 {
-			return ""
+	return a == "" || b == "" || MakerKey(a) == MakerKey(b)
+}
+
+// MakerKey is the part of a manufacturer's name its spellings share: the
+// first word, lower case, without punctuation ("GE Medical Systems" and
+// "GE Healthcare" give "ge").
+func MakerKey(s string) string {
+	f := strings.Fields(strings.ToLower(strings.Map(func(r rune) rune {
+		if r == '.' || r == ',' {
+			return ' '
 		}
-		return f[0]
+		return r
+	}, s)))
+	if len(f) == 0 {
+		return ""
 	}
-	return a == "" || b == "" || first(a) == first(b)
+	return f[0]
 }
 
 // FeedResult says what importing feed and SBOM files did.

@@ -43,6 +43,9 @@ type Main struct {
 	cls *classify.Classifier // built on first use (classifier)
 	// evidenceDir is --evidence-dir, for the commands that take it.
 	evidenceDir string
+	// actorAs is --actor (or VIGIL_ACTOR): the person named beside the
+	// operating system user in the audit trail.
+	actorAs string
 }
 
 // command is one subcommand.
@@ -78,6 +81,7 @@ func commands() []command {
 		{"evidence", "the evidence repository: evidence add|list|show|get|verify", runEvidence},
 		{"mds2", "MDS2 disclosures: mds2 import FILE [--manufacturer M --model X], mds2 list, mds2 show ID", runMDS2},
 		{"binder", "the auditor's binder: binder --framework ID --out FILE.zip [--at DATE], binder verify FILE.zip", runBinder},
+		{"models", "models and their end of life: models list, models set MAKER MODEL --end-of-support DATE, models import FILE, models unsupported [--at DATE]", runModels},
 		{"vendors", "the vendor register: vendors list|show|add|import FILE, vendors expiring [--within 60d], vendors baa add, vendors cert add", runVendors},
 	}
 }
@@ -155,6 +159,7 @@ func (m *Main) dbFlag(fs *flag.FlagSet) *string {
 	if def == "" {
 		def = "vigil.db"
 	}
+	m.actorFlag(fs) // every command that opens the database may change it
 	return fs.String("db", def, "database: a file path, sqlite:PATH or postgres://... (env VIGIL_DB)")
 }
 

@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 
-	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/vendors"
 )
 
@@ -21,12 +19,9 @@ func runVendorsImport(ctx context.Context, m *Main, args []string) error {
 	if len(pos) != 1 {
 		return usagef("usage: vigil vendors import FILE")
 	}
-	if st, err := os.Stat(pos[0]); err == nil && st.Size() > maxVendorList {
-		return vigil.Errorf(vigil.EINVALID, "%s is larger than %d MiB: not a vendor list", pos[0], maxVendorList>>20)
-	}
-	data, err := os.ReadFile(pos[0])
+	data, err := readListFile(pos[0], "a vendor list")
 	if err != nil {
-		return vigil.WrapError(vigil.EINVALID, "cannot read "+pos[0], err)
+		return err
 	}
 	res, err := vendors.New(c.db).Import(ctx, m.actor(), pos[0], data)
 	if err != nil {
