@@ -195,12 +195,3 @@ func (m *Main) printSummary(ctx context.Context, d *store.DB) error {
 	}
 	return nil
 }
-
-// actor is who the command line acts as in the audit trail.
-func (m *Main) actor() *vigil.User {
-	name := m.Getenv("USER")
-	if name == "" {
-		name = "unknown"
-	}
-	return &vigil.User{Name: "cli:" + name, Role: vigil.RoleAdmin}
-}
