@@ -79,8 +79,15 @@ func (tx *Tx) RecordDiscoveryRun(ctx context.Context, actor *vigil.User, files [
 		out.Devices++
 	}
 	for _, f := range rep.Flows {
-		if err := tx.bulkFor("flows", "run_id", "client", "server", "port", "proto", "app", "vlan", "connections", "packets", "bytes", "first_seen", "last_seen").add(ctx, tx,
-			out.RunID, f.Client, f.Server, int(f.Port), f.Proto, f.App, f.VLAN, f.Connections, int64(f.Packets), int64(f.Bytes), fmtTime(f.FirstSeen), fmtTime(f.LastSeen)); err != nil {
+		names := ""
+		if len(f.CertNames) > 0 {
+			b, _ := json.Marshal(f.CertNames)
+			names = string(b)
+		}
+		if err := tx.bulkFor("flows", "run_id", "client", "server", "port", "proto", "app", "vlan", "connections", "packets", "bytes", "first_seen", "last_seen",
+			"server_name", "cert_org", "cert_names", "client_host", "server_host").add(ctx, tx,
+			out.RunID, f.Client, f.Server, int(f.Port), f.Proto, f.App, f.VLAN, f.Connections, int64(f.Packets), int64(f.Bytes), fmtTime(f.FirstSeen), fmtTime(f.LastSeen),
+			f.ServerName, f.CertOrg, names, f.ClientHost, f.ServerHost); err != nil {
 			return nil, dbErr("recording discovery", err)
 		}
 		out.Flows++
@@ -219,7 +226,8 @@ func contains(s []string, x string) bool {
 }
 
 func (db *DB) findFlows(ctx context.Context, where string, args ...any) ([]*vigil.FlowSummary, error) {
-	rows, err := db.query(ctx, `SELECT client, server, port, proto, app, vlan, connections, packets, bytes, first_seen, last_seen FROM flows `+where, args...)
+	rows, err := db.query(ctx, `SELECT client, server, port, proto, app, vlan, connections, packets, bytes, first_seen, last_seen,
+		server_name, cert_org, cert_names, client_host, server_host FROM flows `+where, args...)
 	if err != nil {
 		return nil, dbErr("reading flows", err)
 	}
@@ -229,15 +237,38 @@ func (db *DB) findFlows(ctx context.Context, where string, args ...any) ([]*vigi
 		var f vigil.FlowSummary
 		var port int
 		var pk, by int64
-		var first, last string
-		if err := rows.Scan(&f.Client, &f.Server, &port, &f.Proto, &f.App, &f.VLAN, &f.Connections, &pk, &by, &first, &last); err != nil {
+		var first, last, names string
+		if err := rows.Scan(&f.Client, &f.Server, &port, &f.Proto, &f.App, &f.VLAN, &f.Connections, &pk, &by, &first, &last,
+			&f.ServerName, &f.CertOrg, &names, &f.ClientHost, &f.ServerHost); err != nil {
 			return nil, dbErr("reading flows", err)
+		}
+		if names != "" {
+			if err := json.Unmarshal([]byte(names), &f.CertNames); err != nil {
+				return nil, dbErr("reading flows", err)
+			}
 		}
 		f.Port, f.Packets, f.Bytes = uint16(port), uint64(pk), uint64(by)
 		f.FirstSeen, f.LastSeen = parseTime(first), parseTime(last)
 		out = append(out, &f)
 	}
 	return out, dbErr("reading flows", rows.Err())
+}
+
+// FindFlowsByApp lists every recorded flow, of every run, whose app is
+// one of apps, oldest first.
+func (db *DB) FindFlowsByApp(ctx context.Context, apps []string) ([]*vigil.FlowSummary, error) {
+	if len(apps) == 0 {
+		return []*vigil.FlowSummary{}, nil
+	}
+	args := make([]any, len(apps))
+	for i, a := range apps {
+		args[i] = a
+	}
+	out, err := db.findFlows(ctx, `WHERE app IN (?`+strings.Repeat(`, ?`, len(apps)-1)+`) ORDER BY first_seen, id`, args...)
+	if out == nil {
+		out = []*vigil.FlowSummary{}
+	}
+	return out, err
 }
 
 // FindNetworkFindings lists the current findings, optionally of one code.

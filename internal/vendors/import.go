@@ -6,7 +6,9 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"net/netip"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -36,6 +38,9 @@ var columns = map[string]string{
 	"email": "email", "e-mail": "email", "contact email": "email", "mail": "email",
 	"phone": "phone", "telephone": "phone", "contact phone": "phone", "tel": "phone",
 	"notes": "notes", "comments": "notes", "remarks": "notes",
+	"endpoints": "endpoints", "endpoint": "endpoints", "remote endpoints": "endpoints", "remote access": "endpoints",
+	"remote access endpoints": "endpoints", "remote addresses": "endpoints", "remote hosts": "endpoints",
+	"remote tool": "tool", "remote access tool": "tool", "tool": "tool",
 }
 
 // kinds maps the words vendor lists use for a kind to the register's.
@@ -114,7 +119,7 @@ func (s *Service) Import(ctx context.Context, actor *vigil.User, name string, da
 func rowVendor(field, cells []string) (*vigil.Vendor, error) {
 	v := &vigil.Vendor{}
 	var c vigil.VendorContact
-	empty := true
+	empty, tool := true, ""
 	for i, cell := range cells {
 		cell = strings.TrimSpace(cell)
 		if i >= len(field) || cell == "" {
@@ -142,10 +147,19 @@ func rowVendor(field, cells []string) (*vigil.Vendor, error) {
 			c.Phone = cell
 		case "notes":
 			v.Notes = cell
+		case "endpoints":
+			v.Endpoints = append(v.Endpoints, parseEndpoints(cell)...)
+		case "tool":
+			tool = cell
 		}
 	}
 	if empty {
 		return nil, nil
+	}
+	for i := range v.Endpoints {
+		if v.Endpoints[i].Tool == "" {
+			v.Endpoints[i].Tool = tool
+		}
 	}
 	if c != (vigil.VendorContact{}) {
 		v.Contacts = []vigil.VendorContact{c}
@@ -161,6 +175,7 @@ func merge(v, in *vigil.Vendor) {
 	}
 	v.Aliases = append(v.Aliases, in.Aliases...)
 	v.Models = append(v.Models, in.Models...)
+	v.Endpoints = append(v.Endpoints, in.Endpoints...)
 	for _, c := range in.Contacts {
 		found := false
 		for _, have := range v.Contacts {
@@ -176,6 +191,32 @@ func merge(v, in *vigil.Vendor) {
 	if in.Kind != "" && in.Kind != vigil.VendorManufacturer {
 		v.Kind = in.Kind
 	}
+}
+
+// parseEndpoints reads a cell of endpoints separated as splitList
+// separates them: each "kind:value" (address, host, tls-name, cert-org) or
+// a plain value, an address when it is an IP address or CIDR block and a
+// host name otherwise. Vendor.Validate checks them.
+func parseEndpoints(cell string) []vigil.VendorEndpoint {
+	var out []vigil.VendorEndpoint
+	for _, item := range splitList(cell) {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		e := vigil.VendorEndpoint{Value: item}
+		if k, v, ok := strings.Cut(item, ":"); ok && slices.Contains(vigil.EndpointKinds, vigil.EndpointKind(strings.ToLower(strings.TrimSpace(k)))) {
+			e.Kind, e.Value = vigil.EndpointKind(strings.ToLower(strings.TrimSpace(k))), v
+		} else if _, err := netip.ParsePrefix(item); err == nil {
+			e.Kind = vigil.EndpointAddress
+		} else if _, err := netip.ParseAddr(item); err == nil {
+			e.Kind = vigil.EndpointAddress
+		} else {
+			e.Kind = vigil.EndpointHost
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // splitList splits a cell holding several names on semicolons, bars and
