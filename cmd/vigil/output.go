@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"sort"
@@ -11,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/cellsafe"
 	"github.com/vigil-health/vigil/internal/jsonout"
 )
 
@@ -38,8 +38,10 @@ func (t *table) writeText(w io.Writer) error {
 	return bw.Flush()
 }
 
+// writeCSV writes the table as CSV, every cell neutralised for
+// spreadsheets (internal/cellsafe).
 func (t *table) writeCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := cellsafe.NewWriter(w)
 	cw.Write(t.header)
 	for _, r := range t.rows {
 		cw.Write(r)
@@ -48,10 +50,11 @@ func (t *table) writeCSV(w io.Writer) error {
 	return cw.Error()
 }
 
-// writeCSVRows writes a header and the rows each yields, as they come.
+// writeCSVRows writes a header and the rows each yields, as they come,
+// every cell neutralised for spreadsheets.
 func writeCSVRows(w io.Writer, header []string, each func(add func([]string) error) error) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	cw := csv.NewWriter(bw)
+	cw := cellsafe.NewWriter(bw)
 	cw.Write(header)
 	if err := each(cw.Write); err != nil {
 		return err

@@ -3,6 +3,7 @@ package binder
 import (
 	"strconv"
 
+	"github.com/vigil-health/vigil/internal/cellsafe"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -54,8 +55,11 @@ func writeInventory(a *archive, b *book) error {
 	row := make([]any, len(inventoryColumns))
 	for i := range b.in.Devices {
 		d := &b.in.Devices[i]
-		row[0], row[1], row[2], row[3], row[4], row[5], row[6] = d.ID, d.AssetTag, d.Serial, d.Manufacturer, d.Model, d.DeviceType, d.Firmware
-		row[7], row[8], row[9], row[10], row[11], row[12], row[13] = d.MAC, d.IP, d.Hostname, d.Location, d.OwnerTeam, string(d.Criticality), string(d.Lifecycle)
+		// Text that came from imported files is neutralised for
+		// spreadsheets (internal/cellsafe); ids and counts stay numbers.
+		t := cellsafe.Text
+		row[0], row[1], row[2], row[3], row[4], row[5], row[6] = d.ID, t(d.AssetTag), t(d.Serial), t(d.Manufacturer), t(d.Model), t(d.DeviceType), t(d.Firmware)
+		row[7], row[8], row[9], row[10], row[11], row[12], row[13] = t(d.MAC), t(d.IP), t(d.Hostname), t(d.Location), t(d.OwnerTeam), string(d.Criticality), string(d.Lifecycle)
 		row[14], row[15], row[16], row[17] = yesNo(d.StoresEPHI), yesNo(d.SendsEPHI), optionalID(d.SiteID), optionalID(d.PlaceID)
 		row[18], row[19], row[20] = date(d.FirstSeen), date(d.LastSeen), failed[d.ID]
 		cell, err := excelize.CoordinatesToCellName(1, i+2)

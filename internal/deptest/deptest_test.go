@@ -36,6 +36,7 @@ var floors = map[string]floor{
 	"internal/atomicfile":        engine,
 	"internal/capture":           engine,
 	"internal/catalog":           engine,
+	"internal/cellsafe":          engine,
 	"internal/checks":            engine,
 	"internal/classify":          engine,
 	"internal/dissect":           engine,

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"slices"
 	"strconv"
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/cellsafe"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -197,7 +197,7 @@ var inventoryColumns = []string{"id", "asset_tag", "serial", "manufacturer", "mo
 // inventoryCSV writes the live devices as CSV and returns how many.
 func (s *Service) inventoryCSV(ctx context.Context) ([]byte, int, error) {
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
+	w := cellsafe.NewWriter(&buf) // values from imported files may hold formulas
 	w.Write(inventoryColumns)
 	n := 0
 	err := s.db.ScanDevices(ctx, vigil.DeviceFilter{}, func(d *vigil.Device) error {
