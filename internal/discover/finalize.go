@@ -15,7 +15,8 @@ import (
 func (e *engine) report() *vigil.DiscoveryReport {
 	e.table.Flush()
 	r := &vigil.DiscoveryReport{Stats: e.stats, Warnings: e.warnings, Devices: []*vigil.ObservedDevice{}, Flows: []*vigil.FlowSummary{}}
-	for _, fs := range e.flows {
+	for k, fs := range e.flows {
+		fs.ClientHost, fs.ServerHost = e.dnsNames[k.client], e.dnsNames[k.server]
 		r.Flows = append(r.Flows, fs)
 	}
 	slices.SortFunc(r.Flows, func(a, b *vigil.FlowSummary) int {

@@ -16,6 +16,10 @@ type flowKey struct {
 	app            string
 }
 
+// tlsNamer is implemented by the TLS stream handler: the names its
+// handshake gave the server.
+type tlsNamer interface{ tlsNames() *flowNames }
+
 // evicted accounts a flow leaving the table: the service its server
 // answered on, the flow summary, and unanswered probes for scan detection.
 func (e *engine) evicted(f *capture.Flow) {
@@ -61,6 +65,10 @@ func (e *engine) evicted(f *capture.Flow) {
 			Proto: proto, App: app, VLAN: int(f.Key.VLAN), FirstSeen: f.FirstSeen,
 		}
 		e.flows[k] = fs
+	}
+	if n, ok := f.Handler.(tlsNamer); ok && fs.ServerName == "" && fs.CertOrg == "" && len(fs.CertNames) == 0 {
+		names := n.tlsNames()
+		fs.ServerName, fs.CertOrg, fs.CertNames = names.serverName, names.certOrg, names.certNames
 	}
 	fs.Connections++
 	fs.Packets += f.Packets[0] + f.Packets[1]

@@ -248,9 +248,18 @@ type tlsStream struct {
 	e     *engine
 	done  [2]bool
 	chose uint16
+	names flowNames
 }
 
 func (s *tlsStream) app() string { return "tls" }
+
+// flowNames are the names a TLS handshake gave its flow's server.
+type flowNames struct {
+	serverName, certOrg string
+	certNames           []string
+}
+
+func (s *tlsStream) tlsNames() *flowNames { return &s.names }
 
 // Data waits for the hello of each direction, records it and stops. On the
 // server side it waits for the certificate too, when TLS 1.2 or earlier
@@ -291,6 +300,7 @@ func (s *tlsStream) hello(f *capture.Flow, dir capture.Direction, h *dissect.TLS
 			from.tlsWeak.add(fmt.Sprintf("client offers at most %s", dissect.TLSVersionName(v)))
 		}
 		from.tlsSNI.add(c.ServerName)
+		s.names.serverName = c.ServerName
 		from.tlsJA3.add(c.JA3Hash())
 		from.tlsJA4.add(c.JA4())
 	}
@@ -303,6 +313,11 @@ func (s *tlsStream) hello(f *capture.Flow, dir capture.Direction, h *dissect.TLS
 			if v < 0x0303 {
 				from.tlsWeak.add(fmt.Sprintf("server on port %d chose %s", port, name))
 			}
+		}
+		if len(h.Certificates) > 0 && h.Certificates[0].ParseError == "" && dir == capture.FromServer {
+			c := &h.Certificates[0]
+			s.names.certOrg = c.SubjectOrg
+			s.names.certNames = certNames(c)
 		}
 		if from != nil && len(h.Certificates) > 0 && len(from.tlsCerts) < 8 {
 			c := h.Certificates[0]
@@ -318,6 +333,21 @@ func (s *tlsStream) hello(f *capture.Flow, dir capture.Direction, h *dissect.TLS
 			}
 		}
 	}
+}
+
+// maxCertNames bounds the certificate names a flow keeps.
+const maxCertNames = 8
+
+// certNames returns a certificate's common name, then its DNS names, each
+// once, at most maxCertNames.
+func certNames(c *dissect.TLSCertificate) []string {
+	out := make([]string, 0, min(1+len(c.DNSNames), maxCertNames))
+	for _, n := range append([]string{c.SubjectCN}, c.DNSNames...) {
+		if n != "" && len(out) < maxCertNames && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // httpStream reads the first request or response head of each direction.

@@ -133,6 +133,7 @@ func (c *ClientHello) parseExtension(typ uint16, d *tlsReader) {
 type TLSCertificate struct {
 	SubjectCN  string
 	Subject    string
+	SubjectOrg string // the subject's first organisation (O=)
 	Issuer     string
 	DNSNames   []string
 	Serial     string
@@ -181,6 +182,9 @@ func parseCert(der []byte) TLSCertificate {
 		Serial:    c.SerialNumber.Text(16),
 		NotBefore: c.NotBefore,
 		NotAfter:  c.NotAfter,
+	}
+	if len(c.Subject.Organization) > 0 {
+		t.SubjectOrg = c.Subject.Organization[0]
 	}
 	if bytes.Equal(c.RawIssuer, c.RawSubject) {
 		t.SelfSigned = c.CheckSignatureFrom(c) == nil || c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil

@@ -206,7 +206,7 @@ func TestParseTLSGoHandshake(t *testing.T) {
 			continue
 		}
 		want := []TLSCertificate{{
-			SubjectCN: "infusion-gw.example.test", Subject: "CN=infusion-gw.example.test,O=Vigil Test",
+			SubjectCN: "infusion-gw.example.test", Subject: "CN=infusion-gw.example.test,O=Vigil Test", SubjectOrg: "Vigil Test",
 			Issuer: "CN=infusion-gw.example.test,O=Vigil Test", DNSNames: []string{"infusion-gw.example.test"}, Serial: "2a",
 			NotBefore: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2035, 1, 1, 0, 0, 0, 0, time.UTC), SelfSigned: true,
 		}}
