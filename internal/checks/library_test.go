@@ -32,6 +32,9 @@ func good() *checks.Subject {
 			StoresEPHI: true, SendsEPHI: true, FirstSeen: now.AddDate(-2, 0, 0), LastSeen: now.AddDate(0, 0, -1),
 			PatientConnected: true, FDAClass: "II", CyberDevice: true, EncryptsAtRest: true,
 			Segment: "medical-devices", SBOM: true, MDS2: true, ValidatedFirmware: "12.1.3",
+			MDS2EncryptsInTransit: "Yes", MDS2RemoteService: "Yes",
+			Vendors: []string{"BD"}, VendorsWithoutBAA: []string{},
+			EndOfSupport: now.AddDate(3, 0, 0), SupportState: "supported",
 		},
 		Sources: []checks.Source{
 			{Name: "cmms", Kind: "inventory", Role: "clinical-engineering"},
@@ -45,7 +48,8 @@ func good() *checks.Subject {
 		Vulns: []checks.Vuln{
 			{ID: "CVE-2026-0001", CVSS: 5.0, Severity: "medium", SSVC: "Track", Opened: now.AddDate(0, 0, -10)},
 		},
-		Remote: checks.RemoteAccess{Enabled: true, Vendor: "BD", Method: "vpn", MFA: true, BAA: true},
+		Remote: checks.RemoteAccess{Enabled: true, Vendor: "BD", Method: "vpn", MFA: true, BAA: true,
+			Vendors: []string{"BD"}, VendorsWithoutBAA: []string{}, VendorsUncertified: []string{}, Certified: true},
 	}
 }
 
@@ -245,6 +249,65 @@ func libraryCases() map[string][]libraryCase {
 			{"retired and silent", retired, checks.StatusPass, ""},
 			{"retired and talking", func(s *checks.Subject) { s.Device.Lifecycle = "retired" }, checks.StatusFail, "marked retired but seen in 1 conversations"},
 			{"in service", nil, checks.StatusNotApplicable, ""},
+		},
+		"vendor-baa-current": {
+			{"baa in force", nil, checks.StatusPass, ""},
+			{"expired", func(s *checks.Subject) { s.Device.VendorsWithoutBAA = []string{"BD"} }, checks.StatusFail, "no business associate agreement in force with BD"},
+			{"two vendors", func(s *checks.Subject) {
+				s.Device.Vendors = []string{"BD", "Northfield Biomedical"}
+				s.Device.VendorsWithoutBAA = []string{"BD", "Northfield Biomedical"}
+			}, checks.StatusFail, "with BD, Northfield Biomedical"},
+			{"no ephi", func(s *checks.Subject) {
+				s.Device.StoresEPHI, s.Device.SendsEPHI = false, false
+				s.Device.VendorsWithoutBAA = []string{"BD"}
+			}, checks.StatusNotApplicable, ""},
+			{"no vendor", func(s *checks.Subject) { s.Device.Vendors = []string{} }, checks.StatusNotApplicable, ""},
+		},
+		"vendor-on-record": {
+			{"registered", nil, checks.StatusPass, ""},
+			{"unregistered", func(s *checks.Subject) { s.Device.Vendors = []string{} }, checks.StatusFail, "the manufacturer BD is not in the vendor register"},
+			{"no manufacturer", func(s *checks.Subject) { s.Device.Manufacturer, s.Device.Vendors = " ", []string{} }, checks.StatusNotApplicable, ""},
+			{"no ephi", func(s *checks.Subject) {
+				s.Device.StoresEPHI, s.Device.SendsEPHI, s.Device.Vendors = false, false, []string{}
+			}, checks.StatusNotApplicable, ""},
+		},
+		"remote-access-vendor-assured": {
+			{"assured", nil, checks.StatusPass, ""},
+			{"no baa", func(s *checks.Subject) { s.Remote.VendorsWithoutBAA = []string{"BD"} }, checks.StatusFail, "no BAA in force with BD"},
+			{"uncertified", func(s *checks.Subject) { s.Remote.VendorsUncertified = []string{"BD"} }, checks.StatusFail, "no current certification for BD"},
+			{"both", func(s *checks.Subject) {
+				s.Remote.VendorsWithoutBAA, s.Remote.VendorsUncertified = []string{"BD"}, []string{"BD"}
+			}, checks.StatusFail, "no BAA in force with BD; no current certification for BD"},
+			{"no tied session", func(s *checks.Subject) { s.Remote.Vendors = []string{} }, checks.StatusNotApplicable, ""},
+		},
+		"model-supported": {
+			{"supported", nil, checks.StatusPass, ""},
+			{"end of sale only", func(s *checks.Subject) { s.Device.SupportState = "end-of-sale" }, checks.StatusPass, ""},
+			{"unsupported", func(s *checks.Subject) {
+				s.Device.SupportState, s.Device.EndOfSupport = "unsupported", time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)
+			}, checks.StatusFail, "past the manufacturer's end of support (2025-06-30)"},
+			{"no patches", func(s *checks.Subject) {
+				s.Device.SupportState, s.Device.EndOfPatches = "no-patches", time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC)
+			}, checks.StatusFail, "end of security patches (2026-01-31)"},
+			{"unknown", func(s *checks.Subject) { s.Device.SupportState = "unknown" }, checks.StatusNotApplicable, ""},
+			{"retired", func(s *checks.Subject) { s.Device.SupportState, s.Device.Lifecycle = "unsupported", "retired" }, checks.StatusNotApplicable, ""},
+		},
+		"mds2-matches-traffic": {
+			{"agrees", nil, checks.StatusPass, ""},
+			{"clear-text phi", func(s *checks.Subject) {
+				s.Findings = []checks.Finding{{Code: "cleartext-phi", Detail: "HL7 ADT^A01 without TLS"}}
+			}, checks.StatusFail, "MDS2 TXCF-2 says PII is encrypted in transmission, but the wire shows HL7 ADT^A01 without TLS"},
+			{"remote seen", func(s *checks.Subject) { s.Device.MDS2RemoteService = "No" }, checks.StatusFail, "MDS2 RMOT-1 says remote service is not permitted, but remote access was seen (vpn)"},
+			{"both", func(s *checks.Subject) {
+				s.Device.MDS2RemoteService = "No"
+				s.Findings = []checks.Finding{{Code: "cleartext-phi", Detail: "DICOM C-STORE"}}
+			}, checks.StatusFail, "the wire shows DICOM C-STORE; MDS2 RMOT-1"},
+			{"no remote seen", func(s *checks.Subject) {
+				s.Device.MDS2RemoteService = "No"
+				s.Remote = checks.RemoteAccess{Vendors: []string{}}
+			}, checks.StatusPass, ""},
+			{"form silent", func(s *checks.Subject) { s.Device.MDS2EncryptsInTransit = "" }, checks.StatusNotApplicable, ""},
+			{"no form", func(s *checks.Subject) { s.Device.MDS2 = false }, checks.StatusNotApplicable, ""},
 		},
 		"patient-connected-exploited": {
 			{"nothing exploitable", nil, checks.StatusPass, ""},

@@ -65,6 +65,24 @@ type Device struct {
 	// ValidatedFirmware is the newest firmware its manufacturer has
 	// validated for the model, "" when unknown.
 	ValidatedFirmware string `json:"validated_firmware"`
+	// MDS2EncryptsInTransit and MDS2RemoteService are the MDS2 form's
+	// answers (Yes, No, N/A, See Note, "" blank or no form) to TXCF-2 (PII
+	// encrypted before transmission) and RMOT-1 (remote service permitted).
+	MDS2EncryptsInTransit string `json:"mds2_encrypts_in_transit"`
+	MDS2RemoteService     string `json:"mds2_remote_service"`
+
+	// Vendors are the vendor register's vendors that make or service the
+	// device; VendorsWithoutBAA those of them without a business associate
+	// agreement in force.
+	Vendors           []string `json:"vendors"`
+	VendorsWithoutBAA []string `json:"vendors_without_baa"`
+	// EndOfSupport and EndOfPatches are the manufacturer's announced end of
+	// support and of security patches for the model (zero when unknown);
+	// SupportState where the model stands at the evaluation's date:
+	// supported, end-of-sale, no-patches, unsupported or unknown.
+	EndOfSupport time.Time `json:"end_of_support"`
+	EndOfPatches time.Time `json:"end_of_patches"`
+	SupportState string    `json:"support_state"`
 }
 
 // The source roles, as vigil.Source.Role names them.
@@ -131,6 +149,17 @@ type RemoteAccess struct {
 	Method  string `json:"method"`  // vpn, rdp, teamviewer, vendor-cloud, ...
 	MFA     bool   `json:"mfa"`     // the remote session requires multi-factor authentication
 	BAA     bool   `json:"baa"`     // a business associate agreement with the vendor is on record
+
+	// Vendors are the vendors discovery's remote sessions to the device are
+	// tied to by their endpoints; Unknown is true when a session came from
+	// a peer no vendor endpoint ties. VendorsWithoutBAA and
+	// VendorsUncertified are those of Vendors without a BAA in force and
+	// without a current security certification.
+	Vendors            []string `json:"vendors"`
+	Unknown            bool     `json:"unknown"`
+	VendorsWithoutBAA  []string `json:"vendors_without_baa"`
+	VendorsUncertified []string `json:"vendors_uncertified"`
+	Certified          bool     `json:"certified"` // every vendor of Vendors holds a current certification
 }
 
 // Policy holds the hospital's parameters that checks compare against.

@@ -51,6 +51,7 @@ type evidence struct {
 	segments *segmenter
 	opened   map[[2]string]time.Time      // when each open match opened, by device id and vulnerability
 	mds2     map[string][]*vigil.MDS2Form // the MDS2 forms in force, by vigil.MDS2ModelKey
+	vendors  vendorEvidence
 }
 
 // gather reads what an evaluation at asOf (now when nil) weighs. The
@@ -83,6 +84,7 @@ func (s *Service) gather(ctx context.Context, asOf *time.Time, at time.Time) (*e
 		func() (err error) { forms, err = s.db.FindMDS2FormsAt(ctx, asOf); return err },
 		func() error {
 			return s.db.ScanFlows(ctx, asOf, func(f *vigil.FlowSummary) error {
+				ev.vendors.flows = append(ev.vendors.flows, f)
 				ev.flows[f.Client] = append(ev.flows[f.Client], f)
 				if f.Server != f.Client {
 					ev.flows[f.Server] = append(ev.flows[f.Server], f)
@@ -91,6 +93,7 @@ func (s *Service) gather(ctx context.Context, asOf *time.Time, at time.Time) (*e
 			})
 		},
 	}
+	reads = append(reads, ev.vendors.reads(ctx, s, asOf)...)
 	errs := make([]error, len(reads))
 	var wg sync.WaitGroup
 	for i, read := range reads {
@@ -139,6 +142,7 @@ func (s *Service) gather(ctx context.Context, asOf *time.Time, at time.Time) (*e
 		ev.mds2[k] = append(ev.mds2[k], f)
 	}
 	ev.segments = newSegmenter(segs)
+	ev.vendors.index(ev, asOf)
 	return ev, nil
 }
 
@@ -198,6 +202,7 @@ func (s *Service) subject(ev *evidence, d *vigil.Device) *checks.Subject {
 		if f.Describes(d) {
 			sub.Device.MDS2 = true
 			sub.Device.EncryptsAtRest = f.Facts.EncryptsAtRest.Yes()
+			sub.Device.MDS2EncryptsInTransit, sub.Device.MDS2RemoteService = string(f.Facts.EncryptsInTransit), string(f.Facts.RemoteService)
 			break
 		}
 	}
@@ -248,6 +253,7 @@ func (s *Service) subject(ev *evidence, d *vigil.Device) *checks.Subject {
 		}
 		sub.Flows = append(sub.Flows, fl)
 	}
+	ev.vendors.fill(sub, d, ev.at)
 	sub.Vulns = s.vulns(ev, d, sub)
 	return sub
 }

@@ -25,7 +25,7 @@ type areaRule struct {
 // areaRules are tried in order; the first that matches a title wins, and
 // the checks behind a control vote.
 var areaRules = []areaRule{
-	{vigil.AreaVendorManagement, []string{"remote-access-baa", "remote-access-vendor", "mds2-"},
+	{vigil.AreaVendorManagement, []string{"remote-access-baa", "remote-access-vendor", "mds2-", "vendor-"},
 		[]string{"business associate", "vendor", "supplier", "supply chain", "third-party", "third party", "contract"}},
 	{vigil.AreaTraining, nil, []string{"training", "awareness"}},
 	{vigil.AreaIncidentResponse, nil, []string{"incident", "contingency", "response", "recover", "backup", "disaster", "emergency"}},
@@ -33,7 +33,7 @@ var areaRules = []areaRule{
 		[]string{"access", "authenticat", "password", "identit", "log-in", "login", "authoriz", "workforce", "unique user"}},
 	{vigil.AreaInventory, []string{"inventory-", "discovered-in-inventory", "retired-"},
 		[]string{"inventor", "asset", "media", "accountability"}},
-	{vigil.AreaVulnerabilities, []string{"kev-", "vuln-", "firmware-", "sbom-", "patient-connected-exploited"},
+	{vigil.AreaVulnerabilities, []string{"kev-", "vuln-", "firmware-", "sbom-", "patient-connected-exploited", "model-supported"},
 		[]string{"vulnerab", "patch", "malicious", "software", "configuration", "risk analysis", "risk management"}},
 	{vigil.AreaMonitoring, []string{"ephi-", "tls-", "no-cleartext", "internet-"},
 		[]string{"audit", "monitor", "log", "integrity", "transmission", "detect", "anomal", "network", "encrypt"}},

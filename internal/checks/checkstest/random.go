@@ -133,7 +133,55 @@ func Subject(r *rand.Rand, id int64) *checks.Subject {
 			BAA:     chance(0.6),
 		}
 	}
+	// The vendor register's facts come from a generator of their own, so
+	// that the draws above stay what they were before the register existed.
+	vr := rand.New(rand.NewPCG(uint64(id), 0x76656e646f72))
+	vendorFacts(s, func(xs ...string) string { return xs[vr.IntN(len(xs))] }, func(p float64) bool { return vr.Float64() < p }, now)
 	return s
+}
+
+// vendorFacts draws what the vendor register says of the device.
+func vendorFacts(s *checks.Subject, pick func(...string) string, chance func(float64) bool, now time.Time) {
+	d := &s.Device
+	d.Vendors, d.VendorsWithoutBAA = []string{}, []string{}
+	if chance(0.85) {
+		d.Vendors = append(d.Vendors, d.Manufacturer)
+		if chance(0.3) {
+			d.VendorsWithoutBAA = append(d.VendorsWithoutBAA, d.Manufacturer)
+		}
+	}
+	if chance(0.1) {
+		d.Vendors = append(d.Vendors, "Northfield Biomedical Services")
+		if chance(0.5) {
+			d.VendorsWithoutBAA = append(d.VendorsWithoutBAA, "Northfield Biomedical Services")
+		}
+	}
+	if d.MDS2 {
+		d.MDS2EncryptsInTransit = pick("Yes", "No", "N/A", "See Note", "")
+		d.MDS2RemoteService = pick("Yes", "No", "N/A", "")
+	}
+	d.SupportState = pick("unknown", "unknown", "supported", "end-of-sale", "no-patches", "unsupported")
+	switch d.SupportState {
+	case "unsupported":
+		d.EndOfSupport, d.EndOfPatches = now.AddDate(0, -3, 0), now.AddDate(-1, 0, 0)
+	case "no-patches":
+		d.EndOfSupport, d.EndOfPatches = now.AddDate(2, 0, 0), now.AddDate(0, -2, 0)
+	case "supported", "end-of-sale":
+		d.EndOfSupport = now.AddDate(3, 0, 0)
+	}
+	r := &s.Remote
+	r.Vendors, r.VendorsWithoutBAA, r.VendorsUncertified = []string{}, []string{}, []string{}
+	if r.Enabled && chance(0.7) {
+		r.Vendors = append(r.Vendors, d.Manufacturer)
+		if chance(0.3) {
+			r.VendorsWithoutBAA = append(r.VendorsWithoutBAA, d.Manufacturer)
+		}
+		if chance(0.3) {
+			r.VendorsUncertified = append(r.VendorsUncertified, d.Manufacturer)
+		}
+		r.Certified = len(r.VendorsUncertified) == 0
+	}
+	r.Unknown = r.Enabled && chance(0.2)
 }
 
 // Policy returns the policy the random subjects are meant for.
