@@ -11,6 +11,7 @@ import (
 	"github.com/vigil-health/vigil/internal/exposure"
 	"github.com/vigil-health/vigil/internal/inventory"
 	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/vendors"
 	"github.com/vigil-health/vigil/internal/web"
 )
 
@@ -58,6 +59,7 @@ func (m *Main) services(d *store.DB) (web.Services, error) {
 		Compliance: comp,
 		Assurance:  plan,
 		Evidence:   ev,
+		Vendors:    vendors.New(d),
 	}, nil
 }
 

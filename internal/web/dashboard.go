@@ -20,6 +20,7 @@ type dashboardPage struct {
 	ByCriticality []countRow
 	Sources       []*vigil.Source
 	Frameworks    []standing // every framework's latest run
+	Agreements    agreementsPanel
 }
 
 // sortedCounts orders a count map by count, then name.
@@ -50,7 +51,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "dashboard", &dashboardPage{pageBase: pageBase{Title: "Dashboard", Nav: "dashboard"}, Counts: c, Frameworks: sts,
+	ag, err := s.agreements(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "dashboard", &dashboardPage{Agreements: ag, pageBase: pageBase{Title: "Dashboard", Nav: "dashboard"}, Counts: c, Frameworks: sts,
 		ByType: sortedCounts(c.ByType), BySite: sortedCounts(c.BySite), ByCriticality: sortedCounts(c.ByCriticality), Sources: srcs})
 	return nil
 }

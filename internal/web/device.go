@@ -29,6 +29,7 @@ type devicePage struct {
 	Checks        []compliance.DeviceResult // the enabled checks the device fails, or could not be judged by
 	ChecksOther   []compliance.DeviceResult // the checks it passes or that do not apply
 	Evidence      []evidenceRow             // the newest version of each piece naming this device
+	Oversight     deviceOversight           // its MDS2 form and vendors
 }
 
 func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
@@ -93,7 +94,11 @@ func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "device", &devicePage{Checks: results[:failed], ChecksOther: results[failed:], pageBase: pageBase{Title: d.Label(), Nav: "devices"}, Device: d, SiteName: names[d.SiteID], Place: place,
+	ov, err := s.deviceOversight(r, d)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "device", &devicePage{Oversight: ov, Checks: results[:failed], ChecksOther: results[failed:], pageBase: pageBase{Title: d.Label(), Nav: "devices"}, Device: d, SiteName: names[d.SiteID], Place: place,
 		Provenance: prov, Network: nv, Risk: ra, SBOM: sb, Discrepancies: disc, FieldNames: vigil.Fields, Facts: facts, History: hist, Audit: audit, Evidence: newEvidenceRows(evs, s.db.Now())})
 	return nil
 }

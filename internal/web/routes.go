@@ -165,6 +165,28 @@ func (s *Server) registerRoutes() {
 		{"GET", "/api/v1/plan", read, s.apiPlan},
 		{"POST", "/api/v1/audits/mock", need(vigil.PermComplianceWrite), s.apiMockAudit},
 		{"GET", "/api/v1/audits/{id}", read, s.apiMockAuditGet},
+
+		// Vendor oversight: the register, BAAs, certifications and MDS2
+		// forms. Everyone signed in reads; compliance and admins change.
+		{"GET", "/vendors", read, s.vendorsPage},
+		{"POST", "/vendors", need(vigil.PermComplianceWrite), s.addVendor},
+		{"POST", "/vendors/import", need(vigil.PermComplianceWrite), s.importVendors},
+		{"GET", "/vendors/{id}", read, s.vendorPage},
+		{"POST", "/vendors/{id}/baas", need(vigil.PermComplianceWrite), s.addBAA},
+		{"POST", "/vendors/{id}/certifications", need(vigil.PermComplianceWrite), s.addCertification},
+		{"GET", "/mds2", read, s.mds2Page},
+		{"POST", "/mds2", need(vigil.PermComplianceWrite), s.importMDS2},
+		{"GET", "/mds2/{id}", read, s.mds2FormPage},
+		{"GET", "/api/v1/vendors", read, s.apiVendors},
+		{"POST", "/api/v1/vendors", need(vigil.PermComplianceWrite), s.apiAddVendor},
+		{"GET", "/api/v1/vendors/expiring", read, s.apiVendorsExpiring},
+		{"POST", "/api/v1/vendors/import", need(vigil.PermComplianceWrite), s.apiImportVendors},
+		{"GET", "/api/v1/vendors/{id}", read, s.apiVendor},
+		{"POST", "/api/v1/vendors/{id}/baas", need(vigil.PermComplianceWrite), s.apiAddBAA},
+		{"POST", "/api/v1/vendors/{id}/certifications", need(vigil.PermComplianceWrite), s.apiAddCertification},
+		{"GET", "/api/v1/mds2", read, s.apiMDS2Forms},
+		{"POST", "/api/v1/mds2", need(vigil.PermComplianceWrite), s.apiImportMDS2},
+		{"GET", "/api/v1/mds2/{id}", read, s.apiMDS2Form},
 	}
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.method+" "+rt.path, s.wrap(rt))

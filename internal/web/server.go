@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -22,6 +23,7 @@ import (
 	"github.com/vigil-health/vigil/internal/exposure"
 	"github.com/vigil-health/vigil/internal/inventory"
 	"github.com/vigil-health/vigil/internal/store"
+	"github.com/vigil-health/vigil/internal/vendors"
 )
 
 // Config holds the server's settings; cmd/vigil fills it from flags.
@@ -34,6 +36,9 @@ type Config struct {
 	// LoginRate and LoginBurst limit sign-in attempts per client address.
 	LoginRate  float64 // attempts per second
 	LoginBurst int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed; from any other peer the header is ignored.
+	TrustedProxies []netip.Prefix
 }
 
 // Services are the use cases every change made through the server goes
@@ -47,6 +52,9 @@ type Services struct {
 	// Evidence is nil when no evidence directory is configured (PostgreSQL
 	// without --evidence-dir); the evidence pages then say so.
 	Evidence *evidence.Service
+	// Vendors is the vendor register, BAAs, certifications and MDS2 forms;
+	// when nil, New builds it over the store (it needs nothing else).
+	Vendors *vendors.Service
 }
 
 // Server is Vigil's HTTP server.
@@ -58,6 +66,7 @@ type Server struct {
 	comp *compliance.Service
 	plan *assurance.Service // nil until wired: the plan and audit pages say so
 	ev   *evidence.Service  // nil without an evidence directory
+	vend *vendors.Service
 	// The read services the pages use, behind the domain's interfaces.
 	devices   vigil.DeviceService
 	sites     vigil.SiteService
@@ -85,12 +94,15 @@ func New(db *store.DB, svc Services, log *slog.Logger, cfg Config) (*Server, err
 	if cfg.LoginRate == 0 {
 		cfg.LoginRate, cfg.LoginBurst = 0.2, 5
 	}
+	if svc.Vendors == nil {
+		svc.Vendors = vendors.New(db)
+	}
 	tmpl, err := parseTemplates()
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{db: db, inv: svc.Inventory, exp: svc.Exposure, acct: svc.Accounts, comp: svc.Compliance, plan: svc.Assurance,
-		ev:      svc.Evidence,
+		ev: svc.Evidence, vend: svc.Vendors,
 		devices: db, sites: db, audit: db, users: svc.Accounts, log: log, cfg: cfg, mux: http.NewServeMux(), tmpl: tmpl,
 		limiter: newLimiter(cfg.LoginRate, cfg.LoginBurst), registry: prometheus.NewRegistry(),
 		csrfGuard: http.NewCrossOriginProtection()}

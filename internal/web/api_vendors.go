@@ -1,0 +1,187 @@
+package web
+
+import (
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/oversight"
+	"github.com/vigil-health/vigil/internal/vendors"
+)
+
+// vendorListJSON is the API's vendor register.
+type vendorListJSON struct {
+	Vendors []vendors.Summary `json:"vendors"`
+	Total   int               `json:"total"`
+	Offset  int               `json:"offset"`
+	Limit   int               `json:"limit"`
+}
+
+// apiVendors lists the register, highest tier first: ?kind=, ?tier=,
+// ?limit= (default 100) and ?page=.
+func (s *Server) apiVendors(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	pg, limit, err := pageParams(q, 100)
+	if err != nil {
+		return err
+	}
+	list, err := s.vend.List(r.Context())
+	if err != nil {
+		return err
+	}
+	kind, tier := q.Get("kind"), q.Get("tier")
+	out := []vendors.Summary{}
+	for _, v := range list {
+		if (kind == "" || string(v.Vendor.Kind) == kind) && (tier == "" || string(v.Risk.Tier) == tier) {
+			out = append(out, v)
+		}
+	}
+	off := min((pg-1)*limit, len(out))
+	writeJSON(w, http.StatusOK, vendorListJSON{Vendors: out[off:min(off+limit, len(out))], Total: len(out), Offset: off, Limit: limit})
+	return nil
+}
+
+// apiVendor is one vendor's profile: its devices, risk, every BAA version
+// and its certifications.
+func (s *Server) apiVendor(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.pathVendor(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+// apiAddVendor registers the vendor in the JSON body; it answers 201 with
+// the vendor stored.
+func (s *Server) apiAddVendor(w http.ResponseWriter, r *http.Request) error {
+	var v vigil.Vendor
+	if err := decodeJSON(r, &v); err != nil {
+		return err
+	}
+	v.ID = 0 // an addition, never a rewrite of another vendor
+	if err := s.vend.Add(r.Context(), userFrom(r.Context()), &v); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, &v)
+	return nil
+}
+
+// isMultipart reports whether the request carries a multipart form.
+func isMultipart(r *http.Request) bool {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return strings.HasPrefix(mt, "multipart/")
+}
+
+// apiAddBAA records a new version of the vendor's BAA: a JSON BAA (the
+// signed copy named by evidence_id), or a multipart form with the web
+// form's fields (signed, effective, expires, renewal, services, data) and
+// the signed copy in "file", stored as evidence. It answers 201.
+func (s *Server) apiAddBAA(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.pathVendor(r)
+	if err != nil {
+		return err
+	}
+	var b *vigil.BAA
+	if isMultipart(r) {
+		b, err = s.storeBAA(r, p.Vendor, baaForm{Signed: r.FormValue("signed"), Effective: r.FormValue("effective"), Expires: r.FormValue("expires"),
+			Renewal: r.FormValue("renewal"), Services: r.FormValue("services"), Data: r.FormValue("data")})
+	} else {
+		b = &vigil.BAA{}
+		if err = decodeJSON(r, b); err == nil {
+			b.ID, b.VendorID = 0, p.Vendor.ID
+			err = s.vend.AddBAA(r.Context(), userFrom(r.Context()), b)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, b)
+	return nil
+}
+
+// apiAddCertification records a certification: a JSON Certification, or a
+// multipart form with the web form's fields (kind, name, issuer, scope,
+// from, to, expires) and the report in "file". It answers 201.
+func (s *Server) apiAddCertification(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.pathVendor(r)
+	if err != nil {
+		return err
+	}
+	var c *vigil.Certification
+	if isMultipart(r) {
+		c, err = s.storeCertification(r, p.Vendor, certForm{Kind: r.FormValue("kind"), Name: r.FormValue("name"), Issuer: r.FormValue("issuer"),
+			Scope: r.FormValue("scope"), From: r.FormValue("from"), To: r.FormValue("to"), Expires: r.FormValue("expires")})
+	} else {
+		c = &vigil.Certification{}
+		if err = decodeJSON(r, c); err == nil {
+			c.ID, c.VendorID = 0, p.Vendor.ID
+			err = s.vend.AddCertification(r.Context(), userFrom(r.Context()), c)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, c)
+	return nil
+}
+
+// apiImportVendors imports a vendor list (CSV or XLSX) in the multipart
+// file "file" and answers with what it did.
+func (s *Server) apiImportVendors(w http.ResponseWriter, r *http.Request) error {
+	name, data, err := readUpload(r)
+	if err != nil {
+		return err
+	}
+	res, err := s.vend.Import(r.Context(), userFrom(r.Context()), name, data)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+// expiringJSON is what GET /api/v1/vendors/expiring answers.
+type expiringJSON struct {
+	Within string          `json:"within"`
+	Gaps   []oversight.Gap `json:"gaps"`
+}
+
+// apiVendorsExpiring lists the BAAs and certifications missing, expired or
+// expiring for vendors touching ePHI: ?within=60d (days, weeks as 8w, or
+// a Go duration).
+func (s *Server) apiVendorsExpiring(w http.ResponseWriter, r *http.Request) error {
+	within, err := parseWithin(r.URL.Query().Get("within"))
+	if err != nil {
+		return err
+	}
+	gaps, err := s.vend.Expiring(r.Context(), within)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, expiringJSON{Within: r.URL.Query().Get("within"), Gaps: nonNil(gaps)})
+	return nil
+}
+
+// parseWithin reads a span of days ("60d"), weeks ("8w") or a Go duration
+// ("36h"); "" is agreementWindow.
+func parseWithin(s string) (time.Duration, error) {
+	if s == "" {
+		return agreementWindow, nil
+	}
+	day := 24 * time.Hour
+	for suffix, unit := range map[string]time.Duration{"d": day, "w": 7 * day} {
+		if n, ok := strings.CutSuffix(s, suffix); ok {
+			if v, err := strconv.Atoi(n); err == nil && v >= 0 && v <= 3650 {
+				return time.Duration(v) * unit, nil
+			}
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return d, nil
+	}
+	return 0, vigil.Errorf(vigil.EINVALID, "within must be days (60d), weeks (8w) or a duration (36h)")
+}
