@@ -16,6 +16,11 @@ import (
 func (e *engine) sniff(f *capture.Flow, dir capture.Direction, b []byte) capture.StreamHandler {
 	switch app := dissect.SniffApp(b); app {
 	case dissect.AppUnknown:
+		// TeamViewer's magic is too short to trust alone (SniffApp leaves
+		// it out): its own port confirms it.
+		if f.Server.Port == 5938 && dissect.SniffRemote(b).Protocol == dissect.AppTeamViewer {
+			return &remoteStream{e: e, proto: string(dissect.AppTeamViewer)}
+		}
 		return nil
 	case dissect.AppDICOM:
 		return &dicomStream{e: e}

@@ -8,6 +8,7 @@ package pcapgen
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -51,9 +52,12 @@ type Host struct {
 	ImplUID     string // DICOM implementation class UID
 	ImplVersion string // DICOM implementation version name
 	HL7App      string // MSH-3
+	// TTL is the IP time to live its packets carry (default 64); a host
+	// beyond a router shows a lower one.
+	TTL uint8
 }
 
-func (h *Host) ttl() uint8 { return 64 }
+func (h *Host) ttl() uint8 { return cmp.Or(h.TTL, 64) }
 
 // Options controls the generated capture.
 type Options struct {
@@ -70,6 +74,9 @@ type Options struct {
 	Start time.Time
 	// ImageBytes is the size of each DICOM image sent (default 256 KiB).
 	ImageBytes int
+	// Remote are vendor remote sessions written after the scenario's
+	// rounds (see RemoteSession); none by default.
+	Remote []RemoteSession
 }
 
 // Write writes the capture to w.
@@ -102,6 +109,9 @@ func Write(w io.Writer, opt Options) error {
 			break
 		}
 		g.w.now = g.w.now.Add(time.Second)
+	}
+	if err := g.remote(); err != nil {
+		return fmt.Errorf("pcapgen: %w", err)
 	}
 	if g.w.err != nil {
 		return fmt.Errorf("pcapgen: write: %w", g.w.err)
