@@ -80,6 +80,15 @@ const (
 	FieldSendsEPHI    = "sends_ephi"
 	FieldCriticality  = "criticality"
 	FieldLifecycle    = "lifecycle"
+
+	// The network segment and what a CMMS keeps of a device's upkeep.
+	FieldVLAN            = "vlan"             // the VLAN id, 1-4094
+	FieldLastPM          = "last_pm"          // the last preventive maintenance, a date
+	FieldNextPM          = "next_pm"          // the next preventive maintenance due, a date
+	FieldServiceContract = "service_contract" // the service contract or warranty, as the source gives it
+	FieldEndOfLife       = "end_of_life"      // end of life or of support, a date
+	FieldFDAClass        = "fda_class"        // the FDA device class: I, II or III
+	FieldCostCenter      = "cost_center"      // the cost centre that pays for the device
 )
 
 // Fields lists the canonical field names in display order.
@@ -88,6 +97,8 @@ var Fields = []string{
 	FieldFirmware, FieldMAC, FieldIP, FieldHostname, FieldSite, FieldBuilding,
 	FieldFloor, FieldDepartment, FieldRoom, FieldLocation, FieldOwnerTeam,
 	FieldStoresEPHI, FieldSendsEPHI, FieldCriticality, FieldLifecycle,
+	FieldVLAN, FieldLastPM, FieldNextPM, FieldServiceContract, FieldEndOfLife,
+	FieldFDAClass, FieldCostCenter,
 }
 
 // IsField reports whether name is a canonical field name.

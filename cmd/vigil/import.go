@@ -3,11 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/atomicfile"
 	"github.com/vigil-health/vigil/internal/ingest"
 )
 
@@ -24,21 +27,26 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 	strict := fs.Bool("strict", false, "make any bad row fatal")
 	rows := fs.Int("rows", 5, "rows to show with --dry-run")
 	batch := fs.String("batch", "", "a YAML manifest listing several sources and their files, imported in one transaction with one reconciliation")
+	writeMap := fs.String("write-map", "", "with --dry-run: write the column mapping as a map file to FILE, to edit and pass back with --map")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if *writeMap != "" && !*dry {
+		return usagef("--write-map writes the map a dry run found: add --dry-run")
+	}
 	if *batch != "" {
-		if *source != "" || fs.NArg() > 0 || *kind != "" || *role != "" || *mapFile != "" || *sheet != "" || *format != "" {
+		if *source != "" || fs.NArg() > 0 || *kind != "" || *role != "" || *mapFile != "" || *sheet != "" || *format != "" || *writeMap != "" {
 			return usagef("usage: vigil import --batch MANIFEST [--dry-run] [--strict]: the manifest names the sources, files, roles, maps and sheets")
 		}
 		return runImportBatch(ctx, m, *db, *batch, *dry, *strict, *rows)
 	}
 	if *source == "" || fs.NArg() == 0 {
-		return usagef("usage: vigil import --source NAME [--map FILE] [--sheet NAME] [--dry-run] [--strict] FILE...\n       vigil import --batch MANIFEST [--dry-run] [--strict]")
+		return usagef("usage: vigil import --source NAME [--map FILE] [--sheet NAME] [--dry-run [--write-map FILE]] [--strict] FILE...\n       vigil import --batch MANIFEST [--dry-run] [--strict]")
 	}
 	opt := ingest.Options{Format: *format, Sheet: *sheet, MapFile: *mapFile, Strict: *strict, Now: time.Now().UTC()}
 	snap := &vigil.Snapshot{Source: vigil.Source{Name: *source, Kind: vigil.SourceKind(*kind), Role: *role}, TakenAt: opt.Now}
 	var bad int
+	var results []*ingest.Result
 	for _, path := range fs.Args() {
 		res, err := ingest.Read(ctx, path, opt)
 		if err != nil {
@@ -50,9 +58,17 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 		snap.Files = append(snap.Files, filepath.Base(path))
 		snap.Records = append(snap.Records, res.Records...)
 		bad += m.reportRows(res)
+		results = append(results, res)
 		if *dry {
 			m.printDryRun(res, *rows)
 		}
+	}
+	if *writeMap != "" {
+		err := atomicfile.Write(*writeMap, 0o644, func(f *os.File) error { return ingest.WriteMapFile(f, results...) })
+		if err != nil {
+			return vigil.WrapError(vigil.EUNAVAILABLE, fmt.Sprintf("cannot write %s: %v", *writeMap, pathErr(err)), err)
+		}
+		fmt.Fprintf(m.Stdout, "wrote the column map to %s: edit it and import with --map %s\n", *writeMap, *writeMap)
 	}
 	if *dry {
 		fmt.Fprintf(m.Stdout, "\ndry run: %d records would be imported as source %q (%s); %d bad rows; nothing written\n", len(snap.Records), *source, snap.Source.Kind, bad)
@@ -168,9 +184,19 @@ func runImportBatch(ctx context.Context, m *Main, dsn, manifest string, dry, str
 	return nil
 }
 
-// reportRows lists a file's skipped rows and dropped values on stderr and
-// returns how many rows were skipped.
+// reportRows lists a file's unmapped columns, skipped rows and dropped
+// values on stderr and returns how many rows were skipped. Unmapped columns
+// are reported on every import, not only a dry run: a nightly sync must not
+// drop a column unseen.
 func (m *Main) reportRows(res *ingest.Result) int {
+	if n := len(res.Unmapped); n > 0 {
+		quoted := make([]string, n)
+		for i, h := range res.Unmapped {
+			quoted[i] = strconv.Quote(h)
+		}
+		fmt.Fprintf(m.Stderr, "%s: %d column(s) map to no field and are not imported: %s (name them in a --map file; --dry-run --write-map FILE writes one)\n",
+			res.File, n, strings.Join(quoted, ", "))
+	}
 	for _, e := range res.Errors {
 		fmt.Fprintf(m.Stderr, "skipped %s\n", e.Error())
 	}

@@ -48,6 +48,9 @@ type Result struct {
 	Sheet    string          `json:"sheet,omitempty"`     // XLSX only: the sheet read
 	Header   vigil.Origin    `json:"header"`              // where the header row is (CSV, XLSX); zero when headerless
 	Mapping  []ColumnMapping `json:"mapping,omitempty"`
+	// Unmapped lists the headers that map to no field, in column order:
+	// their columns are not imported. Every import reports them.
+	Unmapped []string        `json:"unmapped,omitempty"`
 	Records  []*vigil.Record `json:"records"`
 	Errors   []RowError      `json:"errors,omitempty"`   // rows skipped as bad
 	Warnings []RowError      `json:"warnings,omitempty"` // values dropped from rows that were kept

@@ -17,7 +17,7 @@ import (
 // How a column came to be mapped, as ColumnMapping.How reports it.
 const (
 	BySynonym = "synonym"  // the header is a known synonym of the field
-	ByContent = "content"  // the header is unknown but most values are MACs or IPs
+	ByContent = "content"  // the header is unknown but most values are MACs, IPs or versions
 	ByMapFile = "map-file" // the map file names the header
 	Unmapped  = "unmapped" // nothing matched: the column is not imported
 )
@@ -120,6 +120,9 @@ func (m *mapper) known(header string) (field, how string) {
 			return f, BySynonym
 		}
 	}
+	if f := TokenField(h); f != "" {
+		return f, ByTokens
+	}
 	return "", Unmapped
 }
 
@@ -147,13 +150,18 @@ func (m *mapper) headerScore(cells []string) int {
 // maxContentColumns is how many leading columns content mapping examines.
 const maxContentColumns = 256
 
-// mapColumns maps each header to a field: map file, then synonyms, then
-// content for the columns still unknown (sample holds data rows).
+// mapColumns maps each header to a field: map file, then synonyms, then the
+// header's words (content deciding between close candidates), then content
+// for the columns still unknown (sample holds data rows). It runs once per
+// file, never per row.
 func (m *mapper) mapColumns(headers []string, sample [][]string) []ColumnMapping {
 	out := make([]ColumnMapping, len(headers))
 	taken := map[string]bool{}
 	for i, h := range headers {
 		f, how := m.known(h)
+		if how == ByTokens {
+			f = chooseByContent(scoreHeader(h), sample, i)
+		}
 		out[i] = ColumnMapping{Column: i, Header: h, Field: f, How: how}
 		taken[f] = true
 	}
@@ -163,7 +171,7 @@ func (m *mapper) mapColumns(headers []string, sample [][]string) []ColumnMapping
 		if out[i].How != Unmapped || i >= maxContentColumns {
 			continue
 		}
-		for _, field := range []string{vigil.FieldMAC, vigil.FieldIP} {
+		for _, field := range []string{vigil.FieldMAC, vigil.FieldIP, vigil.FieldFirmware} {
 			if !taken[field] && mostly(sample, i, looksLike(field)) {
 				out[i].Field, out[i].How = field, ByContent
 				taken[field] = true
@@ -175,8 +183,14 @@ func (m *mapper) mapColumns(headers []string, sample [][]string) []ColumnMapping
 }
 
 // looksLike returns a strict content test for field: MACs must have
-// separators so that a 12-digit serial is not taken for one.
+// separators so that a 12-digit serial is not taken for one, versions
+// dotted numbers ("4.2.1", "v10.3"), not bare ones.
 func looksLike(field string) func(string) bool {
+	if field == vigil.FieldFirmware {
+		return func(s string) bool {
+			return looksLikeVersion(s) && strings.ContainsAny(s, ".") && !looksLike(vigil.FieldIP)(s)
+		}
+	}
 	if field == vigil.FieldMAC {
 		return func(s string) bool {
 			s = strings.TrimSpace(s)
@@ -225,4 +239,54 @@ func mappedFields(ms []ColumnMapping) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// WriteMapFile writes a map file naming every column of the files read, as
+// each was mapped, for the operator to correct and pass back as
+// Options.MapFile: a mapped column names its field, an unmapped one
+// "ignore" with a note to name a field instead. A header seen in an earlier
+// file is written once; headerless columns cannot be named and are left out.
+func WriteMapFile(w io.Writer, results ...*Result) error {
+	var b bytes.Buffer
+	b.WriteString("# A Vigil column map, written by 'vigil import --dry-run --write-map'.\n")
+	b.WriteString("# Change the field of any column and pass this file back with --map.\n")
+	fmt.Fprintf(&b, "# Fields: %s;\n#   %s dates the record, %s drops the column.\n",
+		strings.Join(vigil.Fields, ", "), FieldObservedAt, FieldIgnore)
+	b.WriteString("columns:\n")
+	seen := map[string]bool{}
+	for _, res := range results {
+		for _, cm := range res.Mapping {
+			h := strings.TrimSpace(cm.Header)
+			if h == "" || seen[h] {
+				continue
+			}
+			seen[h] = true
+			field, note := cm.Field, cm.How
+			if field == "" {
+				field, note = FieldIgnore, "unmapped: name a field to import this column"
+			}
+			fmt.Fprintf(&b, "  %s: %s # %s, %s\n", yamlQuote(h), field, res.File, note)
+		}
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// yamlQuote writes s as a YAML double-quoted scalar.
+func yamlQuote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, "\\x%02x", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }

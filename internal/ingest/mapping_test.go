@@ -116,10 +116,34 @@ func TestContentMapping(t *testing.T) {
 	want := []ColumnMapping{
 		{Column: 0, Header: "Ref", How: Unmapped},
 		{Column: 1, Header: "Hw", How: Unmapped},
-		{Column: 2, Header: "Addr", Field: vigil.FieldIP, How: ByContent},
+		{Column: 2, Header: "Addr", Field: vigil.FieldIP, How: ByTokens}, // "address", IPs decide
 		{Column: 3, Header: "MAC", Field: vigil.FieldMAC, How: BySynonym},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("mapping (-want +got):\n%s", diff)
+	}
+}
+
+// TestWriteMapFileRoundTrip writes a map file from a mapping and reads it
+// back: every header, odd ones included, names the field it was mapped to,
+// unmapped ones "ignore".
+func TestWriteMapFileRoundTrip(t *testing.T) {
+	res := &Result{File: "ce.csv", Mapping: []ColumnMapping{
+		{Column: 0, Header: "Equip #", Field: vigil.FieldAssetTag, How: BySynonym},
+		{Column: 1, Header: `SW "rev" \ build`, Field: vigil.FieldFirmware, How: ByTokens},
+		{Column: 2, Header: "Notes: free text", How: Unmapped},
+		{Column: 3, Header: "", How: Unmapped},
+	}}
+	var b strings.Builder
+	if err := WriteMapFile(&b, res, res); err != nil {
+		t.Fatal(err)
+	}
+	mf, err := ParseMapFile("written.yaml", []byte(b.String()))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
+	want := map[string]string{"Equip #": vigil.FieldAssetTag, `SW "rev" \ build`: vigil.FieldFirmware, "Notes: free text": FieldIgnore}
+	if diff := cmp.Diff(want, mf.Columns); diff != "" {
+		t.Errorf("columns (-want +got):\n%s\n%s", diff, b.String())
 	}
 }

@@ -64,7 +64,7 @@ func NormalizeValue(field, raw string) (string, error) {
 		return normalizeHostname(s), nil
 	case vigil.FieldStoresEPHI, vigil.FieldSendsEPHI:
 		return normalizeBool(s)
-	case FieldObservedAt:
+	case FieldObservedAt, vigil.FieldLastPM, vigil.FieldNextPM, vigil.FieldEndOfLife:
 		t, err := ParseDate(s)
 		if err != nil {
 			return "", err
@@ -72,6 +72,10 @@ func NormalizeValue(field, raw string) (string, error) {
 		return t.Format(time.DateOnly), nil
 	case vigil.FieldManufacturer:
 		return normalizeManufacturer(s), nil
+	case vigil.FieldVLAN:
+		return normalizeVLAN(s)
+	case vigil.FieldFDAClass:
+		return normalizeFDAClass(s)
 	case vigil.FieldCriticality, vigil.FieldLifecycle:
 		v, err := loadVocab()
 		if err != nil {
@@ -319,4 +323,33 @@ func excelSerialDate(s string) (time.Time, bool) {
 	secs := math.Round((f - days) * 86400)
 	base := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 	return base.AddDate(0, 0, int(days)).Add(time.Duration(secs) * time.Second), true
+}
+
+// normalizeVLAN reads a VLAN id, bare or named ("140", "VLAN 140",
+// "vlan140", "Vl140"), as its number 1-4094.
+func normalizeVLAN(s string) (string, error) {
+	t := strings.ToLower(s)
+	t = strings.TrimLeft(strings.TrimPrefix(strings.TrimPrefix(t, "vlan"), "vl"), " -_:#")
+	n, err := strconv.Atoi(t)
+	if err != nil || n < 1 || n > 4094 {
+		return "", errors.New("not a VLAN id (1-4094)")
+	}
+	return strconv.Itoa(n), nil
+}
+
+// normalizeFDAClass reads an FDA device class ("II", "Class 2", "class ii")
+// as I, II or III.
+func normalizeFDAClass(s string) (string, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	t = strings.TrimSpace(strings.TrimPrefix(t, "fda"))
+	t = strings.TrimSpace(strings.TrimPrefix(t, "class"))
+	switch t {
+	case "1", "i":
+		return "I", nil
+	case "2", "ii":
+		return "II", nil
+	case "3", "iii":
+		return "III", nil
+	}
+	return "", errors.New("not an FDA device class (I, II or III)")
 }

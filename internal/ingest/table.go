@@ -86,6 +86,11 @@ func (p *parser) readTable(src rowSource, headers []string) error {
 		sample[i] = r.cells
 	}
 	p.res.Mapping = p.m.mapColumns(headers, sample)
+	for _, cm := range p.res.Mapping {
+		if cm.How == Unmapped && cm.Header != "" {
+			p.res.Unmapped = append(p.res.Unmapped, cm.Header)
+		}
+	}
 	if err := p.checkMapping(); err != nil {
 		return err
 	}
@@ -330,7 +335,8 @@ func (p *parser) tableRecord(r row, width int) error {
 func mayFail(field string) bool {
 	switch field {
 	case vigil.FieldMAC, vigil.FieldIP, vigil.FieldStoresEPHI, vigil.FieldSendsEPHI,
-		vigil.FieldCriticality, vigil.FieldLifecycle, FieldObservedAt:
+		vigil.FieldCriticality, vigil.FieldLifecycle, FieldObservedAt,
+		vigil.FieldVLAN, vigil.FieldFDAClass, vigil.FieldLastPM, vigil.FieldNextPM, vigil.FieldEndOfLife:
 		return true
 	}
 	return false
@@ -425,6 +431,15 @@ func columnPreference(m ColumnMapping) int {
 			}
 		}
 		return 1 << 20
+	case ByTokens:
+		// after every synonym; a higher-scoring header first
+		best := 0.0
+		for _, c := range scoreHeader(m.Header) {
+			if c.field == m.Field {
+				best = c.score
+			}
+		}
+		return 1<<20 + 1000 - int(best*10)
 	}
 	return 1 << 21
 }

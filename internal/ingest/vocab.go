@@ -147,11 +147,15 @@ func foldKey(s string) string {
 }
 
 // HeaderField returns the canonical field a column header means by the
-// built-in synonyms ("Serial No." -> "serial"), or "" when it is unknown.
+// built-in synonyms ("Serial No." -> "serial"), else by its words ("SW Rev"
+// -> "firmware"), or "" when it is unknown.
 func HeaderField(header string) string {
 	v, err := loadVocab()
 	if err != nil {
 		return ""
 	}
-	return v.headers[foldKey(header)]
+	if f, ok := v.headers[foldKey(header)]; ok {
+		return f
+	}
+	return TokenField(header)
 }
