@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/netip"
 	"time"
 
 	"github.com/vigil-health/vigil/internal/store"
@@ -16,6 +17,14 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	insecure := fs.Bool("insecure-cookies", false, "send cookies over plain HTTP (development only; put Vigil behind TLS in production)")
 	ttl := fs.Duration("session-ttl", 12*time.Hour, "how long a sign-in lasts")
+	var proxies []netip.Prefix
+	fs.Func("trusted-proxy", "a reverse proxy (CIDR or address) whose X-Forwarded-For names the client; repeatable", func(v string) error {
+		p, err := parseProxy(v)
+		if err == nil {
+			proxies = append(proxies, p)
+		}
+		return err
+	})
 	m.evidenceDirFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
@@ -25,7 +34,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer d.Close()
-	return m.serve(ctx, d, *addr, web.Config{SecureCookies: !*insecure, SessionTTL: *ttl}, nil)
+	return m.serve(ctx, d, *addr, web.Config{SecureCookies: !*insecure, SessionTTL: *ttl, TrustedProxies: proxies}, nil)
 }
 
 // serve runs the web server until ctx ends. announce, when set, prints
@@ -50,4 +59,16 @@ func (m *Main) serve(ctx context.Context, d *store.DB, addr string, cfg web.Conf
 			m.Ready(a.String())
 		}
 	})
+}
+
+// parseProxy reads a --trusted-proxy value: a CIDR prefix, or one address.
+func parseProxy(v string) (netip.Prefix, error) {
+	if p, err := netip.ParsePrefix(v); err == nil {
+		return p.Masked(), nil
+	}
+	a, err := netip.ParseAddr(v)
+	if err != nil {
+		return netip.Prefix{}, fmt.Errorf("want a CIDR such as 10.0.0.0/8 or an address, not %q", v)
+	}
+	return netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()), nil
 }

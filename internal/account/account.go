@@ -19,6 +19,9 @@ const MinPasswordLength = 12
 type Service struct {
 	db     *store.DB
 	params password.Params
+	// dummy is a hash with the service's own parameters, checked when a
+	// user does not exist so that a sign-in takes as long either way.
+	dummy string
 }
 
 // New returns the account service. Fast lowers the argon2id cost, for tests
@@ -28,7 +31,16 @@ func New(db *store.DB, fast bool) *Service {
 	if fast {
 		p = password.Params{Memory: 1024, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
 	}
-	return &Service{db: db, params: p}
+	// The dummy's password is random and thrown away: nothing matches it.
+	secret, err := password.Generate(32)
+	if err != nil {
+		panic("account: no randomness: " + err.Error())
+	}
+	dummy, err := password.Hash(secret, p)
+	if err != nil {
+		panic("account: " + err.Error())
+	}
+	return &Service{db: db, params: p, dummy: dummy}
 }
 
 // CreateUser adds a user with an argon2id hash of pw, audited as actor.
@@ -67,15 +79,11 @@ func (s *Service) hash(pw string) (string, error) {
 // tell whether the user exists.
 var errBadLogin = vigil.Errorf(vigil.EUNAUTHORIZED, "wrong user name or password")
 
-// dummyHash is checked when the user does not exist, so that the time taken
-// does not reveal which names exist.
-const dummyHash = "$argon2id$v=19$m=1024,t=1,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-
 // Authenticate checks a user name and password.
 func (s *Service) Authenticate(ctx context.Context, name, pw string) (*vigil.User, error) {
 	u, hash, err := s.db.FindCredentials(ctx, name)
 	if vigil.ErrorCode(err) == vigil.ENOTFOUND {
-		_ = password.Check(pw, dummyHash)
+		_ = password.Check(pw, s.dummy)
 		return nil, errBadLogin
 	} else if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -112,38 +113,141 @@ func (s *Server) checkCSRF(r *http.Request, sess *vigil.Session) error {
 	return nil
 }
 
-// limiter rate-limits sign-in attempts per client address.
+// limiter guards sign-in. Each client address has a token bucket (a coarse
+// bound on spraying), and each pair of user name and client address backs
+// off exponentially after a few failures: guessing from one address slows
+// only that address's attempts at that name, and never locks the real user
+// out from another address.
 type limiter struct {
 	mu    sync.Mutex
 	rate  rate.Limit
 	burst int
 	by    map[string]*rate.Limiter
+	fails map[string]*strikes
+	now   func() time.Time
 }
+
+// strikes are the failed sign-ins of one user name from one address.
+type strikes struct {
+	n     int
+	until time.Time // no attempt before this
+}
+
+// Backoff: freeFailures failures cost nothing, then each one doubles the
+// wait from backoffBase up to backoffMax.
+const (
+	freeFailures = 3
+	backoffBase  = time.Second
+	backoffMax   = 15 * time.Minute
+	maxTracked   = 100000 // bound memory under a spray of names and addresses
+)
 
 func newLimiter(perSecond float64, burst int) *limiter {
-	return &limiter{rate: rate.Limit(perSecond), burst: burst, by: map[string]*rate.Limiter{}}
+	return &limiter{rate: rate.Limit(perSecond), burst: burst, by: map[string]*rate.Limiter{}, fails: map[string]*strikes{}, now: time.Now}
 }
 
-func (l *limiter) allow(key string) bool {
+// allow takes a token from the address's bucket.
+func (l *limiter) allow(addr string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if len(l.by) > 10000 { // bound memory under a spray of addresses
+	if len(l.by) > maxTracked {
 		l.by = map[string]*rate.Limiter{}
 	}
-	lim := l.by[key]
+	lim := l.by[addr]
 	if lim == nil {
 		lim = rate.NewLimiter(l.rate, l.burst)
-		l.by[key] = lim
+		l.by[addr] = lim
 	}
 	return lim.Allow()
 }
 
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+func pairKey(name, addr string) string { return name + "\x00" + addr }
+
+// wait is how long the pair must wait before its next attempt.
+func (l *limiter) wait(name, addr string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if f := l.fails[pairKey(name, addr)]; f != nil {
+		if d := f.until.Sub(l.now()); d > 0 {
+			return d
+		}
 	}
-	return host
+	return 0
+}
+
+// failed records a failed sign-in of the pair and sets its backoff.
+func (l *limiter) failed(name, addr string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if len(l.fails) > maxTracked {
+		for k, f := range l.fails {
+			if now.Sub(f.until) > backoffMax {
+				delete(l.fails, k)
+			}
+		}
+		if len(l.fails) > maxTracked {
+			l.fails = map[string]*strikes{}
+		}
+	}
+	k := pairKey(name, addr)
+	f := l.fails[k]
+	if f == nil {
+		f = &strikes{}
+		l.fails[k] = f
+	}
+	f.n++
+	if f.n > freeFailures {
+		d := backoffMax
+		if shift := f.n - freeFailures - 1; shift < 20 {
+			d = min(backoffBase<<shift, backoffMax)
+		}
+		f.until = now.Add(d)
+	}
+}
+
+// succeeded forgets the pair's failures.
+func (l *limiter) succeeded(name, addr string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.fails, pairKey(name, addr))
+}
+
+// clientIP is the address of the client: the direct peer, or, when the
+// peer is a configured trusted proxy, the nearest address in
+// X-Forwarded-For that is not itself a trusted proxy. Without trusted
+// proxies the header is ignored: any client can write it.
+func (s *Server) clientIP(r *http.Request) string {
+	peer, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		peer = r.RemoteAddr
+	}
+	ip, err := netip.ParseAddr(peer)
+	if err != nil || !s.trusted(ip) {
+		return peer
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // a malformed hop: trust nothing further left
+		}
+		ip = hop.Unmap()
+		if !s.trusted(ip) {
+			break
+		}
+	}
+	return ip.String()
+}
+
+func (s *Server) trusted(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 type statusWriter struct {

@@ -1,8 +1,14 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	vigil "github.com/vigil-health/vigil"
 )
@@ -19,12 +25,35 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: an absolute path of
+// this origin, never "//host", "/\\host" or anything a browser would strip
+// or fold into another host (control characters, tabs, backslashes),
+// checked again after decoding once more, since the value is echoed into a
+// Location header.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !localPath(next) {
+		return "/"
+	}
+	if dec, err := url.PathUnescape(next); err != nil || !localPath(dec) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 		return "/"
 	}
 	return next
+}
+
+func localPath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsRune(p, '\\') || !utf8.ValidString(p) {
+		return false
+	}
+	for _, r := range p {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
@@ -34,11 +63,17 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	name := strings.TrimSpace(r.PostFormValue("name"))
 	next := safeNext(r.PostFormValue("next"))
-	if !s.limiter.allow(clientIP(r)) || !s.limiter.allow("user:"+name) {
+	addr := s.clientIP(r)
+	wait := s.limiter.wait(name, addr)
+	if wait > 0 || !s.limiter.allow(addr) {
 		s.metrics.logins.WithLabelValues("rate_limited").Inc()
-		w.Header().Set("Retry-After", "60")
+		secs := max(int(wait.Round(time.Second)/time.Second), 1)
+		if wait == 0 {
+			secs = 60
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		s.render(w, r, http.StatusTooManyRequests, "login", &loginPage{pageBase: pageBase{Title: "Sign in"}, Next: next, Name: name,
-			Error: "Too many sign-in attempts. Wait a minute and try again."})
+			Error: fmt.Sprintf("Too many sign-in attempts. Wait %d seconds and try again.", secs)})
 		return nil
 	}
 	u, err := s.acct.Authenticate(r.Context(), name, r.PostFormValue("password"))
@@ -46,11 +81,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		if vigil.ErrorCode(err) != vigil.EUNAUTHORIZED {
 			return err
 		}
+		s.limiter.failed(name, addr)
 		s.metrics.logins.WithLabelValues("failed").Inc()
-		s.log.Info("sign-in failed", "user", name, "addr", clientIP(r))
+		s.log.Info("sign-in failed", "user", name, "addr", addr)
 		s.render(w, r, http.StatusUnauthorized, "login", &loginPage{pageBase: pageBase{Title: "Sign in"}, Next: next, Name: name, Error: vigil.ErrorMessage(err)})
 		return nil
 	}
+	s.limiter.succeeded(name, addr)
 	token, _, err := s.users.CreateSession(r.Context(), u, s.cfg.SessionTTL)
 	if err != nil {
 		return err
