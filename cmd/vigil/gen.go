@@ -49,7 +49,7 @@ func generate(dir string, devices int, seed int64) ([]gen.File, *gen.Hospital, e
 	if err != nil {
 		return nil, nil, err
 	}
-	files, err := h.WriteFiles(dir, gen.Capture{}, gen.Vulns{})
+	files, err := h.WriteFiles(dir, gen.Capture{}, gen.Vulns{}, gen.OversightFiles{})
 	if err != nil {
 		return nil, nil, vigil.WrapError(vigil.EUNAVAILABLE, fmt.Sprintf("cannot write the hospital's files into %s: %v", dir, pathErr(err)), err)
 	}

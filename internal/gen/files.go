@@ -138,7 +138,7 @@ func (h *Hospital) writeTruth(w io.Writer) error {
 	}{
 		{"generator", "vigil gen"}, {"seed", h.Seed}, {"now", h.Now},
 		{"sources", SourceKinds()}, {"summary", h.Summary()},
-		{"sites", h.Sites}, {"networks", h.Networks},
+		{"sites", h.Sites}, {"networks", h.Networks}, {"oversight", h.Oversight},
 	}
 	bw.WriteString("{\n")
 	for _, kv := range head {

@@ -71,6 +71,10 @@ type Hospital struct {
 	// MAC are on the network; another generator (internal/pcapgen) can
 	// produce traffic from them using Ports and Network.
 	Devices []*Device `json:"devices"`
+	// Oversight is the vendor side: the register, agreements, MDS2 forms,
+	// end-of-life notices and remote sessions, with every deficiency
+	// that was drawn (OversightFiles writes its files).
+	Oversight *Oversight `json:"oversight"`
 
 	cmms []*cmmsRow
 	cmdb []*cmdbRow
@@ -193,5 +197,6 @@ func Generate(opt Options) (*Hospital, error) {
 	if err := b.build(opt.Devices); err != nil {
 		return nil, err
 	}
+	h.Oversight = h.planOversight()
 	return h, nil
 }

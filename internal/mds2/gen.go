@@ -14,6 +14,9 @@ import (
 // Spec names the form Generate writes.
 type Spec struct {
 	Manufacturer, Model, DocumentID, ReleaseDate string
+	// Answers, when set, fix the answers of the questions it names (by
+	// question id); the others stay random.
+	Answers map[string]vigil.MDS2Answer
 }
 
 // Sample is a generated form: the sheet as written and the form that
@@ -66,6 +69,9 @@ func Generate(rng *rand.Rand, s Spec) *Sample {
 			written = q.Text
 		} else {
 			q.Answer = []vigil.MDS2Answer{vigil.MDS2Yes, vigil.MDS2No, vigil.MDS2NA, vigil.MDS2SeeNote, vigil.MDS2Blank}[rng.IntN(5)]
+			if a, ok := s.Answers[id]; ok {
+				q.Answer = a
+			}
 			written = string(q.Answer)
 			switch rng.IntN(4) {
 			case 0:
