@@ -13,9 +13,13 @@ const vendorsUsage = `usage: vigil vendors list [--format table|json]
        vigil vendors show VENDOR [--format table|json]
        vigil vendors add NAME [--kind K] [--alias A]... [--model M]... [--contact N --email E --phone P] [--notes T]
        vigil vendors import FILE
+       vigil vendors agreements import FILE
        vigil vendors expiring [--within 60d] [--format table|json]
        vigil vendors baa add VENDOR --signed DATE [--effective DATE] [--expires DATE] [--renewal DATE] [--service S]... [--data D]... [--evidence ID]
-       vigil vendors cert add VENDOR --kind iso27001|soc2-type2|hitrust-r2|other --issuer I --expires DATE [--name N] [--scope S] [--from DATE --to DATE] [--evidence ID]`
+       vigil vendors cert add VENDOR --kind iso27001|soc2-type2|hitrust-r2|other --issuer I --expires DATE [--name N] [--scope S] [--from DATE --to DATE] [--evidence ID]
+       vigil vendors endpoint add VENDOR --kind address|host|tls-name|cert-org --value V [--tool T]
+       vigil vendors endpoint list VENDOR [--format table|json]
+       vigil vendors sessions [--vendor V|unknown] [--device ID] [--at DATE] [--findings] [--format table|json]`
 
 // runVendors runs the vendor register commands.
 func runVendors(ctx context.Context, m *Main, args []string) error {
@@ -33,6 +37,14 @@ func runVendors(ctx context.Context, m *Main, args []string) error {
 		return runVendorsImport(ctx, m, args[1:])
 	case "expiring":
 		return runVendorsExpiring(ctx, m, args[1:])
+	case "sessions":
+		return runVendorsSessions(ctx, m, args[1:])
+	case "agreements":
+		if len(args) > 1 && args[1] == "import" {
+			return runVendorsAgreementsImport(ctx, m, args[2:])
+		}
+	case "endpoint":
+		return runVendorsEndpoint(ctx, m, args[1:])
 	case "baa":
 		if len(args) > 1 && args[1] == "add" {
 			return runVendorsBAAAdd(ctx, m, args[2:])

@@ -47,6 +47,16 @@ func newEndpointIndex(vendors []*vigil.Vendor) *endpointIndex {
 	return x
 }
 
+// hasAddress reports whether an address endpoint contains a.
+func (x *endpointIndex) hasAddress(a netip.Addr) bool {
+	for i := range x.eps {
+		if p := x.eps[i].prefix; p.IsValid() && p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
 // match returns the vendor and endpoint the peer of a flow is tied to, the
 // most specific when several match (see Sessions), nil when none does.
 // inbound says the peer is the flow's client: then only its address and

@@ -66,9 +66,11 @@ func (s *Session) Duration() time.Duration { return s.LastSeen.Sub(s.FirstSeen) 
 // Sessions finds the vendor remote sessions in the flows discovery stored
 // that started on or before at (zero: all). A flow is one when its app is
 // one of RemoteApps, or TLS, and:
-//   - its device is the server when the server's address is an inventory
-//     device's, else the client when the client's is, else the end whose
-//     address is private (both private: the server);
+//   - its peer is the end an address endpoint contains when only one
+//     does, else the end whose address is public when only one is (not
+//     private, loopback, link-local or multicast), else the client unless
+//     only the client's address is an inventory device's; its device is
+//     the other end, matched to the inventory by address;
 //   - its peer, the other end, is tied to a vendor by an endpoint: an
 //     address endpoint containing the peer's address, a host endpoint
 //     matching the DNS name seen for it or the TLS server name, a tls-name
@@ -107,12 +109,16 @@ func Sessions(flows []*vigil.FlowSummary, devices []*vigil.Device, vendors []*vi
 		}
 		client, server = client.Unmap(), server.Unmap()
 		dev, peer, inbound := server, client, true
-		switch {
-		case byIP[server] != nil:
-		case byIP[client] != nil:
-			dev, peer, inbound = client, server, false
-		case !internal(server) && internal(client):
-			dev, peer, inbound = client, server, false
+		switch sa, ca := idx.hasAddress(server), idx.hasAddress(client); {
+		case sa != ca:
+			inbound = ca
+		case internal(server) != internal(client):
+			inbound = internal(server)
+		case byIP[server] == nil && byIP[client] != nil:
+			inbound = false
+		}
+		if !inbound {
+			dev, peer = client, server
 		}
 		v, ep := idx.match(peer, f, inbound)
 		remote := slices.Contains(RemoteApps, f.App)

@@ -18,6 +18,7 @@ func sessionRegister() ([]*vigil.Device, []*vigil.Vendor) {
 		{ID: 1, AssetTag: "CT-01", Manufacturer: "GE Medical Systems", IP: "10.1.0.10"},
 		{ID: 2, AssetTag: "PUMP-7", Manufacturer: "Acme Infusion", IP: "10.1.0.20"},
 		{ID: 3, AssetTag: "WS-1", Manufacturer: "Dell", IP: "10.1.5.5"},
+		{ID: 4, AssetTag: "seen-on-the-wire", IP: "203.0.113.77"}, // discovery made a device of a vendor's gateway
 	}
 	vendors := []*vigil.Vendor{
 		{ID: 10, Name: "GE HealthCare", Aliases: []string{"GE"}, Endpoints: []vigil.VendorEndpoint{
@@ -29,7 +30,7 @@ func sessionRegister() ([]*vigil.Device, []*vigil.Vendor) {
 			{Kind: vigil.EndpointCertOrg, Value: "Siemens Healthineers AG"},
 			{Kind: vigil.EndpointHost, Value: "srs.siemens.example"},
 		}},
-		{ID: 12, Name: "Dell"},
+		{ID: 12, Name: "Dell", Endpoints: []vigil.VendorEndpoint{{Kind: vigil.EndpointAddress, Value: "10.1.9.0/24", Tool: "Dell relay"}}},
 	}
 	return devices, vendors
 }
@@ -61,6 +62,12 @@ func TestSessions(t *testing.T) {
 			f.ServerName = "gw.insite.gehealthcare.example"
 			return f
 		}(), []row{{"CT-01", "GE HealthCare", "203.0.113.9", "tls", false, 1800}}},
+		{"a public peer in the inventory is still the peer", func() *vigil.FlowSummary {
+			f := flow("10.1.0.10", "203.0.113.77", 443, "tls", 30)
+			f.ServerName = "gw.insite.gehealthcare.example"
+			return f
+		}(), []row{{"CT-01", "GE HealthCare", "203.0.113.77", "tls", false, 1800}}},
+		{"a vendor's relay inside the hospital is the peer", flow("10.1.0.10", "10.1.9.9", 22, "ssh", 1), []row{{"CT-01", "Dell", "10.1.9.9", "Dell relay", false, 60}}},
 		{"wildcard is not the bare name", func() *vigil.FlowSummary {
 			f := flow("10.1.0.10", "203.0.113.9", 443, "tls", 30)
 			f.ServerName = "insite.gehealthcare.example"
