@@ -16,11 +16,12 @@ import (
 // TestRemoteSessionFlows runs discovery on a capture with vendor remote
 // sessions and checks the flows carry what ties them to a vendor.
 func TestRemoteSessionFlows(t *testing.T) {
+	sshAt := time.Date(2026, 1, 5, 9, 30, 0, 0, time.UTC)
 	var buf bytes.Buffer
 	err := pcapgen.Write(&buf, pcapgen.Options{Seed: 3, Remote: []pcapgen.RemoteSession{
 		{Device: "ct1", Peer: netip.MustParseAddr("198.51.100.20"), Protocol: "rdp", Duration: 45 * time.Minute},
 		{Device: "us1", Peer: netip.MustParseAddr("203.0.113.66"), Protocol: "teamviewer"},
-		{Device: "mr1", Peer: netip.MustParseAddr("198.51.100.30"), Protocol: "ssh", Duration: 5 * time.Minute},
+		{Device: "10.10.1.22", Peer: netip.MustParseAddr("198.51.100.30"), Protocol: "ssh", Duration: 5 * time.Minute, Start: sshAt},
 		{Device: "mr1", Peer: netip.MustParseAddr("203.0.113.10"), Protocol: "tls", ServerName: "srs.example-health.test",
 			CertOrg: "Example Health AG", PeerName: "srs.example-health.test"},
 	}})
@@ -54,6 +55,11 @@ func TestRemoteSessionFlows(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("remote flows (-want +got):\n%s", diff)
+	}
+	for _, f := range r.Flows {
+		if f.App == "ssh" && (f.FirstSeen.Before(sshAt) || f.FirstSeen.After(sshAt.Add(time.Second))) {
+			t.Errorf("the SSH session opened at %s, want %s", f.FirstSeen, sshAt)
+		}
 	}
 	for _, ip := range []string{"10.10.1.21", "10.10.1.23"} {
 		if d := deviceByIP(r, ip); d == nil || !hasFinding(d, vigil.FindingRemoteAccess) {

@@ -18,8 +18,10 @@ const FileCapture = "clinical_traffic.pcap"
 // (by their MACs, IPs and VLANs) talking the way clinical networks do —
 // DICOM from modalities to PACS, HL7 from monitors and the interface engine
 // with and without TLS, DHCP, pumps on TLS to their server, a legacy TLS 1.0
-// client, a clear-text Telnet management session, SNMP v2c, an active scan
-// and the devices no inventory lists.
+// client, a clear-text Telnet management session, SNMP v2c, an active scan,
+// the devices no inventory lists, and then the vendors' remote sessions of
+// the ground truth (Oversight.Sessions), one of them from an address no
+// vendor owns.
 type Capture struct {
 	// PerRole caps how many devices of one role take part (default 6), which
 	// keeps the demo capture small.
@@ -29,8 +31,9 @@ type Capture struct {
 // WriteFiles writes the capture into dir.
 func (c Capture) WriteFiles(h *Hospital, dir string) ([]File, error) {
 	hosts := h.CaptureHosts(c.PerRole)
+	remote, hosts := h.RemoteSessions(hosts)
 	f, err := writeFile(filepath.Join(dir, FileCapture), func(w io.Writer) error {
-		return pcapgen.Write(w, pcapgen.Options{Seed: h.Seed, Devices: hosts, Start: h.Now.Add(-2 * 3600e9), ImageBytes: 64 << 10})
+		return pcapgen.Write(w, pcapgen.Options{Seed: h.Seed, Devices: hosts, Start: h.Now.Add(-2 * 3600e9), ImageBytes: 64 << 10, Remote: remote})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("gen: cannot write %s: %w", FileCapture, err)
@@ -101,14 +104,66 @@ func (h *Hospital) CaptureHosts(perRole int) []pcapgen.Host {
 		}
 		if used && count[pcapgen.RoleGateway] < 4 {
 			count[pcapgen.RoleGateway]++
-			g := pcapgen.Host{Name: "gw-" + n.Name, Role: pcapgen.RoleGateway, IP: n.Gateway, VLAN: uint16(n.VLAN)}
-			// A locally administered MAC derived from the gateway address.
-			a := n.Gateway.As4()
-			g.MAC = [6]byte{0x02, 0x00, 0x5e, a[1], a[2], a[3]}
-			out = append(out, g)
+			out = append(out, gatewayHost(n))
 		}
 	}
 	return out
+}
+
+// gatewayHost is the capture generator's host for a network's gateway.
+func gatewayHost(n *Network) pcapgen.Host {
+	g := pcapgen.Host{Name: "gw-" + n.Name, Role: pcapgen.RoleGateway, IP: n.Gateway, VLAN: uint16(n.VLAN)}
+	// A locally administered MAC derived from the gateway address.
+	a := n.Gateway.As4()
+	g.MAC = [6]byte{0x02, 0x00, 0x5e, a[1], a[2], a[3]}
+	return g
+}
+
+// RemoteSessions turns the ground truth's vendor remote sessions into the
+// capture generator's, adding to hosts the devices they reach that the
+// scenario left out (with no role, so they take part in nothing else) and
+// the gateway of their network. A TLS session's server name is also
+// answered by DNS.
+func (h *Hospital) RemoteSessions(hosts []pcapgen.Host) ([]pcapgen.RemoteSession, []pcapgen.Host) {
+	if h.Oversight == nil {
+		return nil, hosts
+	}
+	have := map[netip.Addr]bool{}
+	gateways := map[uint16]bool{}
+	for _, x := range hosts {
+		have[x.IP] = true
+		if x.Role == pcapgen.RoleGateway {
+			gateways[x.VLAN] = true
+		}
+	}
+	var out []pcapgen.RemoteSession
+	for _, s := range h.Oversight.Sessions {
+		ip, err := netip.ParseAddr(s.DeviceIP)
+		peer, perr := netip.ParseAddr(s.PeerIP)
+		mac, merr := net.ParseMAC(s.DeviceMAC)
+		if err != nil || perr != nil || merr != nil || len(mac) != 6 {
+			continue
+		}
+		if !have[ip] {
+			have[ip] = true
+			x := pcapgen.Host{Name: s.DeviceID, IP: ip, VLAN: uint16(s.DeviceVLAN)}
+			copy(x.MAC[:], mac)
+			hosts = append(hosts, x)
+		}
+		for _, n := range h.Networks {
+			if n.VLAN == s.DeviceVLAN && n.Gateway.IsValid() && !gateways[uint16(n.VLAN)] {
+				gateways[uint16(n.VLAN)] = true
+				hosts = append(hosts, gatewayHost(n))
+			}
+		}
+		r := pcapgen.RemoteSession{Device: ip.String(), Peer: peer, Protocol: s.App, ServerName: s.ServerName, CertOrg: s.CertOrg,
+			Start: s.Start, Duration: s.Duration()}
+		if s.App == "tls" {
+			r.PeerName = s.ServerName
+		}
+		out = append(out, r)
+	}
+	return out, hosts
 }
 
 func firstWord(s string) string {

@@ -10,14 +10,16 @@ import (
 	"hash/fnv"
 	"math/big"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 )
 
 // RemoteSession is a vendor's remote session the capture carries, written
-// after the scenario's rounds, all sessions at once.
+// after the scenario's rounds, side by side with the others.
 type RemoteSession struct {
-	// Device is the name (Host.Name) of the hospital's host at one end.
+	// Device is the name (Host.Name) or address of the hospital's host at
+	// one end.
 	Device string
 	// Peer is the vendor's address outside the hospital, reached through
 	// the device's gateway.
@@ -33,6 +35,10 @@ type RemoteSession struct {
 	// PeerName, when set, is resolved to Peer by a DNS answer the capture
 	// carries before the session.
 	PeerName string
+	// Start is when it opens; zero, or a time the scenario has already
+	// passed, opens it once the scenario is written, three seconds after
+	// the previous session.
+	Start time.Time
 	// Duration is how long the session lasts (default 20 minutes); it
 	// exchanges a burst of data every 30 seconds.
 	Duration time.Duration
@@ -44,7 +50,7 @@ var remoteProtocols = map[string]uint16{"rdp": 3389, "vnc": 5900, "teamviewer": 
 // validate reports what is wrong with a session, the hosts given.
 func (r *RemoteSession) validate(byName map[string]*Host) error {
 	if byName[r.Device] == nil {
-		return fmt.Errorf("remote session: no host named %q", r.Device)
+		return fmt.Errorf("remote session: no host named or at %q", r.Device)
 	}
 	if _, ok := remoteProtocols[r.Protocol]; !ok {
 		return fmt.Errorf("remote session: unknown protocol %q (rdp, vnc, teamviewer, ssh or tls)", r.Protocol)
@@ -57,14 +63,15 @@ func (r *RemoteSession) validate(byName map[string]*Host) error {
 
 // remoteRun is one session being written.
 type remoteRun struct {
-	s   *RemoteSession
-	c   *conn
-	end time.Time
+	s          *RemoteSession
+	dev, peer  *Host
+	c          *conn
+	start, end time.Time
 }
 
-// remote writes the vendor remote sessions side by side: each opens a few
-// seconds after the previous one, then every 30 seconds each open session
-// exchanges a burst until its duration has passed.
+// remote writes the vendor remote sessions: each opens at its start, then
+// every 30 seconds each open session exchanges a burst until its duration
+// has passed.
 func (g *gen) remote() error {
 	if len(g.opt.Remote) == 0 {
 		return nil
@@ -72,10 +79,11 @@ func (g *gen) remote() error {
 	byName := map[string]*Host{}
 	for _, hs := range g.roles {
 		for _, h := range hs {
-			byName[h.Name] = h
+			byName[h.Name], byName[h.IP.String()] = h, h
 		}
 	}
-	var runs []*remoteRun
+	runs := make([]*remoteRun, len(g.opt.Remote))
+	next := g.w.now
 	for i := range g.opt.Remote {
 		s := &g.opt.Remote[i]
 		if err := s.validate(byName); err != nil {
@@ -83,59 +91,75 @@ func (g *gen) remote() error {
 		}
 		dev := byName[s.Device]
 		gw := g.gatewayOf(dev)
-		peer := &Host{Name: s.Peer.String(), MAC: gw.MAC, IP: s.Peer, VLAN: dev.VLAN, TTL: 52}
-		if s.PeerName != "" {
-			id, port := uint16(g.rng.IntN(65536)), g.ephemeral()
-			g.w.udp(dev, gw.MAC, gw.IP, port, 53, dnsA(id, s.PeerName, netip.Addr{}))
-			g.w.udp(gw, dev.MAC, dev.IP, 53, port, dnsA(id, s.PeerName, s.Peer))
+		r := &remoteRun{s: s, dev: dev, peer: &Host{Name: s.Peer.String(), MAC: gw.MAC, IP: s.Peer, VLAN: dev.VLAN, TTL: 52}, start: s.Start}
+		if !r.start.After(next) {
+			r.start = next
 		}
-		run := &remoteRun{s: s, end: g.w.now.Add(cmp.Or(s.Duration, 20*time.Minute))}
-		port := remoteProtocols[s.Protocol]
-		if s.Protocol == "tls" {
-			run.c = g.w.dial(dev, peer, g.ephemeral(), port, g.rng.Uint32())
-			run.c.open()
-			run.c.send(true, clientHello(tls12, s.ServerName, g.random(32)))
-			flight := serverHello(tls12, g.random(32))
-			if s.CertOrg != "" {
-				flight = append(flight, certificateRecord(s.ServerName, s.CertOrg)...)
-			}
-			flight = append(flight, tlsRecord(0x16, tls12, []byte{14, 0, 0, 0})...) // ServerHelloDone
-			run.c.send(false, flight)
-			run.c.send(true, tlsRecord(0x14, tls12, []byte{1}))
-			run.c.send(false, tlsRecord(0x14, tls12, []byte{1}))
-		} else {
-			run.c = g.w.dial(peer, dev, g.ephemeral(), port, g.rng.Uint32())
-			run.c.open()
-			cli, srv := remoteGreeting(s.Protocol)
-			if srv != nil {
-				run.c.send(false, srv)
-			}
-			run.c.send(true, cli)
-		}
-		runs = append(runs, run)
-		g.w.now = g.w.now.Add(3 * time.Second)
+		next = r.start.Add(3 * time.Second)
+		r.end = r.start.Add(cmp.Or(s.Duration, 20*time.Minute))
+		runs[i] = r
 	}
-	for open := len(runs); open > 0; {
-		g.w.now = g.w.now.Add(30 * time.Second)
-		open = 0
+	slices.SortStableFunc(runs, func(a, b *remoteRun) int { return a.start.Compare(b.start) })
+	for pending, open := runs, 0; len(pending) > 0 || open > 0; {
+		for len(pending) > 0 && !pending[0].start.After(g.w.now) {
+			g.openRemote(pending[0])
+			pending, open = pending[1:], open+1
+		}
+		tick := g.w.now.Add(30 * time.Second)
+		if len(pending) > 0 && pending[0].start.Before(tick) {
+			tick = pending[0].start
+		}
+		g.w.now = tick
 		for _, r := range runs {
-			if r.c == nil {
-				continue
-			}
-			if !g.w.now.Before(r.end) {
+			switch {
+			case r.c == nil:
+			case !g.w.now.Before(r.end):
 				r.c.close()
-				r.c = nil
-				continue
+				r.c, open = nil, open-1
+			default:
+				// The remote side drives; the device answers with its
+				// screen or output.
+				fromPeer := r.s.Protocol != "tls"
+				r.c.send(fromPeer, r.burst(g, 200))
+				r.c.send(!fromPeer, r.burst(g, 1800))
 			}
-			open++
-			// The remote side drives; the device answers with its screen
-			// or output.
-			fromPeer := r.s.Protocol != "tls"
-			r.c.send(fromPeer, r.burst(g, 200))
-			r.c.send(!fromPeer, r.burst(g, 1800))
 		}
 	}
 	return nil
+}
+
+// openRemote resolves the peer's name when asked, connects and writes the
+// protocol's opening.
+func (g *gen) openRemote(r *remoteRun) {
+	s, dev := r.s, r.dev
+	if s.PeerName != "" {
+		gw := g.gatewayOf(dev)
+		id, port := uint16(g.rng.IntN(65536)), g.ephemeral()
+		g.w.udp(dev, gw.MAC, gw.IP, port, 53, dnsA(id, s.PeerName, netip.Addr{}))
+		g.w.udp(gw, dev.MAC, dev.IP, 53, port, dnsA(id, s.PeerName, s.Peer))
+	}
+	port := remoteProtocols[s.Protocol]
+	if s.Protocol == "tls" {
+		r.c = g.w.dial(dev, r.peer, g.ephemeral(), port, g.rng.Uint32())
+		r.c.open()
+		r.c.send(true, clientHello(tls12, s.ServerName, g.random(32)))
+		flight := serverHello(tls12, g.random(32))
+		if s.CertOrg != "" {
+			flight = append(flight, certificateRecord(s.ServerName, s.CertOrg)...)
+		}
+		flight = append(flight, tlsRecord(0x16, tls12, []byte{14, 0, 0, 0})...) // ServerHelloDone
+		r.c.send(false, flight)
+		r.c.send(true, tlsRecord(0x14, tls12, []byte{1}))
+		r.c.send(false, tlsRecord(0x14, tls12, []byte{1}))
+		return
+	}
+	r.c = g.w.dial(r.peer, dev, g.ephemeral(), port, g.rng.Uint32())
+	r.c.open()
+	cli, srv := remoteGreeting(s.Protocol)
+	if srv != nil {
+		r.c.send(false, srv)
+	}
+	r.c.send(true, cli)
 }
 
 // burst is opaque application data of about n bytes, framed as TLS
