@@ -156,7 +156,7 @@ func loadDemo(ctx context.Context, m *Main, d *store.DB, dir string, h *gen.Hosp
 	}
 	fmt.Fprintf(m.Stdout, "imported feeds  %5d files: %d vulnerabilities, %d advisories, %d SBOMs, %d KEV; %d device matches\n",
 		fr.Files, fr.Vulnerabilities, fr.Advisories, fr.SBOMs, fr.KEV, fr.Matches)
-	return nil
+	return loadDemoVendors(ctx, m, d, dir, h, svc)
 }
 
 // demoAdmin creates the demo's admin user, or gives it a fresh password.

@@ -82,7 +82,7 @@ func commands() []command {
 		{"mds2", "MDS2 disclosures: mds2 import FILE [--manufacturer M --model X], mds2 list, mds2 show ID", runMDS2},
 		{"binder", "the auditor's binder: binder --framework ID --out FILE.zip [--at DATE], binder verify FILE.zip", runBinder},
 		{"models", "models and their end of life: models list, models set MAKER MODEL --end-of-support DATE, models import FILE, models unsupported [--at DATE]", runModels},
-		{"vendors", "the vendor register: vendors list|show|add|import FILE, vendors expiring [--within 60d], vendors baa add, vendors cert add", runVendors},
+		{"vendors", "the vendor register: vendors list|show|add|import FILE, vendors agreements import FILE, vendors expiring [--within 60d], vendors baa add, vendors cert add", runVendors},
 	}
 }
 

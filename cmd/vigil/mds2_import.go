@@ -30,7 +30,11 @@ func mds2Import(ctx context.Context, m *Main, args []string) error {
 		return vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s: %v", pos[0], pathErr(err)), err)
 	}
 	defer file.Close()
-	f, err := vendors.New(c.db).ImportMDS2(ctx, m.actor(), pos[0], file, opt)
+	svc, err := m.vendors(c.db)
+	if err != nil {
+		return err
+	}
+	f, err := svc.ImportMDS2(ctx, m.actor(), pos[0], file, opt)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"os"
 
 	vigil "github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/vendors"
 )
 
 func runModelsImport(ctx context.Context, m *Main, args []string) error {
@@ -22,7 +21,11 @@ func runModelsImport(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := vendors.New(c.db).ImportModelSupport(ctx, m.actor(), pos[0], data)
+	svc, err := m.vendors(c.db)
+	if err != nil {
+		return err
+	}
+	res, err := svc.ImportModelSupport(ctx, m.actor(), pos[0], data)
 	if err != nil {
 		return err
 	}

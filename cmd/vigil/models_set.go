@@ -7,7 +7,6 @@ import (
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/vendors"
 )
 
 func runModelsSet(ctx context.Context, m *Main, args []string) error {
@@ -35,7 +34,11 @@ func runModelsSet(ctx context.Context, m *Main, args []string) error {
 	if ms.EndOfPatches, err = optionalDay("--end-of-patches", *patches); err != nil {
 		return err
 	}
-	if err := vendors.New(c.db).SetModelSupport(ctx, m.actor(), ms); err != nil {
+	svc, err := m.vendors(c.db)
+	if err != nil {
+		return err
+	}
+	if err := svc.SetModelSupport(ctx, m.actor(), ms); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "%s %s: end of sale %s, end of support %s, end of security patches %s (%s today)\n", ms.Manufacturer, ms.Model,

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	vigil "github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/vendors"
 )
 
 func runVendorsAdd(ctx context.Context, m *Main, args []string) error {
@@ -32,7 +31,11 @@ func runVendorsAdd(ctx context.Context, m *Main, args []string) error {
 	if *contact != "" || *email != "" || *phone != "" {
 		v.Contacts = []vigil.VendorContact{{Name: *contact, Email: *email, Phone: *phone}}
 	}
-	if err := vendors.New(c.db).Add(ctx, m.actor(), v); err != nil {
+	svc, err := m.vendors(c.db)
+	if err != nil {
+		return err
+	}
+	if err := svc.Add(ctx, m.actor(), v); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "vendor %d: %s (%s)\n", v.ID, v.Name, v.Kind)

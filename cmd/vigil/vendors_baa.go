@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	vigil "github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/vendors"
 )
 
 func runVendorsBAAAdd(ctx context.Context, m *Main, args []string) error {
@@ -42,7 +41,10 @@ func runVendorsBAAAdd(ctx context.Context, m *Main, args []string) error {
 	if b.Renewal, err = optionalDay("--renewal", *renewal); err != nil {
 		return err
 	}
-	svc := vendors.New(c.db)
+	svc, err := m.vendors(c.db)
+	if err != nil {
+		return err
+	}
 	v, err := svc.Find(ctx, pos[0])
 	if err != nil {
 		return err

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	vigil "github.com/vigil-health/vigil"
-	"github.com/vigil-health/vigil/internal/vendors"
 )
 
 func runVendorsCertAdd(ctx context.Context, m *Main, args []string) error {
@@ -39,7 +38,10 @@ func runVendorsCertAdd(ctx context.Context, m *Main, args []string) error {
 	if ce.PeriodEnd, err = optionalDay("--to", *to); err != nil {
 		return err
 	}
-	svc := vendors.New(c.db)
+	svc, err := m.vendors(c.db)
+	if err != nil {
+		return err
+	}
 	v, err := svc.Find(ctx, pos[0])
 	if err != nil {
 		return err

@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-
-	"github.com/vigil-health/vigil/internal/vendors"
 )
 
 // maxVendorList bounds a vendor list file.
@@ -23,7 +21,11 @@ func runVendorsImport(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := vendors.New(c.db).Import(ctx, m.actor(), pos[0], data)
+	svc, err := m.vendors(c.db)
+	if err != nil {
+		return err
+	}
+	res, err := svc.Import(ctx, m.actor(), pos[0], data)
 	if err != nil {
 		return err
 	}

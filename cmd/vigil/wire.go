@@ -59,8 +59,15 @@ func (m *Main) services(d *store.DB) (web.Services, error) {
 		Compliance: comp,
 		Assurance:  plan,
 		Evidence:   ev,
-		Vendors:    vendors.New(d),
+		Vendors:    vendors.New(d).Notify(comp),
 	}, nil
+}
+
+// vendors returns the vendor register's use cases over d, wired to
+// re-evaluate the controls after every change.
+func (m *Main) vendors(d *store.DB) (*vendors.Service, error) {
+	s, err := m.services(d)
+	return s.Vendors, err
 }
 
 // inventory returns the inventory use cases over d.

@@ -71,7 +71,8 @@ type PlanVendor struct {
 	// EPHI is true when a device it makes or maintains stores or sends
 	// ePHI (in the ground truth).
 	EPHI bool `json:"ephi"`
-	// BAAStatus is one of the BAA* statuses for an ePHI vendor, "" for
+	// BAAStatus is one of the BAA* statuses for a vendor with devices
+	// (the deficient ones among those whose devices hold ePHI), "" for
 	// others (which have none); BAAs every version on file, oldest first.
 	BAAStatus string          `json:"baa_status,omitempty"`
 	BAAs      []PlanAgreement `json:"baas"`
@@ -212,14 +213,20 @@ func (h *Hospital) planOversight() *Oversight {
 // vendors enough, and the versions and reports to match.
 func (h *Hospital) planAgreements(rng *rand.Rand, o *Oversight) {
 	day := func(d int) time.Time { return h.Now.Truncate(24*time.Hour).AddDate(0, 0, d) }
-	var ephi []*PlanVendor
+	// The deficiencies go to vendors whose devices the sources flag as
+	// holding ePHI, so that they count whatever else Vigil infers; the
+	// other vendors with devices hold current agreements.
+	var ephi, rest []*PlanVendor
 	for _, v := range o.Vendors {
-		if v.EPHI {
+		switch {
+		case v.EPHI:
 			ephi = append(ephi, v)
+		case len(v.Makers) > 0 || len(v.Models) > 0:
+			rest = append(rest, v)
 		}
 	}
 	rng.Shuffle(len(ephi), func(i, j int) { ephi[i], ephi[j] = ephi[j], ephi[i] })
-	for i, v := range ephi {
+	for i, v := range append(slices.Clone(ephi), rest...) {
 		v.BAAStatus = BAACurrent
 		if deficient := []string{BAAMissing, BAAMissing, BAAExpired, BAAExpired, BAAExpiring, BAAExpiring}; i < len(deficient) {
 			v.BAAStatus = deficient[i]
@@ -241,8 +248,13 @@ func (h *Hospital) planAgreements(rng *rand.Rand, o *Oversight) {
 			v.BAAs = append(v.BAAs, PlanAgreement{Document: "BAA", Signed: signed, Starts: signed, Expires: day(-100 - rng.IntN(301)), Scope: scope})
 		}
 	}
-	all := slices.Clone(o.Vendors)
-	rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+	rng.Shuffle(len(ephi), func(i, j int) { ephi[i], ephi[j] = ephi[j], ephi[i] })
+	all := append(ephi, rest...)
+	for _, v := range o.Vendors {
+		if !slices.Contains(all, v) {
+			all = append(all, v)
+		}
+	}
 	issuers := []string{"Schellman & Company", "A-LIGN", "Coalfire", "BSI Group", "KPMG"}
 	for i, v := range all {
 		v.CertStatus = "current"

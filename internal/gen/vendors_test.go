@@ -29,7 +29,7 @@ func TestOversightPlan(t *testing.T) {
 				}
 				names[vigil.VendorKey(n)] = v.Name
 			}
-			if v.EPHI != (v.BAAStatus != "") {
+			if (len(v.Makers) > 0 || len(v.Models) > 0) != (v.BAAStatus != "") || !v.EPHI && v.BAAStatus != BAACurrent && v.BAAStatus != "" {
 				t.Errorf("seed %d: %s: ePHI %v but BAA status %q", opt.Seed, v.Name, v.EPHI, v.BAAStatus)
 			}
 			if (v.BAAStatus == BAAMissing || v.BAAStatus == "") != (len(v.BAAs) == 0) {

@@ -74,7 +74,7 @@ func (s *Service) Import(ctx context.Context, actor *vigil.User, name string, da
 		return nil, vigil.Errorf(vigil.EINVALID, "%s: no vendor name column (vendor, name, company, supplier or manufacturer)", filepath.Base(name))
 	}
 	res := &ImportResult{}
-	err = s.db.Update(ctx, func(tx *store.Tx) error {
+	err = s.update(ctx, actor, func(tx *store.Tx) error {
 		for n, r := range rows[1:] {
 			in, err := rowVendor(field, r)
 			if err != nil {

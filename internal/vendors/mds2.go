@@ -50,7 +50,7 @@ func (s *Service) ImportMDS2(ctx context.Context, actor *vigil.User, name string
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	err = s.db.Update(ctx, func(tx *store.Tx) error {
+	err = s.update(ctx, actor, func(tx *store.Tx) error {
 		forms, err := tx.FindMDS2Forms(ctx, false)
 		if err != nil {
 			return err

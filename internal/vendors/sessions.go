@@ -96,7 +96,7 @@ func (s *Service) AddEndpoint(ctx context.Context, actor *vigil.User, ref string
 		return nil, err
 	}
 	var out *vigil.Vendor
-	err = s.db.Update(ctx, func(tx *store.Tx) error {
+	err = s.update(ctx, actor, func(tx *store.Tx) error {
 		v, err := tx.VendorByName(ctx, found.Name)
 		if err != nil {
 			return err

@@ -17,7 +17,7 @@ import (
 // end-of-patches dates for a model. A manufacturer already on file for the
 // model under another spelling keeps the stored spelling.
 func (s *Service) SetModelSupport(ctx context.Context, actor *vigil.User, m *vigil.ModelSupport) error {
-	return s.db.Update(ctx, func(tx *store.Tx) error {
+	return s.update(ctx, actor, func(tx *store.Tx) error {
 		have, err := tx.FindModelSupport(ctx)
 		if err != nil {
 			return err
@@ -91,7 +91,7 @@ func (s *Service) ImportModelSupport(ctx context.Context, actor *vigil.User, nam
 		return nil, vigil.Errorf(vigil.EINVALID, "%s: an end-of-life list needs manufacturer and model columns and at least one of end of sale, end of support, end of security patches", base)
 	}
 	res := &SupportImportResult{}
-	err = s.db.Update(ctx, func(tx *store.Tx) error {
+	err = s.update(ctx, actor, func(tx *store.Tx) error {
 		have, err := tx.FindModelSupport(ctx)
 		if err != nil {
 			return err

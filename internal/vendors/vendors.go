@@ -18,8 +18,9 @@ import (
 
 // Service is the vendor use cases over one store.
 type Service struct {
-	db  *store.DB
-	now func() time.Time
+	db       *store.DB
+	now      func() time.Time
+	observer Observer
 }
 
 // New returns the service.
@@ -45,17 +46,17 @@ type Profile struct {
 
 // Add registers a vendor.
 func (s *Service) Add(ctx context.Context, actor *vigil.User, v *vigil.Vendor) error {
-	return s.db.Update(ctx, func(tx *store.Tx) error { return tx.SaveVendor(ctx, actor, v) })
+	return s.update(ctx, actor, func(tx *store.Tx) error { return tx.SaveVendor(ctx, actor, v) })
 }
 
 // AddBAA records a new version of a vendor's business associate agreement.
 func (s *Service) AddBAA(ctx context.Context, actor *vigil.User, b *vigil.BAA) error {
-	return s.db.Update(ctx, func(tx *store.Tx) error { return tx.AddBAA(ctx, actor, b) })
+	return s.update(ctx, actor, func(tx *store.Tx) error { return tx.AddBAA(ctx, actor, b) })
 }
 
 // AddCertification records a vendor's certification or report.
 func (s *Service) AddCertification(ctx context.Context, actor *vigil.User, c *vigil.Certification) error {
-	return s.db.Update(ctx, func(tx *store.Tx) error { return tx.AddCertification(ctx, actor, c) })
+	return s.update(ctx, actor, func(tx *store.Tx) error { return tx.AddCertification(ctx, actor, c) })
 }
 
 // Find returns the vendor ref names: its id, name or one of its aliases,
