@@ -48,7 +48,9 @@ func (r Role) Can(p Permission) bool {
 	case RoleAdmin:
 		return true
 	case RoleAuditor:
-		return false
+		// An auditor changes nothing in the inventory or compliance record,
+		// but keeps their own password and read-only tokens.
+		return p == PermSelf
 	case RoleCompliance:
 		return p == PermComplianceWrite || p == PermSelf || p == PermInventoryWrite
 	case RoleClinicalEngineering, RoleIT:
@@ -90,13 +92,32 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
-// APIToken is a long-lived bearer token for scripts. Only its hash is stored.
+// DefaultTokenTTL is how long an API token lasts unless its creator
+// chooses otherwise; MaxTokenTTL is the longest a token may last. Tokens
+// issued before expiry existed expire DefaultTokenTTL after creation.
+const (
+	DefaultTokenTTL = 90 * 24 * time.Hour
+	MaxTokenTTL     = 366 * 24 * time.Hour
+)
+
+// APIToken is a bearer token for scripts. Only its hash is stored; the
+// secret is shown once. A read-only token may only read, whatever its
+// user's role; an auditor's tokens are always read-only.
 type APIToken struct {
 	ID        int64      `json:"id"`
 	UserID    int64      `json:"user_id"`
+	UserName  string     `json:"user"`
 	Name      string     `json:"name"`
+	ReadOnly  bool       `json:"read_only"`
 	CreatedAt time.Time  `json:"created_at"`
+	ExpiresAt time.Time  `json:"expires_at"`
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 	LastUsed  *time.Time `json:"last_used,omitempty"`
+}
+
+// Active reports whether the token still opens the API at now.
+func (t *APIToken) Active(now time.Time) bool {
+	return t.RevokedAt == nil && now.Before(t.ExpiresAt)
 }
 
 // UserService manages users, sessions and tokens.

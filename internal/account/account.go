@@ -114,14 +114,101 @@ func (s *Service) DeleteSession(ctx context.Context, token string) error {
 	return s.db.DeleteSession(ctx, token)
 }
 
-// CreateAPIToken issues an API token for actor and returns its secret once.
+// CreateAPIToken issues actor a token of DefaultTokenTTL and returns its
+// secret once.
 func (s *Service) CreateAPIToken(ctx context.Context, actor *vigil.User, name string) (string, *vigil.APIToken, error) {
-	return s.db.CreateAPIToken(ctx, actor, name)
+	return s.CreateToken(ctx, actor, TokenRequest{Name: name})
 }
 
-// FindUserByAPIToken returns the user of an API token's secret.
+// TokenRequest describes a token to issue.
+type TokenRequest struct {
+	Name string
+	// User owns the token: empty for the actor. Only an admin issues
+	// tokens for others.
+	User string
+	// TTL is how long it lasts: 0 for vigil.DefaultTokenTTL, at most
+	// vigil.MaxTokenTTL.
+	TTL      time.Duration
+	ReadOnly bool
+}
+
+// CreateToken issues a token and returns its secret once. An auditor's
+// token is read-only whatever is asked.
+func (s *Service) CreateToken(ctx context.Context, actor *vigil.User, req TokenRequest) (string, *vigil.APIToken, error) {
+	ownerID := actor.ID
+	if req.User != "" && req.User != actor.Name {
+		if !actor.Role.Can(vigil.PermUsersAdmin) {
+			return "", nil, vigil.Errorf(vigil.EFORBIDDEN, "only an admin issues tokens for another user")
+		}
+		owner, err := s.db.FindUser(ctx, req.User)
+		if err != nil {
+			return "", nil, err
+		}
+		ownerID = owner.ID
+	}
+	ttl := req.TTL
+	if ttl == 0 {
+		ttl = vigil.DefaultTokenTTL
+	}
+	return s.db.IssueAPIToken(ctx, actor, &vigil.APIToken{UserID: ownerID, Name: req.Name, ReadOnly: req.ReadOnly}, ttl)
+}
+
+// ListTokens lists the actor's tokens, or every user's when all is set
+// (admins only).
+func (s *Service) ListTokens(ctx context.Context, actor *vigil.User, all bool) ([]*vigil.APIToken, error) {
+	if all {
+		if !actor.Role.Can(vigil.PermUsersAdmin) {
+			return nil, vigil.Errorf(vigil.EFORBIDDEN, "only an admin lists every user's tokens")
+		}
+		return s.db.FindAPITokens(ctx, 0)
+	}
+	return s.db.FindAPITokens(ctx, actor.ID)
+}
+
+// RevokeToken revokes one of the actor's tokens, or anyone's for an admin.
+func (s *Service) RevokeToken(ctx context.Context, actor *vigil.User, id int64) error {
+	return s.db.RevokeAPIToken(ctx, actor, id)
+}
+
+// FindUserByAPIToken returns the user of a live API token's secret.
 func (s *Service) FindUserByAPIToken(ctx context.Context, secret string) (*vigil.User, error) {
 	return s.db.FindUserByAPIToken(ctx, secret)
+}
+
+// AuthenticateToken returns a live token's user and the token itself (the
+// caller enforces ReadOnly).
+func (s *Service) AuthenticateToken(ctx context.Context, secret string) (*vigil.User, *vigil.APIToken, error) {
+	return s.db.FindAPIToken(ctx, secret)
+}
+
+// FindUser returns a user by name.
+func (s *Service) FindUser(ctx context.Context, name string) (*vigil.User, error) {
+	return s.db.FindUser(ctx, name)
+}
+
+// SetDisabled disables or re-enables a user: a disabled user's sessions
+// end and tokens stop at once. The last enabled admin stays.
+func (s *Service) SetDisabled(ctx context.Context, actor *vigil.User, name string, disabled bool) error {
+	return s.db.SetUserDisabled(ctx, actor, name, disabled)
+}
+
+// SetRole changes a user's role. The last enabled admin stays one.
+func (s *Service) SetRole(ctx context.Context, actor *vigil.User, name string, role vigil.Role) error {
+	return s.db.SetUserRole(ctx, actor, name, role)
+}
+
+// ChangePassword replaces the actor's own password after checking the
+// current one; every session of the actor ends.
+func (s *Service) ChangePassword(ctx context.Context, actor *vigil.User, current, next string) error {
+	if _, err := s.Authenticate(ctx, actor.Name, current); vigil.ErrorCode(err) == vigil.EUNAUTHORIZED {
+		return vigil.Errorf(vigil.EINVALID, "the current password is wrong")
+	} else if err != nil {
+		return err
+	}
+	if current == next {
+		return vigil.Errorf(vigil.EINVALID, "the new password is the current one")
+	}
+	return s.SetPassword(ctx, actor, actor.Name, next)
 }
 
 // RecordRefusal audits a change the actor asked for and was refused, so

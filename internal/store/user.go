@@ -190,43 +190,251 @@ func (db *DB) userName(ctx context.Context, tx *Tx, id int64) string {
 	return n
 }
 
-// CreateAPIToken issues a bearer token for actor and returns its secret once.
+// CreateAPIToken issues actor a token of DefaultTokenTTL (read-only for
+// an auditor) and returns its secret once.
 func (db *DB) CreateAPIToken(ctx context.Context, actor *vigil.User, name string) (string, *vigil.APIToken, error) {
-	name = strings.TrimSpace(name)
+	return db.IssueAPIToken(ctx, actor, &vigil.APIToken{UserID: actor.ID, Name: name}, vigil.DefaultTokenTTL)
+}
+
+// IssueAPIToken issues the token t describes (its UserID, Name and
+// ReadOnly) lasting ttl, audited as actor, and returns its secret once.
+// The owner's role is read in the transaction: an auditor's token is
+// always read-only, and a disabled user gets none.
+func (db *DB) IssueAPIToken(ctx context.Context, actor *vigil.User, t *vigil.APIToken, ttl time.Duration) (string, *vigil.APIToken, error) {
+	name := strings.TrimSpace(t.Name)
 	if name == "" || len(name) > 64 {
 		return "", nil, vigil.Errorf(vigil.EINVALID, "a token needs a name of 1-64 characters")
+	}
+	if ttl <= 0 || ttl > vigil.MaxTokenTTL {
+		return "", nil, vigil.Errorf(vigil.EINVALID, "a token lasts at most %d days", int(vigil.MaxTokenTTL/(24*time.Hour)))
 	}
 	secret, err := newSecret()
 	if err != nil {
 		return "", nil, vigil.WrapError(vigil.EINTERNAL, "could not create a token", err)
 	}
 	secret = "vgl_" + secret
-	t := &vigil.APIToken{UserID: actor.ID, Name: name}
+	out := &vigil.APIToken{UserID: t.UserID, Name: name, ReadOnly: t.ReadOnly}
 	err = db.inTx(ctx, func(tx *Tx) error {
-		t.CreatedAt = tx.now
-		if err := tx.queryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
-			actor.ID, name, hashSecret(secret), tx.nowText()).Scan(&t.ID); err != nil {
+		owner, err := tx.userByID(ctx, t.UserID)
+		if err != nil {
+			return err
+		}
+		if owner.Disabled {
+			return vigil.Errorf(vigil.ECONFLICT, "user %q is disabled", owner.Name)
+		}
+		out.UserName = owner.Name
+		out.ReadOnly = out.ReadOnly || !owner.Role.Can(vigil.PermInventoryWrite) && !owner.Role.Can(vigil.PermComplianceWrite)
+		out.CreatedAt, out.ExpiresAt = tx.now, tx.now.Add(ttl)
+		if err := tx.queryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at, read_only) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+			owner.ID, name, hashSecret(secret), tx.nowText(), fmtTime(out.ExpiresAt), boolInt(out.ReadOnly)).Scan(&out.ID); err != nil {
 			return dbErr("creating a token", err)
 		}
-		return dbErr("creating a token", tx.audit(ctx, actor, "token.create", "api_token", t.ID, map[string]any{"name": name}))
+		return dbErr("creating a token", tx.audit(ctx, actor, "token.create", "api_token", out.ID,
+			map[string]any{"name": name, "user": owner.Name, "read_only": out.ReadOnly, "expires_at": fmtTime(out.ExpiresAt)}))
 	})
 	if err != nil {
 		return "", nil, err
 	}
-	return secret, t, nil
+	return secret, out, nil
 }
 
-// FindUserByAPIToken returns the user a bearer token belongs to.
+const tokenColumns = `t.id, t.user_id, u.name, t.name, t.read_only, t.created_at, t.expires_at, t.revoked_at, t.last_used`
+
+// scanToken reads tokenColumns and then extra.
+func scanToken(s scanner, extra ...any) (*vigil.APIToken, error) {
+	var t vigil.APIToken
+	var ro int
+	var created string
+	var expires, revoked, used sql.NullString
+	if err := s.Scan(append([]any{&t.ID, &t.UserID, &t.UserName, &t.Name, &ro, &created, &expires, &revoked, &used}, extra...)...); err != nil {
+		return nil, err
+	}
+	t.ReadOnly, t.CreatedAt = ro != 0, parseTime(created)
+	t.ExpiresAt = t.CreatedAt.Add(vigil.DefaultTokenTTL) // issued before tokens expired
+	if expires.Valid && expires.String != "" {
+		t.ExpiresAt = parseTime(expires.String)
+	}
+	t.RevokedAt, t.LastUsed = optTime(revoked), optTime(used)
+	return &t, nil
+}
+
+func optTime(s sql.NullString) *time.Time {
+	if !s.Valid || s.String == "" {
+		return nil
+	}
+	t := parseTime(s.String)
+	return &t
+}
+
+// FindAPITokens lists the tokens of one user, or of every user when
+// userID is 0, newest first, revoked and expired ones included.
+func (db *DB) FindAPITokens(ctx context.Context, userID int64) ([]*vigil.APIToken, error) {
+	rows, err := db.query(ctx, `SELECT `+tokenColumns+` FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE ? = 0 OR t.user_id = ? ORDER BY t.created_at DESC, t.id DESC`, userID, userID)
+	if err != nil {
+		return nil, dbErr("listing tokens", err)
+	}
+	defer rows.Close()
+	var out []*vigil.APIToken
+	for rows.Next() {
+		t, err := scanToken(rows)
+		if err != nil {
+			return nil, dbErr("listing tokens", err)
+		}
+		out = append(out, t)
+	}
+	return out, dbErr("listing tokens", rows.Err())
+}
+
+// RevokeAPIToken revokes a token at once. Its owner or an admin may; to
+// anyone else it does not exist.
+func (db *DB) RevokeAPIToken(ctx context.Context, actor *vigil.User, id int64) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		t, err := scanToken(tx.queryRow(ctx, `SELECT `+tokenColumns+` FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) || err == nil && t.UserID != actor.ID && !actor.Role.Can(vigil.PermUsersAdmin) {
+			return vigil.Errorf(vigil.ENOTFOUND, "no token %d", id)
+		} else if err != nil {
+			return dbErr("revoking a token", err)
+		}
+		if t.RevokedAt != nil {
+			return nil
+		}
+		if _, err := tx.exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ?`, tx.nowText(), id); err != nil {
+			return dbErr("revoking a token", err)
+		}
+		return dbErr("revoking a token", tx.audit(ctx, actor, "token.revoke", "api_token", id, map[string]any{"name": t.Name, "user": t.UserName}))
+	})
+}
+
+// FindUserByAPIToken returns the user a live bearer token belongs to.
 func (db *DB) FindUserByAPIToken(ctx context.Context, secret string) (*vigil.User, error) {
-	row := db.queryRow(ctx, `SELECT u.id, u.name, u.role, u.disabled, u.created_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hashSecret(secret))
-	u, err := scanUser(row)
+	u, _, err := db.FindAPIToken(ctx, secret)
+	return u, err
+}
+
+// FindAPIToken returns a live token's user and the token: not revoked,
+// not expired, its user not disabled.
+func (db *DB) FindAPIToken(ctx context.Context, secret string) (*vigil.User, *vigil.APIToken, error) {
+	row := db.queryRow(ctx, `SELECT `+tokenColumns+`, u.role, u.disabled, u.created_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hashSecret(secret))
+	var role, created string
+	var disabled int
+	tok, err := scanToken(row, &role, &disabled, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, vigil.Errorf(vigil.EUNAUTHORIZED, "unknown API token")
+		return nil, nil, vigil.Errorf(vigil.EUNAUTHORIZED, "unknown API token")
 	} else if err != nil {
-		return nil, dbErr("reading a token", err)
+		return nil, nil, dbErr("reading a token", err)
 	}
-	if u.Disabled {
-		return nil, vigil.Errorf(vigil.EUNAUTHORIZED, "the token's user is disabled")
+	u := vigil.User{ID: tok.UserID, Name: tok.UserName, Role: vigil.Role(role), Disabled: disabled != 0, CreatedAt: parseTime(created)}
+	switch {
+	case u.Disabled:
+		return nil, nil, vigil.Errorf(vigil.EUNAUTHORIZED, "the token's user is disabled")
+	case tok.RevokedAt != nil:
+		return nil, nil, vigil.Errorf(vigil.EUNAUTHORIZED, "the API token was revoked")
+	case !tok.Active(db.Now()):
+		return nil, nil, vigil.Errorf(vigil.EUNAUTHORIZED, "the API token has expired")
 	}
-	return u, nil
+	return &u, tok, nil
+}
+
+func (tx *Tx) userByID(ctx context.Context, id int64) (*vigil.User, error) {
+	u, err := scanUser(tx.queryRow(ctx, `SELECT id, name, role, disabled, created_at FROM users WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, vigil.Errorf(vigil.ENOTFOUND, "no user %d", id)
+	}
+	return u, dbErr("reading a user", err)
+}
+
+// userByName reads a user in the transaction, locked for the change.
+func (tx *Tx) userByName(ctx context.Context, name string) (*vigil.User, error) {
+	u, err := scanUser(tx.queryRow(ctx, `SELECT id, name, role, disabled, created_at FROM users WHERE name = ?`+tx.db.dialect.forUpdate(), name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, vigil.Errorf(vigil.ENOTFOUND, "no user %q", name)
+	}
+	return u, dbErr("reading a user", err)
+}
+
+// FindUser returns a user by name.
+func (db *DB) FindUser(ctx context.Context, name string) (*vigil.User, error) {
+	u, err := scanUser(db.queryRow(ctx, `SELECT id, name, role, disabled, created_at FROM users WHERE name = ?`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, vigil.Errorf(vigil.ENOTFOUND, "no user %q", name)
+	}
+	return u, dbErr("reading a user", err)
+}
+
+// keepAnAdmin refuses a change that would leave no enabled admin: the
+// enabled admins are locked first, so that two admins cannot disable each
+// other at once on PostgreSQL.
+func (tx *Tx) keepAnAdmin(ctx context.Context, u *vigil.User) error {
+	if u.Role != vigil.RoleAdmin || u.Disabled {
+		return nil
+	}
+	rows, err := tx.query(ctx, `SELECT id FROM users WHERE role = ? AND disabled = 0`+tx.db.dialect.forUpdate(), string(vigil.RoleAdmin))
+	if err != nil {
+		return dbErr("counting admins", err)
+	}
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return dbErr("counting admins", err)
+	}
+	if n <= 1 {
+		return vigil.Errorf(vigil.ECONFLICT, "%s is the last enabled admin: make another admin first", u.Name)
+	}
+	return nil
+}
+
+// SetUserDisabled disables or re-enables a user. Disabling ends the user's
+// sessions at once; the user's tokens stop working with it (every request
+// reads the flag) and work again on re-enabling unless revoked or expired.
+func (db *DB) SetUserDisabled(ctx context.Context, actor *vigil.User, name string, disabled bool) error {
+	return db.inTx(ctx, func(tx *Tx) error {
+		u, err := tx.userByName(ctx, name)
+		if err != nil {
+			return err
+		}
+		if u.Disabled == disabled {
+			return nil
+		}
+		action := "user.enable"
+		if disabled {
+			action = "user.disable"
+			if err := tx.keepAnAdmin(ctx, u); err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
+				return dbErr("disabling a user", err)
+			}
+		}
+		if _, err := tx.exec(ctx, `UPDATE users SET disabled = ? WHERE id = ?`, boolInt(disabled), u.ID); err != nil {
+			return dbErr("disabling a user", err)
+		}
+		return dbErr("disabling a user", tx.audit(ctx, actor, action, "user", u.ID, map[string]any{"name": u.Name}))
+	})
+}
+
+// SetUserRole changes a user's role, in force at the user's next request.
+func (db *DB) SetUserRole(ctx context.Context, actor *vigil.User, name string, role vigil.Role) error {
+	if !role.Valid() {
+		return vigil.Errorf(vigil.EINVALID, "unknown role %q (admin, compliance, clinical-engineering, it or auditor)", role)
+	}
+	return db.inTx(ctx, func(tx *Tx) error {
+		u, err := tx.userByName(ctx, name)
+		if err != nil {
+			return err
+		}
+		if u.Role == role {
+			return nil
+		}
+		if err := tx.keepAnAdmin(ctx, u); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE users SET role = ? WHERE id = ?`, string(role), u.ID); err != nil {
+			return dbErr("changing a role", err)
+		}
+		return dbErr("changing a role", tx.audit(ctx, actor, "user.role", "user", u.ID, map[string]any{"name": u.Name, "from": u.Role, "to": role}))
+	})
 }

@@ -38,26 +38,26 @@ func sessionFrom(ctx context.Context) *vigil.Session {
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
 // authenticate finds the caller from a bearer token or a session cookie.
-// byToken is true for bearer tokens, which carry no ambient credentials and
+// token is set for bearer tokens, which carry no ambient credentials and
 // so need no CSRF check.
-func (s *Server) authenticate(r *http.Request) (u *vigil.User, sess *vigil.Session, byToken bool, err error) {
+func (s *Server) authenticate(r *http.Request) (u *vigil.User, sess *vigil.Session, token *vigil.APIToken, err error) {
 	if h := r.Header.Get("Authorization"); h != "" {
-		tok, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || tok == "" {
-			return nil, nil, true, vigil.Errorf(vigil.EUNAUTHORIZED, "the Authorization header must be 'Bearer TOKEN'")
+		secret, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || secret == "" {
+			return nil, nil, &vigil.APIToken{}, vigil.Errorf(vigil.EUNAUTHORIZED, "the Authorization header must be 'Bearer TOKEN'")
 		}
-		u, err := s.users.FindUserByAPIToken(r.Context(), strings.TrimSpace(tok))
-		return u, nil, true, err
+		u, t, err := s.acct.AuthenticateToken(r.Context(), strings.TrimSpace(secret))
+		return u, nil, t, err
 	}
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" {
-		return nil, nil, false, vigil.Errorf(vigil.EUNAUTHORIZED, "not signed in")
+		return nil, nil, nil, vigil.Errorf(vigil.EUNAUTHORIZED, "not signed in")
 	}
 	sess, err = s.users.FindSession(r.Context(), c.Value)
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, nil, err
 	}
-	return sess.User, sess, false, nil
+	return sess.User, sess, nil, nil
 }
 
 // wrap applies authentication, authorization and CSRF checks for a route
@@ -71,7 +71,7 @@ func (s *Server) wrap(rt route) http.Handler {
 			s.serve(sw, r, rt.h)
 			return
 		}
-		u, sess, byToken, err := s.authenticate(r)
+		u, sess, token, err := s.authenticate(r)
 		if err != nil {
 			if !isAPI(r) && r.Method == http.MethodGet {
 				http.Redirect(sw, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
@@ -87,7 +87,12 @@ func (s *Server) wrap(rt route) http.Handler {
 			s.fail(sw, r, vigil.Errorf(vigil.EFORBIDDEN, "the %s role may not do this", u.Role))
 			return
 		}
-		if !byToken && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		write := r.Method != http.MethodGet && r.Method != http.MethodHead
+		if token != nil && token.ReadOnly && write {
+			s.fail(sw, r, vigil.Errorf(vigil.EFORBIDDEN, "this API token is read-only"))
+			return
+		}
+		if token == nil && write {
 			if err := s.checkCSRF(r, sess); err != nil {
 				s.fail(sw, r, err)
 				return

@@ -44,8 +44,12 @@ func (s *Server) registerRoutes() {
 		{"GET", "/audit", read, s.auditPage},
 		{"GET", "/account", read, s.accountPage},
 		{"POST", "/account/tokens", need(vigil.PermSelf), s.createToken},
+		{"POST", "/account/tokens/{id}/revoke", need(vigil.PermSelf), s.revokeToken},
+		{"POST", "/account/password", need(vigil.PermSelf), s.changePassword},
 		{"GET", "/users", need(vigil.PermUsersAdmin), s.usersPage},
 		{"POST", "/users", need(vigil.PermUsersAdmin), s.createUser},
+		{"POST", "/users/{name}/role", need(vigil.PermUsersAdmin), s.setUserRole},
+		{"POST", "/users/{name}/disabled", need(vigil.PermUsersAdmin), s.setUserDisabled},
 
 		// Metrics need a sign-in too: device counts are hospital data.
 		{"GET", "/metrics", read, s.metricsHandler},
@@ -63,7 +67,11 @@ func (s *Server) registerRoutes() {
 		{"GET", "/api/v1/audit/verify", read, s.apiAuditVerify},
 		{"GET", "/api/v1/users", need(vigil.PermUsersAdmin), s.apiUsers},
 		{"POST", "/api/v1/users", need(vigil.PermUsersAdmin), s.apiCreateUser},
+		{"PATCH", "/api/v1/users/{name}", need(vigil.PermUsersAdmin), s.apiUpdateUser},
+		{"POST", "/api/v1/me/password", need(vigil.PermSelf), s.apiChangePassword},
+		{"GET", "/api/v1/tokens", read, s.apiTokens},
 		{"POST", "/api/v1/tokens", need(vigil.PermSelf), s.apiCreateToken},
+		{"DELETE", "/api/v1/tokens/{id}", need(vigil.PermSelf), s.apiRevokeToken},
 
 		// Reconciliation pages.
 		{"GET", "/discrepancies", read, s.discrepanciesPage},

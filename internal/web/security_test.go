@@ -8,9 +8,11 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/store"
@@ -190,4 +192,170 @@ func TestForwardedForIgnoredFromUntrustedPeers(t *testing.T) {
 	if got := signIn(t, ts, "198.51.100.9", "admin", pw); got != http.StatusTooManyRequests {
 		t.Errorf("a new X-Forwarded-For from an untrusted peer = %d, want 429", got)
 	}
+}
+
+// Finding 7: tokens expire, are listed and revoked (API and web); every
+// change is audited.
+func TestTokensExpireListRevoke(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		admin := e.token("admin")
+		var created struct {
+			Token  vigil.APIToken `json:"token"`
+			Secret string         `json:"secret"`
+		}
+		e.api(admin, "POST", "/api/v1/tokens", `{"name":"nightly","expires_in_days":7}`, 201, &created)
+		if d := created.Token.ExpiresAt.Sub(created.Token.CreatedAt); d != 7*24*time.Hour || created.Token.ReadOnly {
+			t.Errorf("token lasts %v, read-only %v", d, created.Token.ReadOnly)
+		}
+		e.api(admin, "POST", "/api/v1/tokens", `{"name":"too long","expires_in_days":400}`, 400, nil)
+		var def struct {
+			Token  vigil.APIToken `json:"token"`
+			Secret string         `json:"secret"`
+		}
+		e.api(admin, "POST", "/api/v1/tokens", `{"name":"default"}`, 201, &def)
+		if d := def.Token.ExpiresAt.Sub(def.Token.CreatedAt); d != vigil.DefaultTokenTTL {
+			t.Errorf("a token by default lasts %v, want %v", d, vigil.DefaultTokenTTL)
+		}
+		var list struct {
+			Tokens []vigil.APIToken `json:"tokens"`
+		}
+		e.api(created.Secret, "GET", "/api/v1/tokens", "", 200, &list)
+		if len(list.Tokens) != 3 || list.Tokens[0].Name != "default" {
+			t.Errorf("listed %+v", list.Tokens)
+		}
+		// Another user cannot see or revoke it; its owner can, at once.
+		it := e.token("it")
+		e.api(it, "DELETE", "/api/v1/tokens/"+strconv.FormatInt(created.Token.ID, 10), "", 404, nil)
+		e.api(it, "GET", "/api/v1/tokens?all=1", "", 403, nil)
+		e.api(admin, "DELETE", "/api/v1/tokens/"+strconv.FormatInt(created.Token.ID, 10), "", 204, nil)
+		e.api(created.Secret, "GET", "/api/v1/me", "", 401, nil)
+		if !e.audited("admin", "token.revoke") || !e.audited("admin", "token.create") {
+			t.Error("token changes are not audited")
+		}
+		// An expired token stops working.
+		db.Now = func() time.Time { return time.Now().Add(vigil.DefaultTokenTTL + time.Hour) }
+		e.api(admin, "GET", "/api/v1/me", "", 401, nil)
+		db.Now = time.Now
+
+		// The web account page lists the tokens and revokes one.
+		c, csrf := e.client("admin")
+		page := e.get(c, "/account", 200)
+		for _, want := range []string{"nightly", "revoked", "default", `/account/tokens/` + strconv.FormatInt(def.Token.ID, 10) + `/revoke`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the account page lacks %q", want)
+			}
+		}
+		if r := e.post(c, "/account/tokens/"+strconv.FormatInt(def.Token.ID, 10)+"/revoke", url.Values{"csrf_token": {csrf}}); r.status != 200 {
+			t.Errorf("revoking on the account page: %d", r.status)
+		}
+		e.api(def.Secret, "GET", "/api/v1/me", "", 401, nil)
+	})
+}
+
+// Finding 7: an auditor creates read-only tokens, which only read; any
+// user's token can be made read-only.
+func TestAuditorReadOnlyTokens(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		// An auditor makes a token on the account page (a session), and it
+		// is read-only.
+		c, csrf := e.client("auditor")
+		r := e.post(c, "/account/tokens", url.Values{"csrf_token": {csrf}, "name": {"evidence pull"}, "days": {"30"}})
+		secret := regexp.MustCompile(`vgl_[A-Za-z0-9_-]+`).FindString(r.body)
+		if r.status != 200 || secret == "" {
+			t.Fatalf("an auditor creating a token on the account page: %d", r.status)
+		}
+		if !strings.Contains(e.get(c, "/account", 200), "read-only") {
+			t.Error("the account page does not show the token as read-only")
+		}
+		e.api(secret, "GET", "/api/v1/devices", "", 200, nil)
+		e.api(secret, "POST", "/api/v1/tokens", `{"name":"x"}`, 403, nil)
+		e.api(secret, "POST", "/api/v1/me/password", `{"current":"`+pw+`","new":"a brand new passphrase"}`, 403, nil)
+		// An admin's read-only token reads and writes nothing.
+		var created struct {
+			Token  vigil.APIToken `json:"token"`
+			Secret string         `json:"secret"`
+		}
+		e.api(e.token("admin"), "POST", "/api/v1/tokens", `{"name":"dashboard","read_only":true}`, 201, &created)
+		e.api(created.Secret, "GET", "/api/v1/users", "", 200, nil)
+		e.api(created.Secret, "POST", "/api/v1/users", `{"name":"eve","role":"admin"}`, 403, nil)
+		// Only an admin issues a token for someone else.
+		e.api(e.token("it"), "POST", "/api/v1/tokens", `{"name":"x","user":"admin"}`, 403, nil)
+		e.api(e.token("admin"), "POST", "/api/v1/tokens", `{"name":"for it","user":"it"}`, 201, &created)
+		if created.Token.UserName != "it" {
+			t.Errorf("token for %q, want it", created.Token.UserName)
+		}
+	})
+}
+
+// Finding 7: users are disabled and re-enabled, their sessions and tokens
+// stop at once; roles change; the last admin stays; all audited.
+func TestDisableEnableAndRoles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		admin := e.token("admin")
+		itTok := e.token("it")
+		itWeb, _ := e.client("it")
+		e.api(admin, "PATCH", "/api/v1/users/it", `{"disabled":true}`, 200, nil)
+		e.api(itTok, "GET", "/api/v1/me", "", 401, nil)
+		e.get(itWeb, "/api/v1/me", 401)
+		if got := signIn(t, e.ts, "", "it", pw); got != http.StatusUnauthorized {
+			t.Errorf("a disabled user signing in = %d, want 401", got)
+		}
+		e.api(admin, "PATCH", "/api/v1/users/it", `{"disabled":false}`, 200, nil)
+		e.api(itTok, "GET", "/api/v1/me", "", 200, nil)
+		e.get(itWeb, "/api/v1/me", 401) // the session ended for good
+		// Role change applies at the next request.
+		e.api(itTok, "POST", "/api/v1/discrepancies/ack", `{}`, 400, nil)
+		e.api(admin, "PATCH", "/api/v1/users/it", `{"role":"auditor"}`, 200, nil)
+		e.api(itTok, "POST", "/api/v1/discrepancies/ack", `{}`, 403, nil)
+		e.api(admin, "PATCH", "/api/v1/users/it", `{"role":"wizard"}`, 400, nil)
+		// The last enabled admin can be neither disabled nor demoted.
+		e.api(admin, "PATCH", "/api/v1/users/admin", `{"disabled":true}`, 409, nil)
+		e.api(admin, "PATCH", "/api/v1/users/admin", `{"role":"it"}`, 409, nil)
+		for _, a := range []string{"user.disable", "user.enable", "user.role"} {
+			if !e.audited("admin", a) {
+				t.Errorf("%s is not audited", a)
+			}
+		}
+		// The web users page does the same.
+		c, csrf := e.client("admin")
+		if r := e.post(c, "/users/compliance/disabled", url.Values{"csrf_token": {csrf}, "disabled": {"1"}}); r.status != 200 || !strings.Contains(r.body, "compliance is disabled") {
+			t.Errorf("disabling on the users page: %d", r.status)
+		}
+		if r := e.post(c, "/users/compliance/role", url.Values{"csrf_token": {csrf}, "role": {"it"}}); r.status != 200 || !strings.Contains(r.body, "compliance is now it") {
+			t.Errorf("changing a role on the users page: %d", r.status)
+		}
+		page := e.get(c, "/users", 200)
+		if !strings.Contains(page, `<option selected>auditor</option>`) {
+			t.Error("the add-user form does not default to auditor")
+		}
+	})
+}
+
+// Issue 15: one changes one's own password (web and API); every session
+// ends.
+func TestChangeOwnPassword(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		c, csrf := e.client("auditor")
+		newPW := "a brand new passphrase"
+		if r := e.post(c, "/account/password", url.Values{"csrf_token": {csrf}, "current": {"wrong wrong wrong"}, "new": {newPW}, "confirm": {newPW}}); r.status != 400 {
+			t.Errorf("wrong current password: %d, want 400", r.status)
+		}
+		if r := e.post(c, "/account/password", url.Values{"csrf_token": {csrf}, "current": {pw}, "new": {newPW}, "confirm": {newPW}}); r.status != 303 {
+			t.Errorf("changing the password: %d, want 303", r.status)
+		}
+		e.get(c, "/api/v1/me", 401)
+		if got := signIn(t, e.ts, "", "auditor", newPW); got != http.StatusSeeOther {
+			t.Errorf("signing in with the new password = %d", got)
+		}
+		tok := e.token("it")
+		e.api(tok, "POST", "/api/v1/me/password", `{"current":"`+pw+`","new":"short"}`, 400, nil)
+		e.api(tok, "POST", "/api/v1/me/password", `{"current":"`+pw+`","new":"`+newPW+`"}`, 204, nil)
+		if !e.audited("auditor", "user.password") || !e.audited("it", "user.password") {
+			t.Error("password changes are not audited")
+		}
+	})
 }

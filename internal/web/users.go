@@ -14,18 +14,19 @@ type usersPage struct {
 	Roles       []vigil.Role
 	Created     string
 	NewPassword string
+	Notice      string
 }
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
-	return s.renderUsers(w, r, "", "")
+	return s.renderUsers(w, r, "", "", "")
 }
 
-func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, created, pw string) error {
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, created, pw, notice string) error {
 	us, err := s.users.FindUsers(r.Context())
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "users", &usersPage{pageBase: pageBase{Title: "Users", Nav: "users"}, Users: us, Roles: vigil.Roles, Created: created, NewPassword: pw})
+	s.render(w, r, http.StatusOK, "users", &usersPage{pageBase: pageBase{Title: "Users", Nav: "users"}, Users: us, Roles: vigil.Roles, Created: created, NewPassword: pw, Notice: notice})
 	return nil
 }
 
@@ -50,5 +51,25 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.renderUsers(w, r, u.Name, pw)
+	return s.renderUsers(w, r, u.Name, pw, "")
+}
+
+func (s *Server) setUserRole(w http.ResponseWriter, r *http.Request) error {
+	name, role := r.PathValue("name"), vigil.Role(r.PostFormValue("role"))
+	if err := s.acct.SetRole(r.Context(), userFrom(r.Context()), name, role); err != nil {
+		return err
+	}
+	return s.renderUsers(w, r, "", "", name+" is now "+string(role)+".")
+}
+
+func (s *Server) setUserDisabled(w http.ResponseWriter, r *http.Request) error {
+	name, disabled := r.PathValue("name"), r.PostFormValue("disabled") == "1"
+	if err := s.acct.SetDisabled(r.Context(), userFrom(r.Context()), name, disabled); err != nil {
+		return err
+	}
+	state := "enabled"
+	if disabled {
+		state = "disabled: their sessions ended and their tokens stopped"
+	}
+	return s.renderUsers(w, r, "", "", name+" is "+state+".")
 }
