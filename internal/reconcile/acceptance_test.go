@@ -81,7 +81,7 @@ func TestAcceptance(t *testing.T) {
 	}
 	wantDup := []vigil.Discrepancy{
 		{Kind: vigil.DiscrepancyDuplicate, Device: glucose, Sources: []string{"cmms"},
-			Detail: "cmms lists this device 2 times: cmms.csv:6, cmms.csv:7"},
+			Detail: "cmms lists this device 2 times: cmms.csv:6, cmms.csv:7; only some give asset_tag"},
 	}
 	if diff := cmp.Diff(wantDup, ofKind(ds, vigil.DiscrepancyDuplicate)); diff != "" {
 		t.Errorf("duplicate (-want +got):\n%s", diff)

@@ -603,7 +603,8 @@ func (w *discWorker) fieldSources(set uint64, values []string) []string {
 	return srcs
 }
 
-// duplicate flags an inventory source that lists the device more than once.
+// duplicate flags an inventory source that lists the device more than once,
+// naming the records and the fields in which they differ.
 func (w *discWorker) duplicate(ref vigil.DeviceRef, s srcRecords) {
 	name := w.res.metas[s.src].name
 	srcs, ok := w.dupSrcs[s.src]
@@ -627,8 +628,59 @@ func (w *discWorker) duplicate(ref vigil.DeviceRef, s srcRecords) {
 			b = strconv.AppendInt(append(b, "ref "...), in.Ref, 10)
 		}
 	}
+	differ, partial := w.listingDiffers(s.recs)
+	if len(differ) > 0 {
+		b = append(b, "; they differ in "...)
+		b = appendJoined(b, differ)
+	}
+	if len(partial) > 0 {
+		b = append(b, "; only some give "...)
+		b = appendJoined(b, partial)
+	}
 	w.buf = b
 	*w.put(rankDuplicate) = vigil.Discrepancy{Kind: vigil.DiscrepancyDuplicate, Device: ref, Sources: srcs, Detail: string(b)}
+}
+
+// listingDiffers compares the records one source lists a device by: the
+// fields they give different values (compared as normalValue does), and
+// those some give and others leave empty, each in field-name order.
+func (w *discWorker) listingDiffers(recs []int32) (differ, partial []string) {
+	for _, fi := range fieldsByName {
+		f := vigil.Fields[fi]
+		first, given, missing, diff := "", 0, false, false
+		for _, m := range recs {
+			v := strings.TrimSpace(w.res.inputs[m].Record.Get(f))
+			if v == "" {
+				missing = true
+				continue
+			}
+			n := normalValue(f, v)
+			if given == 0 {
+				first = n
+			} else if n != first {
+				diff = true
+			}
+			given++
+		}
+		switch {
+		case diff:
+			differ = append(differ, f)
+		case given > 0 && missing:
+			partial = append(partial, f)
+		}
+	}
+	return differ, partial
+}
+
+// appendJoined appends the words comma separated.
+func appendJoined(b []byte, words []string) []byte {
+	for i, x := range words {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, x...)
+	}
+	return b
 }
 
 // normalValue is the form in which two values of a field are compared: case

@@ -84,7 +84,7 @@ func (r *resolver) strongGroup(link uint8, g []int32) {
 		joined := false
 		for _, h := range heads {
 			rh, rm := r.find(h), r.find(m)
-			if rh == rm || r.compatible(rh, rm) {
+			if rh == rm || r.compatible(rh, rm) || r.listedTwice(h, m, rh, rm) {
 				r.union(rh, rm, link, ConfidenceStrong)
 				joined = true
 				break
@@ -102,6 +102,19 @@ func (r *resolver) strongGroup(link uint8, g []int32) {
 		}
 		heads = append(heads, m)
 	}
+}
+
+// listedTwice reports whether records h and m, of devices rh and rm, are
+// one physical device that one source lists twice: the same source, a
+// shared MAC or manufacturer and serial (the group's key), and no
+// contradiction but the asset tag, which a second listing often carries
+// anew. Across sources such a contradiction stays a conflict for a person.
+func (r *resolver) listedTwice(h, m, rh, rm int32) bool {
+	if r.src[h] != r.src[m] || r.decided(rh, rm) {
+		return false
+	}
+	ch, cm := &r.cl[rh], &r.cl[rm]
+	return !disjoint(ch.mac, cm.mac) && !disjoint(ch.serial, cm.serial) && disjoint(ch.asset, cm.asset)
 }
 
 // strongSerial links records by serial number within one manufacturer. A
