@@ -34,6 +34,7 @@ const ByTokens = "tokens"
 const (
 	tokenThreshold = 2.5 // the least score that maps a header
 	tokenMargin    = 1.5 // how far below the best a candidate may score
+	contentMargin  = 1.0 // how far below a shapeless best fitting values may overrule it
 )
 
 // phrases are word sequences read as one concept before scoring; the
@@ -478,8 +479,8 @@ func looksLikeVersion(s string) bool {
 	if s == "" || len(s) > 40 {
 		return false
 	}
-	if _, err := ParseDate(s); err == nil {
-		return false
+	if _, err := ParseDate(s); err == nil && (strings.ContainsAny(s, "/-") || yearLast(s)) {
+		return false // a date; "3.4.56" is a version, "03.04.2025" a date
 	}
 	if _, err := normalizeIP(s); err == nil && strings.Count(s, ".") == 3 {
 		return false
@@ -517,20 +518,37 @@ func chooseByContent(cs []candidate, sample [][]string, col int) string {
 	if len(cs) == 1 || !mostly(sample, col, func(string) bool { return true }) {
 		return cs[0].field // one candidate, or no values to judge by
 	}
-	fallback := ""
-	for _, c := range cs {
+	fallback := -1
+	for i, c := range cs {
 		test := contentTest(c.field)
 		switch {
 		case test == nil:
-			if fallback == "" {
-				fallback = c.field
+			// a header too weak to map alone is taken only for its values
+			if fallback < 0 && c.score >= tokenThreshold {
+				fallback = i
 			}
 		case mostly(sample, col, test):
-			return c.field
+			// values that fit overrule a better header without a shape
+			// only when the header scores them close ("Device Class" of
+			// 2s and 3s), not when it plainly names the other field
+			// ("Version or Model" of model names)
+			if fallback < 0 || cs[fallback].score-c.score < contentMargin {
+				return c.field
+			}
 		}
 	}
-	if fallback != "" {
-		return fallback
+	if fallback >= 0 {
+		return cs[fallback].field
 	}
 	return cs[0].field
+}
+
+// yearLast reports whether a dotted value ends in a four-digit year.
+func yearLast(s string) bool {
+	i := strings.LastIndexByte(s, '.')
+	if i < 0 || len(s)-i-1 != 4 {
+		return false
+	}
+	_, err := strconv.Atoi(s[i+1:])
+	return err == nil
 }
