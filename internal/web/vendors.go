@@ -243,8 +243,14 @@ func badgeClass(standing string) string {
 	return ""
 }
 
-// BAAClass is the badge colour of the row's agreement.
-func (r vendorRow) BAAClass() string { return badgeClass(r.BAAStatus) }
+// BAAClass is the badge colour of the row's agreement: a vendor that
+// touches no ePHI needs none, so its missing BAA is not shown as a fault.
+func (r vendorRow) BAAClass() string {
+	if r.BAAStatus == baaMissing && r.Risk.EPHI == 0 {
+		return ""
+	}
+	return badgeClass(r.BAAStatus)
+}
 
 // TierClass is the badge colour of the row's risk tier.
 func (r vendorRow) TierClass() string { return badgeClass(string(r.Risk.Tier)) }

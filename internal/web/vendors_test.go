@@ -5,11 +5,14 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/google/go-cmp/cmp"
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/mds2"
@@ -113,7 +116,7 @@ func TestVendorPages(t *testing.T) {
 		for path, wants := range map[string][]string{
 			"/vendors": {`href="/vendors/1"`, "GE HealthCare", `v-not-met">high`, "1 device storing or sending ePHI", `v-partially-met">expiring</span> <span class="muted nowrap">due ` + day(30), "<details"},
 			"/vendors/1": {"GE Medical Systems", "pat@example.com", "*.insite.example.com", "GE InSite", "<td>v1</td><td><span class=\"badge \">superseded",
-				`<td>v2</td><td><span class="badge v-partially-met">expiring`, "remote service",
+				`<td>v2</td><td><span class="badge v-partially-met">expiring`, "<td>depot repair, remote service</td>",
 				"Example CPA LLP", "soc2-type2", day(160), `href="` + loc + `"`, `href="/devices/3"`, "1 it makes or services", "baa-form", "cert-form"},
 			"/mds2":      {`href="` + loc + `"`, "CARESCAPE B650", "Encrypts data at rest", "mds2-form"},
 			loc:          {"DOC-B650", "2024-03-01", "b650.csv", "STCF-1", "Patch support"},
@@ -287,4 +290,58 @@ func TestVendorAPI(t *testing.T) {
 		}
 		e.api(audTok, "GET", "/api/v1/mds2/7", "", 404, nil)
 	})
+}
+
+// TestBrowserVendors drives headless Chromium through the register: the
+// tier's factors open under their disclosure, a vendor is added through
+// the form, and the MDS2 forms are reached from the register. With
+// VIGIL_SCREENSHOTS=DIR it leaves a screenshot of each page there.
+func TestBrowserVendors(t *testing.T) {
+	chromium(t)
+	e := vendorEnv(t, storetest.Open(t, "sqlite"))
+	ctx := context.Background()
+	svc := vendors.New(e.db)
+	if err := svc.Add(ctx, nil, &vigil.Vendor{Name: "GE HealthCare", Aliases: []string{"GE Medical Systems"}}); err != nil {
+		t.Fatal(err)
+	}
+	tctx := browse(t, e, "compliance", "/vendors", `table.vendors`)
+	shot := func(name string) {
+		if dir := os.Getenv("VIGIL_SCREENSHOTS"); dir != "" {
+			png, err := chromedp.Run(tctx, chromedp.FullScreenshot(100))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	err := chromedp.Do(tctx,
+		chromedp.Click(chromedp.CSS(`table.vendors details summary`)),
+		chromedp.WaitVisible(chromedp.Search(`//ul[@class="factors"]/li[contains(., "storing or sending ePHI")]`)),
+	)
+	if err != nil {
+		t.Fatalf("the tier's factors: %v", err)
+	}
+	shot("vendors")
+	err = chromedp.Do(tctx,
+		chromedp.SendKeys(chromedp.CSS(`#vendor-form input[name=name]`), "Philips"),
+		chromedp.SendKeys(chromedp.CSS(`#vendor-form textarea[name=models]`), "IntelliVue MX800"),
+		chromedp.Click(chromedp.CSS(`#add-vendor`)),
+		chromedp.WaitVisible(chromedp.Search(`//h1[contains(., "Philips")]`)),
+		chromedp.WaitVisible(chromedp.Search(`//a[@href="/devices/2"]`)),
+	)
+	if err != nil {
+		t.Fatalf("adding a vendor: %v", err)
+	}
+	shot("vendor")
+	err = chromedp.Do(tctx,
+		chromedp.Click(chromedp.Search(`//p[@class="crumbs"]/a[@href="/vendors"]`)),
+		chromedp.Click(chromedp.Search(`//p/a[@href="/mds2"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#mds2-form`)),
+	)
+	if err != nil {
+		t.Fatalf("from the register to the MDS2 forms: %v", err)
+	}
+	shot("mds2")
 }
