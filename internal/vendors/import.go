@@ -196,7 +196,8 @@ func merge(v, in *vigil.Vendor) {
 // parseEndpoints reads a cell of endpoints separated as splitList
 // separates them: each "kind:value" (address, host, tls-name, cert-org) or
 // a plain value, an address when it is an IP address or CIDR block and a
-// host name otherwise. Vendor.Validate checks them.
+// host name otherwise, either followed by its tool in brackets
+// ("address:203.0.113.0/28 (GE InSite)"). Vendor.Validate checks them.
 func parseEndpoints(cell string) []vigil.VendorEndpoint {
 	var out []vigil.VendorEndpoint
 	for _, item := range splitList(cell) {
@@ -205,6 +206,9 @@ func parseEndpoints(cell string) []vigil.VendorEndpoint {
 			continue
 		}
 		e := vigil.VendorEndpoint{Value: item}
+		if v, tool, ok := strings.Cut(item, " ("); ok && strings.HasSuffix(tool, ")") {
+			item, e.Value, e.Tool = strings.TrimSpace(v), strings.TrimSpace(v), strings.TrimSpace(strings.TrimSuffix(tool, ")"))
+		}
 		if k, v, ok := strings.Cut(item, ":"); ok && slices.Contains(vigil.EndpointKinds, vigil.EndpointKind(strings.ToLower(strings.TrimSpace(k)))) {
 			e.Kind, e.Value = vigil.EndpointKind(strings.ToLower(strings.TrimSpace(k))), v
 		} else if _, err := netip.ParsePrefix(item); err == nil {

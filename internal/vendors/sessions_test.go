@@ -39,7 +39,7 @@ func TestSessions(t *testing.T) {
 		}
 		s := vendors.New(db)
 		csv := "Vendor,Aliases,Endpoints,Remote tool\n" +
-			"GE HealthCare,GE Medical Systems,198.51.100.0/24;insite.gehealthcare.example,GE InSite\n"
+			"GE HealthCare,GE Medical Systems,198.51.100.0/24;insite.gehealthcare.example;cert-org:GE Healthcare Inc. (InSite web),GE InSite\n"
 		if _, err := s.Import(ctx, actor, "vendors.csv", []byte(csv)); err != nil {
 			t.Fatal(err)
 		}
@@ -47,7 +47,8 @@ func TestSessions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantEps := []vigil.VendorEndpoint{{Kind: vigil.EndpointAddress, Value: "198.51.100.0/24", Tool: "GE InSite"}, {Kind: vigil.EndpointHost, Value: "insite.gehealthcare.example", Tool: "GE InSite"}}
+		wantEps := []vigil.VendorEndpoint{{Kind: vigil.EndpointAddress, Value: "198.51.100.0/24", Tool: "GE InSite"}, {Kind: vigil.EndpointHost, Value: "insite.gehealthcare.example", Tool: "GE InSite"},
+			{Kind: vigil.EndpointCertOrg, Value: "GE Healthcare Inc.", Tool: "InSite web"}}
 		if diff := cmp.Diff(wantEps, ge.Endpoints); diff != "" {
 			t.Errorf("imported endpoints (-want +got):\n%s", diff)
 		}
