@@ -76,7 +76,7 @@ func (u *User) Validate() error {
 		return Errorf(EINVALID, "user name must be 1-63 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit")
 	}
 	if !u.Role.Valid() {
-		return Errorf(EINVALID, "unknown role %q", u.Role)
+		return Errorf(EINVALID, "unknown role %q (admin, compliance, clinical-engineering, it or auditor)", u.Role)
 	}
 	return nil
 }
