@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -124,5 +125,84 @@ func cliOn(t *testing.T, db string) func(args ...string) string {
 			t.Fatalf("vigil %s: exit %d\n%s%s", strings.Join(args, " "), code, out, stderr)
 		}
 		return out
+	}
+}
+
+// TestVendorSessionsOnDemo checks, on the demo hospital, that vigil vendors
+// sessions finds exactly the remote sessions of the ground truth, each tied
+// to the vendor the generator made it come from (unknown for the one from
+// an address no vendor owns), and that the findings name exactly the
+// sessions of vendors without a BAA and the unknown one.
+func TestVendorSessionsOnDemo(t *testing.T) {
+	for _, engine := range storetest.Engines() {
+		t.Run(engine, func(t *testing.T) {
+			dir := t.TempDir()
+			vigil := cliOn(t, storetest.DSN(t, engine))
+			vigil("demo", "--once", "--dir", dir, "--devices", "150")
+			raw, err := os.ReadFile(filepath.Join(dir, "ground_truth.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var truth struct {
+				Oversight struct {
+					Vendors []struct {
+						Name      string
+						BAAStatus string `json:"baa_status"`
+					}
+					Sessions []struct {
+						Vendor   string
+						DeviceIP string `json:"device_ip"`
+						PeerIP   string `json:"peer_ip"`
+						App      string
+					}
+				}
+			}
+			if err := json.Unmarshal(raw, &truth); err != nil {
+				t.Fatal(err)
+			}
+			baa := map[string]string{}
+			for _, v := range truth.Oversight.Vendors {
+				baa[v.Name] = v.BAAStatus
+			}
+			want, wantFindings := map[string]string{}, map[string]bool{}
+			for _, s := range truth.Oversight.Sessions {
+				k := s.PeerIP + " " + s.DeviceIP + " " + s.App
+				switch {
+				case s.Vendor == "":
+					want[k] = "unknown"
+					wantFindings["vendor-remote-unknown "+s.PeerIP] = true
+				case baa[s.Vendor] == "missing" || baa[s.Vendor] == "expired":
+					want[k] = s.Vendor
+					wantFindings["vendor-remote-no-baa "+s.PeerIP] = true
+				default:
+					want[k] = s.Vendor
+				}
+			}
+			var ss []struct {
+				Vendor, Peer, Protocol string
+				DeviceIP               string `json:"device_ip"`
+			}
+			if err := json.Unmarshal([]byte(vigil("vendors", "sessions", "--format", "json")), &ss); err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, s := range ss {
+				got[s.Peer+" "+s.DeviceIP+" "+s.Protocol] = s.Vendor
+			}
+			if len(want) < 4 || !maps.Equal(got, want) {
+				t.Errorf("sessions %v, want %v", got, want)
+			}
+			var fs []struct{ Code, Peer string }
+			if err := json.Unmarshal([]byte(vigil("vendors", "sessions", "--findings", "--format", "json")), &fs); err != nil {
+				t.Fatal(err)
+			}
+			gotFindings := map[string]bool{}
+			for _, f := range fs {
+				gotFindings[f.Code+" "+f.Peer] = true
+			}
+			if len(wantFindings) < 2 || !maps.Equal(gotFindings, wantFindings) {
+				t.Errorf("findings %v, want %v", gotFindings, wantFindings)
+			}
+		})
 	}
 }
