@@ -142,7 +142,7 @@ func (s *Service) gather(ctx context.Context, asOf *time.Time, at time.Time) (*e
 		ev.mds2[k] = append(ev.mds2[k], f)
 	}
 	ev.segments = newSegmenter(segs)
-	ev.vendors.index(ev, asOf)
+	ev.vendors.index(ev, asOf, forms)
 	return ev, nil
 }
 
@@ -199,7 +199,7 @@ func (s *Service) subject(ev *evidence, d *vigil.Device) *checks.Subject {
 	// The manufacturer's MDS2 form for the model: on record, and what it
 	// says of encryption at rest.
 	for _, f := range ev.mds2[vigil.MDS2ModelKey(d.Model)] {
-		if f.Describes(d) {
+		if d.Model != "" && ev.vendors.sameMaker(f.Manufacturer, d.Manufacturer) {
 			sub.Device.MDS2 = true
 			sub.Device.EncryptsAtRest = f.Facts.EncryptsAtRest.Yes()
 			sub.Device.MDS2EncryptsInTransit, sub.Device.MDS2RemoteService = string(f.Facts.EncryptsInTransit), string(f.Facts.RemoteService)

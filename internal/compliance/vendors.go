@@ -23,6 +23,7 @@ type vendorEvidence struct {
 	flows    []*vigil.FlowSummary
 	of       map[int64][]*vigil.Vendor     // by device id
 	sessions map[int64][]oversight.Session // by device id
+	makers   map[string][]int64            // the vendors each manufacturer spelling names
 	baa      map[int64]bool                // vendor id: a BAA in force
 	cert     map[int64]bool                // vendor id: a current certification
 }
@@ -40,7 +41,7 @@ func (ve *vendorEvidence) reads(ctx context.Context, s *Service, asOf *time.Time
 
 // index keeps what the register held at the evaluation's date (a time
 // travel drops what was recorded later) and indexes it by device.
-func (ve *vendorEvidence) index(ev *evidence, asOf *time.Time) {
+func (ve *vendorEvidence) index(ev *evidence, asOf *time.Time, forms []*vigil.MDS2Form) {
 	if asOf != nil {
 		ve.vendors = oversight.KnownBy(ve.vendors, func(v *vigil.Vendor) time.Time { return v.AddedAt }, *asOf)
 		ve.baas = oversight.KnownBy(ve.baas, func(b *vigil.BAA) time.Time { return b.AddedAt }, *asOf)
@@ -57,6 +58,31 @@ func (ve *vendorEvidence) index(ev *evidence, asOf *time.Time) {
 		if vs := ties.Of(d); len(vs) > 0 {
 			ve.of[d.ID] = vs
 		}
+	}
+	// Which vendors each spelling of a manufacturer names, for telling
+	// whether a form or a notice is about a device's maker.
+	ve.makers = map[string][]int64{}
+	spellings := make([]string, 0, len(ev.devices)+len(forms)+len(ve.support))
+	for _, d := range ev.devices {
+		spellings = append(spellings, d.Manufacturer)
+	}
+	for _, f := range forms {
+		spellings = append(spellings, f.Manufacturer)
+	}
+	for _, m := range ve.support {
+		spellings = append(spellings, m.Manufacturer)
+	}
+	for _, sp := range spellings {
+		if _, ok := ve.makers[sp]; ok {
+			continue
+		}
+		ids := []int64{}
+		for _, v := range ve.vendors {
+			if v.Makes(sp) {
+				ids = append(ids, v.ID)
+			}
+		}
+		ve.makers[sp] = ids
 	}
 	ve.sessions = map[int64][]oversight.Session{}
 	for _, se := range oversight.Sessions(ve.flows, ev.devices, ve.vendors, ev.at) {
@@ -80,7 +106,7 @@ func (ve *vendorEvidence) fill(sub *checks.Subject, d *vigil.Device, at time.Tim
 	}
 	sub.Device.SupportState = string(vigil.SupportUnknown)
 	for _, m := range ve.support {
-		if m.Describes(d) {
+		if d.Model != "" && vigil.MDS2ModelKey(m.Model) == vigil.MDS2ModelKey(d.Model) && ve.sameMaker(m.Manufacturer, d.Manufacturer) {
 			sub.Device.EndOfSupport, sub.Device.EndOfPatches = m.EndOfSupport, m.EndOfPatches
 			sub.Device.SupportState = string(m.State(at))
 			break
@@ -119,6 +145,21 @@ func (ve *vendorEvidence) fill(sub *checks.Subject, d *vigil.Device, at time.Tim
 	if len(tools) > 0 && r.Method == "" {
 		r.Method = joinNames(tools)
 	}
+}
+
+// sameMaker reports whether two spellings of a manufacturer name the same
+// company: by vigil.SameMaker, or because one vendor of the register goes
+// by both ("Hill-Rom/Rauland" as an alias of Rauland).
+func (ve *vendorEvidence) sameMaker(a, b string) bool {
+	if vigil.SameMaker(a, b) {
+		return true
+	}
+	for _, x := range ve.makers[a] {
+		if slices.Contains(ve.makers[b], x) {
+			return true
+		}
+	}
+	return false
 }
 
 func joinNames(xs []string) string { return strings.Join(xs, ", ") }
