@@ -138,7 +138,9 @@ func demoVendorDeficiencies(t *testing.T, seed int64) {
 		var out []*gen.PlanVendor
 		for _, v := range plan.Vendors {
 			names := append([]string{v.Name}, v.Aliases...)
-			if slices.ContainsFunc(names, func(n string) bool { return d.Manufacturer != "" && vigil.MakerKey(n) == vigil.MakerKey(d.Manufacturer) }) ||
+			if slices.ContainsFunc(names, func(n string) bool {
+				return d.Manufacturer != "" && vigil.MakerKey(n) == vigil.MakerKey(d.Manufacturer)
+			}) ||
 				slices.Contains(v.Models, d.Model) {
 				out = append(out, v)
 			}
