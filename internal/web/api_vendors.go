@@ -154,7 +154,11 @@ type expiringJSON struct {
 // expiring for vendors touching ePHI: ?within=60d (days, weeks as 8w, or
 // a Go duration).
 func (s *Server) apiVendorsExpiring(w http.ResponseWriter, r *http.Request) error {
-	within, err := parseWithin(r.URL.Query().Get("within"))
+	span := r.URL.Query().Get("within")
+	if span == "" {
+		span = "60d"
+	}
+	within, err := parseWithin(span)
 	if err != nil {
 		return err
 	}
@@ -162,16 +166,13 @@ func (s *Server) apiVendorsExpiring(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, expiringJSON{Within: r.URL.Query().Get("within"), Gaps: nonNil(gaps)})
+	writeJSON(w, http.StatusOK, expiringJSON{Within: span, Gaps: nonNil(gaps)})
 	return nil
 }
 
 // parseWithin reads a span of days ("60d"), weeks ("8w") or a Go duration
-// ("36h"); "" is agreementWindow.
+// ("36h").
 func parseWithin(s string) (time.Duration, error) {
-	if s == "" {
-		return agreementWindow, nil
-	}
 	day := 24 * time.Hour
 	for suffix, unit := range map[string]time.Duration{"d": day, "w": 7 * day} {
 		if n, ok := strings.CutSuffix(s, suffix); ok {

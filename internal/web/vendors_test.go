@@ -182,6 +182,12 @@ func TestVendorPages(t *testing.T) {
 	})
 }
 
+// expiringBody is what GET /api/v1/vendors/expiring answers.
+type expiringBody struct {
+	Within string          `json:"within"`
+	Gaps   []oversight.Gap `json:"gaps"`
+}
+
 func TestVendorAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := vendorEnv(t, db)
@@ -261,9 +267,7 @@ func TestVendorAPI(t *testing.T) {
 			t.Errorf("profile: %d BAAs, %d devices, %d ePHI", len(profile.BAAs), len(profile.Devices), profile.Risk.EPHI)
 		}
 		wantGaps, _ := svc.Expiring(ctx, 60*24*time.Hour)
-		var gaps struct {
-			Gaps []oversight.Gap `json:"gaps"`
-		}
+		var gaps expiringBody
 		e.api(audTok, "GET", "/api/v1/vendors/expiring?within=60d", "", 200, &gaps)
 		// BD's pump (ePHI) has neither; GE's ISO 27001 expires in 10 days.
 		if diff := cmp.Diff(wantGaps, gaps.Gaps); diff != "" || len(gaps.Gaps) != 3 || gaps.Gaps[2].Vendor != "GE HealthCare" || gaps.Gaps[2].Status != oversight.GapExpiring {
@@ -272,6 +276,11 @@ func TestVendorAPI(t *testing.T) {
 		e.api(audTok, "GET", "/api/v1/vendors/expiring?within=1d", "", 200, &gaps)
 		if len(gaps.Gaps) != 2 || gaps.Gaps[0].Vendor != "BD" {
 			t.Errorf("expiring within a day: %+v", gaps.Gaps)
+		}
+		var byDefault expiringBody
+		e.api(audTok, "GET", "/api/v1/vendors/expiring", "", 200, &byDefault)
+		if byDefault.Within != "60d" || len(byDefault.Gaps) != 3 {
+			t.Errorf("expiring by default: within %q, %d gaps", byDefault.Within, len(byDefault.Gaps))
 		}
 		e.api(audTok, "GET", "/api/v1/vendors/expiring?within=soon", "", 400, nil)
 		forms, _ := svc.MDS2Forms(ctx, false)
