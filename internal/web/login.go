@@ -15,13 +15,15 @@ import (
 
 type loginPage struct {
 	pageBase
-	Next  string
-	Name  string
-	Error string
+	Next    string
+	Name    string
+	Error   string
+	Changed bool // the password was just changed
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, "login", &loginPage{pageBase: pageBase{Title: "Sign in"}, Next: safeNext(r.URL.Query().Get("next"))})
+	s.render(w, r, http.StatusOK, "login", &loginPage{pageBase: pageBase{Title: "Sign in"}, Next: safeNext(r.URL.Query().Get("next")),
+		Changed: r.URL.Query().Get("changed") == "1"})
 	return nil
 }
 
