@@ -4,7 +4,9 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/vigil-health/vigil"
 )
@@ -90,6 +92,61 @@ func FuzzNormalizeValue(f *testing.F) {
 		again, err := NormalizeValue(field, out)
 		if err != nil || again != out {
 			t.Fatalf("NormalizeValue(%q, %q) = %q, but again gives %q, %v", field, raw, out, again, err)
+		}
+	})
+}
+
+// FuzzHeaderMatch feeds header text and one column of values to the
+// word-based matcher and the map-file writer: no panic, a field that is
+// canonical (or none), the same answer twice, values normalised for the
+// field they map to without a panic, and a written map file that reads back
+// to the same columns.
+func FuzzHeaderMatch(f *testing.F) {
+	for _, s := range [][2]string{
+		{"SWVersion", "4.2.1"}, {"S/N", "SN1"}, {"IPv4Address", "10.0.0.1"}, {"VLAN Id", "140"},
+		{"Risk Class", "II"}, {"Next PM Due", "03/04/2026"}, {"Cost Ctr", "CC-1"}, {"hostserialnumber", "x"},
+		{"Numéro de série", "A1"}, {"#", ""}, {"a/b/c", "0011.2233.4455"}, {"\"q\\\"", "\x00"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, header, value string) {
+		got := TokenField(header)
+		if got != "" && !isTargetField(got) {
+			t.Fatalf("TokenField(%q) = %q, not a field", header, got)
+		}
+		if again := TokenField(header); again != got {
+			t.Fatalf("TokenField(%q): %q then %q", header, got, again)
+		}
+		ms := newMapper(nil).mapColumns([]string{"Asset Tag", header}, [][]string{{"A1", value}, {"A2", value}})
+		if f := ms[1].Field; f != "" {
+			if !isTargetField(f) {
+				t.Fatalf("%q mapped to %q", header, f)
+			}
+			if f != FieldIgnore {
+				NormalizeValue(f, value) // must not panic
+			}
+		}
+		res := &Result{File: "f.csv", Mapping: ms}
+		var b strings.Builder
+		if err := WriteMapFile(&b, res); err != nil {
+			t.Fatal(err)
+		}
+		mf, err := ParseMapFile("written", []byte(b.String()))
+		if err != nil {
+			t.Fatalf("written map file does not read back: %v\n%s", err, b.String())
+		}
+		for _, cm := range ms {
+			h := strings.TrimSpace(cm.Header)
+			if h == "" {
+				continue
+			}
+			want := cm.Field
+			if want == "" {
+				want = FieldIgnore
+			}
+			if got := mf.Columns[h]; got != want && utf8.ValidString(h) {
+				t.Fatalf("map file: %q reads back as %q, want %q\n%s", h, got, want, b.String())
+			}
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 
@@ -265,7 +266,7 @@ func WriteMapFile(w io.Writer, results ...*Result) error {
 			if field == "" {
 				field, note = FieldIgnore, "unmapped: name a field to import this column"
 			}
-			fmt.Fprintf(&b, "  %s: %s # %s, %s\n", yamlQuote(h), field, res.File, note)
+			fmt.Fprintf(&b, "  %s: %s # %s, %s\n", yamlQuote(h), field, strings.Trim(yamlQuote(res.File), `"`), note)
 		}
 	}
 	_, err := w.Write(b.Bytes())
@@ -283,6 +284,10 @@ func yamlQuote(s string) string {
 			b.WriteRune(r)
 		case r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&b, "\\x%02x", r)
+		case !unicode.IsPrint(r) && r <= 0xffff:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		case !unicode.IsPrint(r):
+			fmt.Fprintf(&b, "\\U%08x", r)
 		default:
 			b.WriteRune(r)
 		}
