@@ -67,7 +67,15 @@ func (s *Server) wrap(rt route) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: 200}
 		defer func() { s.metrics.observe(rt.method+" "+rt.path, sw.status, time.Since(start)) }()
+		if err := checkURL(r); err != nil {
+			s.fail(sw, r, err)
+			return
+		}
 		if rt.access.public {
+			if err := checkForm(r); err != nil {
+				s.fail(sw, r, err)
+				return
+			}
 			s.serve(sw, r, rt.h)
 			return
 		}
@@ -97,6 +105,10 @@ func (s *Server) wrap(rt route) http.Handler {
 				s.fail(sw, r, err)
 				return
 			}
+		}
+		if err := checkForm(r); err != nil {
+			s.fail(sw, r, err)
+			return
 		}
 		s.serve(sw, r, rt.h)
 	})

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"reflect"
 
 	vigil "github.com/vigil-health/vigil"
 )
@@ -66,7 +67,7 @@ func decodeJSON(r *http.Request, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return vigil.Errorf(vigil.EINVALID, "the request body is not valid JSON for this call")
 	}
-	return nil
+	return checkDecoded(reflect.ValueOf(v))
 }
 
 func nonNil[T any](s []T) []T {

@@ -359,3 +359,58 @@ func TestChangeOwnPassword(t *testing.T) {
 		}
 	})
 }
+
+// Finding 11: a NUL byte or text that is not UTF-8 in the path, a query
+// parameter, a form field or a JSON string is a 400 with a clear message
+// on every route, never a 500 (PostgreSQL refuses both).
+func TestDirtyInputIsRefused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		admin, csrf := e.client("admin")
+		tok := e.token("admin")
+		for _, rt := range e.srv.Routes() {
+			if rt.Method != "GET" {
+				continue
+			}
+			for _, q := range []string{"?q=a%00b", "?q=%ff%fe", "?framework=x%00", "?a%00=1"} {
+				resp, err := admin.Get(e.ts.URL + concrete(rt.Path) + q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 400 || !strings.Contains(string(b), "NUL byte or text that is not UTF-8") {
+					t.Errorf("GET %s%s: %d, want 400 naming the fault", rt.Path, q, resp.StatusCode)
+				}
+			}
+		}
+		for _, path := range []string{"/controls/hipaa%00", "/api/v1/frameworks/%ff", "/devices/1%00"} {
+			if code, _ := getStatus(t, admin, e.ts.URL+path); code != 400 {
+				t.Errorf("GET %s: %d, want 400", path, code)
+			}
+		}
+		if r := e.post(admin, "/users", url.Values{"csrf_token": {csrf}, "name": {"eve\x00"}, "role": {"it"}}); r.status != 400 {
+			t.Errorf("a NUL in a form field: %d, want 400", r.status)
+		}
+		if r := e.post(admin, "/users", url.Values{"csrf_token": {csrf}, "name": {"eve\xff"}, "role": {"it"}}); r.status != 400 {
+			t.Errorf("invalid UTF-8 in a form field: %d, want 400", r.status)
+		}
+		if got := signIn(t, e.ts, "", "admin\x00", pw); got != 400 {
+			t.Errorf("a NUL in the sign-in name: %d, want 400", got)
+		}
+		e.api(tok, "POST", "/api/v1/users", `{"name":"eve\u0000","role":"it"}`, 400, nil)
+		e.api(tok, "POST", "/api/v1/tokens", `{"name":"x\u0000y"}`, 400, nil)
+		e.api(tok, "POST", "/api/v1/import?source=cm%00ms&filename=a.csv", "asset_tag\nA\n", 400, nil)
+	})
+}
+
+func getStatus(t *testing.T, c *http.Client, u string) (int, string) {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
