@@ -30,7 +30,7 @@ func runHelp(t *testing.T, args ...string) (int, string, string) {
 func subcommands(group, usage string) []string {
 	seen := map[string]bool{}
 	listed := regexp.MustCompile(`^  ([a-z][a-z0-9-]*)(?:\s|$)`)
-	spelled := regexp.MustCompile(`vigil ` + regexp.QuoteMeta(group) + ` ([a-z][a-z0-9-]*(?: (?:add|remove|list))?)`)
+	spelled := regexp.MustCompile(`vigil ` + regexp.QuoteMeta(group) + ` ([a-z][a-z0-9-]*(?: (?:add|remove|list|import|set|show))?)`)
 	for _, l := range strings.Split(usage, "\n") {
 		if m := listed.FindStringSubmatch(l); m != nil && strings.Contains(usage, "COMMAND") {
 			seen[m[1]] = true
