@@ -20,13 +20,13 @@ func runVendorsSessions(ctx context.Context, m *Main, args []string) error {
 		vendor = fs.String("vendor", "", "only this vendor's sessions (id, name or alias; unknown for the untied)")
 		device = fs.String("device", "", "only this device's sessions (id or asset tag)")
 		at = fs.String("at", "", "read the register at the end of this date (2006-01-02; default now)")
-		findings = fs.Bool("findings", false, "list the findings (vendor-remote-no-baa, vendor-remote-unknown) instead of the sessions")
+		findings = fs.Bool("findings", false, "list the findings about the sessions (vendor-remote-no-baa, vendor-remote-unknown) instead")
 	})
 	if err != nil {
 		return err
 	}
 	defer c.db.Close()
-	if len(pos) > 0 || (*findings && (*vendor != "" || *device != "")) {
+	if len(pos) > 0 {
 		return usagef("%s", vendorsSessionsUsage)
 	}
 	f := vendors.SessionFilter{Vendor: *vendor}
@@ -44,30 +44,25 @@ func runVendorsSessions(ctx context.Context, m *Main, args []string) error {
 		}
 		f.DeviceID = d.ID
 	}
-	svc := vendors.New(c.db)
+	rep, err := vendors.New(c.db).SessionReport(ctx, f)
+	if err != nil {
+		return err
+	}
 	if *findings {
-		fs, err := svc.SessionFindings(ctx, f.At)
-		if err != nil {
-			return err
-		}
 		if c.format == "json" {
-			return writeJSONOut(m.Stdout, fs)
+			return writeJSONOut(m.Stdout, rep.Findings)
 		}
 		t := &table{header: []string{"AT", "CODE", "DEVICE", "VENDOR", "PEER", "TOOL", "DETAIL"}}
-		for _, x := range fs {
+		for _, x := range rep.Findings {
 			t.add(x.At.UTC().Format(time.RFC3339), x.Code, x.Device, x.Vendor, x.Peer, x.Tool, x.Detail)
 		}
 		return t.writeText(m.Stdout)
 	}
-	ss, err := svc.Sessions(ctx, f)
-	if err != nil {
-		return err
-	}
 	if c.format == "json" {
-		return writeJSONOut(m.Stdout, ss)
+		return writeJSONOut(m.Stdout, rep.Sessions)
 	}
 	t := &table{header: []string{"FIRST SEEN", "DURATION", "DEVICE", "VENDOR", "PEER", "TOOL", "PORT", "CONNECTIONS", "BYTES"}}
-	for _, s := range ss {
+	for _, s := range rep.Sessions {
 		peer := s.Peer
 		if s.PeerName != "" {
 			peer += " (" + s.PeerName + ")"

@@ -108,6 +108,12 @@ func TestVendorSessionsFromCapture(t *testing.T) {
 			if got2["vendor-remote-no-baa GE HealthCare 198.51.100.20"] || !got2["vendor-remote-no-baa Siemens Healthineers 203.0.113.10"] {
 				t.Errorf("after GE's BAA: %v", got2)
 			}
+			if out := strings.TrimSpace(vigil("vendors", "sessions", "--findings", "--vendor", "GE", "--format", "json")); out != "[]" {
+				t.Errorf("GE's findings after its BAA: %s", out)
+			}
+			if out := vigil("vendors", "sessions", "--findings", "--vendor", "unknown"); !strings.Contains(out, "vendor-remote-unknown") || strings.Contains(out, "vendor-remote-no-baa") {
+				t.Errorf("the unknown vendor's findings:\n%s", out)
+			}
 			if out := vigil("vendors", "sessions", "--findings"); !strings.Contains(out, "vendor-remote-no-baa") || !strings.Contains(out, "DETAIL") {
 				t.Errorf("findings table:\n%s", out)
 			}

@@ -26,9 +26,25 @@ type SessionFilter struct {
 // oversight.Sessions), tied to the register's vendors by their endpoints,
 // with the inventory's devices.
 func (s *Service) Sessions(ctx context.Context, f SessionFilter) ([]oversight.Session, error) {
-	at := f.At
-	if at.IsZero() {
-		at = s.now()
+	r, err := s.SessionReport(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return r.Sessions, nil
+}
+
+// SessionReport is the sessions a filter selects and the findings about
+// them.
+type SessionReport struct {
+	Sessions []oversight.Session        `json:"sessions"`
+	Findings []oversight.SessionFinding `json:"findings"`
+}
+
+// SessionReport returns the sessions the filter selects and the findings
+// (SessionFindings) about the same vendor and device.
+func (s *Service) SessionReport(ctx context.Context, f SessionFilter) (*SessionReport, error) {
+	if f.At.IsZero() {
+		f.At = s.now()
 	}
 	vendorID := int64(-1)
 	if f.Vendor == oversight.Unknown {
@@ -40,13 +56,31 @@ func (s *Service) Sessions(ctx context.Context, f SessionFilter) ([]oversight.Se
 		}
 		vendorID = v.ID
 	}
-	all, _, err := s.sessions(ctx, at)
+	all, baas, err := s.sessions(ctx, f.At)
 	if err != nil {
 		return nil, err
 	}
-	return slices.DeleteFunc(all, func(x oversight.Session) bool {
-		return (vendorID >= 0 && x.VendorID != vendorID) || (f.DeviceID != 0 && x.DeviceID != f.DeviceID)
-	}), nil
+	out := &SessionReport{}
+	keep := func(vendor, device int64) bool {
+		return (vendorID < 0 || vendor == vendorID) && (f.DeviceID == 0 || device == f.DeviceID)
+	}
+	for _, x := range all {
+		if keep(x.VendorID, x.DeviceID) {
+			out.Sessions = append(out.Sessions, x)
+		}
+	}
+	for _, x := range oversight.SessionFindings(all, baas, f.At) {
+		if keep(x.VendorID, x.DeviceID) {
+			out.Findings = append(out.Findings, x)
+		}
+	}
+	if out.Sessions == nil {
+		out.Sessions = []oversight.Session{}
+	}
+	if out.Findings == nil {
+		out.Findings = []oversight.SessionFinding{}
+	}
+	return out, nil
 }
 
 // SessionFindings returns what the register cannot account for in the

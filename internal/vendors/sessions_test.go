@@ -99,6 +99,10 @@ func TestSessions(t *testing.T) {
 			}
 			return out
 		}
+		rep, err := s.SessionReport(ctx, vendors.SessionFilter{Vendor: "Acme Infusion"})
+		if err != nil || len(rep.Sessions) != 1 || len(rep.Findings) != 1 || rep.Findings[0].Vendor != "Acme Infusion" {
+			t.Errorf("Acme's report: %+v, %v", rep, err)
+		}
 		want := []string{"vendor-remote-no-baa GE HealthCare CT-01", "vendor-remote-no-baa Acme Infusion PUMP-7"}
 		if diff := cmp.Diff(want, codes()); diff != "" {
 			t.Errorf("findings (-want +got):\n%s", diff)

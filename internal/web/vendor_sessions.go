@@ -33,88 +33,60 @@ type vendorSessionsPage struct {
 	Filtered           bool // some filter is set
 }
 
-// sessionQuery is what the page and the API read from ?vendor= (an id, a
-// name or "unknown"), ?device= (an inventory id) and ?at= (a date, the end
-// of that day, or an RFC 3339 time).
-type sessionQuery struct {
-	filter   vendors.SessionFilter
-	vendorID int64 // -1 every vendor
-	name     string
-}
-
-func (s *Server) sessionQuery(r *http.Request) (*sessionQuery, error) {
+// sessionQuery reads the filters the page and the API take: ?vendor= (an
+// id, a name or "unknown"), ?device= (an inventory id) and ?at= (a date,
+// read at the end of that day, or an RFC 3339 time).
+func sessionQuery(r *http.Request) (vendors.SessionFilter, error) {
 	q := r.URL.Query()
-	out := &sessionQuery{filter: vendors.SessionFilter{Vendor: q.Get("vendor")}, vendorID: -1}
-	switch v := out.filter.Vendor; v {
-	case "":
-	case oversight.Unknown:
-		out.vendorID, out.name = 0, oversight.Unknown
-	default:
-		found, err := s.vend.Find(r.Context(), v)
-		if err != nil {
-			return nil, err
-		}
-		out.vendorID, out.name = found.ID, found.Name
-		out.filter.Vendor = strconv.FormatInt(found.ID, 10)
-	}
+	f := vendors.SessionFilter{Vendor: q.Get("vendor")}
 	if d := q.Get("device"); d != "" {
 		id, err := strconv.ParseInt(d, 10, 64)
 		if err != nil || id <= 0 {
-			return nil, vigil.Errorf(vigil.EINVALID, "device must be an inventory id")
+			return f, vigil.Errorf(vigil.EINVALID, "device must be an inventory id")
 		}
-		out.filter.DeviceID = id
+		f.DeviceID = id
 	}
 	if a := q.Get("at"); a != "" {
 		t, err := parseDay("date", a)
 		if err != nil {
-			return nil, err
+			return f, err
 		}
 		if len(a) == len(dateLayout) {
 			t = t.Add(24*time.Hour - time.Nanosecond)
 		}
-		out.filter.At = t
+		f.At = t
 	}
-	return out, nil
-}
-
-// sessions returns the filtered sessions and the findings about them.
-func (s *Server) sessions(r *http.Request, q *sessionQuery) ([]oversight.Session, []oversight.SessionFinding, error) {
-	ss, err := s.vend.Sessions(r.Context(), q.filter)
-	if err != nil {
-		return nil, nil, err
-	}
-	all, err := s.vend.SessionFindings(r.Context(), q.filter.At)
-	if err != nil {
-		return nil, nil, err
-	}
-	fs := []oversight.SessionFinding{}
-	for _, f := range all {
-		if (q.vendorID < 0 || f.VendorID == q.vendorID) && (q.filter.DeviceID == 0 || f.DeviceID == q.filter.DeviceID) {
-			fs = append(fs, f)
-		}
-	}
-	return ss, fs, nil
+	return f, nil
 }
 
 // vendorSessionsPage lists the vendor remote sessions discovery recorded
 // and the findings about them.
 func (s *Server) vendorSessionsPage(w http.ResponseWriter, r *http.Request) error {
-	q, err := s.sessionQuery(r)
+	f, err := sessionQuery(r)
 	if err != nil {
 		return err
 	}
-	ss, fs, err := s.sessions(r, q)
+	rep, err := s.vend.SessionReport(r.Context(), f)
 	if err != nil {
 		return err
 	}
 	v := r.URL.Query()
 	p := &vendorSessionsPage{pageBase: pageBase{Title: "Vendor remote sessions", Nav: "vendors"},
-		Vendor: v.Get("vendor"), Device: v.Get("device"), At: v.Get("at"), VendorName: q.name}
+		Vendor: v.Get("vendor"), Device: v.Get("device"), At: v.Get("at")}
 	p.Filtered = p.Vendor != "" || p.Device != "" || p.At != ""
-	for _, x := range ss {
+	if p.Vendor == oversight.Unknown {
+		p.VendorName = oversight.Unknown
+	} else if p.Vendor != "" {
+		found, err := s.vend.Find(r.Context(), p.Vendor)
+		if err != nil {
+			return err
+		}
+		p.VendorName = found.Name
+	}
+	for _, x := range rep.Sessions {
 		p.Sessions = append(p.Sessions, sessionRow{Session: x, VendorURL: idURL("/vendors/", x.VendorID), DeviceURL: idURL("/devices/", x.DeviceID)})
 	}
-	for _, f := range fs {
+	for _, f := range rep.Findings {
 		p.Findings = append(p.Findings, sessionFindingRow{SessionFinding: f, VendorURL: idURL("/vendors/", f.VendorID), DeviceURL: idURL("/devices/", f.DeviceID)})
 	}
 	s.render(w, r, http.StatusOK, "vendor_sessions", p)
@@ -129,23 +101,18 @@ func idURL(prefix string, id int64) string {
 	return prefix + strconv.FormatInt(id, 10)
 }
 
-// vendorSessionsJSON is the API's answer.
-type vendorSessionsJSON struct {
-	Sessions []oversight.Session        `json:"sessions"`
-	Findings []oversight.SessionFinding `json:"findings"`
-}
-
 // apiVendorSessions lists the vendor remote sessions and the findings
-// about them: ?vendor= (id, name or "unknown"), ?device= (id), ?at= (date).
+// about them, {"sessions":[...],"findings":[...]}: ?vendor= (id, name or
+// "unknown"), ?device= (id), ?at= (date).
 func (s *Server) apiVendorSessions(w http.ResponseWriter, r *http.Request) error {
-	q, err := s.sessionQuery(r)
+	f, err := sessionQuery(r)
 	if err != nil {
 		return err
 	}
-	ss, fs, err := s.sessions(r, q)
+	rep, err := s.vend.SessionReport(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, vendorSessionsJSON{Sessions: ss, Findings: fs})
+	writeJSON(w, http.StatusOK, rep)
 	return nil
 }
