@@ -11,7 +11,8 @@ import (
 	"github.com/vigil-health/vigil/internal/store/storetest"
 )
 
-// TestVendorsOnDemo loads the demo hospital, imports a vendor list, adds
+// TestVendorsOnDemo imports the demo hospital's CMMS export (and not its
+// vendor side, which the demo loads itself), imports a vendor list, adds
 // agreements (one expired, one expiring, one current) and a certification,
 // and checks that vendors expiring names exactly the gaps of the vendors
 // whose devices touch ePHI.
@@ -28,8 +29,13 @@ func TestVendorsOnDemo(t *testing.T) {
 				}
 				return out
 			}
-			vigil("demo", "--once", "--dir", dir, "--devices", "150")
-			list := filepath.Join(dir, "vendors.csv")
+			if code, out, stderr := run(t, nil, "gen", "--out", dir, "--devices", "150"); code != 0 {
+				t.Fatalf("gen: exit %d\n%s%s", code, out, stderr)
+			}
+			if code, out, stderr := run(t, nil, "import", "--source", "cmms", "--db", db, filepath.Join(dir, "cmms_clinical_engineering.csv")); code != 0 {
+				t.Fatalf("import: exit %d\n%s%s", code, out, stderr)
+			}
+			list := filepath.Join(dir, "my_vendors.csv")
 			csv := "Vendor;Type;AKA;Contact;Email\nGE HealthCare;Manufacturer;GE Medical Systems;Service desk;service@example.com\nPhilips;OEM;Philips Medical Systems;;\nBaxter;;Baxter Healthcare;;\n"
 			if err := os.WriteFile(list, []byte(csv), 0o600); err != nil {
 				t.Fatal(err)
