@@ -16,6 +16,9 @@ type sessionRow struct {
 	VendorURL, DeviceURL string
 }
 
+// DurationText is how long the session lasted, to the second.
+func (r sessionRow) DurationText() string { return r.Duration().Round(time.Second).String() }
+
 // sessionFindingRow is a finding about a session, with its links.
 type sessionFindingRow struct {
 	oversight.SessionFinding
