@@ -100,6 +100,11 @@ func TestHeaderContentDecides(t *testing.T) {
 		{"Device Class", []string{"2", "3"}, vigil.FieldFDAClass},
 		{"", []string{"4.2.1", "4.3.0", "v10.1"}, vigil.FieldFirmware},
 		{"Col 7", []string{"00-1A-2B-3C-4D-5E", "00:1a:2b:3c:4d:5f"}, vigil.FieldMAC},
+		{"Purchase Cost", []string{"1250.00", "980.50"}, ""}, // a decimal is no version
+		{"Weight", []string{"3.5", "4.25"}, ""},              // nor under a header naming nothing
+		{"Purchase Order", []string{"4.2.1", "4.3.0"}, ""},   // a header that says something keeps its column
+		{"Version or Model", []string{"MX450", "B650"}, vigil.FieldModel},
+		{"PM date", []string{"2025-01-03", "2025-02-03"}, vigil.FieldLastPM},
 	} {
 		ms := newMapper(nil).mapColumns([]string{"Asset Tag", c.header}, sample(c.vals...))
 		if got := ms[1].Field; got != c.want {

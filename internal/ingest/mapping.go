@@ -173,6 +173,9 @@ func (m *mapper) mapColumns(headers []string, sample [][]string) []ColumnMapping
 			continue
 		}
 		for _, field := range []string{vigil.FieldMAC, vigil.FieldIP, vigil.FieldFirmware} {
+			if field == vigil.FieldFirmware && saysSomething(headers[i]) {
+				continue // versions by content only under a header that names nothing
+			}
 			if !taken[field] && mostly(sample, i, looksLike(field)) {
 				out[i].Field, out[i].How = field, ByContent
 				taken[field] = true
@@ -188,8 +191,13 @@ func (m *mapper) mapColumns(headers []string, sample [][]string) []ColumnMapping
 // dotted numbers ("4.2.1", "v10.3"), not bare ones.
 func looksLike(field string) func(string) bool {
 	if field == vigil.FieldFirmware {
+		// two dots, or a dot and a letter: "4.2.1", "v10.3", "B.02.17", never
+		// a decimal such as a price or a weight ("1250.00", "3.5")
 		return func(s string) bool {
-			return looksLikeVersion(s) && strings.ContainsAny(s, ".") && !looksLike(vigil.FieldIP)(s)
+			s = strings.TrimSpace(s)
+			dots := strings.Count(s, ".")
+			return looksLikeVersion(s) && (dots >= 2 || dots == 1 && strings.ContainsFunc(s, unicode.IsLetter)) &&
+				!looksLike(vigil.FieldIP)(s)
 		}
 	}
 	if field == vigil.FieldMAC {

@@ -552,3 +552,16 @@ func yearLast(s string) bool {
 	_, err := strconv.Atoi(s[i+1:])
 	return err == nil
 }
+
+// saysSomething reports whether any word of a header counts for or against
+// some field: "Purchase Cost" says something, "Col13" and "" do not.
+func saysSomething(h string) bool {
+	for _, c := range concepts(h) {
+		for _, cue := range cues {
+			if cue[c] != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
