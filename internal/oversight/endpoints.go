@@ -62,10 +62,13 @@ func (x *endpointIndex) hasAddress(a netip.Addr) bool {
 // inbound says the peer is the flow's client: then only its address and
 // DNS name can tie it, the TLS names and certificate being the server's.
 func (x *endpointIndex) match(peer netip.Addr, f *vigil.FlowSummary, inbound bool) (*vigil.Vendor, *vigil.VendorEndpoint) {
-	hostNames, tlsNames, org := []string{f.ClientHost}, []string(nil), ""
+	hostNames, tlsNames, org := []string{normName(f.ClientHost)}, []string(nil), ""
 	if !inbound {
-		hostNames = []string{f.ServerHost, f.ServerName}
-		tlsNames = append([]string{f.ServerName}, f.CertNames...)
+		hostNames = []string{normName(f.ServerHost), normName(f.ServerName)}
+		tlsNames = []string{normName(f.ServerName)}
+		for _, n := range f.CertNames {
+			tlsNames = append(tlsNames, normName(n))
+		}
 		org = vigil.VendorKey(f.CertOrg)
 	}
 	best, score := -1, 0
@@ -96,19 +99,19 @@ func (x *endpointIndex) match(peer netip.Addr, f *vigil.FlowSummary, inbound boo
 	return x.eps[best].vendor, x.eps[best].ep
 }
 
-// nameScore scores the best match of a name pattern against names: 1000
+// nameScore scores the best match of a name pattern against names
+// (normalised by normName): 1000
 // for an exact name, 300 plus the suffix's length for a wildcard ("*.x"
 // matches every name under x, not x itself), 0 for none.
 func nameScore(pattern string, names []string) int {
 	best := 0
 	suffix, wild := strings.CutPrefix(pattern, "*.")
 	for _, n := range names {
-		n = normName(n)
 		switch {
 		case n == "":
 		case !wild && n == pattern:
 			return 1000
-		case wild && strings.HasSuffix(n, "."+suffix):
+		case wild && len(n) > len(suffix) && n[len(n)-len(suffix)-1] == '.' && strings.HasSuffix(n, suffix):
 			best = max(best, 300+len(suffix))
 		}
 	}

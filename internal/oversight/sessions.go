@@ -97,7 +97,9 @@ func Sessions(flows []*vigil.FlowSummary, devices []*vigil.Device, vendors []*vi
 		}
 	}
 	idx := newEndpointIndex(vendors)
-	out := []Session{}
+	makers := map[*vigil.Device]*vigil.Vendor{}
+	same := map[sessionKey][]int{} // the sessions of the same ends, port and protocol
+	out := make([]Session, 0, len(flows))
 	for _, f := range flows {
 		if !slices.Contains(SessionApps, f.App) || (!at.IsZero() && f.FirstSeen.After(at)) {
 			continue
@@ -132,7 +134,12 @@ func Sessions(flows []*vigil.FlowSummary, devices []*vigil.Device, vendors []*vi
 		}
 		if d := byIP[dev]; d != nil {
 			s.DeviceID, s.Device, s.Manufacturer = d.ID, d.Label(), d.Manufacturer
-			if m := makerOf(d, vendors); m != nil {
+			m, seen := makers[d]
+			if !seen {
+				m = makerOf(d, vendors)
+				makers[d] = m
+			}
+			if m != nil {
 				s.MakerID, s.Maker = m.ID, m.Name
 			}
 		}
@@ -148,36 +155,55 @@ func Sessions(flows []*vigil.FlowSummary, devices []*vigil.Device, vendors []*vi
 				s.Tool = e.Tool
 			}
 		}
-		out = mergeSession(out, s)
+		k := sessionKey{s.DeviceIP, s.Peer, s.Port, s.Protocol}
+		if i := overlapping(out, same[k], s); i >= 0 {
+			merge(&out[i], s)
+		} else {
+			same[k] = append(same[k], len(out))
+			out = append(out, s)
+		}
 	}
 	for i := range out {
 		out[i].Seconds = int64(out[i].Duration() / time.Second)
 	}
-	slices.SortStableFunc(out, func(a, b Session) int {
-		return cmp.Or(a.FirstSeen.Compare(b.FirstSeen), cmp.Compare(a.DeviceIP, b.DeviceIP), cmp.Compare(a.Peer, b.Peer), cmp.Compare(a.Port, b.Port))
+	// A total order (sessions of the same ends, port and protocol never
+	// start together), so an unstable sort is deterministic.
+	slices.SortFunc(out, func(a, b Session) int {
+		return cmp.Or(a.FirstSeen.Compare(b.FirstSeen), cmp.Compare(a.DeviceIP, b.DeviceIP), cmp.Compare(a.Peer, b.Peer),
+			cmp.Compare(a.Port, b.Port), cmp.Compare(a.Protocol, b.Protocol))
 	})
 	return out
 }
 
-// mergeSession appends s, or folds it into a session of the same ends,
-// port and protocol whose time it overlaps.
-func mergeSession(out []Session, s Session) []Session {
-	for i := range out {
-		o := &out[i]
-		if o.DeviceIP == s.DeviceIP && o.Peer == s.Peer && o.Port == s.Port && o.Protocol == s.Protocol &&
-			!s.FirstSeen.After(o.LastSeen) && !o.FirstSeen.After(s.LastSeen) {
-			if s.FirstSeen.Before(o.FirstSeen) {
-				o.FirstSeen = s.FirstSeen
-			}
-			if s.LastSeen.After(o.LastSeen) {
-				o.LastSeen = s.LastSeen
-			}
-			o.Connections, o.Bytes = max(o.Connections, s.Connections), max(o.Bytes, s.Bytes)
-			o.PeerName = cmp.Or(o.PeerName, s.PeerName)
-			return out
+// sessionKey is what two flows of one session share.
+type sessionKey struct {
+	device, peer string
+	port         uint16
+	protocol     string
+}
+
+// overlapping returns the index, among the candidates, of the session
+// whose time overlaps s's; -1 when none does.
+func overlapping(out []Session, candidates []int, s Session) int {
+	for _, i := range candidates {
+		if !s.FirstSeen.After(out[i].LastSeen) && !out[i].FirstSeen.After(s.LastSeen) {
+			return i
 		}
 	}
-	return append(out, s)
+	return -1
+}
+
+// merge folds s into o: the span of both, the larger counts (the same
+// capture recorded twice counts its connections once).
+func merge(o *Session, s Session) {
+	if s.FirstSeen.Before(o.FirstSeen) {
+		o.FirstSeen = s.FirstSeen
+	}
+	if s.LastSeen.After(o.LastSeen) {
+		o.LastSeen = s.LastSeen
+	}
+	o.Connections, o.Bytes = max(o.Connections, s.Connections), max(o.Bytes, s.Bytes)
+	o.PeerName = cmp.Or(o.PeerName, s.PeerName)
 }
 
 // makerOf returns the first vendor that makes or services the device.

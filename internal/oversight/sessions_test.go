@@ -278,3 +278,26 @@ func TestSessionsGenerated(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSessions ties 20 000 flows to 200 vendors over 10 000 devices.
+func BenchmarkSessions(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var vendors []*vigil.Vendor
+	for i := range 200 {
+		vendors = append(vendors, &vigil.Vendor{ID: int64(i + 1), Name: fmt.Sprintf("Vendor %d", i), Endpoints: []vigil.VendorEndpoint{
+			{Kind: vigil.EndpointAddress, Value: fmt.Sprintf("198.51.%d.0/24", i)}, {Kind: vigil.EndpointTLSName, Value: fmt.Sprintf("*.v%d.example", i)}}})
+	}
+	var devices []*vigil.Device
+	for i := range 10000 {
+		devices = append(devices, &vigil.Device{ID: int64(i + 1), Manufacturer: fmt.Sprintf("Vendor %d", i%300), IP: fmt.Sprintf("10.%d.%d.%d", i>>16, (i>>8)&255, i&255)})
+	}
+	var flows []*vigil.FlowSummary
+	for range 20000 {
+		f := flow(fmt.Sprintf("198.51.%d.%d", r.IntN(256), r.IntN(256)), devices[r.IntN(len(devices))].IP, 3389, "rdp", r.IntN(60))
+		f.FirstSeen = f.FirstSeen.Add(time.Duration(r.IntN(10000)) * time.Minute)
+		flows = append(flows, f)
+	}
+	for b.Loop() {
+		Sessions(flows, devices, vendors, time.Time{})
+	}
+}
