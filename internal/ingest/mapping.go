@@ -274,7 +274,13 @@ func WriteMapFile(w io.Writer, results ...*Result) error {
 			if field == "" {
 				field, note = FieldIgnore, "unmapped: name a field to import this column"
 			}
-			fmt.Fprintf(&b, "  %s: %s # %s, %s\n", yamlQuote(h), field, strings.Trim(yamlQuote(res.File), `"`), note)
+			key, origin := yamlQuote(h), strings.Trim(yamlQuote(res.File), `"`)
+			if len(key) > 1000 {
+				// YAML allows implicit keys of 1024 characters at most
+				fmt.Fprintf(&b, "  ? %s\n  : %s # %s, %s\n", key, field, origin, note)
+				continue
+			}
+			fmt.Fprintf(&b, "  %s: %s # %s, %s\n", key, field, origin, note)
 		}
 	}
 	_, err := w.Write(b.Bytes())
