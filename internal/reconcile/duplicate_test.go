@@ -75,3 +75,18 @@ func TestListedTwiceAcrossSourcesStillConflicts(t *testing.T) {
 		}
 	}
 }
+
+// TestListedTwiceNeverHidesAnotherSourcesTag: a source's second listing is
+// not merged into a device whose tag another source gave (found by
+// FuzzResolve): cmms's untagged row joins cmdb's tagged one, and cmms's
+// tagged row then contradicts cmdb's tag, a conflict for a person.
+func TestListedTwiceNeverHidesAnotherSourcesTag(t *testing.T) {
+	var in []Input
+	newBatch(t, &in, "cmms", vigil.SourceInventory, 1).add("mac", "00:00:00:00:00:04", "serial", "SN3")
+	newBatch(t, &in, "cmdb", vigil.SourceInventory, 2).add("mac", "00:00:00:00:00:04", "serial", "SN3", "asset_tag", "BME-2")
+	newBatch(t, &in, "cmms", vigil.SourceInventory, 3).add("mac", "00:00:00:00:00:04", "serial", "SN3", "asset_tag", "BME-1")
+	res := mustResolve(t, in, nil, Config{Sources: ceIT})
+	if len(res.Devices) != 2 || len(res.Conflicts) != 1 {
+		t.Fatalf("got %d devices and %d conflicts, want 2 and 1", len(res.Devices), len(res.Conflicts))
+	}
+}

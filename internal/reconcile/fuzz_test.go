@@ -113,10 +113,33 @@ func FuzzResolve(f *testing.F) {
 }
 
 // checkNoContradiction fails if two records of a device hold different
-// values of one strong identifier.
+// values of one strong identifier, except asset tags within one source:
+// a source listing a device twice may give each listing its own tag, but
+// two sources whose tags for the device have none in common contradict.
 func checkNoContradiction(t *testing.T, res *Result, d *Device) {
 	t.Helper()
-	for _, field := range []string{vigil.FieldMAC, vigil.FieldSerial, vigil.FieldAssetTag} {
+	tags := map[string]map[string]bool{} // source -> its tags for the device
+	for _, m := range d.members {
+		if v := normTag(res.inputs[m].Record.Get(vigil.FieldAssetTag)); v != "" {
+			src := res.inputs[m].Source
+			if tags[src] == nil {
+				tags[src] = map[string]bool{}
+			}
+			tags[src][v] = true
+		}
+	}
+	for a, ta := range tags {
+		for b, tb := range tags {
+			shared := false
+			for v := range ta {
+				shared = shared || tb[v]
+			}
+			if a < b && !shared {
+				t.Fatalf("device %d: %s and %s give asset tags %v and %v", d.ID, a, b, ta, tb)
+			}
+		}
+	}
+	for _, field := range []string{vigil.FieldMAC, vigil.FieldSerial} {
 		val := ""
 		for _, m := range d.members {
 			v := res.inputs[m].Record.Get(field)

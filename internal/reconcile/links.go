@@ -108,13 +108,16 @@ func (r *resolver) strongGroup(link uint8, g []int32) {
 // one physical device that one source lists twice: the same source, a
 // shared MAC or manufacturer and serial (the group's key), and no
 // contradiction but the asset tag, which a second listing often carries
-// anew. Across sources such a contradiction stays a conflict for a person.
+// anew, every tag on both sides from that one source. Across sources such
+// a contradiction stays a conflict for a person.
 func (r *resolver) listedTwice(h, m, rh, rm int32) bool {
-	if r.src[h] != r.src[m] || r.decided(rh, rm) {
+	src := int32(r.src[m])
+	if int32(r.src[h]) != src || r.decided(rh, rm) {
 		return false
 	}
 	ch, cm := &r.cl[rh], &r.cl[rm]
-	return !disjoint(ch.mac, cm.mac) && !disjoint(ch.serial, cm.serial) && disjoint(ch.asset, cm.asset)
+	return ch.tagSrc == src && cm.tagSrc == src &&
+		!disjoint(ch.mac, cm.mac) && !disjoint(ch.serial, cm.serial) && disjoint(ch.asset, cm.asset)
 }
 
 // strongSerial links records by serial number within one manufacturer. A

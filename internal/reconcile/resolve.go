@@ -50,6 +50,25 @@ type cluster struct {
 	conf               float64
 	links              uint8
 	size               int32
+	tagSrc             int32 // the source of every asset tag in asset, tagNone or tagMixed
+}
+
+// cluster.tagSrc when the cluster has no asset tag, or tags from several
+// sources.
+const (
+	tagNone  = -1
+	tagMixed = -2
+)
+
+// joinTagSrc is the tagSrc of two clusters merged.
+func joinTagSrc(a, b int32) int32 {
+	switch {
+	case a == tagNone || a == b:
+		return b
+	case b == tagNone:
+		return a
+	}
+	return tagMixed
 }
 
 // rawConflict is a contradiction found while merging, before device ids exist.
@@ -139,7 +158,11 @@ func Resolve(inputs []Input, decisions []vigil.IdentityDecision, cfg Config) (*R
 			id := identsOf(in[i].Record, useAsset[sid], mfrs)
 			r.ids[i] = id
 			r.parent[i] = int32(i)
-			r.cl[i] = cluster{mac: one(3*i, id.mac), serial: one(3*i+1, id.serial), asset: one(3*i+2, id.asset), conf: ConfidenceStrong, size: 1}
+			tagSrc := int32(tagNone)
+			if id.asset != "" {
+				tagSrc = int32(sid)
+			}
+			r.cl[i] = cluster{mac: one(3*i, id.mac), serial: one(3*i+1, id.serial), asset: one(3*i+2, id.asset), conf: ConfidenceStrong, size: 1, tagSrc: tagSrc}
 		}
 	})
 
@@ -195,6 +218,7 @@ func (r *resolver) union(a, b int32, link uint8, conf float64) int32 {
 	ca.mac = unionSorted(ca.mac, cb.mac)
 	ca.serial = unionSorted(ca.serial, cb.serial)
 	ca.asset = unionSorted(ca.asset, cb.asset)
+	ca.tagSrc = joinTagSrc(ca.tagSrc, cb.tagSrc)
 	ca.conf = min(ca.conf, cb.conf, conf)
 	ca.links |= cb.links | link
 	if len(r.cannot) > 0 {
