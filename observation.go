@@ -48,10 +48,19 @@ type ObservedDevice struct {
 	HTTP      *HTTPInfo         `json:"http,omitempty"`
 	Remote    []string          `json:"remote_access,omitempty"` // remote-access protocols served or used
 	Firmware  string            `json:"firmware,omitempty"`
-	FirstSeen time.Time         `json:"first_seen"`
-	LastSeen  time.Time         `json:"last_seen"`
-	Packets   uint64            `json:"packets"`
-	Bytes     uint64            `json:"bytes"`
+	// Model is the model the application layer named (a DICOM, DHCP, SNMP or
+	// LLDP banner), or "".
+	Model string `json:"model,omitempty"`
+	// ManufacturerSource says which evidence named Manufacturer: "dicom",
+	// "hl7", "dhcp", "tls", "http", "ssdp", "snmp", "lldp", "cdp" or "oui".
+	ManufacturerSource string `json:"manufacturer_source,omitempty"`
+	// NICVendor is the maker of the network card by its MAC's OUI, kept apart
+	// from Manufacturer: the NIC's maker is often not the device's.
+	NICVendor string    `json:"nic_vendor,omitempty"`
+	FirstSeen time.Time `json:"first_seen"`
+	LastSeen  time.Time `json:"last_seen"`
+	Packets   uint64    `json:"packets"`
+	Bytes     uint64    `json:"bytes"`
 }
 
 // DICOMInfo is what DICOM associations reveal about a device.

@@ -318,7 +318,7 @@ func (e *engine) finish(b *build) *vigil.ObservedDevice {
 	if d.DICOM != nil {
 		slices.Sort(d.DICOM.AETitles)
 	}
-	d.Manufacturer = e.manufacturer(d)
+	d.Manufacturer, d.Model, d.ManufacturerSource, d.NICVendor = e.manufacturer(d)
 	d.Findings = e.findings(d, b)
 	d.DeviceType = deviceType(d, b)
 	d.Firmware = firmware(d)

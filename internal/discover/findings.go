@@ -10,33 +10,100 @@ import (
 	"github.com/vigil-health/vigil/internal/dissect"
 )
 
-// manufacturer names the maker from the OUI, then from what protocols say.
-func (e *engine) manufacturer(d *vigil.ObservedDevice) string {
+// evidence is one clue to a device's maker, with the protocol it came from.
+type evidence struct {
+	dissect.Maker
+	source string
+}
+
+// manufacturer names the device's maker and model from what the application
+// layer says, ranked: DICOM implementation class UID and version name, HL7
+// applications and device identifiers, DHCP vendor class, the TLS
+// certificates it served, HTTP and SSDP servers, SNMP sysDescr and
+// sysObjectID, LLDP and CDP descriptions. The NIC's OUI vendor comes after
+// all of them and is returned apart; evidence that names only software (a
+// DICOM toolkit, an integration engine, an embedded web server) comes after
+// the OUI. The model is the most specific one evidence for the same maker
+// names ("IntelliVue MX750" over "IntelliVue").
+func (e *engine) manufacturer(d *vigil.ObservedDevice) (maker, model, source, nic string) {
 	if e.opt.VendorOf != nil && d.MAC != "" {
-		if v := e.opt.VendorOf(d.MAC); v != "" {
-			return v
+		nic = e.opt.VendorOf(d.MAC)
+	}
+	var ev []evidence
+	add := func(m dissect.Maker, source string) {
+		if m.Name != "" {
+			ev = append(ev, evidence{m, source})
 		}
 	}
-	if d.DICOM != nil {
-		if v := dissect.ManufacturerFromDICOMUID(d.DICOM.ImplementationClassUID); v != "" {
-			return v
+	if x := d.DICOM; x != nil {
+		add(dissect.MakerFromDICOMUID(x.ImplementationClassUID), "dicom")
+		add(dissect.MakerFromBanner(x.ImplementationVersion), "dicom")
+	}
+	if x := d.HL7; x != nil {
+		for _, a := range x.Applications {
+			add(dissect.MakerFromHL7(a), "hl7")
+		}
+		for _, id := range x.DeviceIDs {
+			add(dissect.MakerFromHL7(id), "hl7")
 		}
 	}
-	if d.HL7 != nil {
-		for _, a := range d.HL7.Applications {
-			if v := dissect.ManufacturerFromHL7App(a); v != "" {
-				return v
-			}
+	if d.DHCP != nil {
+		add(dissect.MakerFromBanner(d.DHCP.VendorClass), "dhcp")
+	}
+	if d.TLS != nil {
+		for _, c := range d.TLS.Certificates {
+			add(dissect.MakerFromBanner(c.Subject), "tls")
 		}
 	}
 	if d.HTTP != nil {
-		for _, s := range append(append([]string{}, d.HTTP.Servers...), d.HTTP.UserAgents...) {
-			if v := dissect.ManufacturerFromHTTP(s); v != "" {
-				return v
-			}
+		for _, s := range d.HTTP.Servers {
+			add(dissect.MakerFromHTTP(s), "http")
+		}
+		for _, s := range d.HTTP.UserAgents {
+			add(dissect.MakerFromHTTP(s), "http")
 		}
 	}
-	return ""
+	if d.SSDP != nil {
+		for _, s := range d.SSDP.Servers {
+			add(dissect.MakerFromBanner(s), "ssdp")
+		}
+	}
+	if d.SNMP != nil {
+		add(dissect.MakerFromBanner(d.SNMP.SysDescr), "snmp")
+		add(dissect.MakerFromSysObjectID(d.SNMP.SysObjectID), "snmp")
+	}
+	for _, l2 := range []struct {
+		info   *vigil.L2Info
+		source string
+	}{{d.LLDP, "lldp"}, {d.CDP, "cdp"}} {
+		if l2.info != nil {
+			add(dissect.MakerFromBanner(l2.info.SystemDescription), l2.source)
+			add(dissect.MakerFromBanner(l2.info.Platform), l2.source)
+		}
+	}
+	pick := func(software bool) bool {
+		for _, x := range ev {
+			if x.Software != software {
+				continue
+			}
+			maker, source = x.Name, x.source
+			for _, y := range ev {
+				if y.Name == maker && len(y.Model) > len(model) {
+					model = y.Model
+				}
+			}
+			return true
+		}
+		return false
+	}
+	switch {
+	case pick(false):
+	case nic != "":
+		maker, source = nic, "oui"
+	default:
+		pick(true)
+	}
+	return maker, model, source, nic
 }
 
 // firmware returns a software version the device announced, if any.

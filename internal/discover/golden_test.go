@@ -71,6 +71,7 @@ func TestRecords(t *testing.T) {
 	want := map[string]string{
 		vigil.FieldMAC: monitor.Get(vigil.FieldMAC), vigil.FieldIP: "10.10.2.10", vigil.FieldHostname: "monitor01",
 		vigil.FieldDeviceType: "patient-monitor", vigil.FieldSendsEPHI: "true", vigil.FieldManufacturer: "Philips",
+		vigil.FieldModel: "IntelliVue MX750",
 	}
 	if diff := cmp.Diff(want, monitor.Fields.Map()); diff != "" {
 		t.Errorf("monitor record (-want +got):\n%s", diff)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/classify"
 )
 
 var dump = flag.Bool("dump", false, "log the JSON report of each capture a test runs")
@@ -315,5 +316,39 @@ func TestRealdataDiscoveryProtocols(t *testing.T) {
 	r = runFile(t, "zeek/http_get.pcap", Options{})
 	if d := deviceByIP(r, "141.142.228.5"); d == nil || d.HTTP == nil || !slices.Contains(d.HTTP.UserAgents, "Wget/1.14 (darwin12.2.0)") {
 		t.Errorf("wget UA: %+v", d)
+	}
+}
+
+// TestRealdataManufacturerEvidence checks on real captures that the
+// application layer names the maker with its source, and the OUI vendor is
+// kept apart: a Cisco switch by its CDP description, a Xerox device by the
+// TLS certificate it served, a Samsung phone by its User-Agent.
+func TestRealdataManufacturerEvidence(t *testing.T) {
+	oui, err := classify.LoadOUI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		file, ip, maker, source string
+		nic                     bool // the capture holds the device's own MAC
+	}{
+		{"zeek/cdp-v1.pcap", "192.168.10.1", "Cisco", "cdp", true},
+		{"ndpi/ja3_lots_of_cipher_suites.pcap", "10.206.65.249", "Xerox", "tls", false},
+		{"ndpi/http_ua_splitted_in_two_pkts.pcapng", "254.125.135.128", "Samsung", "http", false},
+		{"zeek/http_get.pcap", "141.142.228.5", "Apple", "http", true},
+	}
+	for _, tt := range tests {
+		r := runFile(t, tt.file, Options{VendorOf: oui.Vendor})
+		d := deviceByIP(r, tt.ip)
+		if d == nil {
+			t.Errorf("%s: no device %s", tt.file, tt.ip)
+			continue
+		}
+		if d.Manufacturer != tt.maker || d.ManufacturerSource != tt.source {
+			t.Errorf("%s %s: manufacturer %q by %q, want %q by %q", tt.file, tt.ip, d.Manufacturer, d.ManufacturerSource, tt.maker, tt.source)
+		}
+		if tt.nic && (d.NICVendor == "" || d.NICVendor != oui.Vendor(d.MAC)) {
+			t.Errorf("%s %s: nic_vendor %q, want the OUI's %q", tt.file, tt.ip, d.NICVendor, oui.Vendor(d.MAC))
+		}
 	}
 }

@@ -10,8 +10,9 @@ import (
 )
 
 // Records turns a report's devices into source records for the "network"
-// (passive capture) source: mac, ip, hostname, manufacturer, device_type and
-// firmware where known. origin names the capture (file names) the records
+// (passive capture) source: mac, ip, hostname, manufacturer (the device's
+// maker from the application layer, the NIC's OUI vendor only when nothing
+// else names it), model, device_type and firmware where known. origin names the capture (file names) the records
 // come from; records are numbered in Origin.Line so each keeps its place.
 func Records(r *vigil.DiscoveryReport, origin string) []*vigil.Record {
 	out := make([]*vigil.Record, 0, len(r.Devices))
@@ -28,6 +29,7 @@ func Records(r *vigil.DiscoveryReport, origin string) []*vigil.Record {
 		}
 		set(vigil.FieldHostname, hostname(d))
 		set(vigil.FieldManufacturer, d.Manufacturer)
+		set(vigil.FieldModel, d.Model)
 		set(vigil.FieldDeviceType, d.DeviceType)
 		set(vigil.FieldFirmware, d.Firmware)
 		if d.DICOM != nil || d.HL7 != nil {

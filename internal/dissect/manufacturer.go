@@ -1,164 +1,193 @@
 package dissect
 
-import "strings"
+import (
+	"cmp"
+	_ "embed"
+	"slices"
+	"strings"
+	"sync"
+)
 
-// uidRoot maps a DICOM implementation class UID root (an organisation's
-// registered OID) to the manufacturer or toolkit that owns it.
-type uidRoot struct {
-	root, maker string
+// makersTSV is the table of manufacturer evidence: DICOM UID roots, HL7,
+// HTTP and banner tokens and SNMP enterprise numbers, each with where it was
+// learned. See the file's header for its columns.
+//
+//go:embed data/makers.tsv
+var makersTSV string
+
+// Maker is what one piece of application-layer evidence says about who made
+// a device.
+type Maker struct {
+	Name  string // the manufacturer, "" when nothing matched
+	Model string // the model the evidence names, or ""
+	// Software is set when the rule names a toolkit, an embedded server or an
+	// operating system rather than the maker of the device itself.
+	Software bool
 }
 
-// dicomUIDRoots lists implementation class UID roots of major imaging
-// manufacturers and DICOM toolkits. Longer roots come first so the most
-// specific one wins.
-var dicomUIDRoots = []uidRoot{
-	{"1.2.826.0.1.3680043.9.3811", "pynetdicom"},
-	{"1.2.826.0.1.3680043.8.498", "pydicom"},
-	{"1.2.826.0.1.3680043.2.1143", "GDCM"},
-	{"1.2.276.0.7230010", "OFFIS DCMTK"},
-	{"1.2.40.0.13.1", "dcm4che"},
-	{"1.3.6.1.4.1.5962", "dicom3tools (Clunie)"},
-	{"1.3.6.1.4.1.25403", "ClearCanvas"},
-	{"1.2.840.113619", "GE Healthcare"},
-	{"1.2.840.113704", "Philips (Picker)"},
-	{"1.2.840.113681", "Hologic"},
-	{"1.3.12.2.1107", "Siemens Healthineers"},
-	{"1.3.46.670589", "Philips Healthcare"},
-	{"1.3.46.423632", "Elekta"},
-	{"1.2.246.352", "Varian"},
-	{"1.2.752.24", "Sectra"},
-	{"1.2.124.113532", "Agfa HealthCare"},
-	{"1.3.51.0.1.1", "Agfa HealthCare"},
-	{"1.2.392.200036.9116", "Canon Medical (Toshiba)"},
-	{"1.2.392.200036.9125", "Fujifilm"},
+// makerRule is one line of makers.tsv.
+type makerRule struct {
+	pattern, maker, model string
+	software              bool
+}
+
+// makerRules holds the parsed table by kind, longest pattern first.
+type makerRules struct {
+	uid, hl7, http, banner, enterprise []makerRule
+}
+
+var rules = sync.OnceValue(func() *makerRules { return parseMakers(makersTSV) })
+
+// parseMakers reads the table. Malformed lines are a programming error
+// caught by TestMakersTable, so they are skipped here.
+func parseMakers(s string) *makerRules {
+	r := &makerRules{}
+	for line := range strings.Lines(s) {
+		line = strings.TrimRight(line, "\r\n")
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 6 {
+			continue
+		}
+		rule := makerRule{pattern: strings.ToLower(f[1]), maker: f[2], model: f[3], software: f[4] == "software"}
+		switch f[0] {
+		case "uid":
+			r.uid = append(r.uid, rule)
+		case "hl7":
+			r.hl7 = append(r.hl7, rule)
+		case "http":
+			r.http = append(r.http, rule)
+		case "banner":
+			r.banner = append(r.banner, rule)
+		case "enterprise":
+			r.enterprise = append(r.enterprise, rule)
+		}
+	}
+	for _, k := range [][]makerRule{r.uid, r.hl7, r.http, r.banner, r.enterprise} {
+		slices.SortStableFunc(k, func(a, b makerRule) int { return cmp.Compare(len(b.pattern), len(a.pattern)) })
+	}
+	return r
+}
+
+// MakerFromDICOMUID returns the manufacturer or toolkit whose registered
+// root the implementation class UID (or any DICOM UID) falls under.
+func MakerFromDICOMUID(uid string) Maker {
+	for _, r := range rules().uid {
+		if strings.HasPrefix(uid, r.pattern) && (len(uid) == len(r.pattern) || uid[len(r.pattern)] == '.') {
+			return Maker{Name: r.maker, Model: r.model, Software: r.software}
+		}
+	}
+	return Maker{}
+}
+
+// MakerFromHL7 returns the manufacturer an HL7 application or facility name
+// (MSH-3..6, any component) or an OBX-18/PRT device identifier names.
+func MakerFromHL7(s string) Maker { return matchRules(rules().hl7, s) }
+
+// MakerFromHTTP returns the manufacturer an HTTP Server or User-Agent value
+// names: the HTTP rules first, then the device banners.
+func MakerFromHTTP(s string) Maker {
+	if m := matchRules(rules().http, s); m.Name != "" {
+		return m
+	}
+	return matchRules(rules().banner, s)
+}
+
+// MakerFromBanner returns the manufacturer a device banner names: a DICOM
+// implementation version name, a DHCP vendor class, a TLS certificate
+// subject, an SNMP sysDescr, an LLDP or CDP system description.
+func MakerFromBanner(s string) Maker { return matchRules(rules().banner, s) }
+
+// MakerFromSysObjectID returns the manufacturer whose IANA private
+// enterprise number an SNMP sysObjectID (1.3.6.1.4.1.N...) falls under.
+func MakerFromSysObjectID(oid string) Maker {
+	rest, ok := strings.CutPrefix(oid, "1.3.6.1.4.1.")
+	if !ok {
+		return Maker{}
+	}
+	n, _, _ := strings.Cut(rest, ".")
+	for _, r := range rules().enterprise {
+		if r.pattern == n {
+			return Maker{Name: r.maker, Model: r.model, Software: r.software}
+		}
+	}
+	return Maker{}
 }
 
 // ManufacturerFromDICOMUID returns the manufacturer or toolkit whose
 // registered root the implementation class UID (or any DICOM UID) falls
 // under, or "".
-func ManufacturerFromDICOMUID(uid string) string {
-	for _, r := range dicomUIDRoots {
-		if strings.HasPrefix(uid, r.root) && (len(uid) == len(r.root) || uid[len(r.root)] == '.') {
-			return r.maker
-		}
-	}
-	return ""
-}
-
-// nameHint maps a case-insensitive token found in a product string to a
-// manufacturer.
-type nameHint struct {
-	token, maker string
-}
-
-// hl7AppHints maps tokens of HL7 MSH-3/MSH-4 application and facility names
-// to manufacturers of devices, gateways and clinical systems.
-var hl7AppHints = []nameHint{
-	{"intellivue", "Philips"},
-	{"philips", "Philips"},
-	{"carescape", "GE Healthcare"},
-	{"ge_carescape", "GE Healthcare"},
-	{"gehc", "GE Healthcare"},
-	{"centricity", "GE Healthcare"},
-	{"muse", "GE Healthcare"},
-	{"epic", "Epic"},
-	{"cerner", "Oracle Health (Cerner)"},
-	{"millennium", "Oracle Health (Cerner)"},
-	{"healthsentry", "Oracle Health (Cerner)"},
-	{"alaris", "BD"},
-	{"carefusion", "BD"},
-	{"pyxis", "BD"},
-	{"mindray", "Mindray"},
-	{"benevision", "Mindray"},
-	{"draeger", "Dräger"},
-	{"drager", "Dräger"},
-	{"infinity", "Dräger"},
-	{"nihon", "Nihon Kohden"},
-	{"spacelabs", "Spacelabs"},
-	{"baxter", "Baxter"},
-	{"sigma", "Baxter"},
-	{"hospira", "ICU Medical"},
-	{"plum", "ICU Medical"},
-	{"medfusion", "ICU Medical"},
-	{"b.braun", "B. Braun"},
-	{"bbraun", "B. Braun"},
-	{"spaceom", "B. Braun"},
-	{"masimo", "Masimo"},
-	{"welch", "Baxter (Welch Allyn)"},
-	{"capsule", "Philips (Capsule)"},
-	{"mirth", "NextGen (Mirth)"},
-	{"meditech", "MEDITECH"},
-	{"allscripts", "Veradigm (Allscripts)"},
-	{"athena", "athenahealth"},
-	{"siemens", "Siemens Healthineers"},
-	{"soarian", "Siemens Healthineers"},
-	{"agfa", "Agfa HealthCare"},
-	{"sectra", "Sectra"},
-	{"medtronic", "Medtronic"},
-	{"cloverleaf", "Infor"},
-	{"rhapsody", "Rhapsody"},
-	{"corepoint", "Rhapsody (Corepoint)"},
-}
-
-// httpHints maps tokens of HTTP Server and User-Agent headers to
-// manufacturers. Generic web servers (Apache, nginx) are deliberately absent.
-var httpHints = []nameHint{
-	{"intellivue", "Philips"},
-	{"philips", "Philips"},
-	{"carescape", "GE Healthcare"},
-	{"ge healthcare", "GE Healthcare"},
-	{"alaris", "BD"},
-	{"mindray", "Mindray"},
-	{"draeger", "Dräger"},
-	{"siemens", "Siemens"},
-	{"allegro-software-rompager", "Allegro (embedded RomPager)"},
-	{"goahead", "Embedthis GoAhead (embedded)"},
-	{"boa/", "Boa (embedded)"},
-	{"lighttpd", ""},
-	{"hp http server", "HP"},
-	{"hp-chaistk", "HP"},
-	{"xerox", "Xerox"},
-	{"ricoh", "Ricoh"},
-	{"canon http server", "Canon"},
-	{"lexmark", "Lexmark"},
-	{"brother", "Brother"},
-	{"axis", "Axis Communications"},
-	{"hikvision", "Hikvision"},
-	{"cisco", "Cisco"},
-	{"microsoft-iis", "Microsoft"},
-	{"microsoft-httpapi", "Microsoft"},
-	{"windows nt", "Microsoft"},
-	{"macintosh", "Apple"},
-	{"mac os x", "Apple"},
-	{"iphone", "Apple"},
-	{"ipad", "Apple"},
-	{"sm-", "Samsung"},
-	{"samsung", "Samsung"},
-	{"darwin", "Apple"},
-}
+func ManufacturerFromDICOMUID(uid string) string { return MakerFromDICOMUID(uid).Name }
 
 // ManufacturerFromHL7App returns the manufacturer suggested by an HL7
 // application or facility name (MSH-3..6, any component), or "".
-func ManufacturerFromHL7App(name string) string { return matchHint(hl7AppHints, name) }
+func ManufacturerFromHL7App(name string) string { return MakerFromHL7(name).Name }
 
 // ManufacturerFromHTTP returns the manufacturer suggested by an HTTP Server
 // or User-Agent header value, or "".
-func ManufacturerFromHTTP(product string) string { return matchHint(httpHints, product) }
+func ManufacturerFromHTTP(product string) string { return MakerFromHTTP(product).Name }
 
-// matchHint returns the maker of the first hint whose token occurs in s,
-// ignoring ASCII case, without allocating.
-func matchHint(hints []nameHint, s string) string {
-	for _, h := range hints {
-		if h.maker != "" && containsFold(s, h.token) {
-			return h.maker
+// matchRules returns the maker of the first rule whose token occurs in s,
+// ignoring ASCII case, with the model the rule names followed by the next
+// word of s when that word holds a digit ("IntelliVue" then "MX750").
+// When the first rule names no model, a later rule of the same maker may
+// ("Draeger Infinity M540": "draeger", then "infinity").
+func matchRules(rs []makerRule, s string) Maker {
+	var m Maker
+	for _, r := range rs {
+		if m.Name != "" && (r.maker != m.Name || r.model == "") {
+			continue
+		}
+		i := indexFold(s, r.pattern)
+		if i < 0 {
+			continue
+		}
+		if m.Name == "" {
+			m = Maker{Name: r.maker, Software: r.software}
+		}
+		if r.model != "" {
+			m.Model = r.model
+			if w := nextWord(s[i+len(r.pattern):]); w != "" {
+				m.Model += " " + w
+			}
+			return m
 		}
 	}
-	return ""
+	return m
+}
+
+// nextWord returns the word after the separators at the start of s when it
+// holds a digit: a model number.
+func nextWord(s string) string {
+	i := 0
+	for i < len(s) && (s[i] == ' ' || s[i] == '_' || s[i] == '-' || s[i] == '/') {
+		i++
+	}
+	j, digit := i, false
+	for j < len(s) {
+		c := s[j]
+		if '0' <= c && c <= '9' {
+			digit = true
+		} else if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '.') {
+			break
+		}
+		j++
+	}
+	if !digit || j-i > 24 {
+		return ""
+	}
+	return strings.TrimRight(s[i:j], ".")
 }
 
 // containsFold reports whether the lower-case ASCII token occurs in s,
 // ignoring ASCII case.
-func containsFold(s, token string) bool {
+func containsFold(s, token string) bool { return indexFold(s, token) >= 0 }
+
+// indexFold returns the index of the lower-case token in s, ignoring ASCII
+// case, or -1, without allocating.
+func indexFold(s, token string) int {
 	n := len(token)
 	for i := 0; i+n <= len(s); i++ {
 		j := 0
@@ -172,8 +201,8 @@ func containsFold(s, token string) bool {
 			}
 		}
 		if j == n {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }

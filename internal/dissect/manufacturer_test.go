@@ -1,6 +1,10 @@
 package dissect
 
-import "testing"
+import (
+	"slices"
+	"strings"
+	"testing"
+)
 
 func TestManufacturerHints(t *testing.T) {
 	tests := []struct {
@@ -38,6 +42,69 @@ func TestManufacturerHints(t *testing.T) {
 	for _, tt := range tests {
 		if got := tt.fn(tt.in); got != tt.want {
 			t.Errorf("%q: got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestMakersTable checks every line of data/makers.tsv: six columns, a known
+// kind and layer, a maker and a source, no pattern twice within a kind.
+func TestMakersTable(t *testing.T) {
+	seen := map[string]bool{}
+	n := 0
+	for i, line := range strings.Split(makersTSV, "\n") {
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		n++
+		f := strings.Split(line, "\t")
+		if len(f) != 6 {
+			t.Errorf("line %d: %d columns, want 6: %q", i+1, len(f), line)
+			continue
+		}
+		if !slices.Contains([]string{"uid", "hl7", "http", "banner", "enterprise"}, f[0]) {
+			t.Errorf("line %d: unknown kind %q", i+1, f[0])
+		}
+		if f[4] != "device" && f[4] != "software" {
+			t.Errorf("line %d: layer %q, want device or software", i+1, f[4])
+		}
+		if f[1] == "" || f[2] == "" || f[5] == "" {
+			t.Errorf("line %d: pattern, maker and source are required", i+1)
+		}
+		k := f[0] + "\t" + strings.ToLower(f[1])
+		if seen[k] {
+			t.Errorf("line %d: %s %q twice", i+1, f[0], f[1])
+		}
+		seen[k] = true
+	}
+	if n < 100 {
+		t.Errorf("%d rules, the table looks truncated", n)
+	}
+}
+
+func TestMakerModels(t *testing.T) {
+	tests := []struct {
+		fn   func(string) Maker
+		in   string
+		want Maker
+	}{
+		{MakerFromBanner, "Philips IntelliVue MX750", Maker{Name: "Philips", Model: "IntelliVue MX750"}},
+		{MakerFromBanner, "MAC5500 ECG", Maker{Name: "GE Healthcare", Model: "MAC 5500"}},
+		{MakerFromBanner, "HP LaserJet M507 FW 2409081_000582", Maker{Name: "HP", Model: "LaserJet M507"}},
+		{MakerFromBanner, "Cisco IOS Software, C3850 Software, Version 16.12.4", Maker{Name: "Cisco"}},
+		{MakerFromBanner, "CN=us2.example,O=Mindray Bio-Medical", Maker{Name: "Mindray"}},
+		{MakerFromBanner, "MSFT 5.0", Maker{}},
+		{MakerFromHL7, "BeneVision^MINDRAY", Maker{Name: "Mindray", Model: "BeneVision"}},
+		{MakerFromHL7, "CLOVERLEAF", Maker{Name: "Infor", Software: true}},
+		{MakerFromDICOMUID, "1.2.840.113564.3.5", Maker{Name: "Carestream Health"}},
+		{MakerFromDICOMUID, "1.2.276.0.7230010.3.0.3.6.7", Maker{Name: "OFFIS DCMTK", Software: true}},
+		{MakerFromSysObjectID, "1.3.6.1.4.1.11.2.3.9.1", Maker{Name: "HP"}},
+		{MakerFromSysObjectID, "1.3.6.1.4.1.110.1", Maker{}},
+		{MakerFromSysObjectID, "1.3.6.1.2.1.1", Maker{}},
+		{MakerFromHTTP, "Allegro-Software-RomPager/4.06", Maker{Name: "Allegro (embedded RomPager)", Software: true}},
+	}
+	for _, tt := range tests {
+		if got := tt.fn(tt.in); got != tt.want {
+			t.Errorf("%q: got %+v, want %+v", tt.in, got, tt.want)
 		}
 	}
 }

@@ -52,6 +52,9 @@ type Host struct {
 	ImplUID     string // DICOM implementation class UID
 	ImplVersion string // DICOM implementation version name
 	HL7App      string // MSH-3
+	// CertOrg, when set, has the host present a leaf certificate whose
+	// subject organisation is CertOrg when it serves TLS 1.2 or earlier.
+	CertOrg string
 	// TTL is the IP time to live its packets carry (default 64); a host
 	// beyond a router shows a lower one.
 	TTL uint8

@@ -260,7 +260,12 @@ func (g *gen) tlsSession(cli, srv *Host, port uint16, offer, choose uint16, sni 
 	c := g.w.dial(cli, srv, g.ephemeral(), port, g.rng.Uint32())
 	c.open()
 	c.send(true, clientHello(offer, sni, g.random(32)))
-	c.send(false, append(serverHello(choose, g.random(32)), tlsRecord(0x14, choose, []byte{1})...))
+	flight := serverHello(choose, g.random(32))
+	if srv.CertOrg != "" && choose <= tls12 {
+		flight = append(flight, certificateRecord(srv.Name+".hospital.example", srv.CertOrg)...)
+		flight = append(flight, tlsRecord(0x16, choose, []byte{14, 0, 0, 0})...) // ServerHelloDone
+	}
+	c.send(false, append(flight, tlsRecord(0x14, choose, []byte{1})...))
 	c.send(true, tlsRecord(0x14, choose, []byte{1}))
 	for appBytes > 0 {
 		k := min(appBytes, 4096)
