@@ -2,15 +2,19 @@ package vigil
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"hash"
 	"strconv"
 	"time"
 )
 
 // AuditEvent records one change of state: who, when, what object and what
-// changed. Events are append-only and chained: each holds the SHA-256 of the
-// event before it, so editing or deleting a row breaks the chain.
+// changed. Events are append-only and chained: each holds the link of the
+// event before it (an HMAC under a key kept outside the database, or for
+// events written before the trail had a key a SHA-256), so editing or
+// deleting a row breaks the chain.
 type AuditEvent struct {
 	Seq        int64     `json:"seq"`
 	At         time.Time `json:"at"`
@@ -27,16 +31,26 @@ type AuditEvent struct {
 const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
 
 // ComputeHash returns the SHA-256 over the event's content and PrevHash, in a
-// length-prefixed encoding so that no two different events hash alike.
-func (e *AuditEvent) ComputeHash() string {
-	h := sha256.New()
+// length-prefixed encoding so that no two different events hash alike. It is
+// the link of events written before the trail had a key.
+func (e *AuditEvent) ComputeHash() string { return e.Link(sha256.New()) }
+
+// ComputeMAC returns the HMAC-SHA256 under key over the same encoding as
+// ComputeHash: the link of keyed events, which nobody without the key can
+// recompute after editing a row.
+func (e *AuditEvent) ComputeMAC(key []byte) string { return e.Link(hmac.New(sha256.New, key)) }
+
+// Link resets h, writes the event's length-prefixed encoding to it and
+// returns the sum in hex; a writer of many events reuses one h.
+func (e *AuditEvent) Link(h hash.Hash) string {
+	h.Reset()
+	var n [20]byte
 	for _, s := range []string{
 		strconv.FormatInt(e.Seq, 10),
 		e.At.UTC().Format(time.RFC3339Nano),
 		e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Detail, e.PrevHash,
 	} {
-		h.Write([]byte(strconv.Itoa(len(s))))
-		h.Write([]byte{':'})
+		h.Write(append(strconv.AppendInt(n[:0], int64(len(s)), 10), ':'))
 		h.Write([]byte(s))
 	}
 	return hex.EncodeToString(h.Sum(nil))

@@ -62,7 +62,7 @@ func binderExport(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	d, err := openDB(ctx, a.db)
+	d, err := m.openDB(ctx, a.db)
 	if err != nil {
 		return err
 	}

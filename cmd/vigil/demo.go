@@ -35,7 +35,7 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	d, err := openDB(ctx, *db)
+	d, err := m.openDB(ctx, *db)
 	if err != nil {
 		return err
 	}

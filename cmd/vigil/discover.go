@@ -85,7 +85,7 @@ func runDiscover(ctx context.Context, m *Main, args []string) error {
 		names[i] = filepath.Base(n)
 	}
 	if *doImport {
-		d, err := openDB(ctx, *db)
+		d, err := m.openDB(ctx, *db)
 		if err != nil {
 			return err
 		}

@@ -42,7 +42,7 @@ func feedsImport(ctx context.Context, m *Main, args []string) error {
 			}
 		}
 	}
-	d, err := openDB(ctx, *db)
+	d, err := m.openDB(ctx, *db)
 	if err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 		fmt.Fprintf(m.Stdout, "\ndry run: %d records would be imported as source %q (%s); %d bad rows; nothing written\n", len(snap.Records), *source, snap.Source.Kind, bad)
 		return nil
 	}
-	d, err := openDB(ctx, *db)
+	d, err := m.openDB(ctx, *db)
 	if err != nil {
 		return err
 	}
@@ -163,7 +163,7 @@ func runImportBatch(ctx context.Context, m *Main, dsn, manifest string, dry, str
 		fmt.Fprintln(m.Stdout, "nothing written")
 		return nil
 	}
-	d, err := openDB(ctx, dsn)
+	d, err := m.openDB(ctx, dsn)
 	if err != nil {
 		return err
 	}

@@ -213,15 +213,11 @@ func openInv(ctx context.Context, m *Main, name string, args []string, formats [
 	if err := checkFormat(*format, formats...); err != nil {
 		return nil, nil, err
 	}
-	d, err := openDB(ctx, *db)
+	d, err := m.openDB(ctx, *db)
 	if err != nil {
 		return nil, nil, err
 	}
 	return &invCmd{m: m, db: d, format: *format}, pos, nil
-}
-
-func openDB(ctx context.Context, dsn string) (*store.DB, error) {
-	return store.Open(ctx, store.Config{DSN: dsn})
 }
 
 // findDevice resolves an id or an asset tag.

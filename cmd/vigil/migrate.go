@@ -11,7 +11,7 @@ func runMigrate(ctx context.Context, m *Main, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	d, err := openDB(ctx, *db) // Open applies pending migrations.
+	d, err := m.openDB(ctx, *db) // Open applies pending migrations.
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	d, err := openDB(ctx, *db)
+	d, err := m.openDB(ctx, *db)
 	if err != nil {
 		return err
 	}

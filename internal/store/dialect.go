@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"strconv"
 	"strings"
 )
@@ -16,6 +17,8 @@ type dialect interface {
 	// byteOrder is appended to a text expression in ORDER BY so that it
 	// sorts by bytes, as Go compares strings, whatever the collation.
 	byteOrder() string
+	// snapshot is the options of a read transaction that sees one state.
+	snapshot() *sql.TxOptions
 }
 
 type sqliteDialect struct{}
@@ -25,6 +28,8 @@ func (sqliteDialect) rebind(q string) string { return q }
 func (sqliteDialect) idColumn() string       { return "INTEGER PRIMARY KEY" }
 func (sqliteDialect) forUpdate() string      { return "" } // one writer: already serialised
 func (sqliteDialect) byteOrder() string      { return "" } // BINARY is the default collation
+// A read transaction on SQLite in WAL mode already reads one snapshot.
+func (sqliteDialect) snapshot() *sql.TxOptions { return &sql.TxOptions{ReadOnly: true} }
 
 type postgresDialect struct{}
 
@@ -34,6 +39,9 @@ func (postgresDialect) idColumn() string {
 }
 func (postgresDialect) forUpdate() string { return " FOR UPDATE" }
 func (postgresDialect) byteOrder() string { return ` COLLATE "C"` }
+func (postgresDialect) snapshot() *sql.TxOptions {
+	return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+}
 
 // rebind turns ? placeholders into $1, $2, ... outside string literals.
 func (postgresDialect) rebind(q string) string {

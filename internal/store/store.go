@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -30,6 +31,7 @@ type DB struct {
 	writer  *sql.DB
 	reader  *sql.DB
 	ckpt    *checkpointer // SQLite only: checkpoints the WAL after commits
+	audit   *auditKeyring // the audit key and head log
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 }
@@ -38,6 +40,14 @@ type DB struct {
 type Config struct {
 	// DSN is a file path, "sqlite:PATH", or a postgres:// or postgresql:// URL.
 	DSN string
+	// AuditKey links the audit trail by HMAC-SHA256; it is kept outside the
+	// database (cmd/vigil reads it from a key file or the environment).
+	// Without it a trail not yet keyed stays on plain SHA-256 and a keyed
+	// trail cannot be written.
+	AuditKey []byte
+	// HeadLog is the append-only file the audit head is anchored in after
+	// each commit that writes audit events; "" keeps none.
+	HeadLog string
 }
 
 // ParseDSN splits a --db value into an engine name and the driver's DSN.
@@ -71,7 +81,11 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{Now: func() time.Time { return time.Now().UTC() }}
+	keys, err := newAuditKeyring(cfg)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{Now: func() time.Time { return time.Now().UTC() }, audit: keys}
 	switch engine {
 	case "sqlite":
 		err = db.openSQLite(ctx, conn)
@@ -198,6 +212,7 @@ type Tx struct {
 	now   time.Time
 	stmts map[string]*sql.Stmt
 	head  *auditHead // nil until the first audit event
+	mac   hash.Hash  // the audit key's HMAC, reused for every event
 
 	bulks     map[string]*bulk // buffered multi-row inserts, flushed before commit
 	bulkOrder []string
@@ -339,6 +354,11 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	if db.ckpt != nil {
 		db.ckpt.committed()
+	}
+	if tx.head != nil && tx.head.moved {
+		// Committed already: a head log that cannot be written is reported
+		// by verification, not to the writer.
+		db.appendAnchor(tx.head)
 	}
 	return nil
 }

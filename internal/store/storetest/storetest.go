@@ -71,10 +71,15 @@ func DSN(tb testing.TB, engine string) string {
 	return ""
 }
 
-// Open returns a fresh, migrated store of the engine, closed when the test ends.
+// AuditKey is the audit key of the stores Open returns.
+var AuditKey = []byte("storetest audit key, 32 bytes..")
+
+// Open returns a fresh, migrated store of the engine, closed when the test
+// ends, with an audit key and a head log as cmd/vigil opens it.
 func Open(tb testing.TB, engine string) *store.DB {
 	tb.Helper()
-	db, err := store.Open(context.Background(), store.Config{DSN: DSN(tb, engine)})
+	cfg := store.Config{DSN: DSN(tb, engine), AuditKey: AuditKey, HeadLog: filepath.Join(tb.TempDir(), "audit-head")}
+	db, err := store.Open(context.Background(), cfg)
 	if err != nil {
 		tb.Fatalf("opening %s store: %v", engine, err)
 	}
