@@ -77,6 +77,9 @@ type RiskFilter struct {
 	DeviceID   int64
 	SiteID     int64
 	DeviceType string
+	// OpenOnly leaves out the devices with no open vulnerability (every
+	// match fixed, not affected or remediated): the worklist's default.
+	OpenOnly bool
 	// At, when set, assesses the matches open then (the match history, which
 	// keeps affected matches only) against the devices and the network
 	// observations as they stood then.

@@ -11,7 +11,7 @@ import (
 
 func runRisk(ctx context.Context, m *Main, args []string) error {
 	if len(args) == 0 || args[0] != "list" && args[0] != "show" {
-		return usagef("usage: vigil risk list [--site ID] [--type TYPE] [--at DATE] [--limit N] [--format table|json|csv] | vigil risk show DEVICE")
+		return usagef("usage: vigil risk list [--site ID] [--type TYPE] [--all] [--at DATE] [--limit N] [--format table|json|csv] | vigil risk show DEVICE")
 	}
 	c, as, err := riskAssess(ctx, m, args)
 	if err != nil {
@@ -30,10 +30,12 @@ func runRisk(ctx context.Context, m *Main, args []string) error {
 // The caller closes c.db.
 func riskAssess(ctx context.Context, m *Main, args []string) (c *invCmd, as []risk.Assessment, err error) {
 	var site, typ, limit, at *string
+	var all *bool
 	c, pos, err := openInv(ctx, m, "risk "+args[0], args[1:], []string{"table", "json", "csv"}, func(fs *flag.FlagSet) {
 		site = fs.String("site", "", "only devices of this site id")
 		typ = fs.String("type", "", "only devices of this type")
 		limit = fs.String("limit", "0", "at most this many devices (0: all)")
+		all = fs.Bool("all", false, "list the devices with nothing open too (every match fixed, not affected or remediated)")
 		at = fs.String("at", "", "from the matches open at this date (2006-01-02, the end of that day) or time (RFC 3339)")
 	})
 	if err != nil {
@@ -44,7 +46,8 @@ func riskAssess(ctx context.Context, m *Main, args []string) (c *invCmd, as []ri
 			c.db.Close()
 		}
 	}()
-	f := vigil.RiskFilter{DeviceType: *typ}
+	// The worklist's order is the engine's (risk.Rank), as in the web and the API.
+	f := vigil.RiskFilter{DeviceType: *typ, OpenOnly: !*all}
 	if f.At, err = atFlag(*at); err != nil {
 		return nil, nil, err
 	}
@@ -61,7 +64,7 @@ func riskAssess(ctx context.Context, m *Main, args []string) (c *invCmd, as []ri
 		if err != nil {
 			return nil, nil, err
 		}
-		f.DeviceID = d.ID
+		f.DeviceID, f.OpenOnly = d.ID, false
 	}
 	exp, err := m.exposure(c.db)
 	if err != nil {

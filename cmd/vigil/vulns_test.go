@@ -50,6 +50,7 @@ func TestFeedsVulnsRiskEndToEnd(t *testing.T) {
 		Worklist []struct {
 			DeviceID int64   `json:"device_id"`
 			Score    float64 `json:"score"`
+			Urgency  int     `json:"urgency"`
 			Factors  []struct {
 				Name string `json:"name"`
 			} `json:"factors"`
@@ -58,8 +59,12 @@ func TestFeedsVulnsRiskEndToEnd(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &rl) != nil || len(rl.Worklist) != 5 || len(rl.Worklist[0].Factors) == 0 {
 		t.Fatalf("risk list: %d %s %s", code, out, stderr)
 	}
-	if rl.Worklist[0].Score < rl.Worklist[4].Score {
-		t.Errorf("worklist not ranked: %v", rl.Worklist)
+	// Ranked by urgency (SSVC Act, KEV ransomware, KEV overdue), then score.
+	for i := 1; i < len(rl.Worklist); i++ {
+		a, b := rl.Worklist[i-1], rl.Worklist[i]
+		if a.Urgency < b.Urgency || a.Urgency == b.Urgency && a.Score < b.Score {
+			t.Errorf("worklist not ranked at %d: %v", i, rl.Worklist)
+		}
 	}
 	for _, format := range []string{"table", "csv"} {
 		if code, _, stderr := run(t, nil, "risk", "list", "--db", db, "--format", format); code != 0 {

@@ -2,7 +2,6 @@ package exposure
 
 import (
 	"context"
-	"sort"
 	"strings"
 	"time"
 
@@ -13,7 +12,8 @@ import (
 // AssessRisk scores every device with at least one vulnerability match (or
 // the one device asked for), from its matches, its vulnerabilities' scores,
 // KEV and EPSS, its clinical criticality and ePHI, and what passive
-// discovery saw of it. The result is ranked, riskiest first.
+// discovery saw of it. The result is ranked by risk.Rank, most urgent
+// first, at f.At or now.
 //
 // With f.At the matches are those open then (the match history), and the
 // devices and findings are as they stood then.
@@ -104,14 +104,17 @@ func (s *Service) assess(ctx context.Context, f vigil.RiskFilter, ms []vigil.Vul
 		if x := exposure.of(d); x != nil {
 			dc.Segment, dc.ClearTextFindings, dc.RemoteAccess = x.segment, x.clearText, x.remote
 		}
-		out = append(out, risk.Assess(dc))
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
+		a := risk.Assess(dc)
+		if f.OpenOnly && a.Open == 0 {
+			continue
 		}
-		return out[i].DeviceID < out[j].DeviceID
-	})
+		out = append(out, a)
+	}
+	now := time.Now()
+	if f.At != nil {
+		now = *f.At
+	}
+	risk.Rank(out, now)
 	return out, nil
 }
 

@@ -84,8 +84,19 @@ type Assessment struct {
 	DeviceID int64              `json:"device_id"`
 	Score    float64            `json:"score"`    // 0..100
 	Decision vigil.SSVCDecision `json:"decision"` // most urgent across its open vulnerabilities
-	Factors  []Factor           `json:"factors"`
-	Vulns    []VulnPriority     `json:"vulns"`
+	// Open counts the vulnerabilities neither fixed, not affected nor
+	// remediated on the device; KEV, Ransomware and KEVDue (the earliest
+	// due date) describe those open ones only.
+	Open       int       `json:"open"`
+	KEV        bool      `json:"kev"`
+	Ransomware bool      `json:"ransomware"`
+	KEVDue     time.Time `json:"kev_due,omitzero"`
+	// Urgency is the worklist's tier (see Rank): 2 for an SSVC Act or a
+	// KEV vulnerability with known ransomware use, 1 for a KEV
+	// vulnerability past its due date, else 0. Rank sets it.
+	Urgency int            `json:"urgency"`
+	Factors []Factor       `json:"factors"`
+	Vulns   []VulnPriority `json:"vulns"`
 }
 
 // The factor weights. Positive weights sum to 1, so an unmitigated device
@@ -131,6 +142,10 @@ func Assess(dc DeviceContext) Assessment {
 			maxCVSS, maxCVSSFrom = p.Score.Base, p.VulnID+" ("+p.Score.Source+")"
 		}
 		maxEPSS = math.Max(maxEPSS, p.EPSS)
+		a.Open++
+		if p.KEV && !p.KEVDue.IsZero() && (a.KEVDue.IsZero() || p.KEVDue.Before(a.KEVDue)) {
+			a.KEVDue = p.KEVDue
+		}
 		kev = kev || p.KEV
 		ransomware = ransomware || p.Ransomware
 		if p.Decision.Rank() > a.Decision.Rank() {
@@ -188,6 +203,7 @@ func Assess(dc DeviceContext) Assessment {
 	if ransomware {
 		explWhy += "; known ransomware use"
 	}
+	a.KEV, a.Ransomware = kev, ransomware
 	mitig, mitWhy := 0.0, "no open vulnerabilities"
 	if open > 0 {
 		mitig = float64(mitigated) / float64(open)
@@ -238,7 +254,69 @@ func prioritise(d *vigil.Device, m vigil.VulnMatch, v *vigil.Vulnerability, ev E
 	return p
 }
 
-func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+// round3 rounds x to three decimals, and never to negative zero, which
+// would print as "-0.0".
+func round3(x float64) float64 {
+	r := math.Round(x*1000) / 1000
+	if r == 0 {
+		return 0
+	}
+	return r
+}
+
+// Urgency tiers of the device worklist, most urgent highest.
+const (
+	UrgencyNone    = 0
+	UrgencyOverdue = 1 // an open KEV vulnerability past its due date
+	UrgencyAct     = 2 // SSVC Act, or an open KEV vulnerability with known ransomware use
+)
+
+// urgency is a's tier at now.
+func urgency(a Assessment, now time.Time) int {
+	switch {
+	case a.Decision == vigil.SSVCAct || a.KEV && a.Ransomware:
+		return UrgencyAct
+	case a.KEV && !a.KEVDue.IsZero() && a.KEVDue.Before(now):
+		return UrgencyOverdue
+	}
+	return UrgencyNone
+}
+
+// Rank orders the device worklist in place, most urgent first, and sets
+// each assessment's Urgency: SSVC Act and KEV with known ransomware use
+// first, then KEV past its due date at now, then devices with something
+// open before those without, then the explained score, the most urgent
+// SSVC decision, the earliest KEV due date, and the device id for a
+// stable order. The web, the API and the CLI all list in this order.
+func Rank(as []Assessment, now time.Time) {
+	for i := range as {
+		as[i].Urgency = urgency(as[i], now)
+	}
+	slices.SortStableFunc(as, func(x, y Assessment) int {
+		if c := cmp.Compare(y.Urgency, x.Urgency); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(min(y.Open, 1), min(x.Open, 1)); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(y.Score, x.Score); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(y.Decision.Rank(), x.Decision.Rank()); c != 0 {
+			return c
+		}
+		if !x.KEVDue.Equal(y.KEVDue) {
+			switch {
+			case x.KEVDue.IsZero():
+				return 1
+			case y.KEVDue.IsZero():
+				return -1
+			}
+			return x.KEVDue.Compare(y.KEVDue)
+		}
+		return cmp.Compare(x.DeviceID, y.DeviceID)
+	})
+}
 
 // Worklist ranks open vulnerabilities across devices, most urgent first:
 // unremediated before remediated, then SSVC decision (Act first), then the

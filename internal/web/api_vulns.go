@@ -57,19 +57,6 @@ func (s *Server) apiAdvisory(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) apiRisk(w http.ResponseWriter, r *http.Request) error {
-	f, err := riskFilter(r)
-	if err != nil {
-		return err
-	}
-	as, err := s.exp.AssessRisk(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"worklist": nonNil(as)})
-	return nil
-}
-
 func (s *Server) apiDeviceVulns(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.pathDevice(r)
 	if err != nil {

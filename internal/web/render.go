@@ -61,7 +61,7 @@ var funcs = template.FuncMap{
 }
 
 // parseTemplates parses each page together with the layout and the shared
-// partials (charts.html, asof.html), once, at start.
+// partials (charts.html, asof.html, list.html), once, at start.
 func parseTemplates() (map[string]*template.Template, error) {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -70,10 +70,10 @@ func parseTemplates() (map[string]*template.Template, error) {
 	out := map[string]*template.Template{}
 	for _, n := range names {
 		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if name == "layout" || name == "charts" || name == "asof" {
+		if name == "layout" || name == "charts" || name == "asof" || name == "list" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/charts.html", "templates/asof.html", n)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/charts.html", "templates/asof.html", "templates/list.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", name, err)
 		}
