@@ -132,7 +132,10 @@ func readPolicy(path string) (checks.Policy, error) {
 		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &te) && te.Field != "":
-			return p, vigil.Errorf(vigil.EINVALID, "%s: %s: want %s, not %s", path, te.Field, te.Type, te.Value)
+			// The policy key: go1.27 names the map key too
+			// (max_open_days.critical), go1.26 only the field.
+			key, _, _ := strings.Cut(te.Field, ".")
+			return p, vigil.Errorf(vigil.EINVALID, "%s: %s: want %s, not %s", path, key, te.Type, te.Value)
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			return p, vigil.Errorf(vigil.EINVALID, "%s: unknown key %s (the keys: %s)", path, strings.TrimPrefix(err.Error(), "json: unknown field "), policyKeys)
 		}
