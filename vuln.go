@@ -21,7 +21,12 @@ type Vulnerability struct {
 	Configurations []CPEConfig `json:"configurations,omitempty"` // NVD applicability
 	Affected       []Affected  `json:"affected,omitempty"`       // CVE 5 / OSV applicability
 	References     []string    `json:"references,omitempty"`
-	Sources        []string    `json:"sources,omitempty"` // feeds that contributed, e.g. "nvd", "csaf:ICSMA-22-174-01"
+	// Exploits are the reports of a public exploit: the URL of an NVD
+	// reference tagged "Exploit" or a CVE record reference tagged "exploit",
+	// or "csaf:<advisory>: <details>" for a CSAF exploit_status threat that
+	// does not deny one. The risk score reads them as known exploitation.
+	Exploits []string `json:"exploits,omitempty"`
+	Sources  []string `json:"sources,omitempty"` // feeds that contributed, e.g. "nvd", "csaf:ICSMA-22-174-01"
 }
 
 // Score is one CVSS base score as one source computed it.

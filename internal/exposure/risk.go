@@ -11,8 +11,11 @@ import (
 
 // AssessRisk scores every device with at least one vulnerability match (or
 // the one device asked for), from its matches, its vulnerabilities' scores,
-// KEV and EPSS, its clinical criticality and ePHI, and what passive
-// discovery saw of it. The result is ranked by risk.Rank, most urgent
+// KEV and EPSS, its clinical criticality and ePHI, what passive discovery
+// saw of it (its segment, clear-text findings, remote access, and flows to or
+// from public addresses), the public exploits reported for its
+// vulnerabilities and the compensating controls acknowledged for it (see
+// loadRiskInputs). The result is ranked by risk.Rank, most urgent
 // first, at f.At or now.
 //
 // With f.At the matches are those open then (the match history), and the
@@ -85,6 +88,10 @@ func (s *Service) assess(ctx context.Context, f vigil.RiskFilter, ms []vigil.Vul
 		}
 		vulns[id] = v
 	}
+	inputs, err := s.loadRiskInputs(ctx, f.At)
+	if err != nil {
+		return nil, err
+	}
 	var out []risk.Assessment
 	for id, dms := range byDevice {
 		d, err := device(id)
@@ -98,6 +105,7 @@ func (s *Service) assess(ctx context.Context, f vigil.RiskFilter, ms []vigil.Vul
 			continue
 		}
 		dc := risk.DeviceContext{Device: d, Matches: dms, Vulns: vulns}
+		inputs.apply(&dc)
 		if t, ok := s.cls.Type(d.DeviceType); ok {
 			dc.PatientConnected = t.PatientConnected
 		}

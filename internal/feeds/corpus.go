@@ -97,6 +97,11 @@ func (c *Corpus) merge(v *vigil.Vulnerability) {
 			old.References = append(old.References, r)
 		}
 	}
+	for _, x := range v.Exploits {
+		if !contains(old.Exploits, x) {
+			old.Exploits = append(old.Exploits, x)
+		}
+	}
 	for _, s := range v.Sources {
 		if !contains(old.Sources, s) {
 			old.Sources = append(old.Sources, s)

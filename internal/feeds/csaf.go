@@ -239,6 +239,9 @@ func parseCSAF(name string, r io.Reader, b *Batch) error {
 		for _, t := range cv.Threats {
 			pids := expand(t.ProductIDs, t.GroupIDs)
 			a.Threats = append(a.Threats, vigil.Threat{VulnID: id, Category: t.Category, Details: shortText(t.Details, 1000), ProductIDs: pids})
+			if t.Category == "exploit_status" && ReportsExploit(t.Details) {
+				v.Exploits = append(v.Exploits, "csaf:"+a.ID+": "+shortText(t.Details, 300))
+			}
 			if t.Category == "impact" {
 				for _, pid := range pids {
 					if flags[pid] == "" {
@@ -310,4 +313,21 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// ReportsExploit reports whether the details of a CSAF exploit_status
+// threat say an exploit exists. The field is free text: "Exploit code is
+// publicly available", "Exploited in the wild" report one; "No known public
+// exploits specifically target this vulnerability" and the like do not.
+func ReportsExploit(details string) bool {
+	d := strings.ToLower(details)
+	if !strings.Contains(d, "exploit") {
+		return false
+	}
+	for _, no := range []string{"no known", "no public", "not known", "not aware", "no exploit", "none known", "not been", "not exploit", "unknown"} {
+		if strings.Contains(d, no) {
+			return false
+		}
+	}
+	return true
 }

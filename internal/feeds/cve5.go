@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
@@ -38,7 +39,8 @@ type cve5Container struct {
 		} `json:"descriptions"`
 	} `json:"problemTypes"`
 	References []struct {
-		URL string `json:"url"`
+		URL  string   `json:"url"`
+		Tags []string `json:"tags"`
 	} `json:"references"`
 }
 
@@ -144,6 +146,9 @@ func parseCVE5(name string, r io.Reader, b *Batch) error {
 	}
 	for _, ref := range cna.References {
 		v.References = append(v.References, ref.URL)
+		if slices.Contains(ref.Tags, "exploit") && !slices.Contains(v.Exploits, ref.URL) {
+			v.Exploits = append(v.Exploits, ref.URL)
+		}
 	}
 	b.Vulnerabilities = append(b.Vulnerabilities, v)
 	return nil

@@ -136,3 +136,35 @@ func TestNVDEnvelope(t *testing.T) {
 }
 
 func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// TestExploitReports checks that NVD references tagged Exploit are kept as
+// exploit reports on the real NVD records (two for CVE-2023-43208, none for
+// the others), and which CSAF exploit_status texts report an exploit.
+func TestExploitReports(t *testing.T) {
+	dir := realdata(t, "vuln", "nvd-2.0")
+	want := map[string][]string{
+		"CVE-2023-43208": {
+			"http://packetstormsecurity.com/files/176920/Mirth-Connect-4.4.0-Remote-Command-Execution.html",
+			"https://www.horizon3.ai/nextgen-mirth-connect-remote-code-execution-vulnerability-cve-2023-43208/",
+		},
+		"CVE-2022-2119": nil, "CVE-2020-6961": nil, "CVE-2020-25165": nil,
+	}
+	for id, w := range want {
+		got := parseFile(t, filepath.Join(dir, id+".json")).Vulnerabilities[0].Exploits
+		if diff := cmp.Diff(w, got); diff != "" {
+			t.Errorf("%s exploits (-want +got):\n%s", id, diff)
+		}
+	}
+	for details, reports := range map[string]bool{
+		"Exploit code is publicly available.":                              true,
+		"Exploits that target this vulnerability are publicly available.":  true,
+		"Exploited in the wild":                                            true,
+		"No known public exploits specifically target this vulnerability.": false,
+		"CISA is not aware of any exploitation of this vulnerability.":     false,
+		"High attack complexity.":                                          false,
+	} {
+		if got := ReportsExploit(details); got != reports {
+			t.Errorf("ReportsExploit(%q) = %v, want %v", details, got, reports)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
@@ -27,7 +28,8 @@ type nvdCVE struct {
 	Weaknesses         []nvdWeakness `json:"weaknesses"`
 	Configurations     []nvdConfig   `json:"configurations"`
 	References         []struct {
-		URL string `json:"url"`
+		URL  string   `json:"url"`
+		Tags []string `json:"tags"`
 	} `json:"references"`
 }
 
@@ -191,6 +193,9 @@ func (c *nvdCVE) vulnerability() (*vigil.Vulnerability, error) {
 	}
 	for _, r := range c.References {
 		v.References = append(v.References, r.URL)
+		if slices.Contains(r.Tags, "Exploit") && !slices.Contains(v.Exploits, r.URL) {
+			v.Exploits = append(v.Exploits, r.URL)
+		}
 	}
 	if c.CISAExploitAdd != "" {
 		added, err := parseTime(c.CISAExploitAdd)

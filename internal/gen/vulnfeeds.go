@@ -172,6 +172,8 @@ func advisories(h *Hospital, models []modelFirmware) []namedDoc {
 					if g.typ == "Infusion Pump" {
 						v["remediations"] = append(v["remediations"].([]any), map[string]any{"category": "mitigation", "product_ids": affected,
 							"details": "Keep pumps on the segmented medical-device WLAN with 802.1X until updated."})
+						v["threats"] = []any{map[string]any{"category": "exploit_status", "product_ids": affected,
+							"details": "Exploit code for " + cve + " is publicly available (synthetic statement of the demo)."}}
 					}
 					vulns = append(vulns, v)
 				}

@@ -110,6 +110,12 @@ const (
 	WeightMitigation     = -0.20
 )
 
+// PublicExploitValue is the exploitability of a device with an open
+// vulnerability for which a public exploit is reported (an NVD or CVE
+// reference tagged as an exploit, a CSAF exploit_status): below KEV's 1,
+// which is exploitation seen in the wild.
+const PublicExploitValue = 0.8
+
 // Assess scores one device. Matches whose status is not_affected or fixed
 // do not count; matches with an applied remediation count under mitigations.
 func Assess(dc DeviceContext) Assessment {
@@ -122,6 +128,7 @@ func Assess(dc DeviceContext) Assessment {
 	var maxCVSS, maxEPSS float64
 	var maxCVSSFrom string
 	kev, ransomware := false, false
+	exploit := "" // the first open vulnerability with a public exploit reported
 	for _, m := range dc.Matches {
 		if m.Status == vigil.StatusNotAffected || m.Status == vigil.StatusFixed {
 			continue
@@ -147,6 +154,9 @@ func Assess(dc DeviceContext) Assessment {
 			a.KEVDue = p.KEVDue
 		}
 		kev = kev || p.KEV
+		if exploit == "" && dc.Evidence[m.VulnID].PublicPoC {
+			exploit = m.VulnID
+		}
 		ransomware = ransomware || p.Ransomware
 		if p.Decision.Rank() > a.Decision.Rank() {
 			a.Decision = p.Decision
@@ -196,6 +206,10 @@ func Assess(dc DeviceContext) Assessment {
 	}
 	expl := math.Max(maxEPSS, float64(a.Decision.Rank()-1)/3)
 	explWhy := fmt.Sprintf("max EPSS %.3f, SSVC %s", maxEPSS, cmp.Or(string(a.Decision), "none"))
+	if exploit != "" {
+		expl = math.Max(expl, PublicExploitValue)
+		explWhy = "public exploit reported for " + exploit + "; " + explWhy
+	}
 	if kev {
 		expl = 1
 		explWhy = "a vulnerability is in CISA KEV; " + explWhy

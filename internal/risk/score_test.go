@@ -181,3 +181,48 @@ func TestWorklist(t *testing.T) {
 		t.Errorf("worklist (-want +got):\n%s", diff)
 	}
 }
+
+// TestAssessInputs checks the three inputs the exposure service sets from
+// outside the matches: a public exploit raises exploitability below KEV, an
+// internet-facing device has full exposure, and a compensating control
+// counts under mitigations and stops driving severity.
+func TestAssessInputs(t *testing.T) {
+	d := &vigil.Device{ID: 7, Criticality: vigil.CriticalityDiagnostic}
+	vulns := map[string]*vigil.Vulnerability{
+		"CVE-2022-2119": {ID: "CVE-2022-2119", Scores: []vigil.Score{{Source: "nvd@nist.gov", Version: "3.1", Base: 9.8, Vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}}},
+	}
+	ms := []vigil.VulnMatch{{DeviceID: 7, VulnID: "CVE-2022-2119", Status: vigil.StatusAffected}}
+	factor := func(a Assessment, name string) Factor {
+		for _, f := range a.Factors {
+			if f.Name == name {
+				return f
+			}
+		}
+		t.Fatalf("no factor %q", name)
+		return Factor{}
+	}
+	base := Assess(DeviceContext{Device: d, Matches: ms, Vulns: vulns, Segment: SegmentClinical})
+	if f := factor(base, "exploitability (KEV, EPSS, SSVC)"); f.Value >= PublicExploitValue || strings.Contains(f.Detail, "public exploit") {
+		t.Errorf("without evidence: exploitability %+v", f)
+	}
+	ex := Assess(DeviceContext{Device: d, Matches: ms, Vulns: vulns, Segment: SegmentClinical,
+		Evidence: map[string]Evidence{"CVE-2022-2119": {PublicPoC: true}}})
+	if f := factor(ex, "exploitability (KEV, EPSS, SSVC)"); f.Value != PublicExploitValue || !strings.Contains(f.Detail, "public exploit reported for CVE-2022-2119") {
+		t.Errorf("with a public exploit: exploitability %+v", f)
+	}
+	if ex.Score <= base.Score {
+		t.Errorf("a public exploit did not raise the score: %v <= %v", ex.Score, base.Score)
+	}
+	in := Assess(DeviceContext{Device: d, Matches: ms, Vulns: vulns, Segment: SegmentClinical, InternetFacing: true})
+	if f := factor(in, "exposure"); f.Value != 1 || !strings.Contains(f.Detail, "internet-facing") {
+		t.Errorf("internet-facing: exposure %+v", f)
+	}
+	mit := Assess(DeviceContext{Device: d, Matches: ms, Vulns: vulns, Segment: SegmentClinical,
+		Remediated: map[string]bool{"CVE-2022-2119": true}, Evidence: map[string]Evidence{"CVE-2022-2119": {PublicPoC: true}}})
+	if f := factor(mit, "mitigations in place"); f.Value != 1 {
+		t.Errorf("mitigated: %+v", f)
+	}
+	if f := factor(mit, "exploitability (KEV, EPSS, SSVC)"); f.Value != 0 {
+		t.Errorf("a mitigated vulnerability still drives exploitability: %+v", f)
+	}
+}
