@@ -102,9 +102,14 @@ func demoVendorDeficiencies(t *testing.T, seed int64) {
 			want = append(want, v.Name+" certification "+s)
 		}
 	}
-	var gaps []struct{ Vendor, Item, Status string }
+	var gaps []struct{ Vendor, Item, Status, Model string }
 	getJSON(&gaps, "vendors", "expiring", "--within", "60d")
+	var gotMDS2 []string // checked against mds2-on-record below
 	for _, g := range gaps {
+		if g.Item == "mds2" {
+			gotMDS2 = append(gotMDS2, g.Vendor+" "+g.Status+" "+vigil.MDS2ModelKey(g.Model))
+			continue
+		}
 		got = append(got, g.Vendor+" "+g.Item+" "+g.Status)
 	}
 	sort.Strings(want)
@@ -212,10 +217,28 @@ func demoVendorDeficiencies(t *testing.T, seed int64) {
 	if len(failing["mds2-on-record"]) == 0 {
 		t.Error("mds2-on-record fails no device: the plan left models without a form")
 	}
+	// The expiring list asks for a form for the same models, of the
+	// makers that touch ePHI.
+	var wantMDS2 []string
 	for id := range failing["mds2-on-record"] {
-		if d := byID[id]; hasForm(d) {
+		d := byID[id]
+		if hasForm(d) {
 			t.Errorf("mds2-on-record fails device %d (%s %s), whose model has a form", id, d.Manufacturer, d.Model)
 		}
+		for _, v := range vendorsOf(d) {
+			if d.Model == "" {
+				break // a form is asked for a model, and this device's is unknown
+			}
+			if k := v.Name + " missing " + vigil.MDS2ModelKey(d.Model); v.Kind == vigil.VendorManufacturer && ephi[v.Name] && !slices.Contains(wantMDS2, k) &&
+				!slices.Contains(v.Models, d.Model) {
+				wantMDS2 = append(wantMDS2, k)
+			}
+		}
+	}
+	sort.Strings(wantMDS2)
+	sort.Strings(gotMDS2)
+	if diff := cmp.Diff(wantMDS2, gotMDS2); diff != "" {
+		t.Errorf("vendors expiring, MDS2 forms (-want +got):\n%s", diff)
 	}
 
 	// 4. model-supported fails exactly the devices in service of models

@@ -4,8 +4,6 @@ import (
 	"context"
 	"flag"
 	"strconv"
-
-	"github.com/vigil-health/vigil/internal/vendors"
 )
 
 func runVendorsExpiring(ctx context.Context, m *Main, args []string) error {
@@ -24,16 +22,20 @@ func runVendorsExpiring(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	gaps, err := vendors.New(c.db).Expiring(ctx, d)
+	svc, err := m.vendors(c.db)
+	if err != nil {
+		return err
+	}
+	gaps, err := svc.Expiring(ctx, d)
 	if err != nil {
 		return err
 	}
 	if c.format == "json" {
 		return writeJSONOut(m.Stdout, gaps)
 	}
-	t := &table{header: []string{"STATUS", "DUE", "VENDOR", "ITEM", "KIND", "ID", "EPHI DEVICES"}}
+	t := &table{header: []string{"STATUS", "DUE", "VENDOR", "ITEM", "KIND OR MODEL", "ID", "EPHI DEVICES"}}
 	for _, g := range gaps {
-		t.add(string(g.Status), dayOrDash(g.Due), g.Vendor+" ("+strconv.FormatInt(g.VendorID, 10)+")", g.Item, string(g.Kind), idOrDash(g.ID), strconv.Itoa(g.EPHIDevices))
+		t.add(string(g.Status), dayOrDash(g.Due), g.Vendor+" ("+strconv.FormatInt(g.VendorID, 10)+")", g.Item, string(g.Kind)+g.Model, idOrDash(g.ID), strconv.Itoa(g.EPHIDevices))
 	}
 	return t.writeText(m.Stdout)
 }

@@ -59,7 +59,10 @@ func (m *Main) services(d *store.DB) (web.Services, error) {
 		Compliance: comp,
 		Assurance:  plan,
 		Evidence:   ev,
-		Vendors:    vendors.New(d).Notify(comp),
+		Vendors: vendors.New(d).Notify(comp).Medical(func(t string) bool {
+			ty, ok := cls.Type(t)
+			return ok && ty.FDAClass != ""
+		}),
 	}, nil
 }
 

@@ -347,13 +347,23 @@ func (h *Hospital) planEndOfLife(rng *rand.Rand, o *Oversight, keys [][2]string)
 // device calls its cloud gateway over TLS, and an SSH session from an
 // address no vendor owns. Each vendor so chosen gets its endpoint.
 func (h *Hospital) planSessions(rng *rand.Rand, o *Oversight) {
+	// A session reaches a clinical device in service with an address,
+	// preferably one both inventories list cleanly, so that the capture's
+	// address is an inventory device's.
 	target := func(v *PlanVendor) *Device {
+		var fallback *Device
 		for _, d := range h.Devices {
-			if d.m.ce && d.InSource(SourceCMMS) && d.IP != "" && d.MAC != "" && d.Lifecycle == vigil.LifecycleInService && d.Manufacturer == v.Name {
+			if !d.m.ce || !d.InSource(SourceCMMS) || d.IP == "" || d.MAC == "" || d.Lifecycle != vigil.LifecycleInService || d.Manufacturer != v.Name {
+				continue
+			}
+			if d.InSource(SourceCMDB) && len(d.Quirks) == 0 {
 				return d
 			}
+			if fallback == nil {
+				fallback = d
+			}
 		}
-		return nil
+		return fallback
 	}
 	start := h.Now.Add(-100 * time.Minute)
 	used := map[*PlanVendor]bool{}

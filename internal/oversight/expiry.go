@@ -16,6 +16,9 @@ type Standing struct {
 	Risk   vigil.VendorRisk
 	BAAs   []*vigil.BAA
 	Certs  []*vigil.Certification
+	// MissingMDS2 are the connected medical models the vendor makes that
+	// have no MDS2 form on file.
+	MissingMDS2 []string
 }
 
 // GapStatus says what is wrong with an agreement or certification.
@@ -33,9 +36,11 @@ const (
 type Gap struct {
 	VendorID int64  `json:"vendor_id"`
 	Vendor   string `json:"vendor"`
-	// Item is "baa" or "certification"; Kind the certification's kind.
+	// Item is "baa", "certification" or "mds2"; Kind the certification's
+	// kind; Model the model an MDS2 form is missing for.
 	Item   string         `json:"item"`
 	Kind   vigil.CertKind `json:"kind,omitempty"`
+	Model  string         `json:"model,omitempty"`
 	ID     int64          `json:"id,omitempty"` // the BAA or certification, 0 when missing
 	Status GapStatus      `json:"status"`
 	Due    time.Time      `json:"due,omitzero"`
@@ -46,6 +51,7 @@ type Gap struct {
 // Gaps lists, for every vendor with a device that stores or sends ePHI:
 // its BAA when it has none, or when the newest version's due date (expiry
 // or renewal) has passed at now or falls within the given time after it;
+// an MDS2 form for each of its MissingMDS2 models;
 // a certification when it has none; and the newest certification of each
 // kind it holds when that one has expired or expires within the time.
 // The most urgent come first (missing, expired, expiring), then by due
@@ -80,6 +86,11 @@ func Gaps(now time.Time, within time.Duration, vendors []Standing) []Gap {
 				out = append(out, baa)
 			}
 		}
+		for _, m := range v.MissingMDS2 {
+			mg := g
+			mg.Item, mg.Status, mg.Model = "mds2", GapMissing, m
+			out = append(out, mg)
+		}
 		cert := g
 		cert.Item = "certification"
 		if len(v.Certs) == 0 {
@@ -106,7 +117,7 @@ func Gaps(now time.Time, within time.Duration, vendors []Standing) []Gap {
 	rank := map[GapStatus]int{GapMissing: 0, GapExpired: 1, GapExpiring: 2}
 	slices.SortStableFunc(out, func(a, b Gap) int {
 		return cmp.Or(cmp.Compare(rank[a.Status], rank[b.Status]), a.Due.Compare(b.Due),
-			cmp.Compare(vigil.VendorKey(a.Vendor), vigil.VendorKey(b.Vendor)), cmp.Compare(a.VendorID, b.VendorID), cmp.Compare(a.Item, b.Item))
+			cmp.Compare(vigil.VendorKey(a.Vendor), vigil.VendorKey(b.Vendor)), cmp.Compare(a.VendorID, b.VendorID), cmp.Compare(a.Item, b.Item), cmp.Compare(a.Model, b.Model))
 	})
 	return out
 }

@@ -21,6 +21,15 @@ type Service struct {
 	db       *store.DB
 	now      func() time.Time
 	observer Observer
+	medical  func(deviceType string) bool
+}
+
+// Medical tells the service which device types are regulated medical
+// devices (an FDA class in the taxonomy), for the MDS2 forms the expiring
+// list asks for; without it the list asks for none. It returns s.
+func (s *Service) Medical(f func(deviceType string) bool) *Service {
+	s.medical = f
+	return s
 }
 
 // New returns the service.
@@ -110,10 +119,16 @@ func (s *Service) standing(ctx context.Context) ([]oversight.Standing, map[int64
 	if err != nil {
 		return nil, nil, err
 	}
+	var forms []*vigil.MDS2Form
+	if s.medical != nil {
+		if forms, err = s.db.FindMDS2Forms(ctx, false); err != nil {
+			return nil, nil, err
+		}
+	}
 	out, made := make([]oversight.Standing, len(vendors)), map[int64][]*vigil.Device{}
 	for i, v := range vendors {
 		made[v.ID] = oversight.DevicesOf(v, devices)
-		out[i] = oversight.Standing{Vendor: v, Risk: oversight.Assess(made[v.ID], remote)}
+		out[i] = oversight.Standing{Vendor: v, Risk: oversight.Assess(made[v.ID], remote), MissingMDS2: s.missingMDS2(v, made[v.ID], forms)}
 		for _, b := range baas {
 			if b.VendorID == v.ID {
 				out[i].BAAs = append(out[i].BAAs, b)
@@ -126,6 +141,31 @@ func (s *Service) standing(ctx context.Context) ([]oversight.Standing, map[int64
 		}
 	}
 	return out, made, nil
+}
+
+// missingMDS2 lists the models of the connected medical devices the
+// vendor makes (not those it services) that have no MDS2 form on file: a
+// form of the same model by the same maker, or by a spelling the vendor
+// goes by.
+func (s *Service) missingMDS2(v *vigil.Vendor, devices []*vigil.Device, forms []*vigil.MDS2Form) []string {
+	if s.medical == nil {
+		return nil
+	}
+	seen, out := map[string]bool{}, []string{}
+	for _, d := range devices {
+		k := vigil.MDS2ModelKey(d.Model)
+		if k == "" || seen[k] || (d.IP == "" && d.MAC == "") || !v.Makes(d.Manufacturer) || !s.medical(d.DeviceType) {
+			continue
+		}
+		seen[k] = true
+		if !slices.ContainsFunc(forms, func(f *vigil.MDS2Form) bool {
+			return vigil.MDS2ModelKey(f.Model) == k && (f.Describes(d) || v.Makes(f.Manufacturer))
+		}) {
+			out = append(out, d.Model)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // remoteDevices returns the devices discovery saw reached by remote access.
