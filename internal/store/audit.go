@@ -54,6 +54,10 @@ func (tx *Tx) audit(ctx context.Context, actor *vigil.User, action, objectType s
 // becomes keyed from the next event; a trail keyed under another key, or a
 // keyed trail written without a key, is refused rather than mixed.
 func (tx *Tx) readAuditHead(ctx context.Context) (*auditHead, error) {
+	// The inventory lock first, always: lockInventory says why.
+	if err := tx.lockInventory(ctx); err != nil {
+		return nil, err
+	}
 	h := &auditHead{}
 	if err := tx.queryRow(ctx, `SELECT seq, hash, keyed_from, key_id FROM audit_head WHERE id = 1`+tx.db.dialect.forUpdate()).Scan(&h.seq, &h.hash, &h.keyedFrom, &h.keyID); err != nil {
 		return nil, fmt.Errorf("audit head: %w", err)

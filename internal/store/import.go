@@ -113,23 +113,29 @@ func actorName(u *vigil.User) string {
 	return u.Name
 }
 
+// upsertSource creates the source if it is missing and locks its row for
+// the rest of the transaction, after the inventory lock: imports of one
+// source, and first imports of a new one, run one after the other.
 func (tx *Tx) upsertSource(ctx context.Context, actor *vigil.User, s *vigil.Source) (*vigil.Source, error) {
-	var out vigil.Source
-	var kind, created string
-	err := tx.queryRow(ctx, `SELECT id, name, kind, created_at FROM sources WHERE name = ?`, s.Name).Scan(&out.ID, &out.Name, &kind, &created)
+	if err := tx.lockInventory(ctx); err != nil {
+		return nil, err
+	}
+	if s.Role != "" && !vigil.SourceRole(s.Role).Valid() {
+		return nil, vigil.Errorf(vigil.EINVALID, "unknown source role %q (clinical-engineering, it, scanner, network or other)", s.Role)
+	}
+	out := vigil.Source{Name: s.Name, Kind: s.Kind, Role: s.Role, CreatedAt: tx.now}
+	err := tx.queryRow(ctx, `INSERT INTO sources (name, kind, role, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id`, s.Name, string(s.Kind), s.Role, tx.nowText()).Scan(&out.ID)
 	switch {
-	case err == sql.ErrNoRows:
-		if s.Role != "" && !vigil.SourceRole(s.Role).Valid() {
-			return nil, vigil.Errorf(vigil.EINVALID, "unknown source role %q (clinical-engineering, it, scanner, network or other)", s.Role)
-		}
-		out = vigil.Source{Name: s.Name, Kind: s.Kind, Role: s.Role, CreatedAt: tx.now}
-		if err := tx.queryRow(ctx, `INSERT INTO sources (name, kind, role, created_at) VALUES (?, ?, ?, ?) RETURNING id`, s.Name, string(s.Kind), s.Role, tx.nowText()).Scan(&out.ID); err != nil {
-			return nil, dbErr("creating a source", err)
-		}
+	case err == nil:
 		return &out, dbErr("creating a source", tx.audit(ctx, actor, "source.create", "source", s.Name, map[string]any{"kind": s.Kind, "role": s.Role}))
-	case err != nil:
+	case err != sql.ErrNoRows:
+		return nil, dbErr("creating a source", err)
+	}
+	var kind, created string
+	if err := tx.queryRow(ctx, `SELECT id, name, kind, created_at FROM sources WHERE name = ?`+tx.db.dialect.forUpdate(), s.Name).Scan(&out.ID, &out.Name, &kind, &created); err != nil {
 		return nil, dbErr("reading a source", err)
 	}
+	out.Role = ""
 	out.Kind, out.CreatedAt = vigil.SourceKind(kind), parseTime(created)
 	if out.Kind != s.Kind {
 		return nil, vigil.Errorf(vigil.ECONFLICT, "source %q is a %s source, not %s", s.Name, out.Kind, s.Kind)

@@ -20,6 +20,9 @@ func (tx *Tx) SetManualField(ctx context.Context, actor *vigil.User, id int64, f
 	if !vigil.IsField(field) {
 		return vigil.Errorf(vigil.EINVALID, "unknown field %q", field)
 	}
+	if err := tx.lockInventory(ctx); err != nil {
+		return err
+	}
 	d, err := scanDevice(tx.queryRow(ctx, `SELECT `+deviceColumns+` FROM devices WHERE id = ? AND removed_at IS NULL`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return vigil.Errorf(vigil.ENOTFOUND, "no device %d", id)

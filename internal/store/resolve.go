@@ -30,6 +30,9 @@ type StoredRecord struct {
 // the ones the snapshots repeated; only the other sources' are read. The
 // staged new versions are not among them (see Staged.At).
 func (tx *Tx) CurrentRecords(ctx context.Context, st *Staged) ([]StoredRecord, error) {
+	if err := tx.lockInventory(ctx); err != nil {
+		return nil, err
+	}
 	var kept []StoredRecord
 	var diffed []any
 	if st != nil {

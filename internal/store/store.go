@@ -177,7 +177,16 @@ func (db *DB) openPostgres(ctx context.Context, dsn string) error {
 		u, _ := url.Parse(dsn)
 		return vigil.WrapError(vigil.EUNAVAILABLE, fmt.Sprintf("cannot reach PostgreSQL at %s", u.Host), err)
 	}
-	db.writer, db.reader = p, p
+	// Reads get a pool of their own, so that writes holding connections
+	// (an import, its row writer) never leave a page waiting for one.
+	r, err := sql.Open("pgx", dsn)
+	if err != nil {
+		p.Close()
+		return vigil.WrapError(vigil.EUNAVAILABLE, "cannot open the PostgreSQL database", err)
+	}
+	r.SetMaxOpenConns(16)
+	r.SetMaxIdleConns(16)
+	db.writer, db.reader = p, r
 	return nil
 }
 
@@ -222,6 +231,8 @@ type Tx struct {
 	digestBuf []byte     // stateDigest's buffer
 	sites     *siteCache // hospitals and places created or read, on first use
 	setDevice *sql.Stmt  // SetRecordDevice's statement, prepared on first use
+
+	inventoryLocked bool // PostgreSQL: the inventory lock is held (lockInventory)
 }
 
 // BeginTx starts a write transaction.
@@ -323,8 +334,27 @@ func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 // Update runs fn in one write transaction and commits it, or rolls
 // everything back when fn or the commit fails. Use cases that change several
 // tables (an import with its reconciliation, re-matching and audit events)
-// run inside one Update.
+// run inside one Update. On PostgreSQL a transaction aborted as a
+// serialization failure or a deadlock runs fn again, at most a few times:
+// fn's effects outside the transaction must bear repeating.
 func (db *DB) Update(ctx context.Context, fn func(tx *Tx) error) error { return db.inTx(ctx, fn) }
+
+// View runs fn in a read-only transaction on the reader pool: one
+// consistent view of several tables that never waits for a write (on
+// SQLite the writer is one connection that an import holds for its whole
+// length). fn may use the Tx's reading methods; a write fails.
+func (db *DB) View(ctx context.Context, fn func(tx *Tx) error) error {
+	rtx, err := db.reader.BeginTx(ctx, db.dialect.snapshot())
+	if err != nil {
+		return vigil.WrapError(vigil.EUNAVAILABLE, "the database is unavailable", err)
+	}
+	tx := &Tx{Tx: rtx, db: db, now: db.Now().UTC(), stmts: map[string]*sql.Stmt{}}
+	defer func() {
+		tx.closeStmts()
+		rtx.Rollback()
+	}()
+	return fn(tx)
+}
 
 // Now is the transaction's time: every row it writes carries it.
 func (tx *Tx) Now() time.Time { return tx.now }
@@ -336,8 +366,23 @@ func (tx *Tx) Audit(ctx context.Context, actor *vigil.User, action, objectType s
 	return dbErr("recording an audit event", tx.audit(ctx, actor, action, objectType, objectID, detail))
 }
 
-// inTx runs fn in a write transaction and commits it, or rolls back on error.
+// inTx runs fn in a write transaction and commits it, or rolls back on
+// error. A transaction PostgreSQL aborts as a serialization failure or a
+// deadlock runs again, a few times, so fn must have no effect outside the
+// transaction that cannot be repeated; what still conflicts is ECONFLICT.
 func (db *DB) inTx(ctx context.Context, fn func(tx *Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := db.tryTx(ctx, fn)
+		if err == nil || !retryable(err) || attempt == maxTxAttempts {
+			return conflict(err)
+		}
+		if backoff(ctx, attempt) != nil {
+			return conflict(err)
+		}
+	}
+}
+
+func (db *DB) tryTx(ctx context.Context, fn func(tx *Tx) error) error {
 	tx, err := db.BeginTx(ctx)
 	if err != nil {
 		return err

@@ -20,16 +20,14 @@ func (db *DB) CreateUser(ctx context.Context, actor *vigil.User, u *vigil.User, 
 		return err
 	}
 	return db.inTx(ctx, func(tx *Tx) error {
-		var n int
-		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE name = ?`, u.Name).Scan(&n); err != nil {
-			return dbErr("creating a user", err)
-		}
-		if n > 0 {
-			return vigil.Errorf(vigil.ECONFLICT, "user %q already exists", u.Name)
-		}
+		// One statement, so that two people adding one name at once get
+		// one user and one conflict, never a unique-key failure.
 		u.CreatedAt = tx.now
-		if err := tx.queryRow(ctx, `INSERT INTO users (name, role, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-			u.Name, string(u.Role), passwordHash, boolInt(u.Disabled), tx.nowText()).Scan(&u.ID); err != nil {
+		err := tx.queryRow(ctx, `INSERT INTO users (name, role, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id`,
+			u.Name, string(u.Role), passwordHash, boolInt(u.Disabled), tx.nowText()).Scan(&u.ID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return vigil.Errorf(vigil.ECONFLICT, "user %q already exists", u.Name)
+		} else if err != nil {
 			return dbErr("creating a user", err)
 		}
 		return dbErr("creating a user", tx.audit(ctx, actor, "user.create", "user", u.ID, map[string]any{"name": u.Name, "role": u.Role}))
