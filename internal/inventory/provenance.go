@@ -13,9 +13,10 @@ import (
 // again with the precedence in force. It changes nothing.
 func (s *Service) Provenance(ctx context.Context, id int64) (*vigil.DeviceProvenance, error) {
 	var p *vigil.DeviceProvenance
-	// A write transaction gives one consistent view of the device, its
-	// records and the settings; nothing is written, so it commits empty.
-	err := s.db.Update(ctx, func(tx *store.Tx) error {
+	// A read transaction on the reader pool gives one consistent view of
+	// the device, its records and the settings, without waiting for a
+	// write (an import holds SQLite's one writer for its whole length).
+	err := s.db.View(ctx, func(tx *store.Tx) error {
 		var recs []store.StoredRecord
 		var err error
 		p, recs, err = tx.DeviceReconciliation(ctx, id)
