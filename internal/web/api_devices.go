@@ -6,27 +6,23 @@ import (
 	vigil "github.com/vigil-health/vigil"
 )
 
-// deviceListJSON is the API's device list.
-type deviceListJSON struct {
-	Devices []*vigil.Device `json:"devices"`
-	Total   int             `json:"total"`
-	Offset  int             `json:"offset"`
-	Limit   int             `json:"limit"`
-}
-
+// apiDevices answers the device list in the common shape (list.go), the
+// devices under "devices" too, and "offset" as before.
 func (s *Server) apiDevices(w http.ResponseWriter, r *http.Request) error {
-	f, _, err := deviceFilter(r)
+	f, p, err := deviceFilter(r)
 	if err != nil {
 		return err
 	}
-	devs, total, err := s.devices.FindDevices(r.Context(), f)
+	p.Format = "" // the API answers JSON
+	rows, total, err := s.findDeviceRows(r, f, p)
 	if err != nil {
 		return err
 	}
-	if devs == nil {
-		devs = []*vigil.Device{}
+	devs := make([]*vigil.Device, len(rows))
+	for i, d := range rows {
+		devs[i] = d.Device
 	}
-	writeJSON(w, http.StatusOK, deviceListJSON{Devices: devs, Total: total, Offset: f.Offset, Limit: f.Limit})
+	writeList(w, "devices", devs, total, p, map[string]any{"offset": p.Offset()})
 	return nil
 }
 

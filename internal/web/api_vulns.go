@@ -10,15 +10,16 @@ import (
 )
 
 func (s *Server) apiVulns(w http.ResponseWriter, r *http.Request) error {
-	f, err := vulnFilter(r)
+	f, p, err := vulnFilter(r)
 	if err != nil {
 		return err
 	}
-	vs, total, err := s.db.FindVulnerabilities(r.Context(), f)
+	p.Format = "" // the API answers JSON
+	vs, total, err := s.findVulns(r, f, p)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"vulnerabilities": nonNil(vs), "total": total})
+	writeList(w, "vulnerabilities", vs, total, p, nil)
 	return nil
 }
 

@@ -49,28 +49,10 @@ type column[T any] struct {
 // readList reads the paging, sorting and export parameters; def is the
 // page size when none is asked for.
 func readList[T any](q url.Values, def int, cols []column[T]) (listParams, error) {
-	p := listParams{Page: 1, Limit: def, Sort: q.Get("sort"), Format: q.Get("format")}
-	if v := q.Get("page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return p, vigil.Errorf(vigil.EINVALID, "page must be a positive number")
-		}
-		p.Page = n
-	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxLimit {
-			return p, vigil.Errorf(vigil.EINVALID, "limit must be 1-%d", maxLimit)
-		}
-		p.Limit = n
-	}
-	if v := q.Get("offset"); v != "" && q.Get("page") == "" {
-		// The older offset parameter, kept for scripts: the page that holds it.
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return p, vigil.Errorf(vigil.EINVALID, "offset must be 0 or more")
-		}
-		p.Page = n/p.Limit + 1
+	p := listParams{Sort: q.Get("sort"), Format: q.Get("format")}
+	var err error
+	if p.Page, p.Limit, err = pageParams(q, def); err != nil {
+		return p, err
 	}
 	switch o := q.Get("order"); o {
 	case "", "asc":
@@ -96,6 +78,31 @@ func readList[T any](q url.Values, def int, cols []column[T]) (listParams, error
 	return p, nil
 }
 
+// pageParams reads ?page= and ?limit= (and the older ?offset=, as the
+// page that holds it), refusing a limit outside 1..maxLimit the same way
+// on every list.
+func pageParams(q url.Values, size int) (page, limit int, err error) {
+	page, limit = 1, size
+	if v := q.Get("page"); v != "" {
+		if page, err = strconv.Atoi(v); err != nil || page < 1 {
+			return 0, 0, vigil.Errorf(vigil.EINVALID, "page must be a positive number")
+		}
+	}
+	if v := q.Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > maxLimit {
+			return 0, 0, vigil.Errorf(vigil.EINVALID, "limit must be 1-%d", maxLimit)
+		}
+	}
+	if v := q.Get("offset"); v != "" && q.Get("page") == "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return 0, 0, vigil.Errorf(vigil.EINVALID, "offset must be 0 or more")
+		}
+		page = n/limit + 1
+	}
+	return page, limit, nil
+}
+
 // sortRows orders rows by p's column, stably, so rows equal in that column
 // keep the list's own order.
 func sortRows[T any](rows []T, p listParams, cols []column[T]) {
@@ -110,6 +117,20 @@ func sortRows[T any](rows []T, p listParams, cols []column[T]) {
 			return
 		}
 	}
+}
+
+// whole reports whether a list the store pages must be read whole and
+// sorted and paged here (wholeRows): for an order of its own or an export.
+func (p listParams) whole() bool { return p.Sort != "" || p.Format != "" }
+
+// wholeRows sorts every row of a list read whole, and pages them unless
+// they are to be exported.
+func wholeRows[T any](rows []T, p listParams, cols []column[T]) []T {
+	sortRows(rows, p, cols)
+	if p.Format != "" {
+		return rows
+	}
+	return pageRows(rows, p)
 }
 
 // pageRows returns p's page of rows.

@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -109,22 +108,6 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
-}
-
-// pageParams reads ?page= (from 1) and ?limit= (1-1000, else size).
-func pageParams(q url.Values, size int) (page, limit int, err error) {
-	page, limit = 1, size
-	if v := q.Get("page"); v != "" {
-		if page, err = strconv.Atoi(v); err != nil || page < 1 {
-			return 0, 0, vigil.Errorf(vigil.EINVALID, "page must be a positive number")
-		}
-	}
-	if v := q.Get("limit"); v != "" {
-		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 1000 {
-			return 0, 0, vigil.Errorf(vigil.EINVALID, "limit must be 1-1000")
-		}
-	}
-	return page, limit, nil
 }
 
 // pager is where a paged list is and the links to its neighbours.
