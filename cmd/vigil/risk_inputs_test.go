@@ -12,7 +12,8 @@ import (
 // riskWorklist is what `vigil risk list --format json` says of each device.
 type riskWorklist struct {
 	Worklist []struct {
-		DeviceID int64 `json:"device_id"`
+		DeviceID int64  `json:"device_id"`
+		FDAClass string `json:"fda_class"`
 		Factors  []struct {
 			Name   string  `json:"name"`
 			Value  float64 `json:"value"`
@@ -87,6 +88,15 @@ func TestRiskInputsOnDemo(t *testing.T) {
 			}
 		})
 	}
+	t.Run("fda class", func(t *testing.T) {
+		classes := map[string]int{}
+		for _, a := range w.Worklist {
+			classes[a.FDAClass]++
+		}
+		if classes["II"]+classes["III"] == 0 {
+			t.Errorf("no device of the worklist shows an FDA class: %v", classes)
+		}
+	})
 	t.Run("mitigations in place", func(t *testing.T) {
 		if id := nonZero("mitigations in place", ""); id != 0 {
 			t.Fatalf("device %d is mitigated before any compensating control is recorded", id)

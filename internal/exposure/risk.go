@@ -113,6 +113,9 @@ func (s *Service) assess(ctx context.Context, f vigil.RiskFilter, ms []vigil.Vul
 			dc.Segment, dc.ClearTextFindings, dc.RemoteAccess = x.segment, x.clearText, x.remote
 		}
 		a := risk.Assess(dc)
+		if t, ok := s.cls.Type(d.DeviceType); ok {
+			a.FDAClass = t.FDAClass
+		}
 		if f.OpenOnly && a.Open == 0 {
 			continue
 		}

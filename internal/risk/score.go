@@ -81,7 +81,10 @@ type VulnPriority struct {
 
 // Assessment is a device's explained risk score and its prioritised vulnerabilities.
 type Assessment struct {
-	DeviceID int64              `json:"device_id"`
+	DeviceID int64 `json:"device_id"`
+	// FDAClass is the taxonomy's FDA device class of the device's type ("I",
+	// "II", "III"), "" when it is not a medical device type.
+	FDAClass string             `json:"fda_class,omitempty"`
 	Score    float64            `json:"score"`    // 0..100
 	Decision vigil.SSVCDecision `json:"decision"` // most urgent across its open vulnerabilities
 	// Open counts the vulnerabilities neither fixed, not affected nor

@@ -16,6 +16,7 @@ type devicePage struct {
 	pageBase
 	Device        *vigil.Device
 	SiteName      string
+	FDAClass      string // the taxonomy's FDA class of its device type, "" when none
 	Place         string // the site path: building › floor › department › room
 	Provenance    *vigil.DeviceProvenance
 	Network       *vigil.NetworkView
@@ -98,7 +99,7 @@ func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "device", &devicePage{Oversight: ov, Checks: results[:failed], ChecksOther: results[failed:], pageBase: pageBase{Title: d.Label(), Nav: "devices"}, Device: d, SiteName: names[d.SiteID], Place: place,
+	s.render(w, r, http.StatusOK, "device", &devicePage{Oversight: ov, Checks: results[:failed], ChecksOther: results[failed:], pageBase: pageBase{Title: d.Label(), Nav: "devices"}, Device: d, SiteName: names[d.SiteID], Place: place, FDAClass: s.inv.FDAClass(d.DeviceType),
 		Provenance: prov, Network: nv, Risk: ra, SBOM: sb, Discrepancies: disc, FieldNames: vigil.Fields, Facts: facts, History: hist, Audit: audit, Evidence: newEvidenceRows(evs, s.db.Now())})
 	return nil
 }

@@ -112,7 +112,7 @@ func TestInventoryPages(t *testing.T) {
 		t.Fatalf("after setting by hand the type is %q (%v)", d.DeviceType, err)
 	}
 	body = e.get(ce, "/devices/"+itoa(id), 200)
-	for _, want := range []string{"Provenance", "manual", "cmdb", "12.1.2"} {
+	for _, want := range []string{"Provenance", "manual", "cmdb", "12.1.2", "<dt>FDA class</dt><dd>II</dd>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("device page lacks %q", want)
 		}

@@ -61,6 +61,7 @@ var riskColumns = []column[riskRow]{
 	{Key: "type", Title: "Type", Text: func(r riskRow) string { return r.Device.DeviceType }, Cmp: byString(func(r riskRow) string { return r.Device.DeviceType })},
 	{Key: "criticality", Title: "Criticality", Text: func(r riskRow) string { return string(r.Device.Criticality) },
 		Cmp: byNum(func(r riskRow) int { return r.Device.Criticality.Rank() })},
+	{Key: "fda", Title: "FDA class", Text: func(r riskRow) string { return r.FDAClass }, Cmp: byString(func(r riskRow) string { return r.FDAClass })},
 	{Key: "score", Title: "Risk", Num: true, Text: func(r riskRow) string { return fmt.Sprintf("%.1f", r.Score) }, Cmp: byNum(func(r riskRow) float64 { return r.Score })},
 	{Key: "ssvc", Title: "SSVC", Text: func(r riskRow) string { return string(r.Decision) }, Cmp: byNum(func(r riskRow) int { return r.Decision.Rank() })},
 	{Key: "kev", Title: "KEV due", Text: func(r riskRow) string {
