@@ -298,17 +298,35 @@ func (db *DB) FindNetworkFindings(ctx context.Context, code string) ([]*vigil.De
 	return out, dbErr("reading findings", rows.Err())
 }
 
-// FindSegmentFlows aggregates all recorded flows by client and server segment.
+// FindSegmentFlows aggregates all recorded flows by client and server
+// segment. Each endpoint's segment is its own: the VLAN its current network
+// observation was seen on (the lowest when several) with its subnet, or its
+// subnet alone when discovery never saw it tagged. The flow's own VLAN tag
+// is not used: it is whichever side's frames the capture keyed the flow on,
+// often the server's when the two sit on different VLANs.
 func (db *DB) FindSegmentFlows(ctx context.Context) ([]*vigil.SegmentFlow, error) {
+	vlanOf := map[string]int{}
+	err := db.ScanObservations(ctx, func(o *vigil.ObservedDevice) error {
+		if len(o.VLANs) == 0 {
+			return nil
+		}
+		for _, ip := range o.IPs {
+			if v, ok := vlanOf[ip]; !ok || o.VLANs[0] < v {
+				vlanOf[ip] = o.VLANs[0]
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	flows, err := db.findFlows(ctx, ``)
 	if err != nil {
 		return nil, err
 	}
 	agg := map[string]*vigil.SegmentFlow{}
 	for _, f := range flows {
-		// The flow's VLAN tag is the one the capture saw, which on a SPAN of
-		// an access port is the client's.
-		from, to := segmentOf(f.Client, f.VLAN), segmentOf(f.Server, 0)
+		from, to := segmentOf(f.Client, vlanOf[f.Client]), segmentOf(f.Server, vlanOf[f.Server])
 		k := from + "\x00" + to
 		s := agg[k]
 		if s == nil {
