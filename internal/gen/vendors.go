@@ -270,8 +270,11 @@ func (h *Hospital) planAgreements(rng *rand.Rand, o *Oversight) {
 		doc := []string{"SOC 2 Type II", "ISO/IEC 27001", "HITRUST r2"}[rng.IntN(3)]
 		var expires time.Time
 		switch v.CertStatus {
-		case "current":
+		case "current": // a SOC 2 report is good for a year after its period, the others for their cycle
 			expires = day(200 + rng.IntN(500))
+			if doc == "SOC 2 Type II" {
+				expires = day(60 + rng.IntN(300))
+			}
 		case "expired":
 			expires = day(-60 - rng.IntN(300))
 		case "expiring":

@@ -88,3 +88,21 @@ func TestOversightPlan(t *testing.T) {
 		}
 	}
 }
+
+// TestOversightDatesAreCoherent checks, over many seeds, that no agreement
+// or report starts after the hospital's date or ends before it starts.
+func TestOversightDatesAreCoherent(t *testing.T) {
+	for seed := int64(1); seed <= 40; seed++ {
+		h, err := Generate(Options{Seed: seed, Devices: 120})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range h.Oversight.Vendors {
+			for _, a := range append(slices.Clone(v.BAAs), v.Certs...) {
+				if a.Starts.After(h.Now) || !a.Expires.After(a.Starts) {
+					t.Errorf("seed %d: %s %s runs %s to %s, the hospital's date %s", seed, v.Name, a.Document, a.Starts, a.Expires, h.Now)
+				}
+			}
+		}
+	}
+}

@@ -34,6 +34,8 @@ var columns = map[string]string{
 	"kind": "kind", "type": "kind", "vendor type": "kind", "category": "kind", "vendor kind": "kind",
 	"aliases": "aliases", "alias": "aliases", "aka": "aliases", "also known as": "aliases", "other names": "aliases", "dba": "aliases",
 	"models": "models", "model": "models", "products": "models", "devices": "models", "product": "models",
+	"products serviced": "models", "models serviced": "models", "serviced models": "models", "equipment serviced": "models",
+	"serviced products": "models", "service scope": "models", "models covered": "models", "covered models": "models",
 	"contact": "contact", "contact name": "contact", "primary contact": "contact", "account manager": "contact",
 	"email": "email", "e-mail": "email", "contact email": "email", "mail": "email",
 	"phone": "phone", "telephone": "phone", "contact phone": "phone", "tel": "phone",
