@@ -254,22 +254,29 @@ func export[T any](w http.ResponseWriter, format, name string, rows []T, cols []
 	if err != nil {
 		return err
 	}
-	put := func(i int, vals []string) error {
+	// A numeric column's cells are written as numbers, so that they stay
+	// numbers in the spreadsheet; every other cell as neutralised text.
+	put := func(i int, vals []string, typed bool) error {
 		cell, err := excelize.CoordinatesToCellName(1, i+1)
 		if err != nil {
 			return err
 		}
 		row := make([]any, len(vals))
-		for j, v := range cellsafe.Row(vals) {
-			row[j] = v
+		for j, v := range vals {
+			row[j] = cellsafe.Text(v)
+			if typed && cols[j].Num {
+				if n, err := strconv.ParseFloat(v, 64); err == nil {
+					row[j] = n
+				}
+			}
 		}
 		return sw.SetRow(cell, row)
 	}
-	if err := put(0, head); err != nil {
+	if err := put(0, head, false); err != nil {
 		return err
 	}
 	for i, row := range rows {
-		if err := put(i+1, cells(row)); err != nil {
+		if err := put(i+1, cells(row), true); err != nil {
 			return err
 		}
 	}
