@@ -21,6 +21,7 @@ type dashboardPage struct {
 	Sources       []*vigil.Source
 	Frameworks    []standing // every framework's latest run
 	Agreements    agreementsPanel
+	Charts        *dashboardCharts
 }
 
 // sortedCounts orders a count map by count, then name.
@@ -55,7 +56,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "dashboard", &dashboardPage{Agreements: ag, pageBase: pageBase{Title: "Dashboard", Nav: "dashboard"}, Counts: c, Frameworks: sts,
+	charts, err := s.dashboardCharts(r.Context())
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "dashboard", &dashboardPage{Charts: charts, Agreements: ag, pageBase: pageBase{Title: "Dashboard", Nav: "dashboard"}, Counts: c, Frameworks: sts,
 		ByType: sortedCounts(c.ByType), BySite: sortedCounts(c.BySite), ByCriticality: sortedCounts(c.ByCriticality), Sources: srcs})
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/checks"
 	"github.com/vigil-health/vigil/internal/compliance"
+	"github.com/vigil-health/vigil/internal/risk"
 )
 
 // TestTemplatesRenderTheirPages executes the compliance pages' templates
@@ -64,7 +65,11 @@ func TestTemplatesRenderTheirPages(t *testing.T) {
 			Test:    &checkTest{Title: "t", Passed: 1, Failed: 1, Failing: []compliance.DeviceResult{result}, More: 3}, History: []*vigil.CheckVersion{version}},
 			&checkPage{New: true}},
 		{"attestations", &attestationsPage{Rows: []attestationRow{newAttestationRow(att, now)}, Overdue: 1, Form: form}, &attestationsPage{}},
-		{"dashboard", &dashboardPage{Counts: &vigil.DeviceCounts{}, Frameworks: []standing{st, {ID: "csf2"}}}, &dashboardPage{Counts: &vigil.DeviceCounts{}}},
+		{"dashboard", &dashboardPage{Counts: &vigil.DeviceCounts{}, Frameworks: []standing{st, {ID: "csf2"}}, Charts: &dashboardCharts{
+			Risk: riskChart([]risk.Assessment{{Score: 71, Urgency: risk.UrgencyAct}}), Sites: siteCriticalityChart([]*vigil.Device{{SiteID: 1, Criticality: vigil.CriticalityDiagnostic}}, map[int64]string{1: "St. Brigid"}),
+			Discrepancies: discrepancyChart(map[vigil.DiscrepancyKind]int{vigil.DiscrepancyStale: 3}),
+			Vulns:         newLines("v", "Vulnerabilities", []time.Time{now.AddDate(0, 0, -1), now}, []legendItem{{"s-open", "open"}}, [][]int{{2, 3}})}},
+			&dashboardPage{Counts: &vigil.DeviceCounts{}}},
 		{"device", &devicePage{Device: &vigil.Device{ID: 7}, Checks: []compliance.DeviceResult{result}, ChecksOther: []compliance.DeviceResult{result}, Evidence: evRows},
 			&devicePage{Device: &vigil.Device{ID: 7}}},
 		{"evidence", &evidenceListPage{Rows: evRows, Area: "training", Control: "hipaa:164.308(a)(5)(i)", Chips: []kindChip{{Label: "all areas", URL: "/evidence", On: true}},
