@@ -10,19 +10,23 @@ import (
 	"github.com/vigil-health/vigil/internal/jsonout"
 )
 
-// apiDiscrepancies lists the discrepancies, all of them unless ?page= or
-// ?limit= asks for a page; "total" counts every one the filter selects.
+// apiDiscrepancies lists the discrepancies. With ?page=, ?limit= or
+// ?sort= it answers a page in the common list shape (list.go); without,
+// every discrepancy under "discrepancies" with "total", streamed as read
+// so that a large inventory's list never sits in memory.
 func (s *Server) apiDiscrepancies(w http.ResponseWriter, r *http.Request) error {
 	f, err := discrepancyFilter(r)
 	if err != nil {
 		return err
 	}
-	if q := r.URL.Query(); q.Has("page") || q.Has("limit") {
-		pg, limit, err := pageParams(q, discrepancyPageSize)
-		if err != nil {
+	q := r.URL.Query()
+	paged := q.Has("page") || q.Has("limit") || q.Has("sort")
+	var p listParams
+	if paged {
+		if p, err = readList(q, discrepancyPageSize, discrepancyColumns); err != nil {
 			return err
 		}
-		f.Limit, f.Offset = limit, (pg-1)*limit
+		p.Format = ""
 	}
 	counts, err := s.db.CountDiscrepancies(r.Context(), vigil.DiscrepancyFilter{Kind: f.Kind, DeviceID: f.DeviceID, SiteID: f.SiteID, All: f.All})
 	if err != nil {
@@ -36,6 +40,18 @@ func (s *Server) apiDiscrepancies(w http.ResponseWriter, r *http.Request) error 
 		vigil.Discrepancy
 		Key   string     `json:"key"`
 		Acked *vigil.Ack `json:"acknowledged,omitempty"`
+	}
+	if paged {
+		rows, err := s.findDiscrepancyRows(r, f, p)
+		if err != nil {
+			return err
+		}
+		items := make([]item, len(rows))
+		for i, d := range rows {
+			items[i] = item{d.Discrepancy, d.Key, d.Acked}
+		}
+		writeList(w, "discrepancies", items, total, p, nil)
+		return nil
 	}
 	// Written as the discrepancies are read: the whole list of a large
 	// inventory never sits in memory.

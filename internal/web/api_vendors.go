@@ -12,19 +12,11 @@ import (
 	"github.com/vigil-health/vigil/internal/vendors"
 )
 
-// vendorListJSON is the API's vendor register.
-type vendorListJSON struct {
-	Vendors []vendors.Summary `json:"vendors"`
-	Total   int               `json:"total"`
-	Offset  int               `json:"offset"`
-	Limit   int               `json:"limit"`
-}
-
 // apiVendors lists the register, highest tier first: ?kind=, ?tier=,
 // ?limit= (default 100) and ?page=.
 func (s *Server) apiVendors(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	pg, limit, err := pageParams(q, 100)
+	p, err := readList[vendors.Summary](q, 100, nil)
 	if err != nil {
 		return err
 	}
@@ -39,8 +31,9 @@ func (s *Server) apiVendors(w http.ResponseWriter, r *http.Request) error {
 			out = append(out, v)
 		}
 	}
-	off := min((pg-1)*limit, len(out))
-	writeJSON(w, http.StatusOK, vendorListJSON{Vendors: out[off:min(off+limit, len(out))], Total: len(out), Offset: off, Limit: limit})
+	// The common list shape (list.go), the vendors under "vendors" and
+	// "offset" as before.
+	writeList(w, "vendors", pageRows(out, p), len(out), p, map[string]any{"offset": min(p.Offset(), len(out))})
 	return nil
 }
 

@@ -1,10 +1,14 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	vigil "github.com/vigil-health/vigil"
 )
@@ -23,9 +27,60 @@ func discrepancyFilter(r *http.Request) (vigil.DiscrepancyFilter, error) {
 	return f, nil
 }
 
+type discrepancyRow = *vigil.StoredDiscrepancy
+
+func discDevice(d discrepancyRow) string {
+	x := d.Device
+	return cmp.Or(x.AssetTag, x.Hostname, x.Serial, x.MAC, x.IP)
+}
+
+// discrepancyColumns are the discrepancy list's columns.
+var discrepancyColumns = []column[discrepancyRow]{
+	{Key: "kind", Title: "Kind", Text: func(d discrepancyRow) string { return string(d.Kind) }, Cmp: byNum(func(d discrepancyRow) int { return d.Kind.Rank() })},
+	{Key: "device", Title: "Device", Text: discDevice, Cmp: byString(discDevice)},
+	{Key: "field", Title: "Field", Text: func(d discrepancyRow) string { return d.Field }, Cmp: byString(func(d discrepancyRow) string { return d.Field })},
+	{Key: "values", Title: "What each source says", Text: func(d discrepancyRow) string {
+		srcs := slices.Sorted(maps.Keys(d.Values))
+		parts := make([]string, len(srcs))
+		for i, src := range srcs {
+			parts[i] = src + ": " + d.Values[src]
+		}
+		return strings.Join(parts, "; ")
+	}},
+	{Key: "detail", Title: "Detail", Text: func(d discrepancyRow) string { return d.Detail }},
+	{Key: "acknowledged", Title: "Acknowledged", Text: func(d discrepancyRow) string {
+		if d.Acked == nil {
+			return ""
+		}
+		return d.Acked.Actor + ": " + d.Acked.Note
+	}, Cmp: byNum(func(d discrepancyRow) int { return b2i(d.Acked != nil) })},
+}
+
+// findDiscrepancyRows returns the page (every row for an export) of the
+// discrepancies f and p select: the store pages in its order, another
+// order reads them whole.
+func (s *Server) findDiscrepancyRows(r *http.Request, f vigil.DiscrepancyFilter, p listParams) ([]discrepancyRow, error) {
+	f.Limit, f.Offset = p.Limit, p.Offset()
+	if p.whole() {
+		f.Limit, f.Offset = 0, 0
+	}
+	items, err := s.db.FindDiscrepancies(r.Context(), f)
+	if err != nil {
+		return nil, err
+	}
+	if p.whole() {
+		items = wholeRows(items, p, discrepancyColumns)
+	}
+	if items == nil {
+		items = []discrepancyRow{}
+	}
+	return items, nil
+}
+
 type discrepanciesPage struct {
 	pageBase
 	Items  []*vigil.StoredDiscrepancy
+	List   listView
 	Total  int // of the kind shown, or of all
 	Kind   string
 	All    bool
@@ -33,7 +88,6 @@ type discrepanciesPage struct {
 	SiteID int64
 	Chips  []kindChip // every kind and all, with counts and links
 	AckURL string     // the same list with acknowledged ones shown or hidden
-	pager
 }
 
 // kindChip links to one kind of discrepancy (all kinds when Kind is "").
@@ -50,9 +104,16 @@ func (s *Server) discrepanciesPage(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	pg, limit, err := pageParams(r.URL.Query(), discrepancyPageSize)
+	p, err := readList(r.URL.Query(), discrepancyPageSize, discrepancyColumns)
 	if err != nil {
 		return err
+	}
+	if p.Format != "" {
+		items, err := s.findDiscrepancyRows(r, f, p)
+		if err != nil {
+			return err
+		}
+		return export(w, p.Format, "discrepancies", items, discrepancyColumns)
 	}
 	sites, err := s.sites.FindSites(r.Context())
 	if err != nil {
@@ -87,20 +148,19 @@ func (s *Server) discrepanciesPage(w http.ResponseWriter, r *http.Request) error
 	for _, k := range vigil.DiscrepancyKinds {
 		chips = append(chips, kindChip{Label: fmt.Sprintf("%s (%d)", k, counts[k]), URL: link(func(q url.Values) { q.Set("kind", string(k)) }), On: f.Kind == k})
 	}
-	f.Limit, f.Offset = limit, (pg-1)*limit
-	items, err := s.db.FindDiscrepancies(r.Context(), f)
+	items, err := s.findDiscrepancyRows(r, f, p)
 	if err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "discrepancies", &discrepanciesPage{pageBase: pageBase{Title: "Discrepancies", Nav: "discrepancies"},
-		Items: items, Total: total, Kind: string(f.Kind), All: f.All,
+		Items: items, List: newListView(r, p, total, discrepancyColumns), Total: total, Kind: string(f.Kind), All: f.All,
 		Sites: hospitals, SiteID: f.SiteID, Chips: chips, AckURL: link(func(q url.Values) {
 			if f.All {
 				q.Del("all")
 			} else {
 				q.Set("all", "1")
 			}
-		}), pager: pageLinks(r, pg, total, limit)})
+		})})
 	return nil
 }
 

@@ -21,6 +21,8 @@ var listEndpoints = map[string]string{
 	"/api/v1/devices":         "devices",
 	"/api/v1/vulnerabilities": "vulnerabilities",
 	"/api/v1/risk":            "worklist",
+	"/api/v1/discrepancies":   "discrepancies",
+	"/api/v1/vendors":         "vendors",
 }
 
 // TestListsShapePagingAndLimit walks every list endpoint: the common shape,
