@@ -2,6 +2,8 @@ package vigil
 
 import (
 	"context"
+	"net/netip"
+	"strings"
 	"time"
 )
 
@@ -28,6 +30,27 @@ type Site struct {
 	Kind      SiteKind  `json:"kind"`
 	Name      string    `json:"name"`
 	CreatedAt time.Time `json:"created_at"`
+	// Blocks are the address blocks (CIDRs) a hospital declares: a device
+	// seen only on the network takes the site whose block holds its address.
+	Blocks []string `json:"blocks,omitempty"`
+}
+
+// ParseBlocks reads address blocks ("10.32.0.0/11", "2001:db8::/48") into
+// their canonical prefixes, rejecting one that does not parse or that has
+// host bits set.
+func ParseBlocks(blocks []string) ([]netip.Prefix, error) {
+	out := make([]netip.Prefix, 0, len(blocks))
+	for _, b := range blocks {
+		p, err := netip.ParsePrefix(strings.TrimSpace(b))
+		if err != nil {
+			return nil, Errorf(EINVALID, "address block %q is not a CIDR such as 10.32.0.0/11", b)
+		}
+		if p != p.Masked() {
+			return nil, Errorf(EINVALID, "address block %q has host bits set; did you mean %s?", b, p.Masked())
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // Validate checks the site's rules.

@@ -119,6 +119,9 @@ func loadDemo(ctx context.Context, m *Main, d *store.DB, dir string, h *gen.Hosp
 	for i, ir := range results {
 		fmt.Fprintf(m.Stdout, "imported %-7s %5d records (%d bad rows): %d added, %d changed, %d removed\n", ir.Source, ir.Records, bad[i], ir.Added, ir.Changed, ir.Removed)
 	}
+	if err := demoSiteBlocks(ctx, m, svc, h); err != nil {
+		return err
+	}
 	// The capture goes through passive discovery, with the VLANs of the
 	// clinical segments as the clinical segment.
 	opt, err := discoverOptions(m, "", "")

@@ -78,6 +78,7 @@ func commands() []command {
 		{"attestations", "the attestations in force, overdue ones marked", runAttestations},
 		{"policy", "the checks' policy parameters: policy show, policy set FILE", runPolicy},
 		{"segments", "network segments: segments list, segments import FILE", runSegments},
+		{"sites", "hospital sites: sites list, sites set-blocks SITE CIDR...", runSites},
 		{"network", "what discovery found: network findings [--code C] [--at DATE]", runNetwork},
 		{"evidence", "the evidence repository: evidence add|list|show|get|verify", runEvidence},
 		{"mds2", "MDS2 disclosures: mds2 import FILE [--manufacturer M --model X], mds2 list, mds2 show ID", runMDS2},

@@ -85,3 +85,23 @@ func (s *Service) SetSourceRole(ctx context.Context, actor *vigil.User, name, ro
 		return err
 	})
 }
+
+// SetSiteBlocks replaces the address blocks (CIDRs) a hospital site declares
+// and re-resolves the inventory, so that the devices seen only on the
+// network take the site whose block holds their address.
+func (s *Service) SetSiteBlocks(ctx context.Context, actor *vigil.User, site string, blocks []string) error {
+	if _, err := vigil.ParseBlocks(blocks); err != nil {
+		return err
+	}
+	err := s.db.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.SetSiteBlocks(ctx, actor, site, blocks); err != nil {
+			return err
+		}
+		_, err := s.resolve(ctx, tx, actor, nil)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return s.changed(ctx, actor)
+}

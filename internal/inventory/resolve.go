@@ -145,7 +145,9 @@ func matchingChanged(fields []string) bool {
 }
 
 // placeDevice sets a device's hospital and its most specific place from the
-// sources' site fields, or its hospital from a free-text location.
+// sources' site fields, or its hospital from a free-text location, or, for a
+// device no source places (one seen only on the network), the hospital whose
+// declared address block holds its address.
 func placeDevice(ctx context.Context, tx *store.Tx, rd *reconcile.Device) error {
 	d := &rd.Device
 	var err error
@@ -153,6 +155,9 @@ func placeDevice(ctx context.Context, tx *store.Tx, rd *reconcile.Device) error 
 		d.SiteID, err = tx.HospitalSite(ctx, site)
 	} else {
 		d.SiteID, err = tx.HospitalByLocation(ctx, d.Location)
+	}
+	if err == nil && d.SiteID == 0 && d.IP != "" {
+		d.SiteID, err = tx.HospitalByAddress(ctx, d.IP)
 	}
 	if err != nil || d.SiteID == 0 {
 		return err

@@ -324,7 +324,7 @@ func (db *DB) DeviceFacts(ctx context.Context, deviceID int64) ([]*vigil.Fact, e
 
 // FindSites lists every site.
 func (db *DB) FindSites(ctx context.Context) ([]*vigil.Site, error) {
-	rows, err := db.query(ctx, `SELECT id, parent_id, kind, name, created_at FROM sites ORDER BY id`)
+	rows, err := db.query(ctx, `SELECT id, parent_id, kind, name, created_at, blocks FROM sites ORDER BY id`)
 	if err != nil {
 		return nil, dbErr("listing sites", err)
 	}
@@ -332,9 +332,12 @@ func (db *DB) FindSites(ctx context.Context) ([]*vigil.Site, error) {
 	var out []*vigil.Site
 	for rows.Next() {
 		var s vigil.Site
-		var kind, created string
-		if err := rows.Scan(&s.ID, &s.ParentID, &kind, &s.Name, &created); err != nil {
+		var kind, created, blocks string
+		if err := rows.Scan(&s.ID, &s.ParentID, &kind, &s.Name, &created, &blocks); err != nil {
 			return nil, dbErr("listing sites", err)
+		}
+		if blocks != "" {
+			s.Blocks = strings.Split(blocks, ",")
 		}
 		s.Kind, s.CreatedAt = vigil.SiteKind(kind), parseTime(created)
 		out = append(out, &s)

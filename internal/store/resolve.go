@@ -6,7 +6,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
 	"sort"
 	"strconv"
@@ -113,6 +115,13 @@ type siteCache struct {
 	ids    map[string]int64
 	places map[string]int64 // parent, kind and name of a site below a hospital -> id
 	all    map[string]int64 // lower-case names and initials of every hospital, loaded on first use
+	blocks []siteBlock      // every hospital's address blocks, loaded on first use; nil until then
+}
+
+// siteBlock is one address block a hospital declares.
+type siteBlock struct {
+	prefix netip.Prefix
+	site   int64
 }
 
 // HospitalSite returns the id of the hospital site of that name, creating
@@ -274,4 +283,99 @@ func (p originParser) parse(text []byte) vigil.Origin {
 		}
 	}
 	return vigil.Origin{File: string(text)}
+}
+
+// SetSiteBlocks replaces the address blocks of the hospital site named site
+// and audits the change. A block may belong to one hospital only.
+func (tx *Tx) SetSiteBlocks(ctx context.Context, actor *vigil.User, site string, blocks []string) error {
+	ps, err := vigil.ParseBlocks(blocks)
+	if err != nil {
+		return err
+	}
+	var id int64
+	err = tx.QueryRowContext(ctx, tx.db.dialect.rebind(`SELECT id FROM sites WHERE parent_id = 0 AND LOWER(name) = ?`), strings.ToLower(strings.TrimSpace(site))).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return vigil.Errorf(vigil.ENOTFOUND, "no hospital site %q", site)
+	} else if err != nil {
+		return dbErr("reading sites", err)
+	}
+	rows, err := tx.query(ctx, `SELECT id, name, blocks FROM sites WHERE parent_id = 0 AND id <> ? AND blocks <> ''`, id)
+	if err != nil {
+		return dbErr("reading sites", err)
+	}
+	for rows.Next() {
+		var other int64
+		var name, theirs string
+		if err := rows.Scan(&other, &name, &theirs); err != nil {
+			rows.Close()
+			return dbErr("reading sites", err)
+		}
+		for _, b := range strings.Split(theirs, ",") {
+			q, err := netip.ParsePrefix(b)
+			if err != nil {
+				continue
+			}
+			for _, p := range ps {
+				if p.Overlaps(q) {
+					rows.Close()
+					return vigil.Errorf(vigil.ECONFLICT, "address block %s overlaps %s of site %q", p, q, name)
+				}
+			}
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return dbErr("reading sites", err)
+	}
+	text := make([]string, len(ps))
+	for i, p := range ps {
+		text[i] = p.String()
+	}
+	if _, err := tx.exec(ctx, `UPDATE sites SET blocks = ? WHERE id = ?`, strings.Join(text, ","), id); err != nil {
+		return dbErr("saving site blocks", err)
+	}
+	tx.siteCache().blocks = nil
+	return dbErr("saving site blocks", tx.audit(ctx, actor, "site.blocks", "site", id, map[string]any{"site": site, "blocks": text}))
+}
+
+// HospitalByAddress returns the hospital whose declared address block holds
+// ip, the most specific block winning, or 0.
+func (tx *Tx) HospitalByAddress(ctx context.Context, ip string) (int64, error) {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return 0, nil
+	}
+	c := tx.siteCache()
+	if c.blocks == nil {
+		c.blocks = []siteBlock{}
+		rows, err := tx.query(ctx, `SELECT id, blocks FROM sites WHERE parent_id = 0 AND blocks <> ''`)
+		if err != nil {
+			return 0, dbErr("reading sites", err)
+		}
+		for rows.Next() {
+			var id int64
+			var blocks string
+			if err := rows.Scan(&id, &blocks); err != nil {
+				rows.Close()
+				return 0, dbErr("reading sites", err)
+			}
+			for _, b := range strings.Split(blocks, ",") {
+				if p, err := netip.ParsePrefix(b); err == nil {
+					c.blocks = append(c.blocks, siteBlock{p, id})
+				}
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return 0, dbErr("reading sites", err)
+		}
+	}
+	a = a.Unmap()
+	best, bits := int64(0), -1
+	for _, b := range c.blocks {
+		if b.prefix.Contains(a) && b.prefix.Bits() > bits {
+			best, bits = b.site, b.prefix.Bits()
+		}
+	}
+	return best, nil
 }
