@@ -183,6 +183,7 @@ func (s *Server) registerRoutes() {
 		{"GET", "/vendors/sessions", read, s.vendorSessionsPage},
 		{"POST", "/vendors/{id}/baas", need(vigil.PermComplianceWrite), s.addBAA},
 		{"POST", "/vendors/{id}/certifications", need(vigil.PermComplianceWrite), s.addCertification},
+		{"GET", "/models", read, s.modelsPage},
 		{"GET", "/mds2", read, s.mds2Page},
 		{"POST", "/mds2", need(vigil.PermComplianceWrite), s.importMDS2},
 		{"GET", "/mds2/{id}", read, s.mds2FormPage},

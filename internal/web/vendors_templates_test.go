@@ -45,6 +45,10 @@ func TestVendorTemplates(t *testing.T) {
 		{"mds2_form", &mds2FormPage{Form: form, Facts: mds2Facts(form.Facts)}, &mds2FormPage{Form: &vigil.MDS2Form{}}},
 		{"device", &devicePage{Device: &vigil.Device{ID: 7}, Oversight: deviceOversight{MDS2: form, MDS2Facts: mds2Facts(form.Facts), Vendors: []*vigil.Vendor{v}}},
 			&devicePage{Device: &vigil.Device{ID: 7}}},
+		{"models", &modelsPage{Models: []vendors.ModelStanding{{Manufacturer: "GE", Model: "B650", Devices: 2, Vendors: []string{"GE HealthCare"}, MDS2FormID: 1,
+			Support: &vigil.ModelSupport{EndOfSupport: now}, State: vigil.SupportEnded}, {Model: "x", State: vigil.SupportUnknown}},
+			Unsupported: []vendors.Unsupported{{Device: &vigil.Device{ID: 7, AssetTag: "BME-7"}, Support: &vigil.ModelSupport{EndOfSupport: now}, State: vigil.SupportEnded}},
+			Ended: 1, Unknown: 1}, &modelsPage{}},
 		{"dashboard", &dashboardPage{Counts: &vigil.DeviceCounts{}, Agreements: agreementsPanel{Count: 11, Rows: []gapRow{gap}}}, &dashboardPage{Counts: &vigil.DeviceCounts{}}},
 	}
 	for _, c := range cases {
