@@ -45,6 +45,7 @@ type evidence struct {
 	listings map[int64][]checks.Source
 	findings map[string][]*vigil.DeviceFinding // by "mac:..." and "ip:..."
 	flows    map[string][]*vigil.FlowSummary   // by either end's IP
+	vlans    map[string]int                    // the VLAN each address's own observation was seen on (the lowest)
 	spans    map[int64][]vigil.VulnMatch       // open matches by device
 	vulns    map[string]*vigil.Vulnerability
 	sboms    map[string][]*vigil.SBOM // by vigil.SBOMKey
@@ -58,7 +59,7 @@ type evidence struct {
 // reads are independent and run concurrently on the store's reader pool.
 func (s *Service) gather(ctx context.Context, asOf *time.Time, at time.Time) (*evidence, error) {
 	ev := &evidence{at: at, sites: map[int64]*vigil.Site{}, listings: map[int64][]checks.Source{},
-		findings: map[string][]*vigil.DeviceFinding{}, flows: map[string][]*vigil.FlowSummary{},
+		findings: map[string][]*vigil.DeviceFinding{}, flows: map[string][]*vigil.FlowSummary{}, vlans: map[string]int{},
 		spans: map[int64][]vigil.VulnMatch{}, vulns: map[string]*vigil.Vulnerability{},
 		sboms: map[string][]*vigil.SBOM{}, opened: map[[2]string]time.Time{}}
 	var (
@@ -82,6 +83,22 @@ func (s *Service) gather(ctx context.Context, asOf *time.Time, at time.Time) (*e
 		func() (err error) { sboms, err = s.db.FindSBOMs(ctx); return err },
 		func() (err error) { segs, err = s.Segments(ctx); return err },
 		func() (err error) { forms, err = s.db.FindMDS2FormsAt(ctx, asOf); return err },
+		func() error {
+			observed := func(o *vigil.ObservedDevice) error {
+				if len(o.VLANs) > 0 {
+					for _, ip := range o.IPs {
+						if v, ok := ev.vlans[ip]; !ok || o.VLANs[0] < v {
+							ev.vlans[ip] = o.VLANs[0]
+						}
+					}
+				}
+				return nil
+			}
+			if asOf != nil {
+				return s.db.ScanObservationsAt(ctx, *asOf, observed)
+			}
+			return s.db.ScanObservations(ctx, observed)
+		},
 		func() error {
 			return s.db.ScanFlows(ctx, asOf, func(f *vigil.FlowSummary) error {
 				ev.vendors.flows = append(ev.vendors.flows, f)
@@ -228,6 +245,11 @@ func (s *Service) subject(ev *evidence, d *vigil.Device) *checks.Subject {
 		}
 	}
 	sub.Device.Segment = ev.segments.of(d.IP, 0)
+	if v := ev.vlans[d.IP]; v > 0 && sub.Device.Segment == "" && d.IP != "" {
+		// Its own VLAN, never a flow's: a flow is keyed on whichever side's
+		// frames the capture met first.
+		sub.Device.Segment = ev.segments.of(d.IP, v)
+	}
 	sub.Flows = []checks.Flow{}
 	for _, f := range ev.flows[d.IP] {
 		if d.IP == "" {
@@ -237,9 +259,6 @@ func (s *Service) subject(ev *evidence, d *vigil.Device) *checks.Subject {
 		peer := f.Server
 		if !out {
 			peer = f.Client
-		}
-		if out && f.VLAN > 0 && sub.Device.Segment == "" {
-			sub.Device.Segment = ev.segments.of(d.IP, f.VLAN)
 		}
 		fl := checks.Flow{Peer: peer, Outbound: out, Port: int64(f.Port), Proto: f.Proto, App: f.App,
 			Encrypted: encryptedApps[f.App], PHI: phiApps[f.App]}
