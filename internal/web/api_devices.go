@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	vigil "github.com/vigil-health/vigil"
 )
@@ -20,10 +21,19 @@ func (s *Server) apiDevices(w http.ResponseWriter, r *http.Request) error {
 	}
 	devs := make([]*vigil.Device, len(rows))
 	for i, d := range rows {
-		devs[i] = d.Device
+		devs[i] = apiDevice(d.Device)
 	}
 	writeList(w, "devices", devs, total, p, map[string]any{"offset": p.Offset()})
 	return nil
+}
+
+// apiDevice is a copy of d for the API: its times in UTC to the second.
+func apiDevice(d *vigil.Device) *vigil.Device {
+	c := *d
+	for _, t := range []*time.Time{&c.FirstSeen, &c.LastSeen, &c.CreatedAt, &c.UpdatedAt} {
+		*t = t.UTC().Truncate(time.Second)
+	}
+	return &c
 }
 
 func (s *Server) apiDevice(w http.ResponseWriter, r *http.Request) error {
@@ -31,7 +41,7 @@ func (s *Server) apiDevice(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, d)
+	writeJSON(w, http.StatusOK, apiDevice(d))
 	return nil
 }
 

@@ -85,15 +85,17 @@ func (s *Server) apiAckDiscrepancy(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) apiConflicts(w http.ResponseWriter, r *http.Request) error {
-	cs, err := s.db.FindConflicts(r.Context())
+	cs, p, err := s.conflictRows(r)
 	if err != nil {
 		return err
 	}
-	out := make([]vigil.Conflict, len(cs))
-	for i, c := range cs {
+	page := pageRows(cs, p)
+	out := make([]vigil.Conflict, len(page))
+	for i, c := range page {
 		out[i] = c.Conflict
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"conflicts": out})
+	// The common list shape (list.go), the conflicts under "conflicts" too.
+	writeList(w, "conflicts", out, len(cs), p, nil)
 	return nil
 }
 

@@ -145,6 +145,7 @@ type listView struct {
 	pager
 	Total, Limit    int
 	Heads           []listHead
+	Extra           []string // headings of columns the page adds after the list's (actions)
 	CSVURL, XLSXURL string
 	Limits          []int
 	Sort            string
@@ -295,12 +296,4 @@ func byString[T any](f func(T) string) func(a, b T) int {
 
 func byNum[T any, N cmp.Ordered](f func(T) N) func(a, b T) int {
 	return func(a, b T) int { return cmp.Compare(f(a), f(b)) }
-}
-
-// apiTime formats t for the API: RFC 3339 in UTC to the second.
-func apiTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
 }
