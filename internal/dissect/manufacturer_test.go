@@ -108,3 +108,22 @@ func TestMakerModels(t *testing.T) {
 		}
 	}
 }
+
+// FuzzMakers holds every matcher to its contract on any input: no panic, a
+// model only with a maker, and the same answer twice.
+func FuzzMakers(f *testing.F) {
+	for _, s := range []string{"Philips IntelliVue MX750", "1.2.840.113619.6.374", "1.3.6.1.4.1.11.2.3.9.1", "LOGIQE9_R6", "drx-", "intellivue", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, fn := range []func(string) Maker{MakerFromDICOMUID, MakerFromHL7, MakerFromHTTP, MakerFromBanner, MakerFromSysObjectID} {
+			m := fn(s)
+			if m.Model != "" && m.Name == "" {
+				t.Fatalf("%q: model %q without a maker", s, m.Model)
+			}
+			if fn(s) != m {
+				t.Fatalf("%q: two answers", s)
+			}
+		}
+	})
+}
