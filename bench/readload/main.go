@@ -351,7 +351,9 @@ func (r *recorder) print() {
 	for _, k := range kinds {
 		l := r.lat[k]
 		slices.Sort(l)
-		q := func(p float64) time.Duration { return l[min(len(l)-1, int(p*float64(len(l))))].Round(100 * time.Microsecond) }
+		q := func(p float64) time.Duration {
+			return l[min(len(l)-1, int(p*float64(len(l))))].Round(100 * time.Microsecond)
+		}
 		fmt.Printf("%-18s %7d %9s %9s %9s %9s %7d\n", k, len(l), q(0.50), q(0.90), q(0.99), l[len(l)-1].Round(100*time.Microsecond), r.errs[k])
 	}
 }
