@@ -2,23 +2,18 @@ package web
 
 import (
 	"net/http"
-	"strconv"
-
-	vigil "github.com/vigil-health/vigil"
 )
 
+// apiAudit lists the trail, newest first, in the common list shape
+// (list.go), the events under "events" too: ?object_type=, ?object_id=,
+// ?page=, ?limit= (default 100), ?sort=.
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	limit, _ := strconv.Atoi(q.Get("limit"))
-	if limit <= 0 || limit > 1000 {
-		limit = 100
-	}
-	offset, _ := strconv.Atoi(q.Get("offset"))
-	evs, err := s.audit.FindAuditEvents(r.Context(), vigil.AuditFilter{ObjectType: q.Get("object_type"), ObjectID: q.Get("object_id"), Limit: limit, Offset: offset})
+	evs, total, p, err := s.auditEvents(r, q.Get("object_type"), q.Get("object_id"), true)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"events": nonNil(evs)})
+	writeList(w, "events", evs, total, p, nil)
 	return nil
 }
 

@@ -23,6 +23,8 @@ var listEndpoints = map[string]string{
 	"/api/v1/risk":            "worklist",
 	"/api/v1/discrepancies":   "discrepancies",
 	"/api/v1/vendors":         "vendors",
+	"/api/v1/conflicts":       "conflicts",
+	"/api/v1/audit":           "events",
 }
 
 // TestListsShapePagingAndLimit walks every list endpoint: the common shape,
