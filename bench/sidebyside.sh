@@ -6,6 +6,7 @@
 # tree. RUNS (default 3) runs of each; DEVICES (default 158000, about 300,000
 # rows in three sources) sizes the import benchmark. Prints one line per run.
 set -euo pipefail
+export GOTOOLCHAIN=go1.27.3 # the patched toolchain (README)
 rev=$1
 runs=${2:-3}
 devices=${3:-158000}

@@ -3,6 +3,7 @@
 # clinical capture. Usage: bench/discover/run.sh [size-MB] (default 200).
 # The capture is kept in $CAPTURE (default /tmp/vigil-clinical-<size>.pcap).
 set -euo pipefail
+export GOTOOLCHAIN=go1.27.3 # the patched toolchain (README)
 cd "$(dirname "$0")/../.."
 size=${1:-200}
 cap=${CAPTURE:-/tmp/vigil-clinical-$size.pcap}

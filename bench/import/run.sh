@@ -6,6 +6,7 @@
 # 100,000 rows in each file. Each run generates the hospital afresh (not
 # timed) and imports it into a new SQLite file with -batch.
 set -euo pipefail
+export GOTOOLCHAIN=go1.27.3 # the patched toolchain (README)
 devices=${1:-146000}
 runs=${2:-5}
 shift $(( $# < 2 ? $# : 2 ))
