@@ -48,7 +48,7 @@ func TestVendorTemplates(t *testing.T) {
 		{"models", &modelsPage{Models: []vendors.ModelStanding{{Manufacturer: "GE", Model: "B650", Devices: 2, Vendors: []string{"GE HealthCare"}, MDS2FormID: 1,
 			Support: &vigil.ModelSupport{EndOfSupport: now}, State: vigil.SupportEnded}, {Model: "x", State: vigil.SupportUnknown}},
 			Unsupported: []vendors.Unsupported{{Device: &vigil.Device{ID: 7, AssetTag: "BME-7"}, Support: &vigil.ModelSupport{EndOfSupport: now}, State: vigil.SupportEnded}},
-			Ended: 1, Unknown: 1}, &modelsPage{}},
+			Ended:       1, Unknown: 1}, &modelsPage{}},
 		{"dashboard", &dashboardPage{Counts: &vigil.DeviceCounts{}, Agreements: agreementsPanel{Count: 11, Rows: []gapRow{gap}}}, &dashboardPage{Counts: &vigil.DeviceCounts{}}},
 	}
 	for _, c := range cases {
