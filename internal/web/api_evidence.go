@@ -10,19 +10,21 @@ import (
 // apiEvidence lists evidence, newest first: ?control=framework:control,
 // ?area=, ?device=ID, ?all_versions=true, ?limit= (default 100), ?page=.
 func (s *Server) apiEvidence(w http.ResponseWriter, r *http.Request) error {
-	ev, err := s.evidenceService()
+	f, p, err := evidenceFilter(r.URL.Query(), 100)
 	if err != nil {
 		return err
 	}
-	f, _, _, err := evidenceFilter(r.URL.Query(), 100)
+	p.Format = ""
+	all, rows, err := s.evidenceRows(r, f, p)
 	if err != nil {
 		return err
 	}
-	list, err := ev.List(r.Context(), f)
-	if err != nil {
-		return err
+	items := make([]*vigil.Evidence, len(rows))
+	for i, e := range rows {
+		items[i] = e.Evidence
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"evidence": list})
+	// The common list shape (list.go), the items under "evidence" too.
+	writeList(w, "evidence", items, len(all), p, nil)
 	return nil
 }
 

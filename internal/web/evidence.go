@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -47,7 +48,45 @@ type evidenceListPage struct {
 	Control string // the control chosen, framework:control
 	Chips   []kindChip
 	Form    evidenceForm
-	pager
+	List    listView
+}
+
+// evidenceColumns are the evidence list's columns.
+var evidenceColumns = []column[evidenceRow]{
+	{Key: "title", Title: "Title", Text: func(e evidenceRow) string { return e.Title }, Cmp: byString(func(e evidenceRow) string { return e.Title })},
+	{Key: "areas", Title: "Areas", Text: func(e evidenceRow) string { return joinStrings(e.Areas) }, Cmp: byString(func(e evidenceRow) string { return joinStrings(e.Areas) })},
+	{Key: "controls", Title: "Controls", Text: func(e evidenceRow) string { return joinStrings(e.Controls) }},
+	{Key: "effective", Title: "Effective", Text: func(e evidenceRow) string { return e.EffectiveFrom.UTC().Format("2006-01-02") },
+		Cmp: func(a, b evidenceRow) int { return a.EffectiveFrom.Compare(b.EffectiveFrom) }},
+	{Key: "collected", Title: "Collected", Text: func(e evidenceRow) string { return e.CollectedAt.UTC().Format("2006-01-02") },
+		Cmp: func(a, b evidenceRow) int { return a.CollectedAt.Compare(b.CollectedAt) }},
+	{Key: "added_by", Title: "Added by", Text: func(e evidenceRow) string { return e.AddedBy }, Cmp: byString(func(e evidenceRow) string { return e.AddedBy })},
+}
+
+// joinStrings joins the text of a list of values with spaces.
+func joinStrings[T any](vs []T) string {
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = fmt.Sprint(v)
+	}
+	return strings.Join(parts, " ")
+}
+
+// evidenceRows reads every item the filter selects (evidence lists are
+// short), sorts them as p asks and returns them all with the page's.
+func (s *Server) evidenceRows(r *http.Request, f vigil.EvidenceFilter, p listParams) (all, page []evidenceRow, err error) {
+	ev, err := s.evidenceService()
+	if err != nil {
+		return nil, nil, err
+	}
+	f.Limit, f.Offset = 0, 0
+	list, err := ev.List(r.Context(), f)
+	if err != nil {
+		return nil, nil, err
+	}
+	all = newEvidenceRows(list, s.db.Now())
+	sortRows(all, p, evidenceColumns)
+	return all, pageRows(all, p), nil
 }
 
 // evidenceService is the evidence service, or why there is none.
@@ -63,34 +102,20 @@ func (s *Server) evidencePage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderEvidenceList(w http.ResponseWriter, r *http.Request, status int, form evidenceForm) error {
-	ev, err := s.evidenceService()
-	if err != nil {
-		return err
-	}
 	q := r.URL.Query()
-	f, pg, limit, err := evidenceFilter(q, evidencePageSize)
+	f, lp, err := evidenceFilter(q, evidencePageSize)
 	if err != nil {
 		return err
 	}
-	f.Limit++ // one more says whether there is a next page
-	list, err := ev.List(r.Context(), f)
+	all, rows, err := s.evidenceRows(r, f, lp)
 	if err != nil {
 		return err
 	}
-	p := &evidenceListPage{pageBase: pageBase{Title: "Evidence", Nav: "evidence"}, Area: string(f.Area), Control: q.Get("control")}
-	more := len(list) > limit
-	if more {
-		list = list[:limit]
+	if lp.Format != "" {
+		return export(w, lp.Format, "evidence", all, evidenceColumns)
 	}
-	p.Rows = newEvidenceRows(list, s.db.Now())
-	p.pager = pager{Page: pg, Pages: pg}
-	if more {
-		p.Pages = pg + 1
-		p.NextURL = pageURL(r, pg+1)
-	}
-	if pg > 1 {
-		p.PrevURL = pageURL(r, pg-1)
-	}
+	p := &evidenceListPage{pageBase: pageBase{Title: "Evidence", Nav: "evidence"}, Area: string(f.Area), Control: q.Get("control"),
+		Rows: rows, List: newListView(r, lp, len(all), evidenceColumns)}
 	p.Chips = append(p.Chips, kindChip{Label: "all areas", URL: "/evidence", On: f.Area == ""})
 	for _, a := range vigil.EvidenceAreas {
 		p.Chips = append(p.Chips, kindChip{Label: string(a), URL: "/evidence?area=" + url.QueryEscape(string(a)), On: f.Area == a})
@@ -103,27 +128,27 @@ func (s *Server) renderEvidenceList(w http.ResponseWriter, r *http.Request, stat
 
 // evidenceFilter reads ?area=, ?control=framework:control, ?device=ID,
 // ?all_versions=true and the page of a listing.
-func evidenceFilter(q url.Values, size int) (f vigil.EvidenceFilter, pg, limit int, err error) {
-	if pg, limit, err = pageParams(q, size); err != nil {
-		return f, 0, 0, err
+func evidenceFilter(q url.Values, size int) (f vigil.EvidenceFilter, p listParams, err error) {
+	if p, err = readList(q, size, evidenceColumns); err != nil {
+		return f, p, err
 	}
-	f = vigil.EvidenceFilter{Area: vigil.EvidenceArea(q.Get("area")), AllVersions: q.Get("all_versions") == "true", Limit: limit, Offset: (pg - 1) * limit}
+	f = vigil.EvidenceFilter{Area: vigil.EvidenceArea(q.Get("area")), AllVersions: q.Get("all_versions") == "true"}
 	if f.Area != "" && !f.Area.Valid() {
-		return f, 0, 0, vigil.Errorf(vigil.EINVALID, "unknown area %q", f.Area)
+		return f, p, vigil.Errorf(vigil.EINVALID, "unknown area %q", f.Area)
 	}
 	if c := q.Get("control"); c != "" {
 		ref, err := vigil.ParseControlRef(c)
 		if err != nil {
-			return f, 0, 0, err
+			return f, p, err
 		}
 		f.Control = &ref
 	}
 	if d := q.Get("device"); d != "" {
 		if f.DeviceID, err = strconv.ParseInt(d, 10, 64); err != nil {
-			return f, 0, 0, vigil.Errorf(vigil.EINVALID, "device must be a device id")
+			return f, p, vigil.Errorf(vigil.EINVALID, "device must be a device id")
 		}
 	}
-	return f, pg, limit, nil
+	return f, p, nil
 }
 
 func pageURL(r *http.Request, page int) string {

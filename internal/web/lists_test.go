@@ -25,6 +25,7 @@ var listEndpoints = map[string]string{
 	"/api/v1/vendors":         "vendors",
 	"/api/v1/conflicts":       "conflicts",
 	"/api/v1/audit":           "events",
+	"/api/v1/evidence":        "evidence",
 }
 
 // TestListsShapePagingAndLimit walks every list endpoint: the common shape,

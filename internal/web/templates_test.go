@@ -73,7 +73,7 @@ func TestTemplatesRenderTheirPages(t *testing.T) {
 		{"device", &devicePage{Device: &vigil.Device{ID: 7}, Checks: []compliance.DeviceResult{result}, ChecksOther: []compliance.DeviceResult{result}, Evidence: evRows},
 			&devicePage{Device: &vigil.Device{ID: 7}}},
 		{"evidence", &evidenceListPage{Rows: evRows, Area: "training", Control: "hipaa:164.308(a)(5)(i)", Chips: []kindChip{{Label: "all areas", URL: "/evidence", On: true}},
-			Form: evidenceForm{Title: "t", Areas: vigil.EvidenceAreas, Area: "training", Error: "no control"}, pager: pager{Page: 1, Pages: 2, NextURL: "/evidence?page=2"}},
+			Form: evidenceForm{Title: "t", Areas: vigil.EvidenceAreas, Area: "training", Error: "no control"}, List: listView{pager: pager{Page: 1, Pages: 2, NextURL: "/evidence?page=2"}, Total: 60, Limit: 50, Heads: []listHead{{Title: "Title", URL: "/evidence?sort=title", Order: "ascending"}}}},
 			&evidenceListPage{}},
 		{"evidence_item", &evidenceItemPage{Item: evRows[0], Versions: evRows, Latest: true, Form: evidenceForm{Supersedes: 3, Areas: vigil.EvidenceAreas}, Retained: now},
 			&evidenceItemPage{Item: evidenceRow{Evidence: &vigil.Evidence{Key: evKey}}}},
