@@ -29,22 +29,40 @@ func invExport(ctx context.Context, m *Main, args []string) error {
 		defer f.Close()
 		w = f
 	}
+	// The export adds the taxonomy's FDA class of each device's type.
+	cls, err := m.classifier()
+	if err != nil {
+		return err
+	}
+	fda := func(d *vigil.Device) string {
+		t, _ := cls.Type(d.DeviceType)
+		return t.FDAClass
+	}
+	header := append(append([]string{}, deviceHeader...), "FDA_CLASS")
+	row := func(d *vigil.Device) []string { return append(deviceRow(d), fda(d)) }
 	// JSON and CSV are written as the devices are read; a table is
 	// aligned, so it is built first.
 	each := func(fn func(*vigil.Device) error) error { return c.db.ScanDevices(ctx, vigil.DeviceFilter{}, fn) }
 	switch c.format {
 	case "json":
 		return writeJSONOut(w, map[string]any{"exported_at": time.Now().UTC(), "devices": jsonout.Stream(func(add func(any) error) error {
-			return each(func(d *vigil.Device) error { return add(d) })
+			return each(func(d *vigil.Device) error { return add(exportedDevice{d, fda(d)}) })
 		})})
 	case "csv":
-		return writeCSVRows(w, deviceHeader, func(row func([]string) error) error {
-			return each(func(d *vigil.Device) error { return row(deviceRow(d)) })
+		return writeCSVRows(w, header, func(emit func([]string) error) error {
+			return each(func(d *vigil.Device) error { return emit(row(d)) })
 		})
 	}
-	t := &table{header: deviceHeader}
-	if err := each(func(d *vigil.Device) error { t.add(deviceRow(d)...); return nil }); err != nil {
+	t := &table{header: header}
+	if err := each(func(d *vigil.Device) error { t.add(row(d)...); return nil }); err != nil {
 		return err
 	}
 	return t.writeText(w)
+}
+
+// exportedDevice is a device as the export writes it: its fields and the
+// FDA class of its type.
+type exportedDevice struct {
+	*vigil.Device
+	FDAClass string `json:"fda_class,omitempty"`
 }

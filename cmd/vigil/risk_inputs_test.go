@@ -96,6 +96,24 @@ func TestRiskInputsOnDemo(t *testing.T) {
 		if classes["II"]+classes["III"] == 0 {
 			t.Errorf("no device of the worklist shows an FDA class: %v", classes)
 		}
+		var exp struct {
+			Devices []struct {
+				FDAClass string `json:"fda_class"`
+			} `json:"devices"`
+		}
+		vigilJSON(t, nil, &exp, "inventory", "export", "--db", db, "--format", "json")
+		n := 0
+		for _, d := range exp.Devices {
+			if d.FDAClass != "" {
+				n++
+			}
+		}
+		if n == 0 {
+			t.Errorf("the inventory export names no FDA class among %d devices", len(exp.Devices))
+		}
+		if csv := vigilOK(t, nil, "inventory", "export", "--db", db, "--format", "csv"); !strings.HasPrefix(csv, strings.Join(append(deviceHeader, "FDA_CLASS"), ",")+"\n") {
+			t.Errorf("the CSV export's header: %.200s", csv)
+		}
 	})
 	t.Run("mitigations in place", func(t *testing.T) {
 		if id := nonZero("mitigations in place", ""); id != 0 {

@@ -41,7 +41,10 @@ func (s *Server) apiDevice(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, apiDevice(d))
+	writeJSON(w, http.StatusOK, struct {
+		*vigil.Device
+		FDAClass string `json:"fda_class,omitempty"` // the taxonomy's FDA class of its type
+	}{apiDevice(d), s.inv.FDAClass(d.DeviceType)})
 	return nil
 }
 

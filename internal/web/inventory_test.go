@@ -117,6 +117,9 @@ func TestInventoryPages(t *testing.T) {
 			t.Errorf("device page lacks %q", want)
 		}
 	}
+	if api := e.get(ce, "/api/v1/devices/"+itoa(id), 200); !strings.Contains(api, `"fda_class"`) || !strings.Contains(api, `"II"`) {
+		t.Errorf("the device API lacks the FDA class:\n%s", api)
+	}
 	e.get(ce, "/conflicts", 200)
 	e.get(ce, "/sources", 200)
 	e.get(ce, "/devices?source=cmdb&discrepancy=field-conflict", 200)
