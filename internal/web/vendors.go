@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -71,6 +72,28 @@ type vendorsPage struct {
 	Form       vendorForm
 	Imported   string // what the last import did
 	ImportErr  string // why the last import was refused
+	List       listView
+}
+
+// vendorTierRank orders the risk tiers, lowest first.
+func vendorTierRank(v vendorRow) int {
+	return slices.Index([]vigil.VendorTier{vigil.VendorTierNone, vigil.VendorTierLow, vigil.VendorTierMedium, vigil.VendorTierHigh}, v.Risk.Tier)
+}
+
+// vendorColumns are the vendor register's columns.
+var vendorColumns = []column[vendorRow]{
+	{Key: "name", Title: "Vendor", Text: func(v vendorRow) string { return v.Vendor.Name }, Cmp: byString(func(v vendorRow) string { return v.Vendor.Name })},
+	{Key: "kind", Title: "Kind", Text: func(v vendorRow) string { return string(v.Vendor.Kind) }, Cmp: byString(func(v vendorRow) string { return string(v.Vendor.Kind) })},
+	{Key: "tier", Title: "Risk tier", Text: func(v vendorRow) string { return string(v.Risk.Tier) }, Cmp: byNum(vendorTierRank)},
+	{Key: "devices", Title: "Devices", Num: true, Text: func(v vendorRow) string { return strconv.Itoa(v.Risk.Devices) }, Cmp: byNum(func(v vendorRow) int { return v.Risk.Devices })},
+	{Key: "ephi", Title: "ePHI devices", Num: true, Text: func(v vendorRow) string { return strconv.Itoa(v.Risk.EPHI) }, Cmp: byNum(func(v vendorRow) int { return v.Risk.EPHI })},
+	{Key: "baa", Title: "BAA", Text: func(v vendorRow) string {
+		if v.BAADue.IsZero() {
+			return v.BAAStatus
+		}
+		return v.BAAStatus + ", due " + v.BAADue.Format("2006-01-02")
+	}, Cmp: func(a, b vendorRow) int { return a.BAADue.Compare(b.BAADue) }},
+	{Key: "certifications", Title: "Certifications", Num: true, Text: func(v vendorRow) string { return strconv.Itoa(v.Certs) }, Cmp: byNum(func(v vendorRow) int { return v.Certs })},
 }
 
 func (s *Server) vendorsPage(w http.ResponseWriter, r *http.Request) error {
@@ -102,6 +125,16 @@ func (s *Server) renderVendors(w http.ResponseWriter, r *http.Request, status in
 		}
 		p.Rows = append(p.Rows, row)
 	}
+	lp, err := readList(q, 100, vendorColumns)
+	if err != nil {
+		return err
+	}
+	sortRows(p.Rows, lp, vendorColumns)
+	if lp.Format != "" {
+		return export(w, lp.Format, "vendors", p.Rows, vendorColumns)
+	}
+	p.List = newListView(r, lp, len(p.Rows), vendorColumns)
+	p.Rows = pageRows(p.Rows, lp)
 	chip := func(key, label, value, on string) kindChip {
 		v := url.Values{}
 		for k, x := range map[string]string{"kind": p.Kind, "tier": p.Tier} {
