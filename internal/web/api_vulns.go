@@ -37,11 +37,11 @@ func (s *Server) apiVuln(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiAdvisories(w http.ResponseWriter, r *http.Request) error {
-	as, err := s.db.FindAdvisories(r.Context())
+	as, p, err := s.advisoryRows(r)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"advisories": nonNil(as)})
+	writeList(w, "advisories", pageRows(as, p), len(as), p, nil)
 	return nil
 }
 

@@ -26,6 +26,7 @@ var listEndpoints = map[string]string{
 	"/api/v1/conflicts":       "conflicts",
 	"/api/v1/audit":           "events",
 	"/api/v1/evidence":        "evidence",
+	"/api/v1/advisories":      "advisories",
 }
 
 // TestListsShapePagingAndLimit walks every list endpoint: the common shape,
