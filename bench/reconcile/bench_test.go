@@ -41,7 +41,9 @@ func TestGenerate(t *testing.T) {
 
 // TestOutputPinned pins a hash of everything Resolve and Discrepancies give
 // for a generated hospital, taken before reconcile was optimised for this
-// benchmark, so that speed never changes the output.
+// benchmark, so that speed never changes the output. Re-pinned once, when a
+// duplicate's detail came to name the fields its two records differ in
+// (the same devices and discrepancy counts by kind before and after).
 func TestOutputPinned(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates a hospital")
@@ -63,7 +65,7 @@ func TestOutputPinned(t *testing.T) {
 	h.Write(a)
 	h.Write([]byte{'\n'})
 	h.Write(b)
-	if got, want := hex.EncodeToString(h.Sum(nil)), "9c13653555e5df2f1f777b0542c8efc3ab81101e06722b48e1d73f6d9e6ddc17"; got != want {
+	if got, want := hex.EncodeToString(h.Sum(nil)), "803bf159bfec14c2c82136c5439ccb9ea5c157259d689c2513df0f5792e1165f"; got != want {
 		t.Errorf("output hash %s, want %s", got, want)
 	}
 }
