@@ -2,6 +2,8 @@ module github.com/vigil-health/vigil
 
 go 1.26.8
 
+toolchain go1.27.3
+
 require (
 	cel.dev/cel-go v0.33.2
 	codeberg.org/go-pdf/fpdf v0.12.0

@@ -36,6 +36,11 @@ func (m *Main) openDB(ctx context.Context, dsn string) (*store.DB, error) {
 	case "sqlite":
 		if dir == "" {
 			dir = filepath.Dir(conn)
+			// The database's own directory is never created here: a
+			// mistyped path is an error, not a new database somewhere.
+			if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+				return nil, vigil.Errorf(vigil.EINVALID, "cannot open the database %s: the directory %s does not exist", conn, dir)
+			}
 		}
 		headName = filepath.Base(conn) + ".audit-head"
 	default:
@@ -84,7 +89,7 @@ func (m *Main) auditKey(dir string) ([]byte, error) {
 		return key, err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, vigil.WrapError(vigil.EUNAVAILABLE, "cannot create the directory of the audit key "+dir, err)
+		return nil, vigil.WrapError(vigil.EUNAVAILABLE, "cannot write the database directory's audit key: cannot create "+dir, err)
 	}
 	b := make([]byte, 32)
 	rand.Read(b)
@@ -93,7 +98,7 @@ func (m *Main) auditKey(dir string) ([]byte, error) {
 		return readAuditKey(path)
 	}
 	if err != nil {
-		return nil, vigil.WrapError(vigil.EUNAVAILABLE, "cannot create the audit key "+path, err)
+		return nil, vigil.WrapError(vigil.EUNAVAILABLE, "cannot write the database directory's audit key "+path, err)
 	}
 	if _, err := f.WriteString(hex.EncodeToString(b) + "\n"); err != nil {
 		f.Close()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"strconv"
 
 	"github.com/vigil-health/vigil"
@@ -165,11 +166,13 @@ func (p *parser) parseJSONLine(ln []byte, n int) (jsonLine, error) {
 // jsonErr describes a JSON syntax error without quoting the input.
 func jsonErr(err error) error {
 	var se *json.SyntaxError
+	// Input that ends inside the object is an EOF error or, from the
+	// scanner of Go 1.27's encoding/json, a syntax error saying so.
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &se) && strings.Contains(se.Error(), "unexpected end of JSON input") {
+		return errors.New("incomplete JSON object")
+	}
 	if errors.As(err, &se) {
 		return fmt.Errorf("invalid JSON at byte %d of the line", se.Offset)
-	}
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return errors.New("incomplete JSON object")
 	}
 	return errors.New("invalid JSON")
 }
