@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"strconv"
+	"strings"
 
 	"github.com/vigil-health/vigil"
 )
