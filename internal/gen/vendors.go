@@ -464,7 +464,11 @@ func (OversightFiles) WriteFiles(h *Hospital, dir string) ([]File, error) {
 	for _, v := range o.Vendors {
 		var eps []string
 		for _, e := range v.Endpoints {
-			eps = append(eps, string(e.Kind)+":"+e.Value)
+			ep := string(e.Kind) + ":" + e.Value
+			if e.Tool != "" {
+				ep += " (" + e.Tool + ")"
+			}
+			eps = append(eps, ep)
 		}
 		kind := map[vigil.VendorKind]string{vigil.VendorManufacturer: "Manufacturer", vigil.VendorServiceProvider: "Service provider",
 			vigil.VendorCloud: "Cloud provider", vigil.VendorSoftware: "Software"}[v.Kind]
