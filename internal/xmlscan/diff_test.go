@@ -65,11 +65,13 @@ func (t *tokens) add(tok string) { t.list = append(t.list, tok) }
 // outside the root (and a byte order mark) is left out, as Prolog leaves
 // it out before the declaration.
 func (t *tokens) text(v string) {
-	if t.depth == 0 && strings.Trim(v, " \t\r\n\ufeff") == "" {
-		return
-	}
+	// Consecutive text tokens are one text a window cut in pieces: a
+	// piece of spaces continues it, even outside the root.
 	if n := len(t.list); n > 0 && strings.HasPrefix(t.list[n-1], "text ") {
 		t.list[n-1] += v
+		return
+	}
+	if t.depth == 0 && strings.Trim(v, " \t\r\n\ufeff") == "" {
 		return
 	}
 	t.add("text " + v)

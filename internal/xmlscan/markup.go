@@ -26,6 +26,15 @@ func (s *Scanner) scanText() error {
 			if bytes.HasPrefix(d[i:], []byte("]]>")) {
 				return s.Errorf(i, "unescaped ]]> not in CDATA section")
 			}
+			if s.src != nil && len(d)-i < 3 && bytes.HasPrefix([]byte("]]>"), d[i:]) {
+				// The window may cut a "]]>": end the text before it, or
+				// ask for more when nothing comes before it.
+				if i == s.pos {
+					return s.eof()
+				}
+				s.text, s.plain, s.cdata, s.pos = d[s.pos:i], plain, false, i
+				return nil
+			}
 			i++
 		case c == '\r':
 			i, plain = i+1, false
