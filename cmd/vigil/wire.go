@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/account"
 	"github.com/vigil-health/vigil/internal/assurance"
@@ -45,7 +43,7 @@ func (m *Main) services(d *store.DB) (web.Services, error) {
 	// Every change evaluates the controls again; every current evaluation,
 	// whoever asked for it, then has the evidence gather its artefacts (the
 	// evaluation among them) and the plan follow the verdicts.
-	var after observers
+	var after vigil.Observers
 	if ev != nil {
 		after = append(after, ev)
 	}
@@ -95,18 +93,4 @@ func (m *Main) exposure(d *store.DB) (*exposure.Service, error) {
 func (m *Main) assurance(d *store.DB) (*assurance.Service, error) {
 	s, err := m.services(d)
 	return s.Assurance, err
-}
-
-// observers tells each observer in turn that a change committed, stopping
-// at the first failure.
-type observers []inventory.Observer
-
-// Changed tells every observer.
-func (os observers) Changed(ctx context.Context, actor *vigil.User) error {
-	for _, o := range os {
-		if err := o.Changed(ctx, actor); err != nil {
-			return err
-		}
-	}
-	return nil
 }

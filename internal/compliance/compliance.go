@@ -21,18 +21,11 @@ import (
 	"github.com/vigil-health/vigil/internal/store"
 )
 
-// Observer is told after a current evaluation is stored: the evidence
-// repository gathers its artefacts, the remediation plan follows the
-// verdicts.
-type Observer interface {
-	Changed(ctx context.Context, actor *vigil.User) error
-}
-
 // Service is the compliance use cases over one store.
 type Service struct {
 	db       *store.DB
 	cls      *classify.Classifier
-	observer Observer
+	observer vigil.Observer // told after a current evaluation is stored: evidence, the plan
 
 	mu       sync.Mutex
 	programs map[string]*checks.Program // compiled check sets, by their versions
@@ -49,7 +42,7 @@ func New(db *store.DB, cls *classify.Classifier) *Service {
 
 // Notify makes o the observer told after every current evaluation that is
 // stored; it returns s. The binary wires it once, before use.
-func (s *Service) Notify(o Observer) *Service {
+func (s *Service) Notify(o vigil.Observer) *Service {
 	s.observer = o
 	return s
 }

@@ -146,9 +146,9 @@ func (s *Service) Evaluate(ctx context.Context, actor *vigil.User, opt EvalOptio
 	}
 	// A current evaluation moves the evidence and the plan on; one at a
 	// past date only answers a question.
-	if opt.At == nil && s.observer != nil {
-		if err := s.observer.Changed(ctx, actor); err != nil {
-			return out, vigil.WrapError(vigil.ErrorCode(err), "the evaluation was saved, but what follows it failed: "+vigil.ErrorMessage(err), err)
+	if opt.At == nil {
+		if err := vigil.TellChanged(ctx, s.observer, actor, "the evaluation was saved"); err != nil {
+			return out, err
 		}
 	}
 	return out, nil

@@ -13,22 +13,16 @@ import (
 	"github.com/vigil-health/vigil/internal/store"
 )
 
-// Observer is told, after a feed import commits, that the vulnerability
-// data changed: the compliance service re-evaluates the controls.
-type Observer interface {
-	Changed(ctx context.Context, actor *vigil.User) error
-}
-
 // Service is the exposure use cases over one store.
 type Service struct {
 	db       *store.DB
 	cls      *classify.Classifier
-	observer Observer
+	observer vigil.Observer // told after a feed import commits
 }
 
 // Notify makes o the observer told after every feed import that commits;
 // it returns s. The binary wires it once, before use.
-func (s *Service) Notify(o Observer) *Service {
+func (s *Service) Notify(o vigil.Observer) *Service {
 	s.observer = o
 	return s
 }
@@ -82,10 +76,8 @@ func (s *Service) ImportFeeds(ctx context.Context, actor *vigil.User, files []Fe
 	if err != nil {
 		return nil, err
 	}
-	if s.observer != nil {
-		if err := s.observer.Changed(ctx, actor); err != nil {
-			return res, vigil.WrapError(vigil.ErrorCode(err), "the feeds were saved, but re-evaluating the controls failed: "+vigil.ErrorMessage(err), err)
-		}
+	if err := vigil.TellChanged(ctx, s.observer, actor, "the feeds were saved"); err != nil {
+		return res, err
 	}
 	return res, nil
 }

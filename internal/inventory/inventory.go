@@ -20,18 +20,12 @@ type Matcher interface {
 	Rematch(ctx context.Context, tx *store.Tx, actor *vigil.User) (int, error)
 }
 
-// Observer is told, after a change commits, that the inventory changed:
-// the compliance service re-evaluates the controls.
-type Observer interface {
-	Changed(ctx context.Context, actor *vigil.User) error
-}
-
 // Service is the inventory's use cases over one store.
 type Service struct {
 	db       *store.DB
 	cls      *classify.Classifier
 	matcher  Matcher
-	observer Observer
+	observer vigil.Observer
 }
 
 // New returns the inventory service. cls types the devices; matcher, when
@@ -43,7 +37,7 @@ func New(db *store.DB, cls *classify.Classifier, matcher Matcher) *Service {
 
 // Notify makes o the observer told after every import and discovery run
 // that commits; it returns s. The binary wires it once, before use.
-func (s *Service) Notify(o Observer) *Service {
+func (s *Service) Notify(o vigil.Observer) *Service {
 	s.observer = o
 	return s
 }
@@ -51,13 +45,7 @@ func (s *Service) Notify(o Observer) *Service {
 // changed tells the observer; a failure is reported after the change has
 // committed, so it says so.
 func (s *Service) changed(ctx context.Context, actor *vigil.User) error {
-	if s.observer == nil {
-		return nil
-	}
-	if err := s.observer.Changed(ctx, actor); err != nil {
-		return vigil.WrapError(vigil.ErrorCode(err), "the change was saved, but re-evaluating the controls failed: "+vigil.ErrorMessage(err), err)
-	}
-	return nil
+	return vigil.TellChanged(ctx, s.observer, actor, "the change was saved")
 }
 
 var _ vigil.ImportService = (*Service)(nil)

@@ -20,7 +20,7 @@ import (
 type Service struct {
 	db       *store.DB
 	now      func() time.Time
-	observer Observer
+	observer vigil.Observer
 	medical  func(deviceType string) bool
 }
 
