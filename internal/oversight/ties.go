@@ -63,6 +63,19 @@ func (t *Ties) Of(d *vigil.Device) []*vigil.Vendor {
 	return out
 }
 
+// Devices returns, for every vendor of the register, the devices it makes
+// or services (DevicesOf's answer for each, in the order given), from one
+// pass over the inventory.
+func (t *Ties) Devices(devices []*vigil.Device) map[int64][]*vigil.Device {
+	out := make(map[int64][]*vigil.Device, len(t.vendors))
+	for _, d := range devices {
+		for _, v := range t.Of(d) {
+			out[v.ID] = append(out[v.ID], d)
+		}
+	}
+	return out
+}
+
 // CertifiedAt reports whether a vendor holds a certification current at a
 // time: one whose period (when given) has begun and which has not expired.
 func CertifiedAt(certs []*vigil.Certification, vendorID int64, at time.Time) bool {

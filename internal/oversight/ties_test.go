@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	vigil "github.com/vigil-health/vigil"
 )
 
@@ -29,6 +31,16 @@ func TestTiesAgreeWithDevicesOf(t *testing.T) {
 			vendors = append(vendors, v)
 		}
 		ties := NewTies(vendors)
+		var inventory []*vigil.Device
+		for i := range 20 {
+			inventory = append(inventory, &vigil.Device{ID: int64(i + 1), Manufacturer: makers[r.IntN(len(makers))], Model: models[r.IntN(len(models))]})
+		}
+		byVendor := ties.Devices(inventory)
+		for _, v := range vendors {
+			if diff := cmp.Diff(DevicesOf(v, inventory), byVendor[v.ID]); diff != "" {
+				t.Fatalf("seed %d: vendor %d: Devices differs from DevicesOf (-want +got):\n%s", seed, v.ID, diff)
+			}
+		}
 		for i := range 20 {
 			d := &vigil.Device{ID: int64(i + 1), Manufacturer: makers[r.IntN(len(makers))], Model: models[r.IntN(len(models))]}
 			want := map[int64]bool{}

@@ -125,9 +125,8 @@ func (s *Service) standing(ctx context.Context) ([]oversight.Standing, map[int64
 			return nil, nil, err
 		}
 	}
-	out, made := make([]oversight.Standing, len(vendors)), map[int64][]*vigil.Device{}
+	out, made := make([]oversight.Standing, len(vendors)), oversight.NewTies(vendors).Devices(devices)
 	for i, v := range vendors {
-		made[v.ID] = oversight.DevicesOf(v, devices)
 		out[i] = oversight.Standing{Vendor: v, Risk: oversight.Assess(made[v.ID], remote), MissingMDS2: s.missingMDS2(v, made[v.ID], forms)}
 		for _, b := range baas {
 			if b.VendorID == v.ID {
