@@ -10,12 +10,12 @@ import (
 )
 
 func runModelsSet(ctx context.Context, m *Main, args []string) error {
-	var sale, support, patches, source *string
+	ms := &vigil.ModelSupport{}
 	c, pos, err := openInv(ctx, m, "models set", args, []string{"table"}, func(fs *flag.FlagSet) {
-		sale = fs.String("end-of-sale", "", "the date the manufacturer stopped selling the model (2006-01-02)")
-		support = fs.String("end-of-support", "", "the date the manufacturer stops supporting it")
-		patches = fs.String("end-of-patches", "", "the date the manufacturer stops shipping security patches for it")
-		source = fs.String("source", "", "where the dates come from: the notice, letter or URL")
+		fs.Var(dayFlag{&ms.EndOfSale}, "end-of-sale", "the date the manufacturer stopped selling the model (2006-01-02)")
+		fs.Var(dayFlag{&ms.EndOfSupport}, "end-of-support", "the date the manufacturer stops supporting it")
+		fs.Var(dayFlag{&ms.EndOfPatches}, "end-of-patches", "the date the manufacturer stops shipping security patches for it")
+		fs.StringVar(&ms.Source, "source", "", "where the dates come from: the notice, letter or URL")
 	})
 	if err != nil {
 		return err
@@ -24,16 +24,7 @@ func runModelsSet(ctx context.Context, m *Main, args []string) error {
 	if len(pos) != 2 {
 		return usagef("usage: vigil models set MANUFACTURER MODEL [--end-of-sale DATE] [--end-of-support DATE] [--end-of-patches DATE] [--source TEXT]")
 	}
-	ms := &vigil.ModelSupport{Manufacturer: pos[0], Model: pos[1], Source: *source}
-	if ms.EndOfSale, err = optionalDay("--end-of-sale", *sale); err != nil {
-		return err
-	}
-	if ms.EndOfSupport, err = optionalDay("--end-of-support", *support); err != nil {
-		return err
-	}
-	if ms.EndOfPatches, err = optionalDay("--end-of-patches", *patches); err != nil {
-		return err
-	}
+	ms.Manufacturer, ms.Model = pos[0], pos[1]
 	svc, err := m.vendors(c.db)
 	if err != nil {
 		return err

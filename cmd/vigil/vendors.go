@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -74,12 +75,23 @@ func parseWithin(s string) (time.Duration, error) {
 	return 0, usagef("--within must be a number of days (60d), weeks (8w) or a duration (36h), not %q", s)
 }
 
-// optionalDay reads an optional date flag: zero when empty.
-func optionalDay(flagName, s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
+// dayFlag is a flag holding a date, 2006-01-02; unset, the time stays zero.
+type dayFlag struct{ t *time.Time }
+
+func (f dayFlag) String() string {
+	if f.t == nil || f.t.IsZero() {
+		return ""
 	}
-	return parseDay(flagName, s)
+	return f.t.Format("2006-01-02")
+}
+
+func (f dayFlag) Set(s string) error {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return fmt.Errorf("must be a date, 2006-01-02, not %q", s)
+	}
+	*f.t = t
+	return nil
 }
 
 // dayOrDash formats a date, or "-" when it is zero.

@@ -9,38 +9,25 @@ import (
 )
 
 func runVendorsBAAAdd(ctx context.Context, m *Main, args []string) error {
-	var signed, effective, expires, renewal *string
-	var evidence *int64
+	b := &vigil.BAA{}
 	var services, data listFlag
 	c, pos, err := openInv(ctx, m, "vendors baa add", args, []string{"table"}, func(fs *flag.FlagSet) {
-		signed = fs.String("signed", "", "the date it was signed (2006-01-02)")
-		effective = fs.String("effective", "", "the date it takes effect (default: signed)")
-		expires = fs.String("expires", "", "the date it expires")
-		renewal = fs.String("renewal", "", "the date it is due for renewal")
+		fs.Var(dayFlag{&b.Signed}, "signed", "the date it was signed (2006-01-02)")
+		fs.Var(dayFlag{&b.Effective}, "effective", "the date it takes effect (default: signed)")
+		fs.Var(dayFlag{&b.Expires}, "expires", "the date it expires")
+		fs.Var(dayFlag{&b.Renewal}, "renewal", "the date it is due for renewal")
 		fs.Var(&services, "service", "a service it covers (repeatable)")
 		fs.Var(&data, "data", "a kind of data it covers (repeatable)")
-		evidence = fs.Int64("evidence", 0, "the signed copy's evidence id (vigil evidence add)")
+		fs.Int64Var(&b.EvidenceID, "evidence", 0, "the signed copy's evidence id (vigil evidence add)")
 	})
 	if err != nil {
 		return err
 	}
 	defer c.db.Close()
-	if len(pos) != 1 || *signed == "" {
+	if len(pos) != 1 || b.Signed.IsZero() {
 		return usagef("usage: vigil vendors baa add VENDOR --signed DATE [--effective DATE] [--expires DATE] [--renewal DATE] [--service S]... [--data D]... [--evidence ID]")
 	}
-	b := &vigil.BAA{Services: services, Data: data, EvidenceID: *evidence}
-	if b.Signed, err = parseDay("--signed", *signed); err != nil {
-		return err
-	}
-	if b.Effective, err = optionalDay("--effective", *effective); err != nil {
-		return err
-	}
-	if b.Expires, err = optionalDay("--expires", *expires); err != nil {
-		return err
-	}
-	if b.Renewal, err = optionalDay("--renewal", *renewal); err != nil {
-		return err
-	}
+	b.Services, b.Data = services, data
 	svc, err := m.vendors(c.db)
 	if err != nil {
 		return err

@@ -9,35 +9,26 @@ import (
 )
 
 func runVendorsCertAdd(ctx context.Context, m *Main, args []string) error {
-	var kind, name, issuer, scope, from, to, expires *string
-	var evidence *int64
+	ce := &vigil.Certification{}
+	var kind string
 	c, pos, err := openInv(ctx, m, "vendors cert add", args, []string{"table"}, func(fs *flag.FlagSet) {
-		kind = fs.String("kind", "", "iso27001, soc2-type2, hitrust-r2 or other")
-		name = fs.String("name", "", "what an \"other\" certification is")
-		issuer = fs.String("issuer", "", "the certification body or audit firm")
-		scope = fs.String("scope", "", "what it covers")
-		from = fs.String("from", "", "the start of the period a report covers (2006-01-02)")
-		to = fs.String("to", "", "the end of the period a report covers")
-		expires = fs.String("expires", "", "the date it expires")
-		evidence = fs.Int64("evidence", 0, "the report's evidence id (vigil evidence add)")
+		fs.StringVar(&kind, "kind", "", "iso27001, soc2-type2, hitrust-r2 or other")
+		fs.StringVar(&ce.Name, "name", "", "what an \"other\" certification is")
+		fs.StringVar(&ce.Issuer, "issuer", "", "the certification body or audit firm")
+		fs.StringVar(&ce.Scope, "scope", "", "what it covers")
+		fs.Var(dayFlag{&ce.PeriodStart}, "from", "the start of the period a report covers (2006-01-02)")
+		fs.Var(dayFlag{&ce.PeriodEnd}, "to", "the end of the period a report covers")
+		fs.Var(dayFlag{&ce.Expires}, "expires", "the date it expires")
+		fs.Int64Var(&ce.EvidenceID, "evidence", 0, "the report's evidence id (vigil evidence add)")
 	})
 	if err != nil {
 		return err
 	}
 	defer c.db.Close()
-	if len(pos) != 1 || *kind == "" || *issuer == "" || *expires == "" {
+	if len(pos) != 1 || kind == "" || ce.Issuer == "" || ce.Expires.IsZero() {
 		return usagef("usage: vigil vendors cert add VENDOR --kind iso27001|soc2-type2|hitrust-r2|other --issuer I --expires DATE [--name N] [--scope S] [--from DATE --to DATE] [--evidence ID]")
 	}
-	ce := &vigil.Certification{Kind: vigil.CertKind(*kind), Name: *name, Issuer: *issuer, Scope: *scope, EvidenceID: *evidence}
-	if ce.Expires, err = parseDay("--expires", *expires); err != nil {
-		return err
-	}
-	if ce.PeriodStart, err = optionalDay("--from", *from); err != nil {
-		return err
-	}
-	if ce.PeriodEnd, err = optionalDay("--to", *to); err != nil {
-		return err
-	}
+	ce.Kind = vigil.CertKind(kind)
 	svc, err := m.vendors(c.db)
 	if err != nil {
 		return err
