@@ -61,6 +61,18 @@ func (r Role) Can(p Permission) bool {
 
 var userNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
 
+// UserKind says how a user signs in.
+type UserKind string
+
+// The kinds of user. A local user has a password in Vigil (and may add a
+// TOTP second factor); an external one signs in through the OpenID Connect
+// provider only, has no password here, and takes their role from the
+// provider's groups at each sign-in.
+const (
+	UserLocal    UserKind = "local"
+	UserExternal UserKind = "external"
+)
+
 // User is a person or script that signs in to Vigil.
 type User struct {
 	ID        int64     `json:"id"`
@@ -68,7 +80,14 @@ type User struct {
 	Role      Role      `json:"role"`
 	Disabled  bool      `json:"disabled"`
 	CreatedAt time.Time `json:"created_at"`
+	Kind      UserKind  `json:"kind"`
+	// MFA is set when the user has a confirmed TOTP second factor.
+	MFA bool `json:"mfa"`
 }
+
+// External reports whether the user signs in through the OpenID Connect
+// provider.
+func (u *User) External() bool { return u.Kind == UserExternal }
 
 // Validate checks the user's rules.
 func (u *User) Validate() error {

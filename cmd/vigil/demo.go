@@ -25,11 +25,18 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	devices := fs.Int("devices", 600, "number of devices in the demo hospital")
 	seed := fs.Int64("seed", 1, "random seed for the demo hospital")
 	once := fs.Bool("once", false, "generate and load, print a summary and exit without serving")
+	m.evidenceDirFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *db == "" {
 		*db = filepath.Join(*dir, "vigil.db")
+	}
+	// On PostgreSQL the evidence files have no database file to sit
+	// beside: the demo keeps them in its own directory, so its binder
+	// holds them as on SQLite.
+	if engine, _, err := store.ParseDSN(*db); err == nil && engine != "sqlite" && m.evidenceDir == "" && m.Getenv("VIGIL_EVIDENCE_DIR") == "" {
+		m.evidenceDir = filepath.Join(*dir, "evidence")
 	}
 	_, h, err := generate(*dir, *devices, *seed)
 	if err != nil {

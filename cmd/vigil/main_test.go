@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -60,6 +61,11 @@ func TestDemoOnceBothStores(t *testing.T) {
 			}
 			if !strings.Contains(out, "inventory ("+engine+"):") || !strings.Contains(out, "devices") {
 				t.Errorf("summary lacks device counts:\n%s", out)
+			}
+			// The binder holds the automatic evidence on either store (on
+			// PostgreSQL the files go to DIR/evidence).
+			if m := regexp.MustCompile(`(\d+) evidence files`).FindStringSubmatch(out); m == nil || m[1] == "0" {
+				t.Errorf("the demo binder holds no evidence files:\n%s", out)
 			}
 			for _, f := range []string{"cmms_clinical_engineering.csv", "it_cmdb.xlsx", "nmap_scan.xml"} {
 				if _, err := os.Stat(filepath.Join(dir, f)); err != nil {

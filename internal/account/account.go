@@ -91,6 +91,12 @@ func (s *Service) Authenticate(ctx context.Context, name, pw string) (*vigil.Use
 	} else if err != nil {
 		return nil, err
 	}
+	if u.External() {
+		// No password opens an external user's account; the dummy keeps
+		// the answer's cost the same.
+		_ = s.check(pw, s.dummy)
+		return nil, errBadLogin
+	}
 	if s.check(pw, hash) != nil || u.Disabled {
 		return nil, errBadLogin
 	}
@@ -203,6 +209,9 @@ func (s *Service) SetRole(ctx context.Context, actor *vigil.User, name string, r
 // ChangePassword replaces the actor's own password after checking the
 // current one; every session of the actor ends.
 func (s *Service) ChangePassword(ctx context.Context, actor *vigil.User, current, next string) error {
+	if actor.External() {
+		return vigil.Errorf(vigil.ECONFLICT, "you sign in through single sign-on: your password is kept by your provider")
+	}
 	if _, err := s.Authenticate(ctx, actor.Name, current); vigil.ErrorCode(err) == vigil.EUNAUTHORIZED {
 		return vigil.Errorf(vigil.EINVALID, "the current password is wrong")
 	} else if err != nil {

@@ -19,6 +19,7 @@ func (db *DB) CreateUser(ctx context.Context, actor *vigil.User, u *vigil.User, 
 	if err := u.Validate(); err != nil {
 		return err
 	}
+	u.Kind, u.MFA = vigil.UserLocal, false
 	return db.inTx(ctx, func(tx *Tx) error {
 		// One statement, so that two people adding one name at once get
 		// one user and one conflict, never a unique-key failure.
@@ -39,10 +40,14 @@ func (db *DB) CreateUser(ctx context.Context, actor *vigil.User, u *vigil.User, 
 func (db *DB) SetPasswordHash(ctx context.Context, actor *vigil.User, name, passwordHash string) error {
 	return db.inTx(ctx, func(tx *Tx) error {
 		var id int64
-		if err := tx.queryRow(ctx, `SELECT id FROM users WHERE name = ?`, name).Scan(&id); errors.Is(err, sql.ErrNoRows) {
+		var kind string
+		if err := tx.queryRow(ctx, `SELECT id, kind FROM users WHERE name = ?`, name).Scan(&id, &kind); errors.Is(err, sql.ErrNoRows) {
 			return vigil.Errorf(vigil.ENOTFOUND, "no user %q", name)
 		} else if err != nil {
 			return dbErr("setting a password", err)
+		}
+		if vigil.UserKind(kind) == vigil.UserExternal {
+			return vigil.Errorf(vigil.ECONFLICT, "%s signs in through single sign-on and has no password in Vigil", name)
 		}
 		if _, err := tx.exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, passwordHash, id); err != nil {
 			return dbErr("setting a password", err)
@@ -56,7 +61,7 @@ func (db *DB) SetPasswordHash(ctx context.Context, actor *vigil.User, name, pass
 
 // FindUsers lists users by name.
 func (db *DB) FindUsers(ctx context.Context) ([]*vigil.User, error) {
-	rows, err := db.query(ctx, `SELECT id, name, role, disabled, created_at FROM users ORDER BY name`)
+	rows, err := db.query(ctx, `SELECT `+userColumns+` FROM users ORDER BY name`)
 	if err != nil {
 		return nil, dbErr("listing users", err)
 	}
@@ -72,14 +77,24 @@ func (db *DB) FindUsers(ctx context.Context) ([]*vigil.User, error) {
 	return out, dbErr("listing users", rows.Err())
 }
 
-func scanUser(s scanner) (*vigil.User, error) {
+// userColumns are the columns scanUser reads, in its order.
+const userColumns = `id, name, role, disabled, created_at, kind, totp_enabled`
+
+// userCols prefixes userColumns with a table alias.
+func userCols(alias string) string {
+	return alias + "." + strings.ReplaceAll(userColumns, ", ", ", "+alias+".")
+}
+
+// scanUser reads userColumns and then extra.
+func scanUser(s scanner, extra ...any) (*vigil.User, error) {
 	var u vigil.User
-	var role, created string
-	var disabled int
-	if err := s.Scan(&u.ID, &u.Name, &role, &disabled, &created); err != nil {
+	var role, created, kind string
+	var disabled, mfa int
+	if err := s.Scan(append([]any{&u.ID, &u.Name, &role, &disabled, &created, &kind, &mfa}, extra...)...); err != nil {
 		return nil, err
 	}
 	u.Role, u.Disabled, u.CreatedAt = vigil.Role(role), disabled != 0, parseTime(created)
+	u.Kind, u.MFA = vigil.UserKind(kind), mfa != 0
 	return &u, nil
 }
 
@@ -87,18 +102,13 @@ func scanUser(s scanner) (*vigil.User, error) {
 // an ENOTFOUND error.
 func (db *DB) FindCredentials(ctx context.Context, name string) (*vigil.User, string, error) {
 	var hash string
-	row := db.queryRow(ctx, `SELECT id, name, role, disabled, created_at, password_hash FROM users WHERE name = ?`, name)
-	var u vigil.User
-	var role, created string
-	var disabled int
-	err := row.Scan(&u.ID, &u.Name, &role, &disabled, &created, &hash)
+	u, err := scanUser(db.queryRow(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE name = ?`, name), &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", vigil.Errorf(vigil.ENOTFOUND, "no such user")
 	} else if err != nil {
 		return nil, "", dbErr("signing in", err)
 	}
-	u.Role, u.Disabled, u.CreatedAt = vigil.Role(role), disabled != 0, parseTime(created)
-	return &u, hash, nil
+	return u, hash, nil
 }
 
 func newSecret() (string, error) {
@@ -109,6 +119,17 @@ func newSecret() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
+// newSessionSecrets returns a new session's token and CSRF token.
+func newSessionSecrets() (token, csrf string, err error) {
+	if token, err = newSecret(); err == nil {
+		csrf, err = newSecret()
+	}
+	if err != nil {
+		return "", "", vigil.WrapError(vigil.EINTERNAL, "could not create a session", err)
+	}
+	return token, csrf, nil
+}
+
 func hashSecret(s string) string {
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:])
@@ -117,25 +138,22 @@ func hashSecret(s string) string {
 // CreateSession starts a browser session and returns its secret token. Only
 // the token's hash is stored.
 func (db *DB) CreateSession(ctx context.Context, u *vigil.User, ttl time.Duration) (string, *vigil.Session, error) {
-	token, err := newSecret()
+	return db.StartSession(ctx, u, ttl, nil)
+}
+
+// StartSession starts a browser session like CreateSession, its audit
+// event carrying detail (how the user signed in; no secret).
+func (db *DB) StartSession(ctx context.Context, u *vigil.User, ttl time.Duration, detail map[string]any) (string, *vigil.Session, error) {
+	token, csrf, err := newSessionSecrets()
 	if err != nil {
-		return "", nil, vigil.WrapError(vigil.EINTERNAL, "could not create a session", err)
-	}
-	csrf, err := newSecret()
-	if err != nil {
-		return "", nil, vigil.WrapError(vigil.EINTERNAL, "could not create a session", err)
+		return "", nil, err
 	}
 	s := &vigil.Session{User: u, CSRFToken: csrf}
 	err = db.inTx(ctx, func(tx *Tx) error {
-		s.ExpiresAt = tx.now.Add(ttl)
-		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE expires_at < ?`, tx.nowText()); err != nil {
-			return dbErr("creating a session", err)
+		if err := tx.insertSession(ctx, token, s, ttl, false); err != nil {
+			return err
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-			hashSecret(token), u.ID, csrf, tx.nowText(), fmtTime(s.ExpiresAt)); err != nil {
-			return dbErr("creating a session", err)
-		}
-		return dbErr("creating a session", tx.audit(ctx, u, "session.create", "user", u.ID, nil))
+		return dbErr("creating a session", tx.audit(ctx, u, "session.create", "user", u.ID, detail))
 	})
 	if err != nil {
 		return "", nil, err
@@ -143,22 +161,39 @@ func (db *DB) CreateSession(ctx context.Context, u *vigil.User, ttl time.Duratio
 	return token, s, nil
 }
 
+// insertSession stores a session of token for s.User lasting ttl, setting
+// s.ExpiresAt, and drops the sessions that have expired.
+func (tx *Tx) insertSession(ctx context.Context, token string, s *vigil.Session, ttl time.Duration, pending bool) error {
+	s.ExpiresAt = tx.now.Add(ttl)
+	if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE expires_at < ?`, tx.nowText()); err != nil {
+		return dbErr("creating a session", err)
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, pending) VALUES (?, ?, ?, ?, ?, ?)`,
+		hashSecret(token), s.User.ID, s.CSRFToken, tx.nowText(), fmtTime(s.ExpiresAt), boolInt(pending)); err != nil {
+		return dbErr("creating a session", err)
+	}
+	return nil
+}
+
 // FindSession returns the live session for a token.
 func (db *DB) FindSession(ctx context.Context, token string) (*vigil.Session, error) {
-	row := db.queryRow(ctx, `SELECT u.id, u.name, u.role, u.disabled, u.created_at, s.csrf_token, s.expires_at
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, hashSecret(token))
-	var u vigil.User
-	var role, created, exp string
-	var disabled int
+	return db.findSession(ctx, token, false)
+}
+
+// findSession returns the live session of a token: a full one, or one
+// waiting for its second factor when pending is set.
+func (db *DB) findSession(ctx context.Context, token string, pending bool) (*vigil.Session, error) {
+	row := db.queryRow(ctx, `SELECT `+userCols("u")+`, s.csrf_token, s.expires_at
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.pending = ?`, hashSecret(token), boolInt(pending))
 	var s vigil.Session
-	err := row.Scan(&u.ID, &u.Name, &role, &disabled, &created, &s.CSRFToken, &exp)
+	var exp string
+	u, err := scanUser(row, &s.CSRFToken, &exp)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, vigil.Errorf(vigil.EUNAUTHORIZED, "not signed in")
 	} else if err != nil {
 		return nil, dbErr("reading a session", err)
 	}
-	u.Role, u.Disabled, u.CreatedAt = vigil.Role(role), disabled != 0, parseTime(created)
-	s.User, s.ExpiresAt = &u, parseTime(exp)
+	s.User, s.ExpiresAt = u, parseTime(exp)
 	if u.Disabled || !s.ExpiresAt.After(db.Now()) {
 		return nil, vigil.Errorf(vigil.EUNAUTHORIZED, "the session has expired")
 	}
@@ -313,16 +348,17 @@ func (db *DB) FindUserByAPIToken(ctx context.Context, secret string) (*vigil.Use
 // FindAPIToken returns a live token's user and the token: not revoked,
 // not expired, its user not disabled.
 func (db *DB) FindAPIToken(ctx context.Context, secret string) (*vigil.User, *vigil.APIToken, error) {
-	row := db.queryRow(ctx, `SELECT `+tokenColumns+`, u.role, u.disabled, u.created_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hashSecret(secret))
-	var role, created string
-	var disabled int
-	tok, err := scanToken(row, &role, &disabled, &created)
+	row := db.queryRow(ctx, `SELECT `+tokenColumns+`, u.role, u.disabled, u.created_at, u.kind, u.totp_enabled FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`, hashSecret(secret))
+	var role, created, kind string
+	var disabled, mfa int
+	tok, err := scanToken(row, &role, &disabled, &created, &kind, &mfa)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, vigil.Errorf(vigil.EUNAUTHORIZED, "unknown API token")
 	} else if err != nil {
 		return nil, nil, dbErr("reading a token", err)
 	}
-	u := vigil.User{ID: tok.UserID, Name: tok.UserName, Role: vigil.Role(role), Disabled: disabled != 0, CreatedAt: parseTime(created)}
+	u := vigil.User{ID: tok.UserID, Name: tok.UserName, Role: vigil.Role(role), Disabled: disabled != 0, CreatedAt: parseTime(created),
+		Kind: vigil.UserKind(kind), MFA: mfa != 0}
 	switch {
 	case u.Disabled:
 		return nil, nil, vigil.Errorf(vigil.EUNAUTHORIZED, "the token's user is disabled")
@@ -335,7 +371,7 @@ func (db *DB) FindAPIToken(ctx context.Context, secret string) (*vigil.User, *vi
 }
 
 func (tx *Tx) userByID(ctx context.Context, id int64) (*vigil.User, error) {
-	u, err := scanUser(tx.queryRow(ctx, `SELECT id, name, role, disabled, created_at FROM users WHERE id = ?`, id))
+	u, err := scanUser(tx.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, vigil.Errorf(vigil.ENOTFOUND, "no user %d", id)
 	}
@@ -344,7 +380,7 @@ func (tx *Tx) userByID(ctx context.Context, id int64) (*vigil.User, error) {
 
 // userByName reads a user in the transaction, locked for the change.
 func (tx *Tx) userByName(ctx context.Context, name string) (*vigil.User, error) {
-	u, err := scanUser(tx.queryRow(ctx, `SELECT id, name, role, disabled, created_at FROM users WHERE name = ?`+tx.db.dialect.forUpdate(), name))
+	u, err := scanUser(tx.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE name = ?`+tx.db.dialect.forUpdate(), name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, vigil.Errorf(vigil.ENOTFOUND, "no user %q", name)
 	}
@@ -353,7 +389,7 @@ func (tx *Tx) userByName(ctx context.Context, name string) (*vigil.User, error) 
 
 // FindUser returns a user by name.
 func (db *DB) FindUser(ctx context.Context, name string) (*vigil.User, error) {
-	u, err := scanUser(db.queryRow(ctx, `SELECT id, name, role, disabled, created_at FROM users WHERE name = ?`, name))
+	u, err := scanUser(db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE name = ?`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, vigil.Errorf(vigil.ENOTFOUND, "no user %q", name)
 	}
