@@ -1,5 +1,7 @@
 package vigil
 
+import "time"
+
 // DiscrepancyKind names one kind of disagreement between the sources that
 // report devices.
 type DiscrepancyKind string
@@ -96,4 +98,14 @@ func (r *DiscrepancyReport) CountByKind() map[DiscrepancyKind]int {
 		n[d.Kind]++
 	}
 	return n
+}
+
+// DiscrepancyCount is how many discrepancies of one kind there were on one
+// day, as the day's latest resolution or acknowledgement left them: the
+// history the dashboard draws.
+type DiscrepancyCount struct {
+	Day     time.Time       `json:"day"` // midnight UTC
+	Kind    DiscrepancyKind `json:"kind"`
+	Total   int             `json:"total"`
+	Unacked int             `json:"unacknowledged"`
 }

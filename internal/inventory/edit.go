@@ -40,26 +40,6 @@ func (s *Service) SetField(ctx context.Context, actor *vigil.User, id int64, fie
 	})
 }
 
-// DecideIdentity records a person's decision that the records with stable
-// keys a and b are (same) or are not the same device, and re-resolves the
-// inventory in the same transaction. The decision is replayed on every
-// later import. It returns the number of live devices.
-func (s *Service) DecideIdentity(ctx context.Context, actor *vigil.User, a, b string, same bool, note string) (int, error) {
-	if a == "" || b == "" || a == b {
-		return 0, vigil.Errorf(vigil.EINVALID, "a decision names two different record keys")
-	}
-	var n int
-	err := s.db.Update(ctx, func(tx *store.Tx) error {
-		if err := tx.AddIdentityDecision(ctx, actor, vigil.IdentityDecision{A: a, B: b, Same: same, Note: note}); err != nil {
-			return err
-		}
-		var err error
-		n, err = s.resolve(ctx, tx, actor, nil)
-		return err
-	})
-	return n, err
-}
-
 // SetPrecedence replaces the per-field precedence and re-resolves the
 // inventory.
 func (s *Service) SetPrecedence(ctx context.Context, actor *vigil.User, p vigil.Precedence) error {

@@ -124,20 +124,27 @@ func (db *DB) ScanDiscrepancies(ctx context.Context, f vigil.DiscrepancyFilter, 
 	return dbErr("listing discrepancies", rows.Err())
 }
 
-// AckDiscrepancy records that a person reviewed a discrepancy; it stays
-// hidden from the default list while the same discrepancy persists.
-func (db *DB) AckDiscrepancy(ctx context.Context, actor *vigil.User, key, note string) error {
+// AckDiscrepancies records that a person reviewed each discrepancy of
+// keys, with one note for them all; each stays hidden from the default list
+// while the same discrepancy persists. Each acknowledgement is audited on
+// its own, naming its device. A key that names no current discrepancy
+// fails the whole call, and the caller's transaction with it.
+func (tx *Tx) AckDiscrepancies(ctx context.Context, actor *vigil.User, keys []string, note string) error {
 	note = strings.TrimSpace(note)
 	if note == "" {
 		return vigil.Errorf(vigil.EINVALID, "an acknowledgement needs a note saying why")
 	}
-	return db.inTx(ctx, func(tx *Tx) error {
-		var n int
-		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM discrepancies WHERE ack_key = ?`, key).Scan(&n); err != nil {
+	if len(keys) == 0 {
+		return vigil.Errorf(vigil.EINVALID, "choose at least one discrepancy to acknowledge")
+	}
+	for _, key := range keys {
+		var kind string
+		var device int64
+		err := tx.queryRow(ctx, `SELECT kind, device_id FROM discrepancies WHERE ack_key = ? ORDER BY id LIMIT 1`, key).Scan(&kind, &device)
+		if err == sql.ErrNoRows {
+			return vigil.Errorf(vigil.ENOTFOUND, "no current discrepancy has the key %q", key)
+		} else if err != nil {
 			return dbErr("acknowledging a discrepancy", err)
-		}
-		if n == 0 {
-			return vigil.Errorf(vigil.ENOTFOUND, "no current discrepancy has that key")
 		}
 		if _, err := tx.exec(ctx, `DELETE FROM discrepancy_acks WHERE ack_key = ?`, key); err != nil {
 			return dbErr("acknowledging a discrepancy", err)
@@ -145,8 +152,12 @@ func (db *DB) AckDiscrepancy(ctx context.Context, actor *vigil.User, key, note s
 		if _, err := tx.exec(ctx, `INSERT INTO discrepancy_acks (ack_key, actor, at, note) VALUES (?, ?, ?, ?)`, key, actorName(actor), tx.nowText(), note); err != nil {
 			return dbErr("acknowledging a discrepancy", err)
 		}
-		return dbErr("acknowledging a discrepancy", tx.audit(ctx, actor, "discrepancy.ack", "discrepancy", key, map[string]string{"note": note}))
-	})
+		detail := map[string]any{"note": note, "kind": kind, "device": device}
+		if err := tx.audit(ctx, actor, "discrepancy.ack", "discrepancy", key, detail); err != nil {
+			return dbErr("acknowledging a discrepancy", err)
+		}
+	}
+	return tx.recordDiscrepancyCounts(ctx)
 }
 
 // FindConflicts lists the identity-conflict queue of the latest resolution.

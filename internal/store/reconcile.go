@@ -187,7 +187,8 @@ func discrepancyData(d *vigil.Discrepancy) string {
 // SyncDiscrepancies brings the stored list to the discrepancies that each
 // yields, touching only the rows that changed: a daily sync that changes
 // nothing writes nothing. each hands them over one at a time (the listing
-// sorts them), so they are never held all at once.
+// sorts them), so they are never held all at once. Today's count of each
+// kind is recorded too (DiscrepancyHistory).
 func (tx *Tx) SyncDiscrepancies(ctx context.Context, each func(yield func(*vigil.Discrepancy) error) error) error {
 	type row struct {
 		id   int64
@@ -234,7 +235,10 @@ func (tx *Tx) SyncDiscrepancies(ctx context.Context, each func(yield func(*vigil
 			gone = append(gone, r.id)
 		}
 	}
-	return dbErr("recording discrepancies", tx.deleteIDs(ctx, "discrepancies", gone))
+	if err := tx.deleteIDs(ctx, "discrepancies", gone); err != nil {
+		return dbErr("recording discrepancies", err)
+	}
+	return tx.recordDiscrepancyCounts(ctx)
 }
 
 // deleteIDs deletes rows of table by id, many per statement.

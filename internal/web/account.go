@@ -68,7 +68,8 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
 	if err := s.acct.RevokeToken(r.Context(), userFrom(r.Context()), id); err != nil {
 		return err
 	}
-	return s.renderAccount(w, r, "", "Token revoked.")
+	s.redirectFlash(w, r, "/account", flashTokenRevoked, nil)
+	return nil
 }
 
 // changePassword changes the signed-in user's password. Every session of

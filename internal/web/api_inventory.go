@@ -7,6 +7,7 @@ import (
 
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/ingest"
+	"github.com/vigil-health/vigil/internal/inventory"
 	"github.com/vigil-health/vigil/internal/jsonout"
 )
 
@@ -72,15 +73,27 @@ func (s *Server) apiDiscrepancies(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
+// apiAckDiscrepancy acknowledges discrepancies with one note:
+// {"keys":[...],"note":"..."}, or one as {"key":"...","note":"..."}. An
+// empty note, or a key that names no current discrepancy, changes nothing.
 func (s *Server) apiAckDiscrepancy(w http.ResponseWriter, r *http.Request) error {
-	var in struct{ Key, Note string }
+	var in struct {
+		Key  string
+		Keys []string
+		Note string
+	}
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	if err := s.db.AckDiscrepancy(r.Context(), userFrom(r.Context()), in.Key, in.Note); err != nil {
+	keys := in.Keys
+	if in.Key != "" {
+		keys = append(keys, in.Key)
+	}
+	n, err := s.inv.AckDiscrepancies(r.Context(), userFrom(r.Context()), keys, in.Note)
+	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]bool{"acknowledged": true})
+	writeJSON(w, http.StatusOK, map[string]any{"acknowledged": true, "count": n})
 	return nil
 }
 
@@ -99,20 +112,29 @@ func (s *Server) apiConflicts(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// apiDecide settles identity conflicts with one decision and one note:
+// {"pairs":[{"a":"...","b":"..."}],"same":false,"note":"..."}, or one as
+// {"a":"...","b":"...","same":true,"note":"..."}. Saying "same" needs a
+// note.
 func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
-		A, B string
-		Same bool
-		Note string
+		A, B  string
+		Pairs []inventory.RecordPair
+		Same  bool
+		Note  string
 	}
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	n, err := s.inv.DecideIdentity(r.Context(), userFrom(r.Context()), in.A, in.B, in.Same, in.Note)
+	pairs := in.Pairs
+	if in.A != "" || in.B != "" {
+		pairs = append(pairs, inventory.RecordPair{A: in.A, B: in.B})
+	}
+	n, err := s.inv.DecideIdentities(r.Context(), userFrom(r.Context()), pairs, in.Same, in.Note)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]int{"devices": n})
+	writeJSON(w, http.StatusOK, map[string]int{"devices": n, "decided": len(pairs)})
 	return nil
 }
 

@@ -103,7 +103,7 @@ func (s *Server) attest(w http.ResponseWriter, r *http.Request) error {
 	if form.Back == "control" {
 		back = controlURL(a.Control)
 	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	s.redirectFlash(w, r, back, flashAttested, nil, a.Control.String())
 	return nil
 }
 

@@ -50,10 +50,11 @@ func (s *Server) runMockAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.plan.MockAudit(r.Context(), userFrom(r.Context()), r.PostFormValue("framework"), sample, seed); err != nil {
+	fw := r.PostFormValue("framework")
+	if _, err := s.plan.MockAudit(r.Context(), userFrom(r.Context()), fw, sample, seed); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/audits", http.StatusSeeOther)
+	s.redirectFlash(w, r, "/audits", flashMockAudit, nil, fw)
 	return nil
 }
 

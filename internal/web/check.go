@@ -124,7 +124,7 @@ func (s *Server) saveCheck(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/checks/"+v.ID, http.StatusSeeOther)
+	s.redirectFlash(w, r, "/checks/"+v.ID, flashCheckSaved, nil, v.ID)
 	return nil
 }
 
@@ -167,11 +167,15 @@ func (s *Server) testCheck(w http.ResponseWriter, r *http.Request) error {
 
 // setCheckEnabled turns a check on or off.
 func (s *Server) setCheckEnabled(w http.ResponseWriter, r *http.Request) error {
-	id := r.PathValue("id")
-	if _, err := s.comp.SetCheckEnabled(r.Context(), userFrom(r.Context()), id, r.PostFormValue("enabled") == "1"); err != nil {
+	id, on := r.PathValue("id"), r.PostFormValue("enabled") == "1"
+	if _, err := s.comp.SetCheckEnabled(r.Context(), userFrom(r.Context()), id, on); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/checks/"+id, http.StatusSeeOther)
+	kind := flashCheckDisabled
+	if on {
+		kind = flashCheckEnabled
+	}
+	s.redirectFlash(w, r, "/checks/"+id, kind, nil, id)
 	return nil
 }
 

@@ -114,11 +114,16 @@ func (s *Server) evaluateNow(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.comp.Evaluate(r.Context(), userFrom(r.Context()), compliance.EvalOptions{Framework: fw, Keep: true}); err != nil {
 		return err
 	}
-	back := "/controls"
+	back, title := "/controls", ""
 	if fw != "" {
-		back = frameworkURL(fw)
+		back, title = frameworkURL(fw), fw
+		if cat, err := s.comp.Catalog(r.Context()); err == nil {
+			if f, err := cat.Framework(fw); err == nil {
+				title = f.Title
+			}
+		}
 	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	s.redirectFlash(w, r, back, flashEvaluated, nil, title)
 	return nil
 }
 

@@ -133,10 +133,18 @@ func (s *Server) setDeviceField(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.inv.SetField(r.Context(), userFrom(r.Context()), id, r.PostFormValue("field"), r.PostFormValue("value")); err != nil {
+	field, value := r.PostFormValue("field"), r.PostFormValue("value")
+	if err := s.inv.SetField(r.Context(), userFrom(r.Context()), id, field, value); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/devices/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	kind, name := flashFieldSet, "device "+strconv.FormatInt(id, 10)
+	if strings.TrimSpace(value) == "" {
+		kind = flashFieldCleared
+	}
+	if d, err := s.devices.FindDeviceByID(r.Context(), id); err == nil {
+		name = d.Label()
+	}
+	s.redirectFlash(w, r, "/devices/"+strconv.FormatInt(id, 10), kind, nil, fieldTitle(field), name)
 	return nil
 }
 

@@ -79,7 +79,7 @@ func (s *Server) findDiscrepancyRows(r *http.Request, f vigil.DiscrepancyFilter,
 
 type discrepanciesPage struct {
 	pageBase
-	Items  []*vigil.StoredDiscrepancy
+	Items  []discRow
 	List   listView
 	Total  int // of the kind shown, or of all
 	Kind   string
@@ -88,6 +88,23 @@ type discrepanciesPage struct {
 	SiteID int64
 	Chips  []kindChip // every kind and all, with counts and links
 	AckURL string     // the same list with acknowledged ones shown or hidden
+	Bulk   bulkForm   // acknowledging the rows checked, with one note
+}
+
+// discRow is one discrepancy with its device named in context.
+type discRow struct {
+	*vigil.StoredDiscrepancy
+	Dev     deviceRef
+	Checked bool
+}
+
+// bulkForm is the form that acts on the rows checked on a page: where it
+// comes back to, the rows checked, the note typed, and why it was refused.
+type bulkForm struct {
+	Back               string // the list's URL, to come back to
+	SelectURL, NoneURL string // the same page with every row checked, with none
+	Note, Error        string
+	Checked            int
 }
 
 // kindChip links to one kind of discrepancy (all kinds when Kind is "").
@@ -100,6 +117,12 @@ type kindChip struct {
 const discrepancyPageSize = 100
 
 func (s *Server) discrepanciesPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderDiscrepancies(w, r, http.StatusOK, bulkForm{})
+}
+
+// renderDiscrepancies draws the list r asks for; a refused acknowledgement
+// comes back here with its note, its rows still checked and the reason.
+func (s *Server) renderDiscrepancies(w http.ResponseWriter, r *http.Request, status int, bulk bulkForm, checked ...string) error {
 	f, err := discrepancyFilter(r)
 	if err != nil {
 		return err
@@ -129,6 +152,7 @@ func (s *Server) discrepanciesPage(w http.ResponseWriter, r *http.Request) error
 	link := func(set func(q url.Values)) string {
 		q := r.URL.Query()
 		q.Del("page")
+		q.Del("select")
 		set(q)
 		return "/discrepancies?" + q.Encode()
 	}
@@ -152,8 +176,30 @@ func (s *Server) discrepanciesPage(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "discrepancies", &discrepanciesPage{pageBase: pageBase{Title: "Discrepancies", Nav: "discrepancies"},
-		Items: items, List: newListView(r, p, total, discrepancyColumns), Total: total, Kind: string(f.Kind), All: f.All,
+	ids := make([]int64, len(items))
+	for i, d := range items {
+		ids[i] = d.Device.ID
+	}
+	names, err := s.deviceNamer(r.Context(), ids)
+	if err != nil {
+		return err
+	}
+	all := r.URL.Query().Get("select") == "page"
+	rows := make([]discRow, len(items))
+	for i, d := range items {
+		rows[i] = discRow{StoredDiscrepancy: d, Dev: names.ref(d.Device.ID, discDevice(d)), Checked: d.Acked == nil && (all || slices.Contains(checked, d.Key))}
+		if rows[i].Checked {
+			bulk.Checked++
+		}
+	}
+	bulk.Back = listBack(r)
+	bulk.SelectURL, bulk.NoneURL = selectLinks(r)
+	list := newListView(r, p, total, discrepancyColumns)
+	if u := userFrom(r.Context()); u != nil && u.Role.Can(vigil.PermInventoryWrite) {
+		list.Pick = bulk.SelectURL
+	}
+	s.render(w, r, status, "discrepancies", &discrepanciesPage{pageBase: pageBase{Title: "Discrepancies", Nav: "discrepancies"},
+		Items: rows, List: list, Total: total, Kind: string(f.Kind), All: f.All, Bulk: bulk,
 		Sites: hospitals, SiteID: f.SiteID, Chips: chips, AckURL: link(func(q url.Values) {
 			if f.All {
 				q.Del("all")
@@ -164,10 +210,29 @@ func (s *Server) discrepanciesPage(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
+// ackDiscrepancy acknowledges the discrepancies checked ("key", one or
+// more) with the one note, through the inventory service, and goes back to
+// the list it was sent from. An empty note, or no row checked, shows the
+// list again with the reason and nothing changed.
 func (s *Server) ackDiscrepancy(w http.ResponseWriter, r *http.Request) error {
-	if err := s.db.AckDiscrepancy(r.Context(), userFrom(r.Context()), r.PostFormValue("key"), r.PostFormValue("note")); err != nil {
+	if err := r.ParseForm(); err != nil {
+		return vigil.Errorf(vigil.EINVALID, "the form could not be read")
+	}
+	keys, note := r.PostForm["key"], r.PostFormValue("note")
+	back := backTo(r.PostFormValue("back"), "/discrepancies")
+	if kind := r.PostFormValue("kind"); kind != "" && r.PostFormValue("back") == "" {
+		back = "/discrepancies?kind=" + url.QueryEscape(kind) // the older one-row form
+	}
+	n, err := s.inv.AckDiscrepancies(r.Context(), userFrom(r.Context()), keys, note)
+	if vigil.ErrorCode(err) == vigil.EINVALID {
+		lr, perr := listRequest(r, back)
+		if perr != nil {
+			return err
+		}
+		return s.renderDiscrepancies(w, lr, http.StatusBadRequest, bulkForm{Note: note, Error: vigil.ErrorMessage(err) + "; nothing was acknowledged."}, keys...)
+	} else if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/discrepancies?kind="+r.PostFormValue("kind"), http.StatusSeeOther)
+	s.redirectFlash(w, r, back, flashAcked, []int{n})
 	return nil
 }

@@ -240,7 +240,7 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/evidence/"+strconv.FormatInt(e.ID, 10), http.StatusSeeOther)
+	s.redirectFlash(w, r, "/evidence/"+strconv.FormatInt(e.ID, 10), flashEvidenceAdded, []int{e.Version}, e.Title)
 	return nil
 }
 
@@ -342,7 +342,7 @@ func (s *Server) deleteEvidence(w http.ResponseWriter, r *http.Request) error {
 	if err := ev.Delete(r.Context(), userFrom(r.Context()), id, force, r.PostFormValue("reason")); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/evidence", http.StatusSeeOther)
+	s.redirectFlash(w, r, "/evidence", flashEvidenceGone, []int{int(id)})
 	return nil
 }
 

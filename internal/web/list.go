@@ -146,6 +146,7 @@ type listView struct {
 	Total, Limit    int
 	Heads           []listHead
 	Extra           []string // headings of columns the page adds after the list's (actions)
+	Pick            string   // when set, a first column of checkboxes, headed by this link: every row of the page checked
 	CSVURL, XLSXURL string
 	Limits          []int
 	Sort            string

@@ -108,7 +108,7 @@ func (s *Server) importMDS2(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return err
 	}
-	http.Redirect(w, r, mds2URL(f.ID), http.StatusSeeOther)
+	s.redirectFlash(w, r, mds2URL(f.ID), flashMDS2, nil, f.Manufacturer, f.Model)
 	return nil
 }
 

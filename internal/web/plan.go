@@ -75,6 +75,6 @@ func (s *Server) setPlanItem(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	http.Redirect(w, r, "/plan", http.StatusSeeOther)
+	s.redirectFlash(w, r, "/plan", flashPlanItem, []int{int(id)})
 	return nil
 }

@@ -20,6 +20,7 @@ type pageBase struct {
 	User  *vigil.User
 	CSRF  string
 	Nav   string
+	Flash string // what the form posted before this page did (flash.go)
 }
 
 func (p *pageBase) base() *pageBase { return p }
@@ -57,6 +58,8 @@ var funcs = template.FuncMap{
 	"ctlurl": controlURL,
 	"add":    func(a, b int) int { return a + b },
 	"can":    func(u *vigil.User, p string) bool { return u != nil && u.Role.Can(vigil.Permission(p)) },
+	// field names an inventory field for people.
+	"field": fieldTitle,
 }
 
 // parseTemplates parses each page together with the layout and the shared
@@ -92,6 +95,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if b.Title == "" {
 		b.Title = "Vigil"
 	}
+	b.Flash = s.takeFlash(w, r)
 	t := s.tmpl[name]
 	var buf bytes.Buffer
 	if t == nil {

@@ -246,8 +246,11 @@ func TestTokensExpireListRevoke(t *testing.T) {
 				t.Errorf("the account page lacks %q", want)
 			}
 		}
-		if r := e.post(c, "/account/tokens/"+strconv.FormatInt(def.Token.ID, 10)+"/revoke", url.Values{"csrf_token": {csrf}}); r.status != 200 {
+		if r := e.post(c, "/account/tokens/"+strconv.FormatInt(def.Token.ID, 10)+"/revoke", url.Values{"csrf_token": {csrf}}); r.status != http.StatusSeeOther {
 			t.Errorf("revoking on the account page: %d", r.status)
+		}
+		if page := e.get(c, "/account", 200); !strings.Contains(page, "Token revoked.") {
+			t.Errorf("the account page does not confirm the revocation")
 		}
 		e.api(def.Secret, "GET", "/api/v1/me", "", 401, nil)
 	})
@@ -321,13 +324,23 @@ func TestDisableEnableAndRoles(t *testing.T) {
 		}
 		// The web users page does the same.
 		c, csrf := e.client("admin")
-		if r := e.post(c, "/users/compliance/disabled", url.Values{"csrf_token": {csrf}, "disabled": {"1"}}); r.status != 200 || !strings.Contains(r.body, "compliance is disabled") {
-			t.Errorf("disabling on the users page: %d", r.status)
+		// Each change goes back to the page, which confirms it once.
+		if r := e.post(c, "/users/compliance/disabled", url.Values{"csrf_token": {csrf}, "disabled": {"1"}}); r.status != http.StatusSeeOther || r.location != "/users" {
+			t.Errorf("disabling on the users page: %d %s", r.status, r.location)
 		}
-		if r := e.post(c, "/users/compliance/role", url.Values{"csrf_token": {csrf}, "role": {"it"}}); r.status != 200 || !strings.Contains(r.body, "compliance is now it") {
+		if page := e.get(c, "/users", 200); !strings.Contains(page, "compliance disabled: their sessions ended") {
+			t.Errorf("the users page does not confirm the user disabled")
+		}
+		if r := e.post(c, "/users/compliance/role", url.Values{"csrf_token": {csrf}, "role": {"it"}}); r.status != http.StatusSeeOther {
 			t.Errorf("changing a role on the users page: %d", r.status)
 		}
 		page := e.get(c, "/users", 200)
+		if !strings.Contains(page, "Role of compliance changed to it.") {
+			t.Errorf("the users page does not confirm the role changed")
+		}
+		if again := e.get(c, "/users", 200); strings.Contains(again, "Role of compliance changed") {
+			t.Errorf("the confirmation shows twice")
+		}
 		if !strings.Contains(page, `<option selected>auditor</option>`) {
 			t.Error("the add-user form does not default to auditor")
 		}

@@ -40,10 +40,11 @@ func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) setSourceRole(w http.ResponseWriter, r *http.Request) error {
-	if err := s.inv.SetSourceRole(r.Context(), userFrom(r.Context()), r.PostFormValue("source"), r.PostFormValue("role")); err != nil {
+	name, role := r.PostFormValue("source"), r.PostFormValue("role")
+	if err := s.inv.SetSourceRole(r.Context(), userFrom(r.Context()), name, role); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/sources", http.StatusSeeOther)
+	s.redirectFlash(w, r, "/sources", flashSourceRole, nil, name, role)
 	return nil
 }
 
@@ -62,9 +63,11 @@ func (s *Server) setPrecedence(w http.ResponseWriter, r *http.Request) error {
 	if len(entries) == 0 {
 		return vigil.Errorf(vigil.EINVALID, "list at least one source, role, kind or 'newest'")
 	}
-	if f := r.PostFormValue("field"); f == "default" {
+	f, what := r.PostFormValue("field"), "every other field"
+	if f == "default" {
 		p.Default = entries
 	} else {
+		what = fieldTitle(f)
 		if p.Fields == nil {
 			p.Fields = map[string][]string{}
 		}
@@ -73,6 +76,6 @@ func (s *Server) setPrecedence(w http.ResponseWriter, r *http.Request) error {
 	if err := s.inv.SetPrecedence(r.Context(), userFrom(r.Context()), p); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/sources", http.StatusSeeOther)
+	s.redirectFlash(w, r, "/sources", flashPrecedence, nil, what)
 	return nil
 }

@@ -59,7 +59,8 @@ func (s *Server) setUserRole(w http.ResponseWriter, r *http.Request) error {
 	if err := s.acct.SetRole(r.Context(), userFrom(r.Context()), name, role); err != nil {
 		return err
 	}
-	return s.renderUsers(w, r, "", "", name+" is now "+string(role)+".")
+	s.redirectFlash(w, r, "/users", flashUserRole, nil, name, string(role))
+	return nil
 }
 
 func (s *Server) setUserDisabled(w http.ResponseWriter, r *http.Request) error {
@@ -67,9 +68,10 @@ func (s *Server) setUserDisabled(w http.ResponseWriter, r *http.Request) error {
 	if err := s.acct.SetDisabled(r.Context(), userFrom(r.Context()), name, disabled); err != nil {
 		return err
 	}
-	state := "enabled"
+	kind := flashUserEnabled
 	if disabled {
-		state = "disabled: their sessions ended and their tokens stopped"
+		kind = flashUserDisabled
 	}
-	return s.renderUsers(w, r, "", "", name+" is "+state+".")
+	s.redirectFlash(w, r, "/users", kind, nil, name)
+	return nil
 }

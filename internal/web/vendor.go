@@ -128,7 +128,7 @@ func (s *Server) addBAA(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return err
 	}
-	http.Redirect(w, r, vendorURL(pr.Vendor.ID)+"#baas", http.StatusSeeOther)
+	s.redirectFlash(w, r, vendorURL(pr.Vendor.ID)+"#baas", flashBAA, nil, pr.Vendor.Name)
 	return nil
 }
 
@@ -170,7 +170,7 @@ func (s *Server) addCertification(w http.ResponseWriter, r *http.Request) error 
 	} else if err != nil {
 		return err
 	}
-	http.Redirect(w, r, vendorURL(pr.Vendor.ID)+"#certifications", http.StatusSeeOther)
+	s.redirectFlash(w, r, vendorURL(pr.Vendor.ID)+"#certifications", flashCertification, nil, pr.Vendor.Name)
 	return nil
 }
 

@@ -70,7 +70,6 @@ type vendorsPage struct {
 	Kinds      []vigil.VendorKind
 	Endpoints  []vigil.EndpointKind
 	Form       vendorForm
-	Imported   string // what the last import did
 	ImportErr  string // why the last import was refused
 	List       listView
 }
@@ -97,12 +96,7 @@ var vendorColumns = []column[vendorRow]{
 }
 
 func (s *Server) vendorsPage(w http.ResponseWriter, r *http.Request) error {
-	p := &vendorsPage{}
-	q := r.URL.Query()
-	if q.Get("added") != "" || q.Get("updated") != "" {
-		p.Imported = "Imported: " + q.Get("added") + " added, " + q.Get("updated") + " updated."
-	}
-	return s.renderVendors(w, r, http.StatusOK, p)
+	return s.renderVendors(w, r, http.StatusOK, &vendorsPage{})
 }
 
 func (s *Server) renderVendors(w http.ResponseWriter, r *http.Request, status int, p *vendorsPage) error {
@@ -181,7 +175,7 @@ func (s *Server) addVendor(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return err
 	}
-	http.Redirect(w, r, vendorURL(v.ID), http.StatusSeeOther)
+	s.redirectFlash(w, r, vendorURL(v.ID), flashVendorAdded, nil, v.Name)
 	return nil
 }
 
@@ -241,7 +235,7 @@ func (s *Server) importVendors(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/vendors?added="+strconv.Itoa(res.Added)+"&updated="+strconv.Itoa(res.Updated), http.StatusSeeOther)
+	s.redirectFlash(w, r, "/vendors", flashVendorsIn, []int{res.Added, res.Updated})
 	return nil
 }
 

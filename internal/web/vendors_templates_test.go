@@ -35,7 +35,7 @@ func TestVendorTemplates(t *testing.T) {
 		full, empty page
 	}{
 		{"vendors", &vendorsPage{Rows: []vendorRow{row, {Summary: vendors.Summary{Vendor: &vigil.Vendor{ID: 2}}, BAAStatus: baaMissing}}, Total: 3, Kind: "cloud",
-			KindChips: []kindChip{{Label: "x", URL: "/vendors", On: true}}, Kinds: vigil.VendorKinds, Endpoints: vigil.EndpointKinds, Form: vendorForm{Name: "x", Error: "e"}, Imported: "i", ImportErr: "e"},
+			KindChips: []kindChip{{Label: "x", URL: "/vendors", On: true}}, Kinds: vigil.VendorKinds, Endpoints: vigil.EndpointKinds, Form: vendorForm{Name: "x", Error: "e"}, ImportErr: "e"},
 			&vendorsPage{}},
 		{"vendor", &vendorPage{Vendor: v, Risk: risk, Devices: []*vigil.Device{{ID: 7, AssetTag: "BME-7"}}, DeviceCount: 400, BAAs: []baaRow{{BAA: baa, Status: baaExpiring}},
 			BAAStatus: baaExpiring, Certs: []certRow{{Certification: cert, Status: baaExpired}}, Forms: []*vigil.MDS2Form{form}, CertKinds: vigil.CertKinds,
