@@ -52,7 +52,7 @@ func (s *Server) advisoriesPage(w http.ResponseWriter, r *http.Request) error {
 	if p.Format != "" {
 		return export(w, p.Format, "advisories", as, advisoryColumns)
 	}
-	s.render(w, r, http.StatusOK, "advisories", &advisoriesPage{pageBase: pageBase{Title: "Advisories", Nav: "vulns"},
+	s.render(w, r, http.StatusOK, "advisories", &advisoriesPage{pageBase: pageBase{Title: "Advisories", Nav: "advisories"},
 		Advisories: pageRows(as, p), List: newListView(r, p, len(as), advisoryColumns)})
 	return nil
 }
