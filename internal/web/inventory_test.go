@@ -7,6 +7,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -126,6 +127,15 @@ func TestInventoryPages(t *testing.T) {
 	// Only an admin changes precedence.
 	e.postForm(ce, "/precedence", url.Values{"csrf_token": {csrf}, "field": {"firmware"}, "entries": {"cmms"}}, http.StatusForbidden)
 	admin, acsrf := e.client("admin")
+	// The role select of each source shows the role it has.
+	sources, _ := e.db.FindSources(ctx)
+	page := e.get(admin, "/sources", 200)
+	for _, src := range sources {
+		sel := regexp.MustCompile(`aria-label="Role of ` + regexp.QuoteMeta(src.Name) + `">(.*?)</select>`).FindStringSubmatch(page)
+		if src.Role != "" && (sel == nil || !strings.Contains(sel[1], "<option selected>"+string(src.Role)+"</option>")) {
+			t.Errorf("the role select of %s does not show its role %q: %v", src.Name, src.Role, sel)
+		}
+	}
 	e.postForm(admin, "/precedence", url.Values{"csrf_token": {acsrf}, "field": {"firmware"}, "entries": {"cmms"}}, http.StatusSeeOther)
 	if d, _ := e.db.FindDeviceByID(ctx, id); d.Firmware != "12.1.0" {
 		t.Errorf("with cmms first for firmware the device shows %q", d.Firmware)
