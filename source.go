@@ -89,6 +89,10 @@ const (
 	FieldEndOfLife       = "end_of_life"      // end of life or of support, a date
 	FieldFDAClass        = "fda_class"        // the FDA device class: I, II or III
 	FieldCostCenter      = "cost_center"      // the cost centre that pays for the device
+
+	// Strong identifiers a device carries besides its serial and MAC.
+	FieldUDI   = "udi"   // a unique device identifier in its issuer's canonical form (see UDI)
+	FieldEUI64 = "eui64" // an IEEE EUI-64 device id, lower-case colon form (NormalizeEUI64)
 )
 
 // Fields lists the canonical field names in display order.
@@ -98,7 +102,7 @@ var Fields = []string{
 	FieldFloor, FieldDepartment, FieldRoom, FieldLocation, FieldOwnerTeam,
 	FieldStoresEPHI, FieldSendsEPHI, FieldCriticality, FieldLifecycle,
 	FieldVLAN, FieldLastPM, FieldNextPM, FieldServiceContract, FieldEndOfLife,
-	FieldFDAClass, FieldCostCenter,
+	FieldFDAClass, FieldCostCenter, FieldUDI, FieldEUI64,
 }
 
 // IsField reports whether name is a canonical field name.

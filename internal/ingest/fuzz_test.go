@@ -79,7 +79,8 @@ func FuzzXLSX(f *testing.F) {
 // a normalised value normalises to itself.
 func FuzzNormalizeValue(f *testing.F) {
 	for _, s := range []string{"00:1A:2B:3C:4D:5E", "001a.2b3c.4d5e", "10.0.0.1/24", "::ffff:1.2.3.4", "Y", "x",
-		"03/01/2024", "45352.5", "GE Medical Systems", "Dräger Medical GmbH", `="0012"`, "Life Support", "N/A", "Bldg 1\r\n  Floor 2"} {
+		"03/01/2024", "45352.5", "GE Medical Systems", "Dräger Medical GmbH", `="0012"`, "Life Support", "N/A", "Bldg 1\r\n  Floor 2",
+		"(01)00844588018923(17)251231(21)SN1", "+A99912345/$+SN97", "0012A5FFFE3B7C10"} {
 		f.Add(uint8(0), s)
 	}
 	fields := append([]string{FieldObservedAt}, vigil.Fields...)

@@ -86,7 +86,7 @@ func (e RowError) Error() string { return e.Origin.String() + ": " + e.Reason }
 func Read(ctx context.Context, path string, opt Options) (*Result, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s", path), err)
+		return nil, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s: %v", path, pathReason(err)), err)
 	}
 	if st.IsDir() {
 		return nil, vigil.Errorf(vigil.EINVALID, "%s is a directory", path)
@@ -96,12 +96,12 @@ func Read(ctx context.Context, path string, opt Options) (*Result, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s", path), err)
+		return nil, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s: %v", path, pathReason(err)), err)
 	}
 	defer f.Close()
 	head, err := readHead(f)
 	if err != nil {
-		return nil, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s", path), err)
+		return nil, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s: %v", path, pathReason(err)), err)
 	}
 	// An nmap scan is read as it streams in: it is the largest of the
 	// usual files, and its XML needs no more than one element at a time.
@@ -120,7 +120,7 @@ func Read(ctx context.Context, path string, opt Options) (*Result, error) {
 	}
 	data, err := readRest(f, head, st.Size())
 	if err != nil {
-		return nil, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s", path), err)
+		return nil, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s: %v", path, pathReason(err)), err)
 	}
 	return Parse(ctx, path, data, opt)
 }
@@ -311,7 +311,8 @@ func hasIdentifier(f vigil.RecordFields) bool {
 // isIdentifierField reports whether field identifies a device.
 func isIdentifierField(field string) bool {
 	switch field {
-	case vigil.FieldAssetTag, vigil.FieldSerial, vigil.FieldMAC, vigil.FieldIP, vigil.FieldHostname:
+	case vigil.FieldAssetTag, vigil.FieldSerial, vigil.FieldMAC, vigil.FieldIP, vigil.FieldHostname,
+		vigil.FieldUDI, vigil.FieldEUI64:
 		return true
 	}
 	return false

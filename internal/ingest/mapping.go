@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/udi"
 )
 
 // How a column came to be mapped, as ColumnMapping.How reports it.
@@ -52,7 +53,7 @@ type MapFile struct {
 func LoadMapFile(path string) (*MapFile, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read map file %s", path), err)
+		return nil, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read map file %s: %v", path, pathReason(err)), err)
 	}
 	return ParseMapFile(path, data)
 }
@@ -172,7 +173,7 @@ func (m *mapper) mapColumns(headers []string, sample [][]string) []ColumnMapping
 		if out[i].How != Unmapped || i >= maxContentColumns {
 			continue
 		}
-		for _, field := range []string{vigil.FieldMAC, vigil.FieldIP, vigil.FieldFirmware} {
+		for _, field := range []string{vigil.FieldMAC, vigil.FieldIP, vigil.FieldUDI, vigil.FieldFirmware} {
 			if field == vigil.FieldFirmware && saysSomething(headers[i]) {
 				continue // versions by content only under a header that names nothing
 			}
@@ -198,6 +199,17 @@ func looksLike(field string) func(string) bool {
 			dots := strings.Count(s, ".")
 			return looksLikeVersion(s) && (dots >= 2 || dots == 1 && strings.ContainsFunc(s, unicode.IsLetter)) &&
 				!looksLike(vigil.FieldIP)(s)
+		}
+	}
+	if field == vigil.FieldUDI {
+		// a full carrier only: a bare GTIN column could be any number
+		return func(s string) bool {
+			s = strings.TrimSpace(s)
+			if s == "" || strings.IndexByte("(+=]", s[0]) < 0 {
+				return false
+			}
+			_, err := udi.Parse(s)
+			return err == nil
 		}
 	}
 	if field == vigil.FieldMAC {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/udi"
 )
 
 // isPlaceholder reports whether s (already trimmed) means "no value":
@@ -76,6 +77,18 @@ func NormalizeValue(field, raw string) (string, error) {
 		return normalizeVLAN(s)
 	case vigil.FieldFDAClass:
 		return normalizeFDAClass(s)
+	case vigil.FieldUDI:
+		c, _, err := udi.Canonical(s)
+		if err != nil {
+			return "", errors.New("not a UDI: " + err.Error())
+		}
+		return c, nil
+	case vigil.FieldEUI64:
+		e, err := vigil.NormalizeEUI64(s)
+		if err != nil {
+			return "", errors.New("not an EUI-64")
+		}
+		return e, nil
 	case vigil.FieldCriticality, vigil.FieldLifecycle:
 		v, err := loadVocab()
 		if err != nil {

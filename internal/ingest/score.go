@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/udi"
 )
 
 // Token-based header matching. A header the synonym table does not list is
@@ -70,6 +71,11 @@ var phrases = map[string]string{
 	"service agreement":              "contract",
 	"support contract":               "contract",
 	"serial number":                  "serial",
+	"unique device identifier":       "udi",
+	"unique device id":               "udi",
+	"device identifier":              "di",
+	"udi carrier":                    "udi",
+	"udi di":                         "udi",
 	"part number":                    "catalog",
 	"as of":                          "observed",
 	"ip address":                     "ip",
@@ -95,6 +101,8 @@ var words = map[string]string{
 	"eqp": "equipment", "eq": "equipment", "equipmentid": "equipment", "ctrl": "control",
 	"cn": "control", "inv": "inventory", "prop": "property", "assetid": "asset", "assettag": "tag",
 	"id": "id", "identifier": "id", "ident": "id",
+	"udi": "udi", "udis": "udi", "udidi": "udi", "gtin": "gtin", "hibc": "udi", "isbt": "udi", "di": "di",
+	"eui": "eui64", "eui64": "eui64", "deveui": "eui64",
 	// makers and models
 	"mfr": "manufacturer", "mfg": "manufacturer", "manuf": "manufacturer", "manufacturer": "manufacturer",
 	"manufacture": "manufacturer", "mfgr": "manufacturer", "maker": "manufacturer", "make": "manufacturer",
@@ -198,7 +206,9 @@ var cues = map[string]map[string]float64{
 	vigil.FieldFDAClass: {"fdaclass": 5, "fda": 4, "regulatory": 3, "class": 2, "risk": 1},
 	vigil.FieldCostCenter: {"costcenter": 5, "cost": 2, "gl": 1.5, "account": 1.5, "budget": 2,
 		"purchase": -3, "price": -5},
-	vigil.FieldVLAN: {"vlan": 5, "segment": 3, "network": 0.5, "subnet": 1.5, "name": 0.2},
+	vigil.FieldUDI:   {"udi": 5, "di": 2.5, "gtin": 3, "carrier": 1, "primary": 0.5, "device": 0.5, "date": -4, "expiration": -3},
+	vigil.FieldEUI64: {"eui64": 5, "ieee": 1, "device": 0.5},
+	vigil.FieldVLAN:  {"vlan": 5, "segment": 3, "network": 0.5, "subnet": 1.5, "name": 0.2},
 }
 
 // headerTokens splits a header into lower-case words: accents dropped,
@@ -458,6 +468,10 @@ func contentTest(field string) func(string) bool {
 	switch field {
 	case vigil.FieldMAC:
 		return func(s string) bool { _, err := vigil.NormalizeMAC(strings.TrimSpace(s)); return err == nil }
+	case vigil.FieldUDI:
+		return func(s string) bool { _, err := udi.Parse(s); return err == nil }
+	case vigil.FieldEUI64:
+		return func(s string) bool { _, err := vigil.NormalizeEUI64(strings.TrimSpace(s)); return err == nil }
 	case vigil.FieldIP:
 		return looksLike(vigil.FieldIP)
 	case vigil.FieldFirmware:

@@ -336,7 +336,8 @@ func mayFail(field string) bool {
 	switch field {
 	case vigil.FieldMAC, vigil.FieldIP, vigil.FieldStoresEPHI, vigil.FieldSendsEPHI,
 		vigil.FieldCriticality, vigil.FieldLifecycle, FieldObservedAt,
-		vigil.FieldVLAN, vigil.FieldFDAClass, vigil.FieldLastPM, vigil.FieldNextPM, vigil.FieldEndOfLife:
+		vigil.FieldVLAN, vigil.FieldFDAClass, vigil.FieldLastPM, vigil.FieldNextPM, vigil.FieldEndOfLife,
+		vigil.FieldUDI, vigil.FieldEUI64:
 		return true
 	}
 	return false

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/udi"
 )
 
 // placeholder reports whether an upper-case value is what sources put in an
@@ -106,6 +107,20 @@ func mfrKey(s string) string {
 	return t[0]
 }
 
+// udiKey returns the identity key of a UDI field value: issuer, DI and
+// serial number. A DI alone names a model, not a device, and gives "".
+func udiKey(s string) string { return udi.KeyOf(s) }
+
+// normEUI64 returns an EUI-64 in lower-case colon form, or "" when it is
+// absent or malformed.
+func normEUI64(s string) string {
+	e, err := vigil.NormalizeEUI64(s)
+	if err != nil {
+		return ""
+	}
+	return e
+}
+
 // normHost returns the short host name in lower case ("PUMP-01.icu.local" →
 // "pump-01"), or "" for a generic name that cannot identify a device.
 func normHost(s string) string {
@@ -154,6 +169,10 @@ func RecordKey(source string, r *vigil.Record) string {
 		b.WriteString("asset_tag=" + normTag(r.Get(vigil.FieldAssetTag)))
 	case normTag(r.Get(vigil.FieldSerial)) != "":
 		b.WriteString("serial=" + mfrKey(r.Get(vigil.FieldManufacturer)) + ":" + normTag(r.Get(vigil.FieldSerial)))
+	case udiKey(r.Get(vigil.FieldUDI)) != "":
+		b.WriteString("udi=" + udiKey(r.Get(vigil.FieldUDI)))
+	case normEUI64(r.Get(vigil.FieldEUI64)) != "":
+		b.WriteString("eui64=" + normEUI64(r.Get(vigil.FieldEUI64)))
 	case normMAC(r.Get(vigil.FieldMAC)) != "":
 		b.WriteString("mac=" + normMAC(r.Get(vigil.FieldMAC)))
 	case normHost(r.Get(vigil.FieldHostname)) != "":
@@ -175,6 +194,10 @@ func recordKey(buf []byte, source string, id *idents, origin vigil.Origin) []byt
 		return append(append(buf, "asset_tag="...), id.tag...)
 	case id.serial != "":
 		return append(append(append(append(buf, "serial="...), id.mfr...), ':'), id.serial...)
+	case id.udi != "":
+		return append(append(buf, "udi="...), id.udi...)
+	case id.eui != "":
+		return append(append(buf, "eui64="...), id.eui...)
 	case id.mac != "":
 		return append(append(buf, "mac="...), id.mac...)
 	case id.host != "":
@@ -190,6 +213,7 @@ func recordKey(buf []byte, source string, id *idents, origin vigil.Origin) []byt
 // whatever the source.
 type idents struct {
 	mac, serial, mfr, asset, tag, host, ip string
+	udi, eui                               string // a UDI's identity key (DI and serial), an EUI-64
 }
 
 // identsOf normalises a record's identifiers; mfrs memoises mfrKey, since a
@@ -207,6 +231,12 @@ func identsOf(r *vigil.Record, useAsset bool, mfrs map[string]string) idents {
 		mfr:    k,
 		host:   normHost(r.Get(vigil.FieldHostname)),
 		ip:     normIP(r.Get(vigil.FieldIP)),
+	}
+	if v := r.Get(vigil.FieldUDI); v != "" {
+		id.udi = udiKey(v)
+	}
+	if v := r.Get(vigil.FieldEUI64); v != "" {
+		id.eui = normEUI64(v)
 	}
 	id.tag = normTag(r.Get(vigil.FieldAssetTag))
 	if useAsset {

@@ -18,15 +18,17 @@ const (
 	linkHostname
 	linkIP
 	linkDecision
+	linkUDI
+	linkEUI64
 )
 
 // linkSets holds the names of the link kinds of every bit set, shared by
 // the devices (capacity-limited, so appending to one copies).
-var linkSets = func() [64][]string {
-	var out [64][]string
+var linkSets = func() [256][]string {
+	var out [256][]string
 	for links := 1; links < len(out); links++ {
 		var names []string
-		for i, n := range []string{"mac", "serial", "asset_tag", "hostname", "ip", "decision"} {
+		for i, n := range []string{"mac", "serial", "asset_tag", "hostname", "ip", "decision", "udi", "eui64"} {
 			if links&(1<<i) != 0 {
 				names = append(names, n)
 			}
@@ -37,7 +39,7 @@ var linkSets = func() [64][]string {
 }()
 
 // linkNames returns the names of the link kinds in a bit set.
-func linkNames(links uint8) []string { return linkSets[links&63] }
+func linkNames(links uint8) []string { return linkSets[links] }
 
 // maxWeakGroup bounds how many devices one host name or IP may link: a name
 // shared more widely is generic ("nurse-pc") and proves nothing.
@@ -47,6 +49,7 @@ const maxWeakGroup = 8
 // Without a person's decision each strong identifier holds at most one value.
 type cluster struct {
 	mac, serial, asset []string
+	udi, eui           []string
 	conf               float64
 	links              uint8
 	size               int32
@@ -138,7 +141,7 @@ func Resolve(inputs []Input, decisions []vigil.IdentityDecision, cfg Config) (*R
 	}
 	// One backing array for every cluster's first identifiers; capacity 1
 	// each, so a merge that adds a value copies instead of overwriting.
-	backing := make([]string, 3*len(in))
+	backing := make([]string, 5*len(in))
 	one := func(k int, s string) []string {
 		if s == "" {
 			return nil
@@ -162,13 +165,14 @@ func Resolve(inputs []Input, decisions []vigil.IdentityDecision, cfg Config) (*R
 			if id.asset != "" {
 				tagSrc = int32(sid)
 			}
-			r.cl[i] = cluster{mac: one(3*i, id.mac), serial: one(3*i+1, id.serial), asset: one(3*i+2, id.asset), conf: ConfidenceStrong, size: 1, tagSrc: tagSrc}
+			r.cl[i] = cluster{mac: one(5*i, id.mac), serial: one(5*i+1, id.serial), asset: one(5*i+2, id.asset),
+				udi: one(5*i+3, id.udi), eui: one(5*i+4, id.eui), conf: ConfidenceStrong, size: 1, tagSrc: tagSrc}
 		}
 	})
 
 	// Index the identifiers (on the second processor, the weak ones)
 	// while the decisions are replayed, then link in a fixed order.
-	var byMAC, bySerial, byAsset, byHost, byIP [][]int32
+	var byMAC, bySerial, byAsset, byUDI, byEUI, byHost, byIP [][]int32
 	spans := halves(len(in))
 	each(spans, func(i int, _ span) {
 		if i == 0 {
@@ -176,6 +180,8 @@ func Resolve(inputs []Input, decisions []vigil.IdentityDecision, cfg Config) (*R
 			byMAC = r.groups(func(id *idents) string { return id.mac })
 			bySerial = r.groups(func(id *idents) string { return id.serial })
 			byAsset = r.groups(func(id *idents) string { return id.asset })
+			byUDI = r.groups(func(id *idents) string { return id.udi })
+			byEUI = r.groups(func(id *idents) string { return id.eui })
 		}
 		if i == 1 || len(spans) == 1 {
 			byHost = r.groups(func(id *idents) string { return id.host })
@@ -191,6 +197,8 @@ func Resolve(inputs []Input, decisions []vigil.IdentityDecision, cfg Config) (*R
 	r.strong(linkMAC, byMAC)
 	r.strongSerial(bySerial)
 	r.strong(linkAsset, byAsset)
+	r.strong(linkUDI, byUDI)
+	r.strong(linkEUI64, byEUI)
 	r.weak(linkHostname, ConfidenceHostname, byHost)
 	r.weak(linkIP, ConfidenceIP, byIP)
 	res := r.finish(cfg, metas)
@@ -218,6 +226,8 @@ func (r *resolver) union(a, b int32, link uint8, conf float64) int32 {
 	ca.mac = unionSorted(ca.mac, cb.mac)
 	ca.serial = unionSorted(ca.serial, cb.serial)
 	ca.asset = unionSorted(ca.asset, cb.asset)
+	ca.udi = unionSorted(ca.udi, cb.udi)
+	ca.eui = unionSorted(ca.eui, cb.eui)
 	ca.tagSrc = joinTagSrc(ca.tagSrc, cb.tagSrc)
 	ca.conf = min(ca.conf, cb.conf, conf)
 	ca.links |= cb.links | link
@@ -301,12 +311,19 @@ func (r *resolver) contradictions(a, b int32) []vigil.Contradiction {
 	if disjoint(ca.asset, cb.asset) {
 		out = append(out, vigil.Contradiction{Field: vigil.FieldAssetTag, A: strings.Join(ca.asset, ","), B: strings.Join(cb.asset, ",")})
 	}
+	if disjoint(ca.udi, cb.udi) {
+		out = append(out, vigil.Contradiction{Field: vigil.FieldUDI, A: strings.Join(ca.udi, ","), B: strings.Join(cb.udi, ",")})
+	}
+	if disjoint(ca.eui, cb.eui) {
+		out = append(out, vigil.Contradiction{Field: vigil.FieldEUI64, A: strings.Join(ca.eui, ","), B: strings.Join(cb.eui, ",")})
+	}
 	return out
 }
 
 func (r *resolver) compatible(a, b int32) bool {
 	ca, cb := &r.cl[a], &r.cl[b]
-	if disjoint(ca.mac, cb.mac) || disjoint(ca.serial, cb.serial) || disjoint(ca.asset, cb.asset) {
+	if disjoint(ca.mac, cb.mac) || disjoint(ca.serial, cb.serial) || disjoint(ca.asset, cb.asset) ||
+		disjoint(ca.udi, cb.udi) || disjoint(ca.eui, cb.eui) {
 		return false
 	}
 	return !r.decided(a, b)
