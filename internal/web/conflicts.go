@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"path"
 	"slices"
 	"strings"
 
@@ -111,7 +112,12 @@ func (s *Server) renderConflicts(w http.ResponseWriter, r *http.Request, status 
 	}
 	all := r.URL.Query().Get("select") == "page"
 	side := func(x vigil.ConflictRecord) conflictSideView {
-		return conflictSideView{Source: x.Source, Origin: x.Origin.String(), Dev: names.ref(x.Device, "")}
+		o := x.Origin
+		o.File = path.Base(o.File) // the file's name; where it was uploaded from says nothing
+		if x.Origin.File == "" {
+			o.File = ""
+		}
+		return conflictSideView{Source: x.Source, Origin: o.String(), Dev: names.ref(x.Device, "")}
 	}
 	items := make([]conflictItem, len(page))
 	for i, c := range page {

@@ -217,8 +217,8 @@ func siteCriticalityChart(devs []*vigil.Device, siteName map[int64]string) *hbar
 	return newHBars("chart-sites", "Devices by site and criticality", legend, labels, nil, counts)
 }
 
-// discrepancyChart is the open discrepancies by kind. The store keeps the
-// current discrepancies only, not their history, so this is today's.
+// discrepancyChart is today's open discrepancies by kind, each linking to
+// its list; discrepancyTrend draws them over time.
 func discrepancyChart(byKind map[vigil.DiscrepancyKind]int) *hbarChart {
 	var labels, urls []string
 	var counts [][]int
@@ -228,6 +228,50 @@ func discrepancyChart(byKind map[vigil.DiscrepancyKind]int) *hbarChart {
 		counts = append(counts, []int{byKind[k]})
 	}
 	return newHBars("chart-discrepancies", "Open discrepancies by kind", []legendItem{{"u-other", "open"}}, labels, urls, counts)
+}
+
+// discrepancyDays is how far back the discrepancy trend reaches.
+const discrepancyDays = 90
+
+// discrepancyTrend draws the unacknowledged discrepancies of each kind a
+// day over the last discrepancyDays days, from the counts each
+// resolution and acknowledgement recorded (DiscrepancyHistory). A day with
+// none recorded kept the previous day's counts; today ends the chart with
+// the current counts. nil when nothing was ever recorded.
+func (s *Server) discrepancyTrend(ctx context.Context, now time.Time, current map[vigil.DiscrepancyKind]int) (*lineChart, error) {
+	today := now.UTC().Truncate(24 * time.Hour)
+	hist, err := s.db.DiscrepancyHistory(ctx, today.AddDate(0, 0, -discrepancyDays))
+	if err != nil {
+		return nil, err
+	}
+	if len(hist) == 0 {
+		return nil, nil
+	}
+	byDay := map[time.Time]map[vigil.DiscrepancyKind]int{}
+	for _, c := range hist {
+		if byDay[c.Day] == nil {
+			byDay[c.Day] = map[vigil.DiscrepancyKind]int{}
+		}
+		byDay[c.Day][c.Kind] = c.Unacked
+	}
+	byDay[today] = current
+	var at []time.Time
+	values := make([][]int, len(vigil.DiscrepancyKinds))
+	var last map[vigil.DiscrepancyKind]int
+	for d := hist[0].Day; !d.After(today); d = d.AddDate(0, 0, 1) {
+		if m := byDay[d]; m != nil {
+			last = m
+		}
+		at = append(at, d)
+		for j, k := range vigil.DiscrepancyKinds {
+			values[j] = append(values[j], last[k])
+		}
+	}
+	series := make([]legendItem, len(vigil.DiscrepancyKinds))
+	for j, k := range vigil.DiscrepancyKinds {
+		series[j] = legendItem{"k-" + string(k), string(k)}
+	}
+	return newLines("chart-discrepancy-trend", "Unacknowledged discrepancies by kind, a day", at, series, values), nil
 }
 
 // vulnTrendPoints is how many times the vulnerability trend samples.
@@ -290,7 +334,7 @@ func (s *Server) vulnTrend(ctx context.Context, now time.Time) (*lineChart, erro
 // dashboardCharts is every chart of the dashboard.
 type dashboardCharts struct {
 	Risk, Sites, Discrepancies *hbarChart
-	Vulns                      *lineChart
+	Vulns, DiscrepancyTrend    *lineChart
 	Act, Overdue, KEVOpen      int
 }
 
@@ -330,6 +374,9 @@ func (s *Server) dashboardCharts(ctx context.Context) (*dashboardCharts, error) 
 		return nil, err
 	}
 	c.Discrepancies = discrepancyChart(byKind)
+	if c.DiscrepancyTrend, err = s.discrepancyTrend(ctx, now, byKind); err != nil {
+		return nil, err
+	}
 	if c.Vulns, err = s.vulnTrend(ctx, now); err != nil {
 		return nil, err
 	}
