@@ -91,6 +91,14 @@ func (s *Server) wrap(rt route) http.Handler {
 		ctx := context.WithValue(r.Context(), userKey, u)
 		ctx = context.WithValue(ctx, sessionKey, sess)
 		r = r.WithContext(ctx)
+		if sess != nil && s.mustEnrol(u) && !rt.access.beforeMFA {
+			if !isAPI(r) && r.Method == http.MethodGet {
+				http.Redirect(sw, r, "/account/mfa", http.StatusSeeOther)
+				return
+			}
+			s.fail(sw, r, vigil.Errorf(vigil.EFORBIDDEN, "an admin must set up a second factor first, on the account page"))
+			return
+		}
 		if rt.access.perm != "" && !u.Role.Can(rt.access.perm) {
 			s.fail(sw, r, vigil.Errorf(vigil.EFORBIDDEN, "the %s role may not do this", u.Role))
 			return

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/account"
 )
 
 type loginPage struct {
@@ -19,11 +20,23 @@ type loginPage struct {
 	Name    string
 	Error   string
 	Changed bool // the password was just changed
+	// SSOName names the single sign-on provider; "" when there is none.
+	SSOName string
+}
+
+// newLoginPage is the sign-in page returning to next, with its provider.
+func (s *Server) newLoginPage(next, name, msg string) *loginPage {
+	p := &loginPage{pageBase: pageBase{Title: "Sign in"}, Next: next, Name: name, Error: msg}
+	if s.cfg.SSO != nil {
+		p.SSOName = s.cfg.SSO.Name()
+	}
+	return p
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, "login", &loginPage{pageBase: pageBase{Title: "Sign in"}, Next: safeNext(r.URL.Query().Get("next")),
-		Changed: r.URL.Query().Get("changed") == "1"})
+	p := s.newLoginPage(safeNext(r.URL.Query().Get("next")), "", "")
+	p.Changed = r.URL.Query().Get("changed") == "1"
+	s.render(w, r, http.StatusOK, "login", p)
 	return nil
 }
 
@@ -74,8 +87,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 			secs = 60
 		}
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		s.render(w, r, http.StatusTooManyRequests, "login", &loginPage{pageBase: pageBase{Title: "Sign in"}, Next: next, Name: name,
-			Error: fmt.Sprintf("Too many sign-in attempts. Wait %d seconds and try again.", secs)})
+		s.render(w, r, http.StatusTooManyRequests, "login", s.newLoginPage(next, name, fmt.Sprintf("Too many sign-in attempts. Wait %d seconds and try again.", secs)))
 		return nil
 	}
 	u, err := s.acct.Authenticate(r.Context(), name, r.PostFormValue("password"))
@@ -86,19 +98,34 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		s.limiter.failed(name, addr)
 		s.metrics.logins.WithLabelValues("failed").Inc()
 		s.log.Info("sign-in failed", "user", name, "addr", addr)
-		s.render(w, r, http.StatusUnauthorized, "login", &loginPage{pageBase: pageBase{Title: "Sign in"}, Next: next, Name: name, Error: vigil.ErrorMessage(err)})
+		s.render(w, r, http.StatusUnauthorized, "login", s.newLoginPage(next, name, vigil.ErrorMessage(err)))
 		return nil
 	}
-	s.limiter.succeeded(name, addr)
-	token, _, err := s.users.CreateSession(r.Context(), u, s.cfg.SessionTTL)
+	token, _, pending, err := s.acct.StartSignIn(r.Context(), u, s.cfg.SessionTTL)
 	if err != nil {
 		return err
 	}
+	if pending {
+		// The password was right; the second factor is still to come. The
+		// failures of the pair are forgotten only once it has come too, so
+		// that guessing codes backs off like guessing passwords.
+		http.SetCookie(w, &http.Cookie{Name: mfaCookie, Value: token, Path: "/login/mfa", HttpOnly: true, Secure: s.cfg.SecureCookies,
+			SameSite: http.SameSiteStrictMode, MaxAge: int(account.PendingTTL.Seconds())})
+		http.Redirect(w, r, "/login/mfa?next="+url.QueryEscape(next), http.StatusSeeOther)
+		return nil
+	}
+	s.limiter.succeeded(name, addr)
+	s.signedIn(w, r, token, next)
+	return nil
+}
+
+// signedIn sets the session cookie of a completed sign-in and goes on to
+// next.
+func (s *Server) signedIn(w http.ResponseWriter, r *http.Request, token, next string) {
 	s.metrics.logins.WithLabelValues("ok").Inc()
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.cfg.SecureCookies,
 		SameSite: http.SameSiteLaxMode, MaxAge: int(s.cfg.SessionTTL.Seconds())})
 	http.Redirect(w, r, next, http.StatusSeeOther)
-	return nil
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {

@@ -10,11 +10,17 @@ import (
 type access struct {
 	public bool             // no sign-in needed
 	perm   vigil.Permission // "" means any signed-in user may call it (read)
+	// beforeMFA marks the routes an admin who must set up a second factor
+	// may still call: setting it up, and signing out.
+	beforeMFA bool
 }
 
 var (
 	public = access{public: true}
 	read   = access{}
+	// enrol is for setting up one's own second factor.
+	enrol   = access{perm: vigil.PermSelf, beforeMFA: true}
+	signOut = access{beforeMFA: true}
 )
 
 func need(p vigil.Permission) access { return access{perm: p} }
@@ -35,10 +41,17 @@ func (s *Server) registerRoutes() {
 		{"GET", "/static/", public, s.static},
 		{"GET", "/login", public, s.loginPage},
 		{"POST", "/login", public, s.login},
+		// The second step of a sign-in with a second factor; the session
+		// waiting for it is checked by the handlers.
+		{"GET", "/login/mfa", public, s.mfaStepPage},
+		{"POST", "/login/mfa", public, s.mfaStep},
+		// Single sign-on: 404 unless configured.
+		{"GET", "/login/oidc", public, s.oidcStart},
+		{"GET", "/login/oidc/callback", public, s.oidcCallback},
 
 		// Pages.
 		{"GET", "/{$}", read, s.dashboard},
-		{"POST", "/logout", read, s.logout},
+		{"POST", "/logout", signOut, s.logout},
 		{"GET", "/devices", read, s.deviceList},
 		{"GET", "/devices/{id}", read, s.devicePage},
 		{"GET", "/audit", read, s.auditPage},
@@ -46,10 +59,15 @@ func (s *Server) registerRoutes() {
 		{"POST", "/account/tokens", need(vigil.PermSelf), s.createToken},
 		{"POST", "/account/tokens/{id}/revoke", need(vigil.PermSelf), s.revokeToken},
 		{"POST", "/account/password", need(vigil.PermSelf), s.changePassword},
+		{"GET", "/account/mfa", access{beforeMFA: true}, s.mfaPage},
+		{"POST", "/account/mfa", enrol, s.mfaBegin},
+		{"POST", "/account/mfa/confirm", enrol, s.mfaConfirm},
+		{"POST", "/account/mfa/disable", need(vigil.PermSelf), s.mfaDisable},
 		{"GET", "/users", need(vigil.PermUsersAdmin), s.usersPage},
 		{"POST", "/users", need(vigil.PermUsersAdmin), s.createUser},
 		{"POST", "/users/{name}/role", need(vigil.PermUsersAdmin), s.setUserRole},
 		{"POST", "/users/{name}/disabled", need(vigil.PermUsersAdmin), s.setUserDisabled},
+		{"POST", "/users/{name}/mfa/reset", need(vigil.PermUsersAdmin), s.resetUserMFA},
 
 		// Metrics need a sign-in too: device counts are hospital data.
 		{"GET", "/metrics", read, s.metricsHandler},
@@ -68,6 +86,7 @@ func (s *Server) registerRoutes() {
 		{"GET", "/api/v1/users", need(vigil.PermUsersAdmin), s.apiUsers},
 		{"POST", "/api/v1/users", need(vigil.PermUsersAdmin), s.apiCreateUser},
 		{"PATCH", "/api/v1/users/{name}", need(vigil.PermUsersAdmin), s.apiUpdateUser},
+		{"DELETE", "/api/v1/users/{name}/mfa", need(vigil.PermUsersAdmin), s.apiResetMFA},
 		{"POST", "/api/v1/me/password", need(vigil.PermSelf), s.apiChangePassword},
 		{"GET", "/api/v1/tokens", read, s.apiTokens},
 		{"POST", "/api/v1/tokens", need(vigil.PermSelf), s.apiCreateToken},

@@ -22,6 +22,7 @@ import (
 	"github.com/vigil-health/vigil/internal/evidence"
 	"github.com/vigil-health/vigil/internal/exposure"
 	"github.com/vigil-health/vigil/internal/inventory"
+	"github.com/vigil-health/vigil/internal/sso"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/vendors"
 )
@@ -39,6 +40,12 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed; from any other peer the header is ignored.
 	TrustedProxies []netip.Prefix
+	// SSO is the OpenID Connect provider people may sign in through; nil
+	// when single sign-on is not configured.
+	SSO *sso.Provider
+	// MFAAdmins requires a TOTP second factor of every local admin: one
+	// without it is sent to set one up before anything else.
+	MFAAdmins bool
 }
 
 // Services are the use cases every change made through the server goes
