@@ -56,7 +56,13 @@ type ObservedDevice struct {
 	ManufacturerSource string `json:"manufacturer_source,omitempty"`
 	// NICVendor is the maker of the network card by its MAC's OUI, kept apart
 	// from Manufacturer: the NIC's maker is often not the device's.
-	NICVendor string    `json:"nic_vendor,omitempty"`
+	NICVendor string `json:"nic_vendor,omitempty"`
+	// UDI and EUI64 are the device's own identity as its HL7 says it (PRT
+	// for a UDI, OBX-18 or PRT-10 for an EUI-64), canonical; set only when
+	// the device named exactly one, since a gateway relaying many devices'
+	// messages is none of them. They are strong identity keys.
+	UDI       string    `json:"udi,omitempty"`
+	EUI64     string    `json:"eui64,omitempty"`
 	FirstSeen time.Time `json:"first_seen"`
 	LastSeen  time.Time `json:"last_seen"`
 	Packets   uint64    `json:"packets"`
@@ -80,6 +86,8 @@ type HL7Info struct {
 	MessageTypes []string `json:"message_types,omitempty"`
 	Versions     []string `json:"versions,omitempty"`
 	DeviceIDs    []string `json:"device_ids,omitempty"` // OBX-18 / PRT equipment identifiers
+	UDIs         []string `json:"udis,omitempty"`       // UDIs of the equipment it sent messages about, canonical
+	EUI64s       []string `json:"eui64s,omitempty"`     // EUI-64s of the equipment it sent messages about
 }
 
 // TLSInfo is what TLS handshakes reveal about a device.

@@ -9,6 +9,7 @@ import (
 	"github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/capture"
 	"github.com/vigil-health/vigil/internal/dissect"
+	"github.com/vigil-health/vigil/internal/udi"
 )
 
 // report flushes the flow table and builds the devices.
@@ -193,6 +194,8 @@ func (b *build) mergeHost(h *host) {
 		x.MessageTypes = appendAll(x.MessageTypes, h.hl7Types)
 		x.Versions = appendAll(x.Versions, h.hl7Versions)
 		x.DeviceIDs = appendAll(x.DeviceIDs, h.hl7Devices)
+		x.UDIs = appendAll(x.UDIs, h.hl7UDIs)
+		x.EUI64s = appendAll(x.EUI64s, h.hl7EUIs)
 		x.Role = joinRole(x.Role, h.hl7Send, h.hl7Recv, "sender", "receiver")
 	}
 	if h.tlsMax != 0 || len(h.tlsChosen) > 0 || len(h.tlsSNI) > 0 || len(h.tlsJA3) > 0 || len(h.tlsCerts) > 0 {
@@ -318,9 +321,55 @@ func (e *engine) finish(b *build) *vigil.ObservedDevice {
 	if d.DICOM != nil {
 		slices.Sort(d.DICOM.AETitles)
 	}
+	if d.HL7 != nil {
+		// The device's own identity only when its messages name one
+		// device: a gateway or central station relays many.
+		d.UDI = ownUDI(d.HL7.UDIs)
+		if len(d.HL7.EUI64s) == 1 {
+			d.EUI64 = d.HL7.EUI64s[0]
+		}
+	}
 	d.Manufacturer, d.Model, d.ManufacturerSource, d.NICVendor = e.manufacturer(d)
 	d.Findings = e.findings(d, b)
 	d.DeviceType = deviceType(d, b)
 	d.Firmware = firmware(d)
 	return d
+}
+
+// ownUDI returns the UDI a device's messages name it by: when they name
+// one device (one identity key, whatever production identifiers each
+// spelling adds), its fullest spelling; when they name one model and no
+// device, that model's DI; else "", since a sender naming several devices
+// relays others' messages.
+func ownUDI(udis []string) string {
+	var key, best, model string
+	models := 0
+	for _, s := range udis {
+		u, err := udi.Parse(s)
+		if err != nil {
+			continue
+		}
+		k := u.Key()
+		switch {
+		case k == "":
+			if s != model {
+				models++
+				model = s
+			}
+		case key == "" || k == key:
+			key = k
+			if len(s) > len(best) || len(s) == len(best) && s < best {
+				best = s
+			}
+		default:
+			return "" // two devices
+		}
+	}
+	if key != "" {
+		return best
+	}
+	if models == 1 {
+		return model
+	}
+	return ""
 }

@@ -72,6 +72,9 @@ func TestRecords(t *testing.T) {
 		vigil.FieldMAC: monitor.Get(vigil.FieldMAC), vigil.FieldIP: "10.10.2.10", vigil.FieldHostname: "monitor01",
 		vigil.FieldDeviceType: "patient-monitor", vigil.FieldSendsEPHI: "true", vigil.FieldManufacturer: "Philips",
 		vigil.FieldModel: "IntelliVue MX750",
+		// OBX-18's EUI-64, the MAC with FFFE in the middle as the
+		// generator writes it
+		vigil.FieldEUI64: monitor.Get(vigil.FieldMAC)[:8] + ":ff:fe" + monitor.Get(vigil.FieldMAC)[8:],
 	}
 	if diff := cmp.Diff(want, monitor.Fields.Map()); diff != "" {
 		t.Errorf("monitor record (-want +got):\n%s", diff)

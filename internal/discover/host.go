@@ -80,6 +80,7 @@ type host struct {
 	dicomOwn                strset // titles it used as calling AE
 
 	hl7Apps, hl7Types, hl7Versions, hl7Devices strset
+	hl7UDIs, hl7EUIs                           strset // equipment identities in messages it sent
 	hl7Send, hl7Recv                           bool
 
 	tlsMax                    uint16

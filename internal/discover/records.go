@@ -32,6 +32,8 @@ func Records(r *vigil.DiscoveryReport, origin string) []*vigil.Record {
 		set(vigil.FieldModel, d.Model)
 		set(vigil.FieldDeviceType, d.DeviceType)
 		set(vigil.FieldFirmware, d.Firmware)
+		set(vigil.FieldUDI, d.UDI)
+		set(vigil.FieldEUI64, d.EUI64)
 		if d.DICOM != nil || d.HL7 != nil {
 			f[vigil.FieldSendsEPHI] = "true"
 		}

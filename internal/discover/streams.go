@@ -199,6 +199,7 @@ func (s *hl7Stream) messages(f *capture.Flow, dir capture.Direction, msgs []diss
 				for _, d := range m.Devices {
 					from.hl7Devices.add(d.ID)
 				}
+				from.addHL7Identities(m)
 			}
 			continue
 		}
@@ -221,6 +222,7 @@ func (s *hl7Stream) messages(f *capture.Flow, dir capture.Direction, msgs []diss
 			for _, d := range m.Devices {
 				from.hl7Devices.add(d.ID)
 			}
+			from.addHL7Identities(m)
 			if m.ContainsPHI() {
 				from.phi.add(fmt.Sprintf("HL7 %s with %v segments sent without TLS (connection to port %d)", typ, m.PatientSegments, port))
 			}
@@ -431,4 +433,14 @@ func (s *remoteStream) Data(f *capture.Flow, dir capture.Direction, b []byte, ts
 		}
 	}
 	return capture.StopStream
+}
+
+// addHL7Identities keeps the UDIs and EUI-64s of a message the host sent.
+func (h *host) addHL7Identities(m *dissect.HL7Message) {
+	for _, u := range m.UDIs {
+		h.hl7UDIs.add(u)
+	}
+	for _, e := range m.EUI64s {
+		h.hl7EUIs.add(e)
+	}
 }

@@ -36,6 +36,17 @@ type HL7Message struct {
 
 	Devices  []HL7Device // device identities from OBX-18 and PRT
 	MDCCodes []string    // distinct ISO/IEEE 11073 MDC observation identifiers from OBX-3 (code^name)
+
+	// UDIs are the unique device identifiers of the equipment the message
+	// names, in their issuer's canonical form: a PRT-10 participation
+	// device that is a UDI carrier, and the UDI PRT-16 to PRT-20 give in
+	// parts (device identifier, manufacture and expiry dates, lot, serial).
+	// Only PRT segments whose participation (PRT-4) is equipment, or
+	// unstated, count.
+	UDIs []string
+	// EUI64s are the EUI-64 equipment identifiers of OBX-18 and PRT-10
+	// (IHE PCD), lower-case colon form.
+	EUI64s []string
 }
 
 // HL7Device is one device identity carried in a message: an equipment

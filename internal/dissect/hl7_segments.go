@@ -3,6 +3,7 @@ package dissect
 import (
 	"bytes"
 	"fmt"
+	"strings"
 )
 
 // Bounds on what one message may add, so a hostile message cannot grow the
@@ -87,10 +88,15 @@ func (m *HL7Message) parseBody(id string, seg []byte, fs byte) {
 			}
 		}
 		m.addDevices("OBX-18", hl7Field(seg, fs, 18), mdc)
+		m.addIdentities(hl7Field(seg, fs, 18), false)
 	case "PRT":
 		m.addDevices("PRT-10", hl7Field(seg, fs, 10), "")
 		m.addDevices("PRT-16", hl7Field(seg, fs, 16), "")
 		m.addDevices("PRT-20", hl7Field(seg, fs, 20), "")
+		if p := m.text(hl7Component(hl7Field(seg, fs, 4), m.ComponentSep, 1)); p == "" || strings.EqualFold(p, "EQUIP") {
+			m.addIdentities(hl7Field(seg, fs, 10), true)
+			m.addPRTUDI(seg, fs)
+		}
 	}
 }
 

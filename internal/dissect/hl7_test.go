@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/vigil-health/vigil/internal/udi"
 )
 
 // hl7IndexRow is one line of the corpus INDEX.txt.
@@ -259,6 +260,7 @@ func TestNextMLLP(t *testing.T) {
 
 func FuzzParseHL7(f *testing.F) {
 	f.Add([]byte(hl7PCD01))
+	f.Add([]byte(hl7PRTUDI))
 	if dir, err := filepath.Glob(filepath.Join("..", "..", "..", "shared", "realdata", "hl7", "node-hl7-complete", "*.hl7")); err == nil {
 		for _, p := range dir {
 			if b, err := os.ReadFile(p); err == nil {
@@ -272,6 +274,14 @@ func FuzzParseHL7(f *testing.F) {
 			t.Fatal("no error and no message")
 		}
 		for _, m := range msgs {
+			if len(m.UDIs) > hl7MaxIdentities || len(m.EUI64s) > hl7MaxIdentities {
+				t.Fatalf("%d UDIs, %d EUI-64s", len(m.UDIs), len(m.EUI64s))
+			}
+			for _, u := range m.UDIs {
+				if c, _, err := udi.Canonical(u); err != nil || c != u {
+					t.Fatalf("UDI %q is not canonical: %q, %v", u, c, err)
+				}
+			}
 			if len(m.Devices) > hl7MaxDevices || len(m.MDCCodes) > hl7MaxMDCCodes {
 				t.Fatal("bounds exceeded")
 			}

@@ -52,6 +52,10 @@ type Host struct {
 	ImplUID     string // DICOM implementation class UID
 	ImplVersion string // DICOM implementation version name
 	HL7App      string // MSH-3
+	// UDI, when set on a monitor, is the unique device identifier its
+	// ORU^R01 messages carry in a PRT segment: the carrier in PRT-10 and
+	// its parts in PRT-16 to PRT-20.
+	UDI string
 	// CertOrg, when set, has the host present a leaf certificate whose
 	// subject organisation is CertOrg when it serves TLS 1.2 or earlier.
 	CertOrg string

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+
+	"github.com/vigil-health/vigil/internal/udi"
 )
 
 // DICOM UIDs used by the generator.
@@ -115,6 +117,30 @@ func obx(set int, code, value, unit, equipment string) []string {
 	f := make([]string, 19)
 	f[0], f[1], f[2], f[3], f[5], f[6], f[11], f[18] = "OBX", fmt.Sprint(set), "NM", code, value, unit, "F", equipment
 	return f
+}
+
+// prt returns a PRT segment naming the sending equipment by its UDI: the
+// carrier (escaped) in PRT-10, the device identifier with its issuing
+// agency in PRT-16, the dates, lot and serial number in PRT-17 to PRT-20.
+// A carrier that does not parse goes in PRT-10 alone.
+func prt(carrier string) []string {
+	f := make([]string, 21)
+	f[0], f[1], f[2], f[4] = "PRT", "1", "UC", "EQUIP^Equipment^HL70912"
+	f[10] = hl7Escape(carrier)
+	u, err := udi.Parse(carrier)
+	if err != nil {
+		return f
+	}
+	dtm := func(d string) string { return strings.ReplaceAll(d, "-", "") }
+	f[16] = hl7Escape(u.DI) + "^" + strings.ToUpper(string(u.Issuer))
+	f[17], f[18] = dtm(u.Manufactured), dtm(u.Expiry)
+	f[19], f[20] = hl7Escape(u.Lot), hl7Escape(u.Serial)
+	return f
+}
+
+// hl7Escape writes the HL7 delimiters in a value as escape sequences.
+func hl7Escape(s string) string {
+	return strings.NewReplacer(`\`, `\E\`, "|", `\F\`, "^", `\S\`, "&", `\T\`, "~", `\R\`).Replace(s)
 }
 
 // TLS versions.

@@ -213,13 +213,19 @@ func (g *gen) hl7(n int) {
 	ts := g.w.now.Format("20060102150405")
 	for i, m := range g.roles[RoleMonitor] {
 		eui := fmt.Sprintf("%02x%02x%02xfffe%02x%02x%02x", m.MAC[0], m.MAC[1], m.MAC[2], m.MAC[3], m.MAC[4], m.MAC[5])
-		msg := hl7(
-			[]string{"MSH", "^~\\&", m.HL7App, "ICU", eng.HL7App, "HOSP", ts, "", "ORU^R01^ORU_R01", fmt.Sprintf("MON%d-%d", i, n), "P", "2.6"},
-			[]string{"PID", "1", "", fmt.Sprintf("SYN%06d^^^HOSP^MR", 1000+i), "", "TESTPATIENT^SYNTHETIC^" + string(rune('A'+i%26))},
-			[]string{"OBR", "1", "", "", "182777000^monitoring of patient^SCT"},
+		segs := [][]string{
+			{"MSH", "^~\\&", m.HL7App, "ICU", eng.HL7App, "HOSP", ts, "", "ORU^R01^ORU_R01", fmt.Sprintf("MON%d-%d", i, n), "P", "2.6"},
+			{"PID", "1", "", fmt.Sprintf("SYN%06d^^^HOSP^MR", 1000+i), "", "TESTPATIENT^SYNTHETIC^" + string(rune('A'+i%26))},
+			{"OBR", "1", "", "", "182777000^monitoring of patient^SCT"},
+		}
+		if m.UDI != "" {
+			segs = append(segs, prt(m.UDI))
+		}
+		segs = append(segs,
 			obx(1, "150456^MDC_PULS_OXIM_SAT_O2^MDC", fmt.Sprint(94+g.rng.IntN(6)), "262688^MDC_DIM_PERCENT^MDC", eui+"^^"+eui+"^EUI-64"),
 			obx(2, "147842^MDC_ECG_HEART_RATE^MDC", fmt.Sprint(60+g.rng.IntN(40)), "264864^MDC_DIM_BEAT_PER_MIN^MDC", eui+"^^"+eui+"^EUI-64"),
 		)
+		msg := hl7(segs...)
 		c := g.mllp[m]
 		if c == nil {
 			c = g.w.dial(m, eng, g.ephemeral(), 2575, uint32(i+1))
