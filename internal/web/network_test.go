@@ -23,9 +23,15 @@ func TestNetworkPages(t *testing.T) {
 	}
 	c, _ := e.client("auditor")
 	body := e.get(c, "/network", 200)
-	for _, want := range []string{"dicom-any-ae", "Conversations between segments", "dicom_any_ae.pcap"} {
+	for _, want := range []string{"dicom-any-ae", "Conversations between segments", "dicom_any_ae.pcap", `id="segment-matrix"`, "The matrix as a table"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("network page lacks %q", want)
+		}
+	}
+	// Times and lists as people read them, not as Go prints them.
+	for _, raw := range []string{"[dicom_any_ae.pcap]", "+0000 UTC", "map["} {
+		if strings.Contains(body, raw) {
+			t.Errorf("network page prints %q", raw)
 		}
 	}
 	devs, _, _ := e.db.FindDevices(ctx, vigil.DeviceFilter{Source: "network"})
