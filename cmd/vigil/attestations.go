@@ -6,6 +6,21 @@ import (
 	"strconv"
 )
 
+func attestationsCommand() *command {
+	return &command{
+		name:    "attestations",
+		summary: "the attestations in force, overdue ones marked",
+		usage:   []string{"[--framework ID] [--format table|json|csv]"},
+		about: "Lists the attestations in force, one per control, with owner, answer, date and " +
+			"next-due date; an overdue one is marked and counts as not met.",
+		examples: []string{
+			"vigil attestations --framework hipaa",
+			"vigil attestations --format csv > attestations.csv",
+		},
+		run: runAttestations,
+	}
+}
+
 func runAttestations(ctx context.Context, m *Main, args []string) error {
 	var framework *string
 	c, pos, err := openInv(ctx, m, "attestations", args, []string{"table", "json", "csv"}, func(fs *flag.FlagSet) {

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
@@ -53,13 +54,22 @@ func (m *Main) openDB(ctx context.Context, dsn string) (*store.DB, error) {
 		}
 		headName = "audit-head-" + pgName(conn)
 	}
-	key, err := m.auditKey(dir)
-	if err != nil {
-		return nil, err
-	}
 	head := m.Getenv("VIGIL_AUDIT_HEAD_LOG")
 	if head == "" {
 		head = filepath.Join(dir, headName)
+	}
+	if engine == "sqlite" {
+		keyFile := ""
+		if m.Getenv("VIGIL_AUDIT_KEY") == "" && m.Getenv("VIGIL_AUDIT_KEY_FILE") == "" {
+			keyFile = filepath.Join(dir, auditKeyFile)
+		}
+		if err := m.checkDatabaseFile(conn, head, keyFile); err != nil {
+			return nil, err
+		}
+	}
+	key, err := m.auditKey(dir)
+	if err != nil {
+		return nil, err
 	}
 	return store.Open(ctx, store.Config{DSN: dsn, AuditKey: key, HeadLog: head})
 }
@@ -89,7 +99,7 @@ func (m *Main) auditKey(dir string) ([]byte, error) {
 		return key, err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, vigil.WrapError(vigil.EUNAVAILABLE, "cannot write the database directory's audit key: cannot create "+dir, err)
+		return nil, vigil.WrapError(vigil.EUNAVAILABLE, fmt.Sprintf("cannot write the database directory's audit key: cannot create %s: %v", dir, pathErr(err)), err)
 	}
 	b := make([]byte, 32)
 	rand.Read(b)
@@ -98,14 +108,14 @@ func (m *Main) auditKey(dir string) ([]byte, error) {
 		return readAuditKey(path)
 	}
 	if err != nil {
-		return nil, vigil.WrapError(vigil.EUNAVAILABLE, "cannot write the database directory's audit key "+path, err)
+		return nil, vigil.WrapError(vigil.EUNAVAILABLE, fmt.Sprintf("cannot write the database directory's audit key %s: %v", path, pathErr(err)), err)
 	}
 	if _, err := f.WriteString(hex.EncodeToString(b) + "\n"); err != nil {
 		f.Close()
-		return nil, vigil.WrapError(vigil.EUNAVAILABLE, "cannot write the audit key "+path, err)
+		return nil, vigil.WrapError(vigil.EUNAVAILABLE, fmt.Sprintf("cannot write the audit key %s: %v", path, pathErr(err)), err)
 	}
 	if err := f.Close(); err != nil {
-		return nil, vigil.WrapError(vigil.EUNAVAILABLE, "cannot write the audit key "+path, err)
+		return nil, vigil.WrapError(vigil.EUNAVAILABLE, fmt.Sprintf("cannot write the audit key %s: %v", path, pathErr(err)), err)
 	}
 	return readAuditKey(path)
 }
@@ -118,14 +128,14 @@ func readAuditKey(path string) ([]byte, error) {
 		return nil, vigil.Errorf(vigil.ENOTFOUND, "the audit key file %s does not exist", path)
 	}
 	if err != nil {
-		return nil, vigil.WrapError(vigil.EUNAVAILABLE, "cannot read the audit key "+path, err)
+		return nil, vigil.WrapError(vigil.EUNAVAILABLE, fmt.Sprintf("cannot read the audit key %s: %v", path, pathErr(err)), err)
 	}
 	if st.Mode().Perm()&0o077 != 0 {
 		return nil, vigil.Errorf(vigil.EINVALID, "the audit key %s may be read by others (mode %o): chmod 600 it", path, st.Mode().Perm())
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, vigil.WrapError(vigil.EUNAVAILABLE, "cannot read the audit key "+path, err)
+		return nil, vigil.WrapError(vigil.EUNAVAILABLE, fmt.Sprintf("cannot read the audit key %s: %v", path, pathErr(err)), err)
 	}
 	key := []byte(strings.TrimSpace(string(b)))
 	if len(key) < store.MinAuditKey {

@@ -7,14 +7,35 @@ import (
 	vigil "github.com/vigil-health/vigil"
 )
 
-func runAuditLog(ctx context.Context, m *Main, args []string) error {
-	if len(args) == 0 || args[0] != "verify" {
-		return usagef("usage: vigil audit-log verify")
+func auditLogCommand() *command {
+	return &command{
+		name:    "audit-log",
+		summary: "audit-log verify: check the tamper-evident audit trail",
+		about: "The tamper-evident audit trail of every change, chained by HMAC-SHA256 under " +
+			"the audit key and anchored in the head log (see docs/audit.md).",
+		examples: []string{"vigil audit-log verify"},
+		subs: []*command{{
+			name:    "verify",
+			summary: "walk the chain, compare it with the head log, name the first broken link",
+			about: "Walks the audit trail's chain, compares it with the head log and names the " +
+				"first broken link, exiting 1: an edited, re-chained, truncated or rewound trail.",
+			examples: []string{
+				"vigil audit-log verify",
+				"vigil audit-log verify --db /var/lib/vigil/vigil.db",
+			},
+			run: runAuditLogVerify,
+		}},
 	}
+}
+
+func runAuditLogVerify(ctx context.Context, m *Main, args []string) error {
 	fs := m.flagSet("audit-log verify")
 	db := m.dbFlag(fs)
-	if err := parse(fs, args[1:]); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
 	}
 	d, err := m.openDB(ctx, *db)
 	if err != nil {

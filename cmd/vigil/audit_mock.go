@@ -25,7 +25,7 @@ func runAuditMock(ctx context.Context, m *Main, args []string) error {
 	}
 	defer c.db.Close()
 	if len(pos) > 0 || *framework == "" {
-		return usagef("%s", auditUsage)
+		return usagef("usage: vigil audit mock --framework ID [--sample N] [--seed S] [--format table|json]")
 	}
 	if *sample < 1 {
 		return usagef("--sample must be at least 1")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -51,7 +52,7 @@ type batchSource struct {
 func loadBatchFile(path string) (*batchFile, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, vigil.Errorf(vigil.EINVALID, "cannot read the manifest %s", path)
+		return nil, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read the manifest %s: %v", path, pathErr(err)), err)
 	}
 	var bf batchFile
 	dec := yaml.NewDecoder(bytes.NewReader(data))

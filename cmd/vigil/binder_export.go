@@ -37,11 +37,11 @@ func parseBinderExport(m *Main, args []string) (*binderExportArgs, error) {
 	a.db = *db
 	switch {
 	case len(pos) > 0:
-		return nil, usagef("unexpected argument %q\n%s", pos[0], binderUsage)
+		return nil, usagef("unexpected argument %q", pos[0])
 	case a.framework == "":
-		return nil, usagef("--framework is required\n%s", binderUsage)
+		return nil, usagef("--framework is required")
 	case a.out == "":
-		return nil, usagef("--out is required\n%s", binderUsage)
+		return nil, usagef("--out is required")
 	case !strings.EqualFold(filepath.Ext(a.out), ".zip"):
 		return nil, usagef("--out %s: a binder is a .zip file", a.out)
 	}
@@ -89,7 +89,7 @@ func binderExport(ctx context.Context, m *Main, args []string) error {
 	opt := compliance.BinderOptions{Framework: a.framework, At: a.at, Path: a.out, Key: key, Hospital: hospitalName(ctx, d)}
 	if svc.Evidence != nil {
 		if opt.Blobs, err = blob.Open(svc.Evidence.Dir()); err != nil {
-			return vigil.WrapError(vigil.EUNAVAILABLE, "cannot open the evidence directory", err)
+			return vigil.WrapError(vigil.EUNAVAILABLE, fmt.Sprintf("cannot open the evidence directory: %v", pathErr(err)), err)
 		}
 	}
 	res, err := svc.Compliance.ExportBinder(ctx, m.actor(), opt)

@@ -98,6 +98,9 @@ func TestBinderVerify(t *testing.T) {
 
 func TestBinderExportFlags(t *testing.T) {
 	dir := t.TempDir()
+	if code, _, stderr := run(t, nil, "migrate", "--db", filepath.Join(dir, "v.db")); code != 0 {
+		t.Fatalf("migrate: %s", stderr)
+	}
 	for _, c := range []struct {
 		args []string
 		code int

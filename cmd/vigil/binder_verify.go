@@ -23,7 +23,7 @@ func binderVerify(_ context.Context, m *Main, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("%s", binderUsage)
+		return usagef("usage: vigil binder verify FILE.zip [--key signing-key.pub]")
 	}
 	var pub ed25519.PublicKey
 	if *keyFile != "" {

@@ -11,29 +11,108 @@ import (
 	"github.com/vigil-health/vigil/internal/compliance"
 )
 
-const checksUsage = `usage: vigil checks COMMAND
-  list [--format table|json|csv]     the checks in force: version, enabled, severity, controls
-  show ID [--version N]              a check's file, version, who saved it and when
-  history ID [--format table|json]   every version of a check
-  test FILE [--all] [--format ...]   run a check file against the current inventory, storing nothing
-  add FILE [--disabled]              store a new check
-  edit ID FILE                       store a new version of a check
-  enable ID | disable ID             turn a check on or off (a new version)`
-
-func runChecks(ctx context.Context, m *Main, args []string) error {
-	if len(args) == 0 {
-		return usagef("%s", checksUsage)
+func checksCommand() *command {
+	return &command{
+		name:    "checks",
+		summary: "device checks: checks list|show|history|test|add|edit|enable|disable",
+		about: "The device checks (CEL policies in YAML files, versioned) whose verdicts on every " +
+			"device decide the controls: list them, read one and its history, try a file against " +
+			"the inventory, and store, edit, enable or disable checks.",
+		examples: []string{
+			"vigil checks list",
+			"vigil checks test my-check.yaml",
+			"vigil checks add my-check.yaml",
+		},
+		subs: []*command{
+			{
+				name:    "list",
+				summary: "the checks in force: version, enabled, severity, controls",
+				usage:   []string{"[--format table|json|csv]"},
+				about:   "Lists the checks in force with their version, whether they are enabled, their severity and the controls they decide.",
+				examples: []string{
+					"vigil checks list",
+					"vigil checks list --format csv",
+				},
+				run: checksList,
+			},
+			{
+				name:    "show",
+				summary: "a check's file, version, who saved it and when",
+				usage:   []string{"ID [--version N] [--format table|json]"},
+				about:   "Shows a check's file as stored, its version, who saved it and when; --version shows an older one.",
+				examples: []string{
+					"vigil checks show unsupported-os",
+					"vigil checks show unsupported-os --version 1",
+				},
+				run: checksShow,
+			},
+			{
+				name:    "history",
+				summary: "every version of a check",
+				usage:   []string{"ID [--format table|json]"},
+				about:   "Lists every version of a check: who saved it, when, and whether it was enabled.",
+				examples: []string{
+					"vigil checks history unsupported-os",
+				},
+				run: checksHistory,
+			},
+			{
+				name:    "test",
+				summary: "run a check file against the current inventory, storing nothing",
+				usage:   []string{"FILE [--all] [--format table|json|csv]"},
+				about: "Runs a check file against every device of the current inventory and lists " +
+					"each device's verdict and reason, storing nothing; --all lists the devices " +
+					"the check does not apply to too.",
+				examples: []string{
+					"vigil checks test my-check.yaml",
+					"vigil checks test my-check.yaml --all --format csv",
+				},
+				run: checksTest,
+			},
+			{
+				name:    "add",
+				summary: "store a new check",
+				usage:   []string{"FILE [--disabled]"},
+				about:   "Stores a new check from a YAML file (version 1), enabled unless --disabled; the controls are evaluated again.",
+				examples: []string{
+					"vigil checks add my-check.yaml",
+					"vigil checks add draft-check.yaml --disabled",
+				},
+				run:     checksAdd,
+				creates: true,
+			},
+			{
+				name:    "edit",
+				summary: "store a new version of a check",
+				usage:   []string{"ID FILE"},
+				about:   "Stores a file as the next version of a check; the controls are evaluated again.",
+				examples: []string{
+					"vigil checks edit unsupported-os unsupported-os.yaml",
+				},
+				run: checksEdit,
+			},
+			{
+				name:    "enable",
+				summary: "turn a check on (a new version)",
+				usage:   []string{"ID"},
+				about:   "Turns a check on, as a new version; the controls are evaluated again.",
+				examples: []string{
+					"vigil checks enable unsupported-os",
+				},
+				run: func(ctx context.Context, m *Main, a []string) error { return checksEnable(ctx, m, a, true) },
+			},
+			{
+				name:    "disable",
+				summary: "turn a check off (a new version)",
+				usage:   []string{"ID"},
+				about:   "Turns a check off, as a new version; the controls are evaluated again.",
+				examples: []string{
+					"vigil checks disable unsupported-os",
+				},
+				run: func(ctx context.Context, m *Main, a []string) error { return checksEnable(ctx, m, a, false) },
+			},
+		},
 	}
-	sub := map[string]func(context.Context, *Main, []string) error{
-		"list": checksList, "show": checksShow, "history": checksHistory, "test": checksTest,
-		"add": checksAdd, "edit": checksEdit,
-		"enable":  func(ctx context.Context, m *Main, a []string) error { return checksEnable(ctx, m, a, true) },
-		"disable": func(ctx context.Context, m *Main, a []string) error { return checksEnable(ctx, m, a, false) },
-	}[args[0]]
-	if sub == nil {
-		return usagef("unknown checks command %q\n%s", args[0], checksUsage)
-	}
-	return sub(ctx, m, args[1:])
 }
 
 // checkSummary is a stored check version with what its file says.

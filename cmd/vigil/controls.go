@@ -7,24 +7,56 @@ import (
 	"github.com/vigil-health/vigil/internal/catalog"
 )
 
-const controlsUsage = `usage: vigil controls COMMAND
-  list [--framework ID] [--format table|json]   the frameworks, or one framework's controls
-  show ID [--framework ID] [--format table|json] one control (framework:control, or a control id
-                                                 with --framework): parent, children, crosswalks,
-                                                 checks, attestations, latest verdict
-  import FILE [--id ID]                          an OSCAL 1.x catalog (JSON) becomes a framework`
-
-func runControls(ctx context.Context, m *Main, args []string) error {
-	if len(args) == 0 {
-		return usagef("%s", controlsUsage)
+func controlsCommand() *command {
+	return &command{
+		name:    "controls",
+		summary: "control frameworks: controls list, controls show ID, controls import FILE",
+		about: "The control frameworks Vigil evaluates (HIPAA, the proposed HIPAA 2025 rule, NIST " +
+			"CSF 2.0, HHS 405(d) HICP, the HPH CPGs, FDA 524B, and imported OSCAL catalogs), their " +
+			"controls and crosswalks.",
+		examples: []string{
+			"vigil controls list --framework csf2",
+			"vigil controls show hipaa:164.312(e)(1)",
+			"vigil controls import sp800-53.json --id nist-53",
+		},
+		subs: []*command{
+			{
+				name:    "list",
+				summary: "the frameworks, or one framework's controls",
+				usage:   []string{"[--framework ID] [--format table|json]"},
+				about:   "Lists the frameworks, or with --framework that framework's controls and their latest verdicts.",
+				examples: []string{
+					"vigil controls list",
+					"vigil controls list --framework csf2 --format json",
+				},
+				run: controlsList,
+			},
+			{
+				name:    "show",
+				summary: "one control: parent, children, crosswalks, checks, attestations, latest verdict",
+				usage:   []string{"FRAMEWORK:CONTROL [--limit N] [--format table|json]", "--framework ID CONTROL [--limit N] [--format table|json]"},
+				about: "Shows one control (framework:control, or a control id with --framework): its " +
+					"parent and children, crosswalks, the checks and attestations that decide it, " +
+					"and its latest verdict with the failing devices.",
+				examples: []string{
+					"vigil controls show hipaa:164.312(e)(1)",
+					"vigil controls show --framework csf2 PR.PS-02 --format json",
+				},
+				run: controlsShow,
+			},
+			{
+				name:    "import",
+				summary: "an OSCAL 1.x catalog (JSON) becomes a framework",
+				usage:   []string{"FILE [--id ID]"},
+				about:   "Imports an OSCAL 1.x catalog (JSON) as a framework, with the id --id or the file's base name.",
+				examples: []string{
+					"vigil controls import sp800-53.json --id nist-53",
+				},
+				run:     controlsImport,
+				creates: true,
+			},
+		},
 	}
-	sub := map[string]func(context.Context, *Main, []string) error{
-		"list": controlsList, "show": controlsShow, "import": controlsImport,
-	}[args[0]]
-	if sub == nil {
-		return usagef("unknown controls command %q\n%s", args[0], controlsUsage)
-	}
-	return sub(ctx, m, args[1:])
 }
 
 // catalog returns the built-in frameworks with the imported ones, as the

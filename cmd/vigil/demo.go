@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"time"
 
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/account"
@@ -16,6 +17,26 @@ import (
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/web"
 )
+
+func demoCommand() *command {
+	return &command{
+		name:    "demo",
+		summary: "generate a demo hospital, load it and serve it",
+		usage:   []string{"[--dir DIR] [--db DSN] [--addr HOST:PORT] [--devices N] [--seed S] [--once]"},
+		about: "Generates a demo hospital's raw files into --dir (as 'vigil gen'), loads them " +
+			"through the real importers, discovery and feeds, evaluates every framework, writes " +
+			"the signed HIPAA binder, creates an admin user and serves the web UI, printing the " +
+			"URL and the password. --once does everything but serve. Progress goes to standard " +
+			"error as it happens.",
+		examples: []string{
+			"vigil demo",
+			"vigil demo --once --dir /tmp/demo --devices 150",
+			"vigil demo --addr 127.0.0.1:9090 --seed 7",
+		},
+		run:     runDemo,
+		creates: true,
+	}
+}
 
 func runDemo(ctx context.Context, m *Main, args []string) error {
 	fs := m.flagSet("demo")
@@ -38,16 +59,25 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	if engine, _, err := store.ParseDSN(*db); err == nil && engine != "sqlite" && m.evidenceDir == "" && m.Getenv("VIGIL_EVIDENCE_DIR") == "" {
 		m.evidenceDir = filepath.Join(*dir, "evidence")
 	}
-	_, h, err := generate(*dir, *devices, *seed)
+	prog := &demoProgress{m: m, start: time.Now()}
+	if !*once {
+		// A busy port is said now, not after the loading.
+		if err := checkAddrFree(*addr); err != nil {
+			return err
+		}
+	}
+	prog.step("generating a hospital of %d devices (seed %d) into %s", *devices, *seed, *dir)
+	files, h, err := generate(*dir, *devices, *seed)
 	if err != nil {
 		return err
 	}
+	prog.step("wrote %d files (%s)", len(files), prog.since())
 	d, err := m.openDB(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if err := loadDemo(ctx, m, d, *dir, h); err != nil {
+	if err := loadDemo(ctx, m, d, *dir, h, prog); err != nil {
 		return err
 	}
 	// The demo ends as an audit would: with the HIPAA binder, through the
@@ -56,6 +86,7 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	if *dir != "" {
 		binderArgs = append(binderArgs, "--key", filepath.Join(*dir, "signing.key"))
 	}
+	prog.step("writing the HIPAA binder to %s", filepath.Join(*dir, "binder-hipaa.zip"))
 	if err := binderExport(ctx, m, binderArgs); err != nil {
 		return fmt.Errorf("writing the demo binder: %w", err)
 	}
@@ -67,8 +98,10 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	if *once {
+		prog.step("done (%s)", prog.since())
 		return nil
 	}
+	prog.step("starting the server on %s (%s)", *addr, prog.since())
 	return m.serve(ctx, d, *addr, web.Config{SecureCookies: false}, func(url string) {
 		fmt.Fprintf(m.Stdout, "\nVigil demo is serving on %s\nSign in as admin with password %s\nPress Ctrl-C to stop.\n", url, pw)
 	})
@@ -88,7 +121,7 @@ var demoSources = []struct {
 
 // loadDemo imports each of the demo hospital's files through the real
 // importers, in one transaction with one reconciliation.
-func loadDemo(ctx context.Context, m *Main, d *store.DB, dir string, h *gen.Hospital) error {
+func loadDemo(ctx context.Context, m *Main, d *store.DB, dir string, h *gen.Hospital, prog *demoProgress) error {
 	svc, err := m.services(d)
 	if err != nil {
 		return err
@@ -96,6 +129,7 @@ func loadDemo(ctx context.Context, m *Main, d *store.DB, dir string, h *gen.Hosp
 	// The network team's segment list comes first, through the parser of
 	// 'vigil segments import', so that the evaluation the inventory's
 	// import runs already knows the clinical segments.
+	prog.step("loading the network segments from %s", gen.FileSegments)
 	segs, err := ingest.ReadSegments(filepath.Join(dir, gen.FileSegments))
 	if err != nil {
 		return err
@@ -112,13 +146,16 @@ func loadDemo(ctx context.Context, m *Main, d *store.DB, dir string, h *gen.Hosp
 		if s.columns != nil {
 			opt.Map = &ingest.MapFile{Columns: s.columns}
 		}
+		prog.step("reading %s (source %s)", s.file, s.source)
 		res, err := ingest.Read(ctx, path, opt)
 		if err != nil {
 			return err
 		}
+		prog.step("read %d records, %d bad rows (%s)", len(res.Records), len(res.Errors), prog.since())
 		snaps = append(snaps, &vigil.Snapshot{Source: vigil.Source{Name: s.source, Kind: s.kind, Role: s.role}, Files: []string{s.file}, TakenAt: h.Now, Records: res.Records})
 		bad = append(bad, len(res.Errors))
 	}
+	prog.step("importing %d sources in one transaction: reconciling the devices, matching and evaluating every framework", len(snaps))
 	results, err := svc.Inventory.ImportBatch(ctx, m.actor(), snaps)
 	if err != nil {
 		return fmt.Errorf("loading the demo hospital: %w", err)
@@ -140,10 +177,12 @@ func loadDemo(ctx context.Context, m *Main, d *store.DB, dir string, h *gen.Hosp
 			opt.ClinicalVLANs = append(opt.ClinicalVLANs, uint16(sg.VLAN))
 		}
 	}
+	prog.step("imported %d devices (%s); discovering devices in %s", results[len(results)-1].Devices, prog.since(), gen.FileCapture)
 	rep, err := discover.RunFiles(ctx, []string{filepath.Join(dir, gen.FileCapture)}, opt)
 	if err != nil {
 		return err
 	}
+	prog.step("discovered %d devices in %d packets, %d flows (%s); recording them and evaluating again", len(rep.Devices), rep.Stats.Packets, rep.Stats.Flows, prog.since())
 	dr, err := svc.Inventory.RecordDiscovery(ctx, m.actor(), []string{gen.FileCapture}, rep, true)
 	if err != nil {
 		return fmt.Errorf("loading the demo capture: %w", err)
@@ -156,16 +195,19 @@ func loadDemo(ctx context.Context, m *Main, d *store.DB, dir string, h *gen.Hosp
 	if err != nil {
 		return err
 	}
+	prog.step("reading %d SBOM, advisory and feed files (%s)", len(paths), prog.since())
 	files, err := parseFeedFiles(ctx, paths)
 	if err != nil {
 		return err
 	}
+	prog.step("matching the vulnerabilities of %d files to the devices and evaluating again", len(files))
 	fr, err := svc.Exposure.ImportFeeds(ctx, m.actor(), files)
 	if err != nil {
 		return fmt.Errorf("loading the demo feeds: %w", err)
 	}
 	fmt.Fprintf(m.Stdout, "imported feeds  %5d files: %d vulnerabilities, %d advisories, %d SBOMs, %d KEV; %d device matches\n",
 		fr.Files, fr.Vulnerabilities, fr.Advisories, fr.SBOMs, fr.KEV, fr.Matches)
+	prog.step("matched: %d device matches (%s); loading the vendors, agreements, MDS2 forms and end-of-life notices", fr.Matches, prog.since())
 	return loadDemoVendors(ctx, m, d, dir, h, svc)
 }
 

@@ -19,6 +19,28 @@ type listFlag []string
 func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
 
+func discoverCommand() *command {
+	return &command{
+		name:    "discover",
+		summary: "passive discovery from captures or a live interface",
+		usage: []string{
+			"--pcap FILE... [--clinical-vlans LIST] [--clinical-subnets LIST] [--format json|table] [--import]",
+			"--iface IF [--duration D] [--clinical-vlans LIST] [--clinical-subnets LIST] [--format json|table] [--import]",
+		},
+		about: "Passive discovery: reads captures (pcap or pcapng, optionally gzipped) or a live " +
+			"interface, identifies the devices on the wire from DICOM, HL7, DHCP, TLS and other " +
+			"protocols, and reports the findings (cleartext PHI, internet peers...). --import " +
+			"records the devices as the network source of the inventory.",
+		examples: []string{
+			"vigil discover --pcap span.pcapng --clinical-vlans 110,120 --format table",
+			"vigil discover --pcap day1.pcap.gz --pcap day2.pcap --import",
+			"sudo vigil discover --iface eth1 --duration 10m --import",
+		},
+		run:     runDiscover,
+		creates: true,
+	}
+}
+
 func runDiscover(ctx context.Context, m *Main, args []string) error {
 	fs := m.flagSet("discover")
 	db := m.dbFlag(fs)

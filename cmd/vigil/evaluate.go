@@ -12,10 +12,21 @@ import (
 	"github.com/vigil-health/vigil/internal/compliance"
 )
 
-const evaluateUsage = `usage: vigil evaluate [--framework ID] [--at DATE] [--format table|json|csv]
-  decides every control of a framework (of every framework without --framework)
-  from the checks' verdicts on every device and the attestations in force;
-  --at decides from what Vigil knew on that date. Each run is stored.`
+func evaluateCommand() *command {
+	return &command{
+		name:    "evaluate",
+		summary: "decide every control of a framework: evaluate [--framework ID] [--at DATE]",
+		usage:   []string{"[--framework ID] [--at DATE] [--format table|json|csv]"},
+		about: "Decides every control of a framework (of every framework without --framework) " +
+			"from the checks' verdicts on every device and the attestations in force; --at " +
+			"decides from what Vigil knew on that date. Each run is stored and dated.",
+		examples: []string{
+			"vigil evaluate --framework hipaa",
+			"vigil evaluate --framework csf2 --at 2026-06-30 --format json",
+		},
+		run: runEvaluate,
+	}
+}
 
 func runEvaluate(ctx context.Context, m *Main, args []string) error {
 	var framework, at *string
@@ -28,7 +39,7 @@ func runEvaluate(ctx context.Context, m *Main, args []string) error {
 	}
 	defer c.db.Close()
 	if len(pos) > 0 {
-		return usagef("%s", evaluateUsage)
+		return usagef("unexpected argument %q: evaluate takes only flags", pos[0])
 	}
 	opt := compliance.EvalOptions{Framework: *framework, Keep: true}
 	if *at != "" {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -13,28 +14,78 @@ import (
 	"github.com/vigil-health/vigil/internal/store"
 )
 
-const evidenceUsage = `usage: vigil evidence COMMAND
-  add FILE --title T --control FW:ID... [--device D]... [--area A]... [--effective FROM[..TO]]
-      [--expires DATE] [--collected DATE] [--supersedes ID]   store a file as evidence (a new version with --supersedes)
-  list [--control FW:ID] [--area A] [--device D] [--all-versions] [--format table|json]
-  show ID [--format table|json]                              one piece of evidence and its versions
-  get ID --out FILE                                          download its file (refused if it changed)
-  verify [--format table|json]                               hash every file, check every record against
-                                                             the audit trail; exit 1 naming each problem
-Every evidence command takes --evidence-dir (env VIGIL_EVIDENCE_DIR); the default is the
-directory "evidence" beside the SQLite file. PostgreSQL has no such file: set one of them.`
-
-func runEvidence(ctx context.Context, m *Main, args []string) error {
-	if len(args) == 0 {
-		return usagef("%s", evidenceUsage)
+func evidenceCommand() *command {
+	return &command{
+		name:    "evidence",
+		summary: "the evidence repository: evidence add|list|show|get|verify",
+		about: "The evidence repository: files that show a control is met, content-addressed " +
+			"and versioned, tied to controls, areas and devices, with the period they speak " +
+			"for. Every evidence command takes --evidence-dir (env VIGIL_EVIDENCE_DIR); the " +
+			"default is the directory \"evidence\" beside the SQLite file. PostgreSQL has no " +
+			"such file: set one of them.",
+		examples: []string{
+			"vigil evidence add review.pdf --title 'Q3 access review' --control hipaa:164.308(a)(4)(i)",
+			"vigil evidence list --control hipaa:164.308(a)(4)(i)",
+			"vigil evidence verify",
+		},
+		subs: []*command{
+			{
+				name:    "add",
+				summary: "store a file as evidence (a new version with --supersedes)",
+				usage:   []string{"FILE --title T --control FW:ID... [--device D]... [--area A]... [--effective FROM[..TO]] [--expires DATE] [--collected DATE] [--supersedes ID]"},
+				about: "Stores a file as evidence of one or more controls (and devices or areas), " +
+					"with the period it speaks for and when it goes stale; --supersedes stores it " +
+					"as the next version of existing evidence.",
+				examples: []string{
+					"vigil evidence add review.pdf --title 'Q3 access review' --control hipaa:164.308(a)(4)(i) --area access-control --effective 2026-07-01..2026-09-30 --expires 2027-01-01",
+					"vigil evidence add pump-patch.pdf --title 'Pump firmware 9.2' --control csf2:PR.PS-02 --device BME-00042 --supersedes 12",
+				},
+				run:     evidenceAdd,
+				creates: true,
+			},
+			{
+				name:    "list",
+				summary: "the evidence on file, filtered",
+				usage:   []string{"[--control FW:ID] [--area A] [--device D] [--all-versions] [--format table|json|csv]"},
+				about:   "Lists the evidence on file (the newest version of each unless --all-versions), filtered by control, area or device.",
+				examples: []string{
+					"vigil evidence list --control hipaa:164.308(a)(4)(i)",
+					"vigil evidence list --device BME-00042 --all-versions --format json",
+				},
+				run: evidenceList,
+			},
+			{
+				name:    "show",
+				summary: "one piece of evidence and its versions",
+				usage:   []string{"ID [--format table|json]"},
+				about:   "Shows one piece of evidence: its record, what it supports, and every version.",
+				examples: []string{
+					"vigil evidence show 12",
+				},
+				run: evidenceShow,
+			},
+			{
+				name:    "get",
+				summary: "write its file out (refused if it changed)",
+				usage:   []string{"ID --out FILE"},
+				about:   "Writes the evidence's file to --out (- for standard output), refused if the file no longer has the hash it was stored with.",
+				examples: []string{
+					"vigil evidence get 12 --out review.pdf",
+				},
+				run: evidenceGet,
+			},
+			{
+				name:    "verify",
+				summary: "hash every file, check every record against the audit trail",
+				usage:   []string{"[--format table|json]"},
+				about:   "Hashes every evidence file and checks every record against the audit trail; exits 1 naming every changed or missing file or record.",
+				examples: []string{
+					"vigil evidence verify",
+				},
+				run: evidenceVerify,
+			},
+		},
 	}
-	sub := map[string]func(context.Context, *Main, []string) error{
-		"add": evidenceAdd, "list": evidenceList, "show": evidenceShow, "get": evidenceGet, "verify": evidenceVerify,
-	}[args[0]]
-	if sub == nil {
-		return usagef("unknown evidence command %q\n%s", args[0], evidenceUsage)
-	}
-	return sub(ctx, m, args[1:])
 }
 
 // evidenceDirFlag registers --evidence-dir on a command's flags.
@@ -64,7 +115,7 @@ func (m *Main) evidenceRepo(d *store.DB, cats evidence.Catalogs) (*evidence.Serv
 	}
 	bs, err := blob.Open(dir)
 	if err != nil {
-		return nil, vigil.WrapError(vigil.EUNAVAILABLE, "cannot open the evidence directory "+dir, err)
+		return nil, vigil.WrapError(vigil.EUNAVAILABLE, fmt.Sprintf("cannot open the evidence directory %s: %v", dir, pathErr(err)), err)
 	}
 	return evidence.New(d, bs, cats), nil
 }

@@ -70,7 +70,7 @@ func evidenceAdd(ctx context.Context, m *Main, args []string) error {
 	}
 	file, err := os.Open(pos[0])
 	if err != nil {
-		return vigil.WrapError(vigil.EINVALID, "cannot read "+pos[0], err)
+		return vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s: %v", pos[0], pathErr(err)), err)
 	}
 	defer file.Close()
 	var e *vigil.Evidence

@@ -39,7 +39,7 @@ func evidenceGet(ctx context.Context, m *Main, args []string) error {
 	// Written beside the destination and renamed, so that a failed copy
 	// leaves no partial file under the name asked for.
 	if err := atomicfile.Write(*out, 0o644, func(w *os.File) error { _, err := io.Copy(w, f); return err }); err != nil {
-		return vigil.WrapError(vigil.EUNAVAILABLE, "cannot write "+*out, err)
+		return vigil.WrapError(vigil.EUNAVAILABLE, fmt.Sprintf("cannot write %s: %v", *out, pathErr(err)), err)
 	}
 	fmt.Fprintf(m.Stderr, "evidence %d: %s, %d bytes, written to %s\n", e.ID, e.FileName, e.Size, *out)
 	return nil

@@ -1,25 +1,57 @@
 package main
 
-import (
-	"context"
-)
+import "context"
 
-const feedsUsage = `usage: vigil feeds COMMAND
-  import FILE|DIR...   import NVD, CVE 5, KEV, EPSS, CSAF, OSV files and CycloneDX/SPDX SBOMs (format detected)
-  update [--dir DIR]   fetch CISA KEV, FIRST EPSS and recent NVD changes from their official locations, then import them
-  sources              list the official feed locations`
-
-func runFeeds(ctx context.Context, m *Main, args []string) error {
-	if len(args) == 0 {
-		return usagef("%s", feedsUsage)
+func feedsCommand() *command {
+	return &command{
+		name:    "feeds",
+		summary: "vulnerability feeds and SBOMs: feeds import FILE|DIR..., feeds update, feeds sources",
+		about: "Vulnerability feeds and SBOMs: NVD, CVE 5, CISA KEV, FIRST EPSS, CSAF advisories, " +
+			"OSV and CycloneDX/SPDX SBOMs, imported from files offline or fetched from their " +
+			"official locations; every device is matched again after each import.",
+		examples: []string{
+			"vigil feeds import nvd/ kev.json epss_scores.csv.gz",
+			"vigil feeds update",
+			"vigil feeds sources",
+		},
+		subs: []*command{
+			{
+				name:    "import",
+				summary: "import feed files and SBOMs (format detected)",
+				usage:   []string{"FILE|DIR... [--manufacturer M --model X [--firmware F]]"},
+				about: "Imports NVD, CVE 5, KEV, EPSS, CSAF, OSV files and CycloneDX/SPDX SBOMs, " +
+					"the format of each detected; a directory is read whole. --manufacturer, " +
+					"--model and --firmware attach SBOMs to a model when they do not say which.",
+				examples: []string{
+					"vigil feeds import nvd/ kev.json epss_scores.csv.gz icsma-22-174-01.json osv/",
+					"vigil feeds import --manufacturer 'GE Healthcare' --model 'Centricity PACS' --firmware '7.0 SP2' pacs.cdx.json",
+				},
+				run:     feedsImport,
+				creates: true,
+			},
+			{
+				name:    "update",
+				summary: "fetch KEV, EPSS and recent NVD changes, then import them",
+				usage:   []string{"[--dir DIR] [--nvd-since 168h] [--timeout 2m]"},
+				about: "Fetches CISA KEV, FIRST EPSS and the NVD records changed recently from their " +
+					"official locations (or mirrors given with --kev-url, --epss-url, --nvd-url), " +
+					"keeps the files in --dir and imports them.",
+				examples: []string{
+					"vigil feeds update",
+					"vigil feeds update --dir /var/lib/vigil/feeds --nvd-since 720h",
+				},
+				run:     feedsUpdate,
+				creates: true,
+			},
+			{
+				name:     "sources",
+				summary:  "list the official feed locations",
+				about:    "Lists the official locations 'vigil feeds update' fetches from, and their formats.",
+				examples: []string{"vigil feeds sources"},
+				run: func(_ context.Context, m *Main, args []string) error {
+					return feedsSources(m, args)
+				},
+			},
+		},
 	}
-	switch args[0] {
-	case "import":
-		return feedsImport(ctx, m, args[1:])
-	case "update":
-		return feedsUpdate(ctx, m, args[1:])
-	case "sources":
-		return feedsSources(m, args[1:])
-	}
-	return usagef("unknown feeds command %q\n%s", args[0], feedsUsage)
 }

@@ -16,6 +16,23 @@ import (
 // same files.
 var demoEpoch = time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
 
+func genCommand() *command {
+	return &command{
+		name:    "gen",
+		summary: "write a generated demo hospital's raw files",
+		usage:   []string{"--out DIR [--devices N] [--seed S]"},
+		about: "Writes a realistic two-site hospital as the raw files a hospital has: a CMMS " +
+			"export, an IT CMDB workbook, an nmap scan, the segment list, a capture of clinical " +
+			"traffic, SBOMs, advisories and feeds, the vendor side and the ground truth. The " +
+			"same seed gives the same bytes. It writes no database ('vigil demo' loads them).",
+		examples: []string{
+			"vigil gen --out hospital",
+			"vigil gen --out big-hospital --devices 20000 --seed 7",
+		},
+		run: runGen,
+	}
+}
+
 func runGen(ctx context.Context, m *Main, args []string) error {
 	fs := m.flagSet("gen")
 	out := fs.String("out", "", "directory to write the hospital's files into (required)")
@@ -25,7 +42,7 @@ func runGen(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	if *out == "" {
-		return usagef("gen: --out DIR is required")
+		return usagef("--out DIR is required")
 	}
 	files, _, err := generate(*out, *devices, *seed)
 	if err != nil {

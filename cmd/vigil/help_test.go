@@ -3,87 +3,132 @@ package main
 import (
 	"bytes"
 	"context"
-	"regexp"
-	"sort"
 	"strings"
 	"testing"
+
+	"github.com/vigil-health/vigil/internal/store"
 )
 
-// runHelp runs vigil in process with args and returns its exit code and the
-// first non-empty line it printed (stdout first, then stderr).
-func runHelp(t *testing.T, args ...string) (int, string, string) {
+// runIn runs vigil in process with args and an empty environment, and
+// returns its exit code, stdout and stderr.
+func runIn(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	m := &Main{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
 	code := m.Run(context.Background(), args)
-	all := out.String() + errb.String()
-	for _, l := range strings.Split(all, "\n") {
-		if strings.TrimSpace(l) != "" {
-			return code, l, all
-		}
-	}
-	return code, "", all
+	return code, out.String(), errb.String()
 }
 
-// subcommands reads a group's subcommands from its usage text: the lines
-// "  NAME ..." of a COMMAND list and every "vigil GROUP NAME" it spells out.
-func subcommands(group, usage string) []string {
-	seen := map[string]bool{}
-	listed := regexp.MustCompile(`^  ([a-z][a-z0-9-]*)(?:\s|$)`)
-	spelled := regexp.MustCompile(`vigil ` + regexp.QuoteMeta(group) + ` ([a-z][a-z0-9-]*(?: (?:add|remove|list|import|set|show))?)`)
-	for _, l := range strings.Split(usage, "\n") {
-		if m := listed.FindStringSubmatch(l); m != nil && strings.Contains(usage, "COMMAND") {
-			seen[m[1]] = true
-		}
-		for _, m := range spelled.FindAllStringSubmatch(l, -1) {
-			if m[1] != "COMMAND" {
-				seen[m[1]] = true
-			}
+// everyCommand walks the dispatch table: every command and subcommand,
+// the root's included, as the words that name it.
+func everyCommand() [][]string {
+	var out [][]string
+	var walk func(c *command, words []string)
+	walk = func(c *command, words []string) {
+		out = append(out, words)
+		for _, s := range c.subs {
+			walk(s, append(words[:len(words):len(words)], s.name))
 		}
 	}
-	var out []string
-	for s := range seen {
-		out = append(out, s)
-	}
-	sort.Strings(out)
+	walk(root(), nil)
 	return out
 }
 
-// TestEveryHelpNamesTheCommand walks every command and subcommand with -h and
-// checks the first line of help names the command as typed ("vigil vulns
-// list", never another group's name) and that help exits 0.
-func TestEveryHelpNamesTheCommand(t *testing.T) {
-	walked := 0
-	for _, c := range commands() {
-		code, first, all := runHelp(t, c.name, "-h")
-		if code != 0 || !namesCommand(first, "vigil "+c.name) {
-			t.Errorf("vigil %s -h: exit %d, first line %q, want it to name %q and exit 0", c.name, code, first, "vigil "+c.name)
-			continue
-		}
-		walked++
-		if strings.HasPrefix(first, "Usage of ") {
-			continue // a command with flags, no subcommands
-		}
-		for _, sub := range subcommands(c.name, all) {
-			typed := "vigil " + c.name + " " + sub
-			args := append([]string{c.name}, strings.Fields(sub)...)
-			code, first, _ := runHelp(t, append(args, "-h")...)
-			if code != 0 || !namesCommand(first, typed) {
-				t.Errorf("%s -h: exit %d, first line %q, want it to name %q and exit 0", typed, code, first, typed)
-			}
-			walked++
-		}
+// TestHelpForEveryCommand checks that "vigil help X", "vigil X -h" and
+// "vigil X --help" print the same help on stdout and exit 0, that it names
+// the command as typed and shows an example, for every command of the
+// table (new ones included without a change here).
+func TestHelpForEveryCommand(t *testing.T) {
+	cmds := everyCommand()
+	if len(cmds) < 100 {
+		t.Fatalf("walked %d commands, want the whole tree (at least 100)", len(cmds))
 	}
-	if walked < 60 {
-		t.Errorf("walked %d commands and subcommands, want the whole tree (at least 60)", walked)
+	for _, words := range cmds {
+		name := strings.Join(append([]string{"vigil"}, words...), " ")
+		t.Run(name, func(t *testing.T) {
+			code, help, stderr := runIn(t, append([]string{"help"}, words...)...)
+			if code != 0 || stderr != "" {
+				t.Fatalf("vigil help %s: exit %d, stderr %q", strings.Join(words, " "), code, stderr)
+			}
+			if !strings.HasPrefix(help, "Usage: "+name+" ") && !strings.HasPrefix(help, "Usage: "+name+"\n") {
+				t.Errorf("help does not start with %q:\n%s", "Usage: "+name, help)
+			}
+			if !strings.Contains(help, "\nExamples:\n  ") {
+				t.Errorf("help has no examples:\n%s", help)
+			}
+			if len(words) > 0 && !strings.Contains(help, "\n  "+name) {
+				t.Errorf("no example runs %q:\n%s", name, help)
+			}
+			for _, h := range []string{"-h", "--help"} {
+				code, out, stderr := runIn(t, append(words[:len(words):len(words)], h)...)
+				if code != 0 || stderr != "" || out != help {
+					t.Errorf("%s %s: exit %d, stderr %q; want exit 0 and the same help as vigil help:\n%s", name, h, code, stderr, out)
+				}
+			}
+		})
 	}
 }
 
-// namesCommand reports whether a help line names cmd exactly: "Usage of
-// vigil vulns list:" or "usage: vigil vulns list ...", not "vigil inventory
-// vulns list".
-func namesCommand(line, cmd string) bool {
-	line = strings.TrimPrefix(strings.TrimPrefix(line, "vigil: "), "Usage of ")
-	line = strings.TrimPrefix(line, "usage: ")
-	return line == cmd || strings.HasPrefix(line, cmd+":") || strings.HasPrefix(line, cmd+" ")
+// TestBadFlagIsOneLine passes a flag no command defines to every command:
+// one line naming the command and the flag, where to read the help, exit
+// 2, and never the flag list.
+func TestBadFlagIsOneLine(t *testing.T) {
+	for _, words := range everyCommand() {
+		name := strings.Join(append([]string{"vigil"}, words...), " ")
+		code, out, stderr := runIn(t, append(words[:len(words):len(words)], "--no-such-flag")...)
+		want := name + ": flag provided but not defined: -no-such-flag\nsee " + name + " -h\n"
+		if code != 2 || out != "" || stderr != want {
+			t.Errorf("%s --no-such-flag: exit %d, stdout %q, stderr %q; want exit 2 and %q", name, code, out, stderr, want)
+		}
+	}
+}
+
+// TestUnknownSubcommand checks a group's answer to a word it does not know.
+func TestUnknownSubcommand(t *testing.T) {
+	for _, words := range everyCommand() {
+		c := root()
+		for _, w := range words {
+			c = c.sub(w)
+		}
+		if len(c.subs) == 0 || c.run != nil {
+			continue
+		}
+		name := strings.Join(append([]string{"vigil"}, words...), " ")
+		code, out, stderr := runIn(t, append(words[:len(words):len(words)], "frobnicate")...)
+		want := name + ": unknown command \"frobnicate\"\nsee " + name + " -h\n"
+		if code != 2 || out != "" || stderr != want {
+			t.Errorf("%s frobnicate: exit %d, stdout %q, stderr %q; want exit 2 and %q", name, code, out, stderr, want)
+		}
+		// Without a subcommand a group prints its help, as an error.
+		code, out, stderr = runIn(t, words...)
+		if len(words) > 0 && (code != 2 || out != "" || !strings.HasPrefix(stderr, "Usage: "+name+" COMMAND")) {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit 2 and the help on stderr", name, code, out, stderr)
+		}
+	}
+	if code, _, stderr := runIn(t, "help", "inventory", "frobnicate"); code != 2 || !strings.Contains(stderr, `unknown command "inventory frobnicate"`) {
+		t.Errorf("vigil help inventory frobnicate: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestVersion checks "vigil version" and "vigil --version" print the same:
+// the Go version and the schema version a database is migrated to.
+func TestVersion(t *testing.T) {
+	code, out, stderr := runIn(t, "version")
+	if code != 0 || stderr != "" {
+		t.Fatalf("vigil version: exit %d, stderr %q", code, stderr)
+	}
+	for _, want := range []string{"vigil ", "\nrevision ", "\ngo go1.", "\nschema " + store.SchemaVersion() + "\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("vigil version lacks %q:\n%s", want, out)
+		}
+	}
+	if store.SchemaVersion() == "" {
+		t.Error("no schema version")
+	}
+	if code, again, _ := runIn(t, "--version"); code != 0 || again != out {
+		t.Errorf("vigil --version: exit %d\n%s\nwant\n%s", code, again, out)
+	}
+	if code, _, stderr := runIn(t, "version", "extra"); code != 2 || !strings.Contains(stderr, "see vigil version -h") {
+		t.Errorf("vigil version extra: exit %d, stderr %q", code, stderr)
+	}
 }

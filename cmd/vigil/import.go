@@ -14,40 +14,68 @@ import (
 	"github.com/vigil-health/vigil/internal/ingest"
 )
 
+func importCommand() *command {
+	return &command{
+		name:    "import",
+		summary: "import inventory files: import --source NAME FILE...",
+		usage: []string{
+			"--source NAME [--kind K] [--role R] [--map FILE] [--sheet NAME] [--format F] [--dry-run [--write-map FILE]] [--strict] FILE...",
+			"--batch MANIFEST [--dry-run] [--strict]",
+		},
+		about: "Imports a source's export (CSV, XLSX, nmap XML or JSON Lines, detected) as one " +
+			"snapshot of that source, in one transaction, and reconciles the inventory; " +
+			"importing the source again reports what was added, changed and removed. Columns " +
+			"are mapped from their headers (--map overrides); --dry-run shows the mapping and " +
+			"the first rows and writes nothing. --batch imports every source a YAML manifest " +
+			"lists with one reconciliation. The database is created if it does not exist.",
+		examples: []string{
+			"vigil import --source cmms --role clinical-engineering cmms_export.csv",
+			"vigil import --source cmdb --role it --sheet cmdb_ci cmdb.xlsx",
+			"vigil import --source nmap scan.xml",
+			"vigil import --source cmms --dry-run --write-map cmms.yaml cmms_export.csv",
+			"vigil import --batch nightly.yaml",
+		},
+		run:     runImport,
+		creates: true,
+	}
+}
+
 func runImport(ctx context.Context, m *Main, args []string) error {
 	fs := m.flagSet("import")
 	db := m.dbFlag(fs)
 	source := fs.String("source", "", "source name, e.g. cmms or cmdb (required)")
-	kind := fs.String("kind", "", "source kind: inventory, scanner, network or manual (default: scanner for nmap XML, else inventory)")
-	role := fs.String("role", "", "source role for precedence: clinical-engineering, it, scanner, network or other")
+	kind := enumFlag(fs, "kind", "source kind: inventory, scanner, network or manual (default: scanner for nmap XML, else inventory)", vigil.SourceInventory, vigil.SourceScanner, vigil.SourceNetwork, vigil.SourceManual)
+	role := enumFlag(fs, "role", "source role for precedence: clinical-engineering, it, scanner, network or other", vigil.SourceRoles...)
 	mapFile := fs.String("map", "", "YAML column mapping file that overrides the automatic mapping")
 	sheet := fs.String("sheet", "", "XLSX sheet to read (default: the first)")
-	format := fs.String("format", "", "force the file format: csv, xlsx, nmap or jsonl (default: detected)")
+	format := enumFlag(fs, "format", "force the file format: csv, xlsx, nmap or jsonl (default: detected)", "csv", "xlsx", "nmap", "jsonl")
 	dry := fs.Bool("dry-run", false, "show the column mapping and the first rows without writing")
 	strict := fs.Bool("strict", false, "make any bad row fatal")
 	rows := fs.Int("rows", 5, "rows to show with --dry-run")
 	batch := fs.String("batch", "", "a YAML manifest listing several sources and their files, imported in one transaction with one reconciliation")
 	writeMap := fs.String("write-map", "", "with --dry-run: write the column mapping as a map file to FILE, to edit and pass back with --map")
-	if err := parse(fs, args); err != nil {
+	// Flags may follow the files: "vigil import --source x a.csv --db v.db".
+	files, err := parseInterspersed(func(a []string) error { return parse(fs, a) }, fs.Args, args)
+	if err != nil {
 		return err
 	}
 	if *writeMap != "" && !*dry {
 		return usagef("--write-map writes the map a dry run found: add --dry-run")
 	}
 	if *batch != "" {
-		if *source != "" || fs.NArg() > 0 || *kind != "" || *role != "" || *mapFile != "" || *sheet != "" || *format != "" || *writeMap != "" {
+		if *source != "" || len(files) > 0 || *kind != "" || *role != "" || *mapFile != "" || *sheet != "" || *format != "" || *writeMap != "" {
 			return usagef("usage: vigil import --batch MANIFEST [--dry-run] [--strict]: the manifest names the sources, files, roles, maps and sheets")
 		}
 		return runImportBatch(ctx, m, *db, *batch, *dry, *strict, *rows)
 	}
-	if *source == "" || fs.NArg() == 0 {
+	if *source == "" || len(files) == 0 {
 		return usagef("usage: vigil import --source NAME [--map FILE] [--sheet NAME] [--dry-run [--write-map FILE]] [--strict] FILE...\n       vigil import --batch MANIFEST [--dry-run] [--strict]")
 	}
 	opt := ingest.Options{Format: *format, Sheet: *sheet, MapFile: *mapFile, Strict: *strict, Now: time.Now().UTC()}
 	snap := &vigil.Snapshot{Source: vigil.Source{Name: *source, Kind: vigil.SourceKind(*kind), Role: *role}, TakenAt: opt.Now}
 	var bad int
 	var results []*ingest.Result
-	for _, path := range fs.Args() {
+	for _, path := range files {
 		res, err := ingest.Read(ctx, path, opt)
 		if err != nil {
 			return err

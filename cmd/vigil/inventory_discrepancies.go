@@ -15,7 +15,7 @@ func invDiscrepancies(ctx context.Context, m *Main, args []string) error {
 	var kind, site *string
 	var all *bool
 	c, _, err := openInv(ctx, m, "inventory discrepancies", args, []string{"table", "json", "csv"}, func(fs *flag.FlagSet) {
-		kind = fs.String("kind", "", "only this kind: missing-from-source, unmanaged, stale, field-conflict, duplicate, identity-conflict")
+		kind = enumFlag(fs, "kind", "only this kind: missing-from-source, unmanaged, stale, field-conflict, duplicate, identity-conflict", vigil.DiscrepancyKinds...)
 		site = fs.String("site", "", "only the devices of this hospital (site id)")
 		all = fs.Bool("all", false, "include acknowledged discrepancies")
 	})

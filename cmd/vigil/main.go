@@ -11,10 +11,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/signal"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -46,87 +46,100 @@ type Main struct {
 	// actorAs is --actor (or VIGIL_ACTOR): the person named beside the
 	// operating system user in the audit trail.
 	actorAs string
+	// creates is set while a command that may create a new SQLite
+	// database runs; created lists the files and directories openDB
+	// created, removed again when the command fails.
+	creates bool
+	created []string
 }
 
-// command is one subcommand.
-type command struct {
-	name, summary string
-	run           func(ctx context.Context, m *Main, args []string) error
-}
-
-func commands() []command {
-	return []command{
-		{"demo", "generate a demo hospital, load it and serve it", runDemo},
-		{"serve", "serve the web UI and API", runServe},
-		{"migrate", "apply database migrations", runMigrate},
-		{"user", "manage users: user add|list|role|disable|enable|passwd", runUser},
-		{"token", "API tokens: token create --user NAME, token list, token revoke ID", runToken},
-		{"audit-log", "audit-log verify: check the tamper-evident audit trail", runAuditLog},
-		{"audit", "mock audits: audit mock --framework ID [--sample N] [--seed S], audit compare A B, audit list", runAudit},
-		{"plan", "the remediation plan: plan list|export|set|sync", runPlan},
-		{"gen", "write a generated demo hospital's raw files", runGen},
-		{"import", "import inventory files: import --source NAME FILE...", runImport},
-		{"discover", "passive discovery from captures or a live interface", runDiscover},
-		{"feeds", "vulnerability feeds and SBOMs: feeds import FILE|DIR..., feeds update", runFeeds},
-		{"vulns", "vulnerabilities matched to devices: vulns list, vulns show ID", runVulns},
-		{"risk", "the ranked risk worklist: risk list, risk show DEVICE", runRisk},
-		{"inventory", "list, show, export the inventory; discrepancies, conflicts, precedence", runInventory},
-		{"evaluate", "decide every control of a framework: evaluate [--framework ID] [--at DATE]", runEvaluate},
-		{"controls", "control frameworks: controls list, controls show ID, controls import FILE", runControls},
-		{"checks", "device checks: checks list|show|history|test|add|edit|enable|disable", runChecks},
-		{"attest", "answer for a control: attest CONTROL --owner --answer --date --next-due", runAttest},
-		{"attestations", "the attestations in force, overdue ones marked", runAttestations},
-		{"policy", "the checks' policy parameters: policy show, policy set FILE", runPolicy},
-		{"segments", "network segments: segments list, segments import FILE", runSegments},
-		{"sites", "hospital sites: sites list, sites set-blocks SITE CIDR...", runSites},
-		{"network", "what discovery found: network findings [--code C] [--at DATE]", runNetwork},
-		{"evidence", "the evidence repository: evidence add|list|show|get|verify", runEvidence},
-		{"mds2", "MDS2 disclosures: mds2 import FILE [--manufacturer M --model X], mds2 list, mds2 show ID", runMDS2},
-		{"binder", "the auditor's binder: binder --framework ID --out FILE.zip [--at DATE], binder verify FILE.zip", runBinder},
-		{"models", "models and their end of life: models list, models set MAKER MODEL --end-of-support DATE, models import FILE, models unsupported [--at DATE]", runModels},
-		{"vendors", "the vendor register: vendors list|show|add|import FILE, vendors agreements import FILE, vendors expiring [--within 60d], vendors baa add, vendors cert add", runVendors},
+// commands are vigil's top-level commands, each declared with its help in
+// its own file (see command in help.go).
+func commands() []*command {
+	return []*command{
+		demoCommand(),
+		serveCommand(),
+		migrateCommand(),
+		userCommand(),
+		tokenCommand(),
+		auditLogCommand(),
+		auditCommand(),
+		planCommand(),
+		genCommand(),
+		importCommand(),
+		discoverCommand(),
+		feedsCommand(),
+		vulnsCommand(),
+		riskCommand(),
+		inventoryCommand(),
+		evaluateCommand(),
+		controlsCommand(),
+		checksCommand(),
+		attestCommand(),
+		attestationsCommand(),
+		policyCommand(),
+		segmentsCommand(),
+		sitesCommand(),
+		networkCommand(),
+		evidenceCommand(),
+		mds2Command(),
+		binderCommand(),
+		modelsCommand(),
+		vendorsCommand(),
+		versionCommand(),
+		helpCommand(),
 	}
 }
 
-// errUsage marks an error as a usage mistake (exit status 2).
+// usageError marks an error as a usage mistake (exit status 2).
 type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
 
-// Run executes args and returns the exit status. Errors print as one line.
+// Run executes args and returns the exit status. Errors print as one line;
+// a usage mistake adds where to read the command's help.
 func (m *Main) Run(ctx context.Context, args []string) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		m.usage(m.Stdout)
-		return 0
+	r := root()
+	switch {
+	case len(args) == 0:
+		args = []string{"help"}
+	case args[0] == "--version" || args[0] == "-version":
+		args = append([]string{"version"}, args[1:]...)
 	}
-	for _, c := range commands() {
-		if c.name == args[0] {
-			err := c.run(ctx, m, args[1:])
-			if text, ok := groupHelp(args[1:], err); ok {
-				fmt.Fprintln(m.Stdout, text)
-				return 0
-			}
-			return m.exitCode(err)
-		}
+	m.created = nil
+	c, err := m.dispatch(ctx, r, args)
+	code := m.exitCode(c, err)
+	if code != 0 {
+		m.removeCreated()
 	}
-	fmt.Fprintf(m.Stderr, "vigil: unknown command %q (run 'vigil help')\n", args[0])
-	return 2
+	return code
 }
 
-func (m *Main) exitCode(err error) int {
+func (m *Main) exitCode(c *command, err error) int {
 	var ue *usageError
+	var h *helpRequest
 	switch {
 	case err == nil:
 		return 0
-	case errors.Is(err, flag.ErrHelp):
+	case errors.As(err, &h):
+		if h.missing {
+			printHelp(m.Stderr, h.cmd, nil)
+			return 2
+		}
+		printHelp(m.Stdout, h.cmd, h.fs)
 		return 0
 	case errors.As(err, &ue):
-		fmt.Fprintf(m.Stderr, "vigil: %s\n", ue.msg)
+		if strings.HasPrefix(ue.msg, "usage: ") {
+			fmt.Fprintln(m.Stderr, ue.msg)
+		} else {
+			fmt.Fprintf(m.Stderr, "%s: %s\n", c.path, ue.msg)
+		}
+		fmt.Fprintf(m.Stderr, "see %s -h\n", c.path)
 		return 2
 	}
-	fmt.Fprintf(m.Stderr, "vigil: %s\n", oneLine(vigil.ErrorMessage(err)))
+	fmt.Fprintf(m.Stderr, "vigil: %s\n", oneLine(withReason(vigil.ErrorMessage(err), err)))
 	if vigil.ErrorCode(err) == vigil.EINTERNAL {
 		// Internal causes go to the log stream, still on one line.
 		fmt.Fprintf(m.Stderr, "vigil: cause: %s\n", oneLine(err.Error()))
@@ -134,24 +147,44 @@ func (m *Main) exitCode(err error) int {
 	return 1
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func (m *Main) usage(w io.Writer) {
-	fmt.Fprintln(w, "Vigil keeps a hospital audit-ready for its connected medical devices.")
-	fmt.Fprintln(w, "\nUsage: vigil COMMAND [flags]\n\nCommands:")
-	cs := commands()
-	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
-	for _, c := range cs {
-		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
+// withReason adds the operating system's reason to a message about a file
+// that does not give it ("cannot read x.csv" becomes "cannot read x.csv: no
+// such file or directory"). The reason is the system's text, never the
+// file's content.
+func withReason(msg string, err error) string {
+	if vigil.ErrorCode(err) == vigil.EINTERNAL {
+		return msg
 	}
-	fmt.Fprintln(w, "\nEvery command takes --db (or VIGIL_DB): a file path, sqlite:PATH or postgres://... (default vigil.db).")
-	fmt.Fprintln(w, "Run 'vigil COMMAND -h' for a command's flags.")
+	if reason := systemReason(err); reason != "" && !strings.Contains(msg, reason) {
+		msg += ": " + reason
+	}
+	return msg
 }
 
-// flagSet returns a FlagSet that reports errors instead of exiting.
+// systemReason is the operating system's reason for a failed file or
+// network operation in err's chain ("no such file or directory", "address
+// already in use"), or "".
+func systemReason(err error) string {
+	var pe *fs.PathError
+	var errno syscall.Errno
+	switch {
+	case errors.As(err, &pe):
+		return pe.Err.Error()
+	case errors.As(err, &errno):
+		return errno.Error()
+	}
+	return ""
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// flagSet returns a FlagSet that reports errors instead of exiting and
+// prints nothing itself: parse returns "-h" and mistakes, and Run prints
+// them (the help, or one line).
 func (m *Main) flagSet(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("vigil "+name, flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	return fs
 }
 
@@ -169,7 +202,7 @@ func (m *Main) dbFlag(fs *flag.FlagSet) *string {
 func parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return err
+			return &helpRequest{fs: fs}
 		}
 		return usagef("%v", err)
 	}

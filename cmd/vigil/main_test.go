@@ -91,13 +91,19 @@ func TestDemoDefaultDatabaseInDir(t *testing.T) {
 	}
 }
 
-// oneErrorLine checks a failure is one clear line without a stack trace.
+// oneErrorLine checks a failure is one clear line without a stack trace
+// (after the demo's progress, if any).
 func oneErrorLine(t *testing.T, code int, stderr, want string) {
 	t.Helper()
 	if code == 0 {
 		t.Fatalf("exit 0, want failure")
 	}
-	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		if !strings.HasPrefix(l, "vigil demo: ") {
+			lines = append(lines, l)
+		}
+	}
 	if len(lines) != 1 || !strings.HasPrefix(lines[0], "vigil: ") || !strings.Contains(lines[0], want) {
 		t.Fatalf("stderr = %q, want one line containing %q", stderr, want)
 	}

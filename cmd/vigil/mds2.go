@@ -1,29 +1,61 @@
 package main
 
 import (
-	"context"
-
 	vigil "github.com/vigil-health/vigil"
 )
 
-const mds2Usage = `usage: vigil mds2 COMMAND
-  import FILE [--manufacturer M] [--model X]   a manufacturer's MDS2 form (ANSI/NEMA HN 1-2019, XLSX or
-                                               CSV); the flags replace the form's DOC-1 and DOC-3
-  list [--all-versions] [--format table|json|csv]   the forms on file, newest version of each model
-  show ID | show --manufacturer M --model X | show --device D [--format table|json]
-                                               one form: header, facts, answers`
-
-func runMDS2(ctx context.Context, m *Main, args []string) error {
-	if len(args) == 0 {
-		return usagef("%s", mds2Usage)
+func mds2Command() *command {
+	return &command{
+		name:    "mds2",
+		summary: "MDS2 disclosures: mds2 import FILE [--manufacturer M --model X], mds2 list, mds2 show ID",
+		about: "Manufacturer Disclosure Statements for Medical Device Security (MDS2, ANSI/NEMA HN " +
+			"1-2019): every question of a model's form kept, versions per model, and the facts " +
+			"the checks read (see docs/mds2.md).",
+		examples: []string{
+			"vigil mds2 import infusion-pump-mds2.xlsx",
+			"vigil mds2 list",
+			"vigil mds2 show --device BME-00042",
+		},
+		subs: []*command{
+			{
+				name:    "import",
+				summary: "import a manufacturer's MDS2 form (XLSX or CSV)",
+				usage:   []string{"FILE [--manufacturer M] [--model X]"},
+				about: "Imports a manufacturer's MDS2 form (XLSX or CSV); the flags replace the " +
+					"form's DOC-1 (manufacturer) and DOC-3 (model) when they do not match the " +
+					"inventory's names. A new form of a model is its next version.",
+				examples: []string{
+					"vigil mds2 import infusion-pump-mds2.xlsx",
+					"vigil mds2 import mds2.csv --manufacturer 'Baxter' --model 'Sigma Spectrum'",
+				},
+				run:     mds2Import,
+				creates: true,
+			},
+			{
+				name:    "list",
+				summary: "the forms on file, newest version of each model",
+				usage:   []string{"[--all-versions] [--format table|json|csv]"},
+				about:   "Lists the MDS2 forms on file, the newest version of each model unless --all-versions.",
+				examples: []string{
+					"vigil mds2 list",
+					"vigil mds2 list --all-versions --format csv",
+				},
+				run: mds2List,
+			},
+			{
+				name:    "show",
+				summary: "one form: header, facts, answers",
+				usage:   []string{"ID [--format table|json]", "--manufacturer M --model X [--format table|json]", "--device D [--format table|json]"},
+				about:   "Shows one MDS2 form (by id, by model, or the form of a device's model): its header, the facts the checks read, and every answer.",
+				examples: []string{
+					"vigil mds2 show 3",
+					"vigil mds2 show --manufacturer Baxter --model 'Sigma Spectrum' --format json",
+					"vigil mds2 show --device BME-00042",
+				},
+				run: mds2Show,
+			},
+		},
 	}
-	sub := map[string]func(context.Context, *Main, []string) error{
-		"import": mds2Import, "list": mds2List, "show": mds2Show,
-	}[args[0]]
-	if sub == nil {
-		return usagef("unknown mds2 command %q\n%s", args[0], mds2Usage)
-	}
-	return sub(ctx, m, args[1:])
 }
 
 // mds2FactRows are the facts of a form as table rows: fact, answer and

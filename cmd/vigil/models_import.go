@@ -44,7 +44,7 @@ func readListFile(path, what string) ([]byte, error) {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, vigil.WrapError(vigil.EINVALID, "cannot read "+path, err)
+		return nil, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s: %v", path, pathErr(err)), err)
 	}
 	return data, nil
 }

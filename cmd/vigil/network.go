@@ -9,20 +9,25 @@ import (
 	vigil "github.com/vigil-health/vigil"
 )
 
-const networkUsage = `usage: vigil network COMMAND
-  findings [--code C] [--at DATE] [--format table|json]
-      what passive discovery found on the wire: the findings in force now,
-      or at a date (2006-01-02, the end of that day) or time (RFC 3339)`
-
-func runNetwork(ctx context.Context, m *Main, args []string) error {
-	if len(args) == 0 {
-		return usagef("%s", networkUsage)
+func networkCommand() *command {
+	return &command{
+		name:    "network",
+		summary: "what discovery found: network findings [--code C] [--at DATE]",
+		about:   "What passive discovery found on the wire (see 'vigil discover').",
+		subs: []*command{{
+			name:    "findings",
+			summary: "the findings on the wire in force now, or at a date",
+			usage:   []string{"[--code C] [--at DATE] [--format table|json]"},
+			about: "Lists what passive discovery found on the wire (cleartext PHI, default " +
+				"credentials, internet peers...): the findings in force now, or at a date " +
+				"(2006-01-02, the end of that day) or time (RFC 3339).",
+			examples: []string{
+				"vigil network findings",
+				"vigil network findings --code cleartext-phi --at 2026-06-30",
+			},
+			run: networkFindings,
+		}},
 	}
-	switch args[0] {
-	case "findings":
-		return networkFindings(ctx, m, args[1:])
-	}
-	return usagef("unknown network command %q\n%s", args[0], networkUsage)
 }
 
 func networkFindings(ctx context.Context, m *Main, args []string) error {
@@ -36,7 +41,7 @@ func networkFindings(ctx context.Context, m *Main, args []string) error {
 	}
 	defer c.db.Close()
 	if len(pos) > 0 {
-		return usagef("%s", networkUsage)
+		return usagef("unexpected argument %q: network findings takes only flags", pos[0])
 	}
 	t, err := atFlag(*at)
 	if err != nil {

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bufio"
+	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -77,7 +79,7 @@ func checkFormat(format string, allowed ...string) error {
 			return nil
 		}
 	}
-	return usagef("--format must be one of %s", strings.Join(allowed, ", "))
+	return usagef("--format must be one of %s, not %q", strings.Join(allowed, ", "), format)
 }
 
 // emit writes v as JSON, or the table rows builds as a table or CSV; the
@@ -106,4 +108,22 @@ func deviceTable(devs []*vigil.Device) *table {
 		t.add(deviceRow(d)...)
 	}
 	return t
+}
+
+// enumFlag defines a string flag whose value, when given, must be one of
+// valid: a bad value is a usage error that names the valid ones.
+func enumFlag[T ~string](fs *flag.FlagSet, name, usage string, valid ...T) *string {
+	p := new(string)
+	names := make([]string, len(valid))
+	for i, v := range valid {
+		names[i] = string(v)
+	}
+	fs.Func(name, usage, func(v string) error {
+		if v != "" && !slices.Contains(names, v) {
+			return fmt.Errorf("want one of %s", strings.Join(names, ", "))
+		}
+		*p = v
+		return nil
+	})
+	return p
 }

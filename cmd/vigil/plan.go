@@ -4,29 +4,66 @@ import (
 	"context"
 	"flag"
 	"fmt"
+
+	vigil "github.com/vigil-health/vigil"
 )
 
-const planUsage = `usage: vigil plan list [--status open|closed] [--owner O] [--kind K] [--framework ID] [--format table|json|csv]
-       vigil plan export --format csv|json --out FILE
-       vigil plan set ID [--owner O] [--due DATE]
-       vigil plan sync`
-
-// runPlan runs the remediation plan commands.
-func runPlan(ctx context.Context, m *Main, args []string) error {
-	if len(args) == 0 {
-		return usagef("%s", planUsage)
+func planCommand() *command {
+	return &command{
+		name:    "plan",
+		summary: "the remediation plan: plan list|export|set|sync",
+		about: "The remediation plan: every gap the evaluations, evidence and vulnerabilities " +
+			"show (a failed control, missing or stale evidence, an overdue attestation, a KEV " +
+			"past due), with owner, due date and priority, kept in step with the verdicts.",
+		examples: []string{
+			"vigil plan list --status open",
+			"vigil plan export --format csv --out plan.csv",
+			"vigil plan set 12 --owner 'Biomed lead' --due 2027-01-31",
+		},
+		subs: []*command{
+			{
+				name:    "list",
+				summary: "the plan's items, with owner, due date and priority",
+				usage:   []string{"[--status open|closed] [--owner O] [--kind K] [--framework ID] [--format table|json|csv]"},
+				about:   "Lists the plan's items, filtered, with owner, due date and priority.",
+				examples: []string{
+					"vigil plan list --status open",
+					"vigil plan list --kind kev-past-due --format csv",
+				},
+				run: runPlanList,
+			},
+			{
+				name:    "export",
+				summary: "the plan as CSV or JSON for ServiceNow or Jira",
+				usage:   []string{"--format csv|json --out FILE [--status open|closed] [--owner O] [--kind K] [--framework ID]"},
+				about:   "Writes the plan's items as CSV (columns a ticketing system imports) or JSON to a file.",
+				examples: []string{
+					"vigil plan export --format csv --out plan.csv",
+					"vigil plan export --format json --out plan.json --status open",
+				},
+				run: runPlanExport,
+			},
+			{
+				name:    "set",
+				summary: "change an item's owner or due date",
+				usage:   []string{"ID [--owner O] [--due DATE]"},
+				about:   "Sets a plan item's owner or due date; the change is audited.",
+				examples: []string{
+					"vigil plan set 12 --owner 'Biomed lead' --due 2027-01-31",
+				},
+				run: runPlanSet,
+			},
+			{
+				name:    "sync",
+				summary: "rebuild the plan from the verdicts now",
+				usage:   []string{"[--format table|json]"},
+				about: "Rebuilds the plan from the current verdicts, evidence and vulnerabilities; " +
+					"evaluations after imports, discovery runs and feed updates do it by themselves.",
+				examples: []string{"vigil plan sync"},
+				run:      runPlanSync,
+			},
+		},
 	}
-	switch args[0] {
-	case "list":
-		return runPlanList(ctx, m, args[1:])
-	case "export":
-		return runPlanExport(ctx, m, args[1:])
-	case "set":
-		return runPlanSet(ctx, m, args[1:])
-	case "sync":
-		return runPlanSync(ctx, m, args[1:])
-	}
-	return usagef("%s", planUsage)
 }
 
 // runPlanSync rebuilds the plan now; evaluations after imports, discovery
@@ -59,8 +96,8 @@ func runPlanSync(ctx context.Context, m *Main, args []string) error {
 type planFilterFlags struct{ status, owner, kind, framework *string }
 
 func (p *planFilterFlags) register(fs *flag.FlagSet) {
-	p.status = fs.String("status", "", "open or closed (default: both)")
+	p.status = enumFlag(fs, "status", "open or closed (default: both)", vigil.PlanOpen, vigil.PlanClosed)
 	p.owner = fs.String("owner", "", "only this owner's items")
-	p.kind = fs.String("kind", "", "failed-control, missing-evidence, stale-evidence, overdue-attestation or kev-past-due")
+	p.kind = enumFlag(fs, "kind", "failed-control, missing-evidence, stale-evidence, overdue-attestation or kev-past-due", vigil.PlanFailedControl, vigil.PlanMissingEvidence, vigil.PlanStaleEvidence, vigil.PlanOverdueAttestation, vigil.PlanKEVPastDue)
 	p.framework = fs.String("framework", "", "only this framework's items")
 }

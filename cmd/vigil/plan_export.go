@@ -93,7 +93,7 @@ func priorityLabel(p vigil.Priority) string {
 func writeFileAtomic(path string, data []byte) error {
 	err := atomicfile.Write(path, 0o644, func(f *os.File) error { _, err := f.Write(data); return err })
 	if err != nil {
-		return vigil.WrapError(vigil.EINVALID, "cannot write "+path, err)
+		return vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot write %s: %v", path, pathErr(err)), err)
 	}
 	return nil
 }

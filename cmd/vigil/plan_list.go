@@ -15,7 +15,7 @@ func runPlanList(ctx context.Context, m *Main, args []string) error {
 	}
 	defer c.db.Close()
 	if len(pos) > 0 {
-		return usagef("%s", planUsage)
+		return usagef("unexpected argument %q: plan list takes only flags", pos[0])
 	}
 	svc, err := m.assurance(c.db)
 	if err != nil {

@@ -15,22 +15,41 @@ import (
 	"github.com/vigil-health/vigil/internal/checks"
 )
 
-const policyUsage = `usage: vigil policy COMMAND
-  show [--format json|yaml]   the policy the checks read (clinical_segments includes the segments
-                              designated clinical)
-  set FILE                    replace it from a YAML or JSON file; keys left out take their defaults`
-
-func runPolicy(ctx context.Context, m *Main, args []string) error {
-	if len(args) == 0 {
-		return usagef("%s", policyUsage)
+func policyCommand() *command {
+	return &command{
+		name:    "policy",
+		summary: "the checks' policy parameters: policy show, policy set FILE",
+		about: "The parameters the checks read: patch windows, CVSS and SSVC thresholds, allowed " +
+			"internet peers, clinical segments and the like.",
+		examples: []string{
+			"vigil policy show --format yaml",
+			"vigil policy set policy.yaml",
+		},
+		subs: []*command{
+			{
+				name:    "show",
+				summary: "the policy the checks read",
+				usage:   []string{"[--format json|yaml]"},
+				about:   "Prints the policy the checks read; clinical_segments includes the segments designated clinical.",
+				examples: []string{
+					"vigil policy show",
+					"vigil policy show --format yaml > policy.yaml",
+				},
+				run: policyShow,
+			},
+			{
+				name:    "set",
+				summary: "replace it from a YAML or JSON file",
+				usage:   []string{"FILE"},
+				about:   "Replaces the policy from a YAML or JSON file; keys left out take their defaults. The controls are evaluated again.",
+				examples: []string{
+					"vigil policy set policy.yaml",
+				},
+				run:     policySet,
+				creates: true,
+			},
+		},
 	}
-	switch args[0] {
-	case "show":
-		return policyShow(ctx, m, args[1:])
-	case "set":
-		return policySet(ctx, m, args[1:])
-	}
-	return usagef("unknown policy command %q\n%s", args[0], policyUsage)
 }
 
 func policyShow(ctx context.Context, m *Main, args []string) error {

@@ -9,16 +9,53 @@ import (
 	"github.com/vigil-health/vigil/internal/risk"
 )
 
-func runRisk(ctx context.Context, m *Main, args []string) error {
-	if len(args) == 0 || args[0] != "list" && args[0] != "show" {
-		return usagef("usage: vigil risk list [--site ID] [--type TYPE] [--all] [--at DATE] [--limit N] [--format table|json|csv] | vigil risk show DEVICE")
+func riskCommand() *command {
+	return &command{
+		name:    "risk",
+		summary: "the ranked risk worklist: risk list, risk show DEVICE",
+		about: "The clinical risk worklist: devices ranked by the risk of their open " +
+			"vulnerabilities (CVSS, KEV, EPSS, SSVC, exposure and clinical criticality), each " +
+			"factor's contribution shown.",
+		examples: []string{
+			"vigil risk list --format csv",
+			"vigil risk show CE100002",
+		},
+		subs: []*command{
+			{
+				name:    "list",
+				summary: "the ranked worklist of devices",
+				usage:   []string{"[--site ID] [--type TYPE] [--all] [--at DATE] [--limit N] [--format table|json|csv]"},
+				about: "Lists the devices with something open, highest risk first; --all adds those " +
+					"with nothing open, --at ranks from the matches open at a date.",
+				examples: []string{
+					"vigil risk list --limit 20",
+					"vigil risk list --type infusion-pump --site 1 --format csv",
+					"vigil risk list --at 2026-06-30",
+				},
+				run: func(ctx context.Context, m *Main, args []string) error { return runRisk(ctx, m, "list", args) },
+			},
+			{
+				name:    "show",
+				summary: "one device's score, each factor's contribution explained",
+				usage:   []string{"DEVICE [--at DATE] [--format table|json|csv]"},
+				about:   "Explains one device's risk score (by id, asset tag, serial, MAC or host name): each factor's contribution and each open vulnerability.",
+				examples: []string{
+					"vigil risk show CE100002",
+					"vigil risk show 42 --format json",
+				},
+				run: func(ctx context.Context, m *Main, args []string) error { return runRisk(ctx, m, "show", args) },
+			},
+		},
 	}
-	c, as, err := riskAssess(ctx, m, args)
+}
+
+func runRisk(ctx context.Context, m *Main, sub string, args []string) error {
+	c, as, err := riskAssess(ctx, m, sub, args)
 	if err != nil {
 		return err
 	}
 	defer c.db.Close()
-	if args[0] == "show" && c.format == "table" {
+	if sub == "show" && c.format == "table" {
 		return riskShow(m, as)
 	}
 	// JSON and CSV of "risk show" are the worklist of its one device.
@@ -28,10 +65,10 @@ func runRisk(ctx context.Context, m *Main, args []string) error {
 // riskAssess parses a risk command's flags and assesses the devices they
 // select: the one named by "risk show", or every device for "risk list".
 // The caller closes c.db.
-func riskAssess(ctx context.Context, m *Main, args []string) (c *invCmd, as []risk.Assessment, err error) {
+func riskAssess(ctx context.Context, m *Main, sub string, args []string) (c *invCmd, as []risk.Assessment, err error) {
 	var site, typ, limit, at *string
 	var all *bool
-	c, pos, err := openInv(ctx, m, "risk "+args[0], args[1:], []string{"table", "json", "csv"}, func(fs *flag.FlagSet) {
+	c, pos, err := openInv(ctx, m, "risk "+sub, args, []string{"table", "json", "csv"}, func(fs *flag.FlagSet) {
 		site = fs.String("site", "", "only devices of this site id")
 		typ = fs.String("type", "", "only devices of this type")
 		limit = fs.String("limit", "0", "at most this many devices (0: all)")
@@ -56,7 +93,7 @@ func riskAssess(ctx context.Context, m *Main, args []string) (c *invCmd, as []ri
 			return nil, nil, usagef("--site must be a site id")
 		}
 	}
-	if args[0] == "show" {
+	if sub == "show" {
 		if len(pos) != 1 {
 			return nil, nil, usagef("usage: vigil risk show DEVICE")
 		}

@@ -9,23 +9,43 @@ import (
 	"github.com/vigil-health/vigil/internal/ingest"
 )
 
-const segmentsUsage = `usage: vigil segments COMMAND
-  list [--format table|json|csv]   the network segments the hospital designates
-  import FILE                      replace them from a CSV: name, cidr, vlan, clinical
-                                   (header synonyms such as Subnet, VLAN ID, Is Clinical;
-                                   , ; tab or | as delimiter)`
-
-func runSegments(ctx context.Context, m *Main, args []string) error {
-	if len(args) == 0 {
-		return usagef("%s", segmentsUsage)
+func segmentsCommand() *command {
+	return &command{
+		name:    "segments",
+		summary: "network segments: segments list, segments import FILE",
+		about: "The network segments the hospital designates (name, CIDR, VLAN, clinical or not), " +
+			"which discovery and the checks read.",
+		examples: []string{
+			"vigil segments import network_segments.csv",
+			"vigil segments list",
+		},
+		subs: []*command{
+			{
+				name:    "list",
+				summary: "the network segments the hospital designates",
+				usage:   []string{"[--format table|json|csv]"},
+				about:   "Lists the network segments: name, CIDR, VLAN and whether it is clinical.",
+				examples: []string{
+					"vigil segments list",
+					"vigil segments list --format csv",
+				},
+				run: segmentsList,
+			},
+			{
+				name:    "import",
+				summary: "replace them from a CSV: name, cidr, vlan, clinical",
+				usage:   []string{"FILE"},
+				about: "Replaces the segments from a CSV with name, cidr, vlan and clinical columns " +
+					"(header synonyms such as Subnet, VLAN ID, Is Clinical; , ; tab or | as " +
+					"delimiter).",
+				examples: []string{
+					"vigil segments import network_segments.csv",
+				},
+				run:     segmentsImport,
+				creates: true,
+			},
+		},
 	}
-	switch args[0] {
-	case "list":
-		return segmentsList(ctx, m, args[1:])
-	case "import":
-		return segmentsImport(ctx, m, args[1:])
-	}
-	return usagef("unknown segments command %q\n%s", args[0], segmentsUsage)
 }
 
 func segmentsList(ctx context.Context, m *Main, args []string) error {

@@ -11,6 +11,28 @@ import (
 	"github.com/vigil-health/vigil/internal/web"
 )
 
+func serveCommand() *command {
+	return &command{
+		name:    "serve",
+		summary: "serve the web UI and API",
+		usage: []string{"[--addr HOST:PORT] [--insecure-cookies] [--session-ttl 12h] [--trusted-proxy CIDR]... [--evidence-dir DIR] [--mfa-admins]",
+			"--oidc-issuer URL --oidc-client-id ID --oidc-redirect-url URL --oidc-role-map GROUP=ROLE,... [--oidc-client-secret-file FILE] [--oidc-name NAME] [--oidc-groups-claim CLAIM]"},
+		about: "Serves the web UI and the JSON API (/api/v1/) until interrupted. Put it behind " +
+			"TLS in production; --trusted-proxy names the reverse proxy whose X-Forwarded-For " +
+			"names the client. The database is created and migrated if needed. With --oidc-issuer " +
+			"people also sign in through an OpenID Connect provider, their role given by their " +
+			"groups (--oidc-role-map); --mfa-admins requires a TOTP second factor of every local " +
+			"admin. See docs/security.md.",
+		examples: []string{
+			"vigil serve --addr 0.0.0.0:8443 --db /var/lib/vigil/vigil.db --trusted-proxy 10.0.0.5",
+			"vigil serve --mfa-admins --oidc-issuer https://sso.example.org/realms/hospital --oidc-client-id vigil --oidc-client-secret-file /etc/vigil/oidc.secret --oidc-redirect-url https://vigil.example.org/login/oidc/callback --oidc-role-map vigil-admins=admin,clinical-eng=clinical-engineering,auditors=auditor",
+			"vigil serve --insecure-cookies    # plain HTTP on 127.0.0.1:8080, for development",
+		},
+		run:     runServe,
+		creates: true,
+	}
+}
+
 func runServe(ctx context.Context, m *Main, args []string) error {
 	fs := m.flagSet("serve")
 	db := m.dbFlag(fs)
@@ -26,6 +48,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 		return err
 	})
 	m.evidenceDirFlag(fs)
+	sf := addSSOFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -34,7 +57,11 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer d.Close()
-	return m.serve(ctx, d, *addr, web.Config{SecureCookies: !*insecure, SessionTTL: *ttl, TrustedProxies: proxies}, nil)
+	cfg := web.Config{SecureCookies: !*insecure, SessionTTL: *ttl, TrustedProxies: proxies}
+	if err := sf.apply(m, d, &cfg); err != nil {
+		return err
+	}
+	return m.serve(ctx, d, *addr, cfg, nil)
 }
 
 // serve runs the web server until ctx ends. announce, when set, prints

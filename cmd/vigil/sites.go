@@ -9,23 +9,43 @@ import (
 	vigil "github.com/vigil-health/vigil"
 )
 
-const sitesUsage = `usage: vigil sites COMMAND
-  list [--format table|json|csv]   the hospital sites and their address blocks
-  set-blocks SITE [CIDR...]        replace the address blocks a hospital declares (none clears
-                                   them); devices seen only on the network take the site
-                                   whose block holds their address`
-
-func runSites(ctx context.Context, m *Main, args []string) error {
-	if len(args) == 0 {
-		return usagef("%s", sitesUsage)
+func sitesCommand() *command {
+	return &command{
+		name:    "sites",
+		summary: "hospital sites: sites list, sites set-blocks SITE CIDR...",
+		about: "The hospital's sites, as the sources name them, and the address blocks each " +
+			"declares; devices seen only on the network take the site whose block holds " +
+			"their address.",
+		examples: []string{
+			"vigil sites list",
+			"vigil sites set-blocks 1 10.20.0.0/16 10.21.0.0/16",
+		},
+		subs: []*command{
+			{
+				name:    "list",
+				summary: "the hospital sites and their address blocks",
+				usage:   []string{"[--format table|json|csv]"},
+				about:   "Lists the sites with their id, name and address blocks.",
+				examples: []string{
+					"vigil sites list",
+					"vigil sites list --format json",
+				},
+				run: sitesList,
+			},
+			{
+				name:    "set-blocks",
+				summary: "replace the address blocks a site declares (none clears them)",
+				usage:   []string{"SITE [CIDR...]"},
+				about: "Replaces the address blocks a site (id or name) declares; none clears them. " +
+					"Devices seen only on the network take the site whose block holds their address.",
+				examples: []string{
+					"vigil sites set-blocks 1 10.20.0.0/16 10.21.0.0/16",
+					"vigil sites set-blocks 'St. Brigid'    # clear them",
+				},
+				run: sitesSetBlocks,
+			},
+		},
 	}
-	switch args[0] {
-	case "list":
-		return sitesList(ctx, m, args[1:])
-	case "set-blocks":
-		return sitesSetBlocks(ctx, m, args[1:])
-	}
-	return usagef("unknown sites command %q\n%s", args[0], sitesUsage)
 }
 
 func sitesList(ctx context.Context, m *Main, args []string) error {

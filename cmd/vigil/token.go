@@ -11,25 +11,56 @@ import (
 	"github.com/vigil-health/vigil/internal/account"
 )
 
-const tokenUsage = `usage: vigil token create --user NAME [--name N] [--expires 90d] [--read-only]
-       vigil token list [--user NAME] [--format table|json]
-       vigil token revoke ID`
-
-// runToken manages API tokens from the command line: how a script gets its
-// first token without a browser (the secret is printed once).
-func runToken(ctx context.Context, m *Main, args []string) error {
-	if len(args) == 0 {
-		return usagef("%s", tokenUsage)
+// tokenCommand manages API tokens from the command line: how a script gets
+// its first token without a browser (the secret is printed once).
+func tokenCommand() *command {
+	return &command{
+		name:    "token",
+		summary: "API tokens: token create --user NAME, token list, token revoke ID",
+		about: "API tokens for scripts (Authorization: Bearer vgl_...): a token acts with its " +
+			"user's role or only reads, and expires. The secret is printed once, when it is created.",
+		examples: []string{
+			"vigil token create --user ci --expires 90d",
+			"vigil token list --user ci",
+			"vigil token revoke 3",
+		},
+		subs: []*command{
+			{
+				name:    "create",
+				summary: "create a token for a user; prints the secret once",
+				usage:   []string{"--user NAME [--name N] [--expires 90d] [--read-only] [--format table|json]"},
+				about: "Creates an API token acting as a user (with the user's role, or read only), " +
+					"expiring after --expires (at most 366 days). The secret is printed once on " +
+					"standard output.",
+				examples: []string{
+					"vigil token create --user ci --expires 90d",
+					"vigil token create --user dashboards --name grafana --read-only",
+				},
+				run: runTokenCreate,
+			},
+			{
+				name:    "list",
+				summary: "the tokens, their access and state (never their secret)",
+				usage:   []string{"[--user NAME] [--format table|json]"},
+				about:   "Lists the API tokens with their user, access, creation and expiry dates and state.",
+				examples: []string{
+					"vigil token list",
+					"vigil token list --user ci --format json",
+				},
+				run: runTokenList,
+			},
+			{
+				name:    "revoke",
+				summary: "revoke a token by id",
+				usage:   []string{"ID"},
+				about:   "Revokes an API token (ID from 'vigil token list'); it stops working at once.",
+				examples: []string{
+					"vigil token revoke 3",
+				},
+				run: runTokenRevoke,
+			},
+		},
 	}
-	switch args[0] {
-	case "create":
-		return runTokenCreate(ctx, m, args[1:])
-	case "list":
-		return runTokenList(ctx, m, args[1:])
-	case "revoke":
-		return runTokenRevoke(ctx, m, args[1:])
-	}
-	return usagef("%s", tokenUsage)
 }
 
 func runTokenCreate(ctx context.Context, m *Main, args []string) error {

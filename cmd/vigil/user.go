@@ -11,39 +11,135 @@ import (
 	"github.com/vigil-health/vigil/internal/password"
 )
 
-const userUsage = `usage: vigil user add NAME --role ROLE [--password PW]
-       vigil user list [--format table|json]
-       vigil user role NAME ROLE
-       vigil user disable NAME
-       vigil user enable NAME
-       vigil user passwd NAME [--password PW]
-roles: admin, compliance, clinical-engineering, it, auditor`
+// userCommand manages Vigil's users. The command line acts as an admin:
+// whoever can run it can open the database anyway. Every change is audited
+// with the operating system user (and --actor).
+func userCommand() *command {
+	return &command{
+		name:    "user",
+		summary: "manage users: user add|list|role|disable|enable|passwd|mfa",
+		about: "Manages the people who sign in to the web UI and the API, each with a role: " +
+			"admin, compliance, clinical-engineering, it or auditor (read only). The command " +
+			"line acts as an admin; every change is audited with the operating system user " +
+			"(and --actor).",
+		examples: []string{
+			"vigil user add alice --role compliance",
+			"vigil user list",
+			"vigil user role alice admin",
+		},
+		subs: []*command{
+			{
+				name:    "add",
+				summary: "create a user with a role; prints a generated password",
+				usage:   []string{"NAME --role ROLE [--password PW]"},
+				about: "Creates a user with a role (admin, compliance, clinical-engineering, it or " +
+					"auditor). Without --password a password is generated and printed once. The " +
+					"first user of a new installation: this creates the database if needed.",
+				examples: []string{
+					"vigil user add alice --role compliance",
+					"vigil user add audit-firm --role auditor --db /var/lib/vigil/vigil.db",
+				},
+				run:     runUserAdd,
+				creates: true,
+			},
+			{
+				name:    "list",
+				summary: "the users, their roles and whether they are enabled",
+				usage:   []string{"[--format table|json]"},
+				about:   "Lists the users with their role, state and creation date.",
+				examples: []string{
+					"vigil user list",
+					"vigil user list --format json",
+				},
+				run: runUserList,
+			},
+			{
+				name:    "role",
+				summary: "change a user's role",
+				usage:   []string{"NAME ROLE"},
+				about:   "Changes a user's role: admin, compliance, clinical-engineering, it or auditor.",
+				examples: []string{
+					"vigil user role alice admin",
+				},
+				run: runUserRole,
+			},
+			{
+				name:    "disable",
+				summary: "stop a user signing in; their sessions and tokens end",
+				usage:   []string{"NAME"},
+				about:   "Disables a user: they can no longer sign in and their sessions end.",
+				examples: []string{
+					"vigil user disable bob",
+				},
+				run: func(ctx context.Context, m *Main, args []string) error { return runUserDisable(ctx, m, args, true) },
+			},
+			{
+				name:    "enable",
+				summary: "let a disabled user sign in again",
+				usage:   []string{"NAME"},
+				about:   "Enables a disabled user again.",
+				examples: []string{
+					"vigil user enable bob",
+				},
+				run: func(ctx context.Context, m *Main, args []string) error { return runUserDisable(ctx, m, args, false) },
+			},
+			{
+				name:    "passwd",
+				summary: "set a user's password; prints a generated one",
+				usage:   []string{"NAME [--password PW]"},
+				about: "Sets a user's password (at least 12 characters); without --password one is " +
+					"generated and printed once. Their sessions end.",
+				examples: []string{
+					"vigil user passwd alice",
+				},
+				run: runUserPasswd,
+			},
+			{
+				name:    "mfa",
+				summary: "second factors: user mfa reset NAME",
+				about: "Manages users' TOTP second factors, which they set up themselves on their " +
+					"account page. An admin resets the second factor of one who lost their " +
+					"authenticator.",
+				examples: []string{
+					"vigil user mfa reset alice",
+				},
+				subs: []*command{
+					{
+						name:    "reset",
+						summary: "remove a user's second factor, for one who lost their authenticator",
+						usage:   []string{"NAME"},
+						about: "Removes a user's TOTP second factor: they sign in with their password " +
+							"alone and set up a new one (at once, for an admin when the server runs " +
+							"with --mfa-admins). Audited as user.mfa.reset.",
+						examples: []string{
+							"vigil user mfa reset alice",
+						},
+						run: runUserMFAReset,
+					},
+				},
+			},
+		},
+	}
+}
 
-// runUser manages Vigil's users. The command line acts as an admin: whoever
-// can run it can open the database anyway. Every change is audited with the
-// operating system user (and --actor).
-func runUser(ctx context.Context, m *Main, args []string) error {
-	if len(args) == 0 {
-		return usagef("%s", userUsage)
+func runUserRole(ctx context.Context, m *Main, args []string) error {
+	return userChange(ctx, m, "user role", args, 2, func(a *account.Service, pos []string) (string, error) {
+		return pos[0] + " is now " + pos[1], a.SetRole(ctx, m.actor(), pos[0], vigil.Role(pos[1]))
+	})
+}
+
+func runUserDisable(ctx context.Context, m *Main, args []string, disable bool) error {
+	name := "user enable"
+	if disable {
+		name = "user disable"
 	}
-	switch args[0] {
-	case "add":
-		return runUserAdd(ctx, m, args[1:])
-	case "list":
-		return runUserList(ctx, m, args[1:])
-	case "role":
-		return userChange(ctx, m, "user role", args[1:], 2, func(a *account.Service, pos []string) (string, error) {
-			return pos[0] + " is now " + pos[1], a.SetRole(ctx, m.actor(), pos[0], vigil.Role(pos[1]))
-		})
-	case "disable", "enable":
-		disable := args[0] == "disable"
-		return userChange(ctx, m, "user "+args[0], args[1:], 1, func(a *account.Service, pos []string) (string, error) {
-			return pos[0] + " is " + args[0] + "d", a.SetDisabled(ctx, m.actor(), pos[0], disable)
-		})
-	case "passwd":
-		return runUserPasswd(ctx, m, args[1:])
-	}
-	return usagef("%s", userUsage)
+	return userChange(ctx, m, name, args, 1, func(a *account.Service, pos []string) (string, error) {
+		done := pos[0] + " is enabled"
+		if disable {
+			done = pos[0] + " is disabled"
+		}
+		return done, a.SetDisabled(ctx, m.actor(), pos[0], disable)
+	})
 }
 
 // openAccounts parses a user or token command's flags and opens the
@@ -64,7 +160,11 @@ func userChange(ctx context.Context, m *Main, name string, args []string, n int,
 	}
 	defer c.db.Close()
 	if len(pos) != n {
-		return usagef("%s", userUsage)
+		want := "NAME"
+		if n == 2 {
+			want = "NAME ROLE"
+		}
+		return usagef("usage: vigil %s %s", name, want)
 	}
 	done, err := change(acct, pos)
 	if err != nil {

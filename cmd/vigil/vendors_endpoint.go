@@ -9,24 +9,6 @@ import (
 	"github.com/vigil-health/vigil/internal/vendors"
 )
 
-const vendorsEndpointUsage = `usage: vigil vendors endpoint add VENDOR --kind address|host|tls-name|cert-org --value V [--tool T]
-       vigil vendors endpoint list VENDOR [--format table|json]`
-
-// runVendorsEndpoint adds or lists the endpoints that tie remote sessions
-// to a vendor.
-func runVendorsEndpoint(ctx context.Context, m *Main, args []string) error {
-	if len(args) == 0 {
-		return usagef("%s", vendorsEndpointUsage)
-	}
-	switch args[0] {
-	case "add":
-		return runVendorsEndpointAdd(ctx, m, args[1:])
-	case "list":
-		return runVendorsEndpointList(ctx, m, args[1:])
-	}
-	return usagef("%s", vendorsEndpointUsage)
-}
-
 func runVendorsEndpointAdd(ctx context.Context, m *Main, args []string) error {
 	var kind, value, tool *string
 	c, pos, err := openInv(ctx, m, "vendors endpoint add", args, []string{"table"}, func(fs *flag.FlagSet) {
@@ -39,7 +21,7 @@ func runVendorsEndpointAdd(ctx context.Context, m *Main, args []string) error {
 	}
 	defer c.db.Close()
 	if len(pos) != 1 || *kind == "" || *value == "" {
-		return usagef("%s", vendorsEndpointUsage)
+		return usagef("usage: vigil vendors endpoint add VENDOR --kind address|host|tls-name|cert-org --value V [--tool T]")
 	}
 	e := vigil.VendorEndpoint{Kind: vigil.EndpointKind(*kind), Value: *value, Tool: *tool}
 	svc, err := m.vendors(c.db)
@@ -61,7 +43,7 @@ func runVendorsEndpointList(ctx context.Context, m *Main, args []string) error {
 	}
 	defer c.db.Close()
 	if len(pos) != 1 {
-		return usagef("%s", vendorsEndpointUsage)
+		return usagef("usage: vigil vendors endpoint list VENDOR [--format table|json]")
 	}
 	v, err := vendors.New(c.db).Find(ctx, pos[0])
 	if err != nil {

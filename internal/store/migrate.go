@@ -100,3 +100,18 @@ func (db *DB) AppliedMigrations(ctx context.Context) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// SchemaVersion names the newest migration this build carries: the schema
+// a database is at once Open has applied its migrations.
+func SchemaVersion() string {
+	names, _ := fs.Glob(migrationFS, "migrations/*.sql")
+	latest := ""
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "migrations/"), ".sql")
+		if i := strings.IndexByte(base, '.'); i >= 0 {
+			base = base[:i]
+		}
+		latest = max(latest, base)
+	}
+	return latest
+}
