@@ -58,8 +58,10 @@ var funcs = template.FuncMap{
 	"ctlurl": controlURL,
 	"add":    func(a, b int) int { return a + b },
 	"can":    func(u *vigil.User, p string) bool { return u != nil && u.Role.Can(vigil.Permission(p)) },
-	// field names an inventory field for people.
-	"field": fieldTitle,
+	// field names an inventory field for people; devref a device with its
+	// context, for the "devref" and "devctx" partials.
+	"field":  fieldTitle,
+	"devref": refOf,
 }
 
 // parseTemplates parses each page together with the layout and the shared
