@@ -61,7 +61,7 @@ func (s *Server) apiDiscrepancies(w http.ResponseWriter, r *http.Request) error 
 	w.WriteHeader(http.StatusOK)
 	err = jsonout.Write(w, map[string]any{"total": total, "discrepancies": jsonout.Stream(func(add func(any) error) error {
 		return s.db.ScanDiscrepancies(r.Context(), f, func(d *vigil.StoredDiscrepancy) error {
-			return add(item{d.Discrepancy, d.Key, d.Acked})
+			return add(inSeconds(item{d.Discrepancy, d.Key, d.Acked}))
 		})
 	})})
 	if err != nil {

@@ -58,7 +58,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
+	_ = enc.Encode(inSeconds(v)) // times to the second (api_times.go)
 }
 
 func decodeJSON(r *http.Request, v any) error {

@@ -217,6 +217,11 @@ func (s *Server) registerRoutes() {
 		{"GET", "/api/v1/mds2", read, s.apiMDS2Forms},
 		{"POST", "/api/v1/mds2", need(vigil.PermComplianceWrite), s.apiImportMDS2},
 		{"GET", "/api/v1/mds2/{id}", read, s.apiMDS2Form},
+
+		// The API described: the OpenAPI document and the API page, both
+		// built from this table and apiDocs (openapi.go).
+		{"GET", "/api/v1/openapi.json", read, s.apiOpenAPI},
+		{"GET", "/docs/api", read, s.apiDocsPage},
 	}
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.method+" "+rt.path, s.wrap(rt))

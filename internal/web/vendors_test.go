@@ -189,6 +189,8 @@ type expiringBody struct {
 }
 
 func TestVendorAPI(t *testing.T) {
+	// The API answers times to the second (api_times.go).
+	inSeconds := cmp.Transformer("inSeconds", func(t time.Time) time.Time { return t.UTC().Truncate(time.Second) })
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := vendorEnv(t, db)
 		ctx := context.Background()
@@ -250,7 +252,7 @@ func TestVendorAPI(t *testing.T) {
 			Total   int               `json:"total"`
 		}
 		e.api(audTok, "GET", "/api/v1/vendors", "", 200, &list)
-		if diff := cmp.Diff(wantList, list.Vendors); diff != "" || list.Total != 3 {
+		if diff := cmp.Diff(wantList, list.Vendors, inSeconds); diff != "" || list.Total != 3 {
 			t.Errorf("GET /api/v1/vendors total %d (-want +got):\n%s", list.Total, diff)
 		}
 		e.api(audTok, "GET", "/api/v1/vendors?kind=cloud&limit=1", "", 200, &list)
@@ -260,7 +262,7 @@ func TestVendorAPI(t *testing.T) {
 		wantProfile, _ := svc.Show(ctx, "1")
 		var profile vendors.Profile
 		e.api(audTok, "GET", "/api/v1/vendors/1", "", 200, &profile)
-		if diff := cmp.Diff(wantProfile, &profile); diff != "" {
+		if diff := cmp.Diff(wantProfile, &profile, inSeconds); diff != "" {
 			t.Errorf("GET /api/v1/vendors/1 (-want +got):\n%s", diff)
 		}
 		if len(profile.BAAs) != 2 || len(profile.Devices) != 1 || profile.Risk.EPHI != 1 {
@@ -270,7 +272,7 @@ func TestVendorAPI(t *testing.T) {
 		var gaps expiringBody
 		e.api(audTok, "GET", "/api/v1/vendors/expiring?within=60d", "", 200, &gaps)
 		// BD's pump (ePHI) has neither; GE's ISO 27001 expires in 10 days.
-		if diff := cmp.Diff(wantGaps, gaps.Gaps); diff != "" || len(gaps.Gaps) != 3 || gaps.Gaps[2].Vendor != "GE HealthCare" || gaps.Gaps[2].Status != oversight.GapExpiring {
+		if diff := cmp.Diff(wantGaps, gaps.Gaps, inSeconds); diff != "" || len(gaps.Gaps) != 3 || gaps.Gaps[2].Vendor != "GE HealthCare" || gaps.Gaps[2].Status != oversight.GapExpiring {
 			t.Errorf("GET expiring %+v (-want +got):\n%s", gaps.Gaps, diff)
 		}
 		e.api(audTok, "GET", "/api/v1/vendors/expiring?within=1d", "", 200, &gaps)
@@ -288,13 +290,13 @@ func TestVendorAPI(t *testing.T) {
 			Forms []*vigil.MDS2Form `json:"forms"`
 		}
 		e.api(audTok, "GET", "/api/v1/mds2", "", 200, &fl)
-		if diff := cmp.Diff(forms, fl.Forms); diff != "" || len(forms) != 1 {
+		if diff := cmp.Diff(forms, fl.Forms, inSeconds); diff != "" || len(forms) != 1 {
 			t.Errorf("GET /api/v1/mds2 (-want +got):\n%s", diff)
 		}
 		wantForm, _ := svc.MDS2Form(ctx, forms[0].ID)
 		var f vigil.MDS2Form
 		e.api(audTok, "GET", "/api/v1/mds2/1", "", 200, &f)
-		if diff := cmp.Diff(wantForm, &f); diff != "" || len(f.Questions) != len(smp.Want.Questions) {
+		if diff := cmp.Diff(wantForm, &f, inSeconds); diff != "" || len(f.Questions) != len(smp.Want.Questions) {
 			t.Errorf("GET /api/v1/mds2/1 (-want +got):\n%s", diff)
 		}
 		e.api(audTok, "GET", "/api/v1/mds2/7", "", 404, nil)
