@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -130,5 +132,27 @@ func TestVersion(t *testing.T) {
 	}
 	if code, _, stderr := runIn(t, "version", "extra"); code != 2 || !strings.Contains(stderr, "see vigil version -h") {
 		t.Errorf("vigil version extra: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestVersionFromBuildInfo checks what a binary built from a checkout
+// says, and one built without VCS stamping (as CI builds with
+// -buildvcs=false).
+func TestVersionFromBuildInfo(t *testing.T) {
+	var b bytes.Buffer
+	writeVersion(&b, &debug.BuildInfo{GoVersion: "go1.27.3", Main: debug.Module{Version: "v0.9.0"}, Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "2abf3f37f64f193e8c04fa1e7659e1c8c54bb0be"},
+		{Key: "vcs.time", Value: "2026-12-06T03:43:08Z"},
+		{Key: "vcs.modified", Value: "true"},
+	}})
+	want := "vigil v0.9.0\nrevision 2abf3f37f64f193e8c04fa1e7659e1c8c54bb0be (modified)\ncommitted 2026-12-06T03:43:08Z\ngo go1.27.3 " +
+		runtime.GOOS + "/" + runtime.GOARCH + "\nschema " + store.SchemaVersion() + "\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+	b.Reset()
+	writeVersion(&b, nil)
+	if !strings.Contains(b.String(), "vigil (unknown)\nrevision unknown") || !strings.Contains(b.String(), "\ngo "+runtime.Version()) {
+		t.Errorf("without build information:\n%s", b.String())
 	}
 }
