@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"regexp"
@@ -45,6 +46,7 @@ type checkTest struct {
 	Title                                 string
 	Passed, Failed, NotApplicable, Errors int
 	Failing                               []compliance.DeviceResult // fail and error, at most testShown
+	Devs                                  map[int64]deviceRef       // the failing devices, named in context
 	More                                  int                       // failures not listed
 }
 
@@ -161,6 +163,10 @@ func (s *Server) testCheck(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Test = tally(c, results)
+	f := p.Test.Failing
+	if p.Test.Devs, err = s.nameDevices(r, len(f), func(i int) (int64, string) { return f[i].DeviceID, cmp.Or(f[i].AssetTag, f[i].Label) }); err != nil {
+		return err
+	}
 	s.renderCheck(w, r, http.StatusOK, p)
 	return nil
 }

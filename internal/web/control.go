@@ -22,6 +22,7 @@ type controlPage struct {
 	Eval         *vigil.Evaluation        // the run shown; nil before the first
 	Result       *vigil.ControlEvaluation // this control in that run
 	Failing      []vigil.FailingDevice    // this page of the failures
+	Devs         map[int64]deviceRef      // the failing devices, named in context
 	FailingTotal int
 	Devices      int // distinct failing devices
 	pager
@@ -103,6 +104,9 @@ func (s *Server) controlPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p.Evidence = newEvidenceRows(evs, s.db.Now())
+	if p.Devs, err = s.nameDevices(r, len(p.Failing), func(i int) (int64, string) { return p.Failing[i].ID, p.Failing[i].AssetTag }); err != nil {
+		return err
+	}
 	s.render(w, r, http.StatusOK, "control", p)
 	return nil
 }

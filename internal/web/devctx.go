@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -99,6 +100,25 @@ func (n *deviceNamer) location(d *vigil.Device) string {
 		parts = append([]string{h.Name}, parts...)
 	}
 	return strings.Join(parts, " › ")
+}
+
+// nameDevices names the n devices at(i) gives (an id and a name to fall
+// back on when the inventory no longer holds it), by id.
+func (s *Server) nameDevices(r *http.Request, n int, at func(i int) (int64, string)) (map[int64]deviceRef, error) {
+	ids := make([]int64, n)
+	for i := range n {
+		ids[i], _ = at(i)
+	}
+	names, err := s.deviceNamer(r.Context(), ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]deviceRef, n)
+	for i := range n {
+		id, fallback := at(i)
+		out[id] = names.ref(id, fallback)
+	}
+	return out, nil
 }
 
 // refOf names d with no site lookup: its free-text location only.
