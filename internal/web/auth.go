@@ -108,6 +108,12 @@ func (s *Server) wrap(rt route) http.Handler {
 			s.fail(sw, r, vigil.Errorf(vigil.EFORBIDDEN, "this API token is read-only"))
 			return
 		}
+		if write {
+			// An authorised change may upload a large file and import it:
+			// it gets the long deadline, not the server's default ones that
+			// keep anonymous and slow clients short.
+			s.extendDeadlines(sw)
+		}
 		if token == nil && write {
 			if err := s.checkCSRF(r, sess); err != nil {
 				s.fail(sw, r, err)
@@ -278,6 +284,19 @@ func (s *Server) trusted(ip netip.Addr) bool {
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// extendDeadlines gives the request the upload deadline (Config.UploadTimeout)
+// to send its body and receive its answer. A writer that cannot set deadlines
+// (a test recorder) keeps what it has.
+func (s *Server) extendDeadlines(w http.ResponseWriter) {
+	t := time.Now().Add(s.cfg.UploadTimeout)
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(t)
+	_ = rc.SetWriteDeadline(t)
 }
 
 func (w *statusWriter) WriteHeader(code int) {

@@ -43,6 +43,10 @@ type Config struct {
 	// SSO is the OpenID Connect provider people may sign in through; nil
 	// when single sign-on is not configured.
 	SSO *sso.Provider
+	// UploadTimeout is how long a signed-in user's change (an upload and its
+	// import) may take to send and answer; other requests keep the server's
+	// short read and write deadlines. Zero means 30 minutes.
+	UploadTimeout time.Duration
 	// MFAAdmins requires a TOTP second factor of every local admin: one
 	// without it is sent to set one up before anything else.
 	MFAAdmins bool
@@ -97,6 +101,9 @@ func New(db *store.DB, svc Services, log *slog.Logger, cfg Config) (*Server, err
 	}
 	if cfg.SessionTTL == 0 {
 		cfg.SessionTTL = 12 * time.Hour
+	}
+	if cfg.UploadTimeout == 0 {
+		cfg.UploadTimeout = 30 * time.Minute
 	}
 	if cfg.LoginRate == 0 {
 		cfg.LoginRate, cfg.LoginBurst = 0.2, 5
