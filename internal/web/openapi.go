@@ -164,7 +164,7 @@ func apiDocs() map[string]apiDoc {
 		"POST /api/v1/conflicts/decide": {Area: rec, Summary: "Decide whether records are one device, pair by pair, in one transaction",
 			Body: jsonBody(object{{"a", "", "a record's key"}, {"b", "", "the other's"}, {"pairs", []inventory.RecordPair{}, "more pairs"},
 				{"same", false, ""}, {"note", "", "why"}}),
-			Resp: object{{"devices", 0, "devices changed"}, {"decided", 0, "pairs decided"}}},
+			Resp: object{{"devices", 0, "live devices once re-resolved"}, {"decided", 0, "pairs decided"}}},
 		"GET /api/v1/precedence": {Area: rec, Summary: "Which source's value wins, field by field", Resp: vigil.Precedence{}},
 		"PUT /api/v1/precedence": {Area: rec, Summary: "Set the precedence", Body: jsonBody(vigil.Precedence{}), Resp: vigil.Precedence{}},
 
