@@ -231,7 +231,11 @@ func TestPagesAndCSRF(t *testing.T) {
 	e.get(admin, "/devices/1", 200)
 	e.get(admin, "/devices/999", 404)
 	e.get(admin, "/audit", 200)
-	e.get(admin, "/users", 200)
+	// The add-user form has no default role: the admin chooses one, and a
+	// form sent without is refused.
+	if page := e.get(admin, "/users", 200); !strings.Contains(page, `<select name="role" id="new-role" required><option value="" selected disabled>choose a role</option><option>admin</option>`) {
+		t.Errorf("the add-user form preselects a role")
+	}
 	e.get(admin, "/no/such/page", 404)
 	// Without the CSRF token, and from another origin, a POST is refused.
 	post := func(form url.Values, site string) int {
@@ -250,6 +254,9 @@ func TestPagesAndCSRF(t *testing.T) {
 	}
 	if got := post(url.Values{"name": {"bob"}, "role": {"it"}, "csrf_token": {csrf}}, "cross-site"); got != 403 {
 		t.Errorf("cross-site POST = %d, want 403", got)
+	}
+	if got := post(url.Values{"name": {"bob"}, "csrf_token": {csrf}}, "same-origin"); got != 400 {
+		t.Errorf("POST without a role = %d, want 400", got)
 	}
 	if got := post(url.Values{"name": {"bob"}, "role": {"it"}, "csrf_token": {csrf}}, "same-origin"); got != 200 {
 		t.Errorf("POST with CSRF token = %d, want 200", got)
