@@ -38,7 +38,11 @@ func invShow(ctx context.Context, m *Main, args []string) error {
 		for i, x := range disc {
 			ds[i] = x.Discrepancy
 		}
-		return writeJSONOut(m.Stdout, map[string]any{"device": d, "provenance": prov, "discrepancies": ds})
+		out := map[string]any{"device": d, "provenance": prov, "discrepancies": ds}
+		if g := deviceGUDID(ctx, c.db, chosen(prov, vigil.FieldUDI)); g != nil {
+			out["gudid"] = g
+		}
+		return writeJSONOut(m.Stdout, out)
 	}
 	fmt.Fprintf(m.Stdout, "device %d  %s %s  (%s)\nsources: %s  confidence %.2f\ntype: %s — %s\n\n", d.ID, d.Manufacturer, d.Model, d.Label(),
 		strings.Join(prov.Sources, ", "), prov.Confidence, d.DeviceType, prov.TypeReason)
@@ -51,6 +55,10 @@ func invShow(ctx context.Context, m *Main, args []string) error {
 		t.add(f.Field, f.Value, f.Source, f.Reason, strings.Join(all, "; "))
 	}
 	t.writeText(m.Stdout)
+	if g := deviceGUDID(ctx, c.db, chosen(prov, vigil.FieldUDI)); g != nil {
+		fmt.Fprintln(m.Stdout, "\nFDA GUDID (reference data for its UDI's device identifier, not a source):")
+		writeGUDID(m.Stdout, g, "  ")
+	}
 	if len(disc) > 0 {
 		fmt.Fprintln(m.Stdout, "\ndiscrepancies:")
 		for _, x := range disc {
@@ -58,4 +66,14 @@ func invShow(ctx context.Context, m *Main, args []string) error {
 		}
 	}
 	return nil
+}
+
+// chosen returns the value chosen for a field, or "".
+func chosen(prov *vigil.DeviceProvenance, field string) string {
+	for _, f := range prov.Fields {
+		if f.Field == field {
+			return f.Value
+		}
+	}
+	return ""
 }

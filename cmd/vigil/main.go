@@ -85,6 +85,7 @@ func commands() []*command {
 		mds2Command(),
 		binderCommand(),
 		modelsCommand(),
+		gudidCommand(),
 		vendorsCommand(),
 		versionCommand(),
 		helpCommand(),

@@ -59,6 +59,30 @@ func TestUDIOneDevice(t *testing.T) {
 			if code, out, stderr := run(t, nil, "discover", "--pcap", pcap, "--import", "--db", db, "--format", "json"); code != 0 {
 				t.Fatalf("discover --import: exit %d\n%s\n%s", code, out, stderr)
 			}
+			// The FDA's GUDID sample names the model behind the UDI's DI.
+			sample := realdata(t, "inventory", "fda-gudid", "gudid_device_test.xml")
+			if code, out, stderr := run(t, nil, "gudid", "import", sample, "--db", db); code != 0 || !strings.Contains(out, "1 read, 1 added") {
+				t.Fatalf("gudid import: exit %d\n%s\n%s", code, out, stderr)
+			}
+			if code, out, _ := run(t, nil, "gudid", "import", sample, "--db", db, "--format", "json"); code != 0 || !strings.Contains(out, `"unchanged": 1`) {
+				t.Errorf("gudid import again: exit %d\n%s", code, out)
+			}
+			code, out, stderr := run(t, nil, "gudid", "show", "(01)00844868017264(21)X", "--db", db, "--format", "json") // a package DI
+			if code != 0 || !strings.Contains(out, `"company": "CONSENSUS ORTHOPEDICS, INC."`) || !strings.Contains(out, `"primary_di": "00844588018923"`) {
+				t.Errorf("gudid show: exit %d\n%s\n%s", code, out, stderr)
+			}
+			bad := filepath.Join(dir, "bad.xml")
+			os.WriteFile(bad, []byte("<gudid><device deviceid='00844588018923'><companyName>A</companyName></devic></gudid>"), 0o600)
+			code, _, stderr = run(t, nil, "gudid", "import", bad, "--db", db)
+			oneErrorLine(t, code, stderr, "bad.xml: byte 77: malformed XML")
+			code, out, _ = run(t, nil, "inventory", "show", "CE-UDI-1", "--db", db)
+			if code != 0 || !strings.Contains(out, "FDA GUDID (reference data") || !strings.Contains(out, "CONSENSUS ORTHOPEDICS, INC.") || !strings.Contains(out, "1107-0-3258") {
+				t.Errorf("inventory show lacks the GUDID record:\n%s", out)
+			}
+			code, out, _ = run(t, nil, "inventory", "show", "CE-EUI-2", "--db", db)
+			if code != 0 || strings.Contains(out, "FDA GUDID") {
+				t.Errorf("a device without a UDI shows a GUDID record:\n%s", out)
+			}
 			for _, c := range []struct {
 				tag, mac, linked string
 			}{

@@ -57,6 +57,7 @@ var floors = map[string]floor{
 	"internal/sbom":              engine,
 	"internal/xmlscan":           engine,
 	"internal/udi":               engine,
+	"internal/gudid":             engine,
 	"internal/worksheet":         engine,
 	"internal/checks/checkstest": engine,
 	"internal/deptest":           engine,

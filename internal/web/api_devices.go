@@ -41,10 +41,15 @@ func (s *Server) apiDevice(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	prov, err := s.inv.Provenance(r.Context(), d.ID)
+	if err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusOK, struct {
 		*vigil.Device
-		FDAClass string `json:"fda_class,omitempty"` // the taxonomy's FDA class of its type
-	}{apiDevice(d), s.inv.FDAClass(d.DeviceType)})
+		FDAClass string             `json:"fda_class,omitempty"` // the taxonomy's FDA class of its type
+		GUDID    *vigil.GUDIDDevice `json:"gudid,omitempty"`     // the FDA GUDID record of its UDI's DI: reference data
+	}{apiDevice(d), s.inv.FDAClass(d.DeviceType), s.gudidOf(r.Context(), prov)})
 	return nil
 }
 

@@ -31,6 +31,7 @@ type devicePage struct {
 	ChecksOther   []compliance.DeviceResult // the checks it passes or that do not apply
 	Evidence      []evidenceRow             // the newest version of each piece naming this device
 	Oversight     deviceOversight           // its MDS2 form and vendors
+	GUDID         *vigil.GUDIDDevice        // the FDA GUDID record of its UDI's DI, reference data
 }
 
 func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
@@ -100,7 +101,8 @@ func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.render(w, r, http.StatusOK, "device", &devicePage{Oversight: ov, Checks: results[:failed], ChecksOther: results[failed:], pageBase: pageBase{Title: d.Label(), Nav: "devices"}, Device: d, SiteName: names[d.SiteID], Place: place, FDAClass: s.inv.FDAClass(d.DeviceType),
-		Provenance: prov, Network: nv, Risk: ra, SBOM: sb, Discrepancies: disc, FieldNames: vigil.Fields, Facts: facts, History: hist, Audit: audit, Evidence: newEvidenceRows(evs, s.db.Now())})
+		Provenance: prov, Network: nv, Risk: ra, SBOM: sb, Discrepancies: disc, FieldNames: vigil.Fields, Facts: facts, History: hist, Audit: audit, Evidence: newEvidenceRows(evs, s.db.Now()),
+		GUDID: s.gudidOf(r.Context(), prov)})
 	return nil
 }
 
