@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/sso"
@@ -74,6 +75,14 @@ func (s *Server) ssoRefused(w http.ResponseWriter, r *http.Request, next string,
 		s.log.Info("single sign-on refused", "reason", vigil.ErrorMessage(err))
 	}
 	s.metrics.logins.WithLabelValues("failed").Inc()
-	s.render(w, r, status, "login", s.newLoginPage(next, "", "Single sign-on did not sign you in. "+vigil.ErrorMessage(err)))
+	s.render(w, r, status, "login", s.newLoginPage(next, "", "Single sign-on did not sign you in. "+sentence(vigil.ErrorMessage(err))))
 	return nil
+}
+
+// sentence starts msg with a capital letter.
+func sentence(msg string) string {
+	if msg == "" {
+		return msg
+	}
+	return strings.ToUpper(msg[:1]) + msg[1:]
 }
