@@ -180,8 +180,19 @@ func Resolve(inputs []Input, decisions []vigil.IdentityDecision, cfg Config) (*R
 			byMAC = r.groups(func(id *idents) string { return id.mac })
 			bySerial = r.groups(func(id *idents) string { return id.serial })
 			byAsset = r.groups(func(id *idents) string { return id.asset })
-			byUDI = r.groups(func(id *idents) string { return id.udi })
-			byEUI = r.groups(func(id *idents) string { return id.eui })
+			// Most inventories have no UDI or EUI-64 at all: index them
+			// only when some record has one.
+			hasUDI, hasEUI := false, false
+			for i := range r.ids {
+				hasUDI = hasUDI || r.ids[i].udi != ""
+				hasEUI = hasEUI || r.ids[i].eui != ""
+			}
+			if hasUDI {
+				byUDI = r.groups(func(id *idents) string { return id.udi })
+			}
+			if hasEUI {
+				byEUI = r.groups(func(id *idents) string { return id.eui })
+			}
 		}
 		if i == 1 || len(spans) == 1 {
 			byHost = r.groups(func(id *idents) string { return id.host })
