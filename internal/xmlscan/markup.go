@@ -61,6 +61,9 @@ func (s *Scanner) scanStartTag() error {
 	if end == i {
 		return s.Errorf(i, "expected element name after <")
 	}
+	if s.maxDepth > 0 && len(s.open) >= s.maxDepth {
+		return &DepthError{Line: s.Line(s.pos), Offset: s.base + s.pos, Max: s.maxDepth}
+	}
 	s.name, s.attrs, s.selfClose = d[i:end], s.attrs[:0], false
 	i = end
 	for {
@@ -109,7 +112,7 @@ func (s *Scanner) scanStartTag() error {
 		}
 		for _, b := range s.attrs {
 			if bytes.Equal(b.Name, a.Name) {
-				return s.Errorf(j, "attribute %s appears twice in element", a.Name)
+				return s.Errorf(j, "attribute %s appears twice in element", quoted(a.Name))
 			}
 		}
 		s.attrs = append(s.attrs, a)
@@ -197,13 +200,13 @@ func (s *Scanner) scanEndTag() error {
 		return s.eof()
 	}
 	if d[j] != '>' {
-		return s.Errorf(j, "invalid characters between </%s and >", s.name)
+		return s.Errorf(j, "invalid characters between </%s and >", quoted(s.name))
 	}
 	if len(s.open) == 0 {
-		return s.Errorf(s.pos, "unexpected end element </%s>", s.name)
+		return s.Errorf(s.pos, "unexpected end element </%s>", quoted(s.name))
 	}
 	if top := s.open[len(s.open)-1]; !bytes.Equal(top, s.name) {
-		return s.Errorf(s.pos, "element <%s> closed by </%s>", top, s.name)
+		return s.Errorf(s.pos, "element <%s> closed by </%s>", quoted(top), quoted(s.name))
 	}
 	s.open = s.open[:len(s.open)-1]
 	s.pos = j + 1

@@ -41,8 +41,9 @@ type Scanner struct {
 	plain     bool   // text: raw is the value (no reference, no CR)
 	cdata     bool   // text: a CDATA section
 
-	open [][]byte // the names of the open elements, outermost first
-	buf  []byte   // scratch for decoded values
+	open     [][]byte // the names of the open elements, outermost first
+	maxDepth int      // how deep elements may nest; 0 for no bound
+	buf      []byte   // scratch for decoded values
 
 	// Streaming (see Fill): data is a window on the document.
 	src    io.Reader // the rest of the document after data; nil once it is all in data
@@ -100,6 +101,33 @@ type SyntaxError struct {
 
 func (e *SyntaxError) Error() string { return e.Msg }
 
+// SetMaxDepth bounds how deep elements may nest: a start tag deeper than
+// depth is a *DepthError. Zero does not bound. The names of the open
+// elements are held until they close, so a document nested a million deep
+// would otherwise hold a million of them.
+func (s *Scanner) SetMaxDepth(depth int) { s.maxDepth = depth }
+
+// DepthError is a document nested deeper than SetMaxDepth allows.
+type DepthError struct {
+	Line   int // the line of the start tag too deep, from 1
+	Offset int // its offset in the document
+	Max    int // the depth allowed
+}
+
+func (e *DepthError) Error() string { return fmt.Sprintf("elements nested more than %d deep", e.Max) }
+
+// maxQuoted is how much of a name an error message quotes.
+const maxQuoted = 80
+
+// quoted returns a name for an error message, cut to maxQuoted bytes: a
+// document's names can be as long as the document.
+func quoted(name []byte) string {
+	if len(name) <= maxQuoted {
+		return string(name)
+	}
+	return fmt.Sprintf("%s... (%d bytes)", name[:maxQuoted], len(name))
+}
+
 // Errorf returns a *SyntaxError at window offset off.
 func (s *Scanner) Errorf(off int, format string, args ...any) error {
 	return s.syntaxError(off, fmt.Sprintf(format, args...))
@@ -141,6 +169,9 @@ func (s *Scanner) Base() int { return s.base }
 
 // Depth returns how many elements are open.
 func (s *Scanner) Depth() int { return len(s.open) }
+
+// Offset returns the document offset of the next byte to read.
+func (s *Scanner) Offset() int { return s.base + s.pos }
 
 // Buffered returns how many bytes of the window are left to read.
 func (s *Scanner) Buffered() int { return len(s.data) - s.pos }
