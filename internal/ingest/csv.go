@@ -46,7 +46,7 @@ func (p *parser) readCSV(data []byte) error {
 	// which encoding/csv refuses. Mask them byte for byte, so line and
 	// column numbers hold, and put them back in the cells.
 	text, masked := maskBareQuotes(text, delim, delim != '\t')
-	r := csv.NewReader(bytes.NewReader(text))
+	r := csv.NewReader(newCSVGuard(p, text, delim, 1+lineOffset))
 	r.Comma = rune(delim)
 	r.FieldsPerRecord = -1
 	r.TrimLeadingSpace = delim != '\t'
@@ -54,9 +54,9 @@ func (p *parser) readCSV(data []byte) error {
 	return p.readTable(&csvRows{p: p, r: r, lineOffset: lineOffset, masked: masked}, nil)
 }
 
-// bareQuoteMask stands for a bare quote while encoding/csv reads the text;
-// decodeText has refused any text that holds a NUL already.
-const bareQuoteMask = 0
+// bareQuoteMask stands for a bare quote while encoding/csv reads the text:
+// a byte that valid UTF-8 never holds, and decodeText returns valid UTF-8.
+const bareQuoteMask = 0xFF
 
 // maskBareQuotes replaces each double quote inside an unquoted field with
 // bareQuoteMask, copying text only when there is one. Quoted fields are
@@ -139,7 +139,9 @@ func (c *csvRows) next() (row, error) {
 		return row{}, io.EOF
 	}
 	var pe *csv.ParseError
-	if errors.As(err, &pe) {
+	if _, ok := AsLimitError(err); ok {
+		return row{}, err // from csvGuard, with its line
+	} else if errors.As(err, &pe) {
 		return row{}, c.p.fail("", "line %d, column %d (record starting at line %d): %v",
 			pe.Line+c.lineOffset, pe.Column, pe.StartLine+c.lineOffset, pe.Err)
 	} else if err != nil {
@@ -149,17 +151,22 @@ func (c *csvRows) next() (row, error) {
 	if c.masked {
 		for i, cell := range cells {
 			if strings.IndexByte(cell, bareQuoteMask) >= 0 {
-				cells[i] = strings.ReplaceAll(cell, "\x00", `"`)
+				cells[i] = strings.ReplaceAll(cell, "\xff", `"`)
 			}
 		}
 	}
 	return row{cells: cells, origin: vigil.Origin{File: c.p.name, Line: line + c.lineOffset}}, nil
 }
 
+// binarySniff is how far into a text file a NUL byte means the file is
+// binary, not text; past it, a NUL is a bad value in one row.
+const binarySniff = 8000
+
 // decodeText returns the file as UTF-8 without BOM, recording the encoding
 // found: UTF-8 (with or without BOM), UTF-16 with BOM (Excel's "Unicode
 // text"), or Windows-1252 for anything that is not valid UTF-8. Binary
-// content (NUL bytes, a zip archive) is refused.
+// content (a NUL byte near the start, a zip archive) is refused; the rows
+// of a NUL further on are bad (see checkValue).
 func (p *parser) decodeText(data []byte) ([]byte, error) {
 	switch {
 	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
@@ -172,14 +179,14 @@ func (p *parser) decodeText(data []byte) ([]byte, error) {
 		if err != nil {
 			return nil, p.fail("", "invalid %s text: %v", p.res.Encoding, err)
 		}
-		if i := bytes.IndexByte(text, 0); i >= 0 {
+		if i := bytes.IndexByte(text[:min(len(text), binarySniff)], 0); i >= 0 {
 			return nil, p.fail("", "NUL character in %s text: this is a binary file, not CSV", p.res.Encoding)
 		}
 		return text, nil
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
 		return nil, p.fail("byte 0", "this is a zip archive (an XLSX workbook?), not CSV text")
 	}
-	if i := bytes.IndexByte(data, 0); i >= 0 {
+	if i := bytes.IndexByte(data[:min(len(data), binarySniff)], 0); i >= 0 {
 		return nil, p.fail("", "byte %d: NUL byte: this is a binary file, not CSV text", i)
 	}
 	if bytes.HasPrefix(data, utf8BOM) {
@@ -200,9 +207,11 @@ func (p *parser) decodeText(data []byte) ([]byte, error) {
 }
 
 // sniffDelimiter picks the separator whose count per line is the most
-// consistent over the first lines, quotes respected; ',' when none is.
+// consistent over the first lines (at most the first MiB), quotes
+// respected; ',' when none is.
 func sniffDelimiter(text []byte) byte {
-	const maxLines = 50
+	const maxLines, maxBytes = 50, 1 << 20
+	text = text[:min(len(text), maxBytes)]
 	var counts [len(delimiters)][]int
 	var cur [len(delimiters)]int
 	inQuote, lines, nonEmpty := false, 0, false

@@ -26,9 +26,6 @@ const (
 	FormatJSONL = "jsonl"
 )
 
-// MaxFileSize is the largest file Read accepts.
-const MaxFileSize = 512 << 20
-
 // Options tunes one import.
 type Options struct {
 	Format  string    // force a format (FormatCSV, ...); "" detects it
@@ -37,6 +34,7 @@ type Options struct {
 	Map     *MapFile  // an already parsed map file; wins over MapFile
 	Strict  bool      // make the first bad row a fatal error
 	Now     time.Time // ObservedAt for records whose file carries no date; zero means time.Now
+	Limits  Limits    // what the file may make the import hold; zero fields mean DefaultLimits
 }
 
 // Result is what one file gave.
@@ -54,6 +52,10 @@ type Result struct {
 	Records  []*vigil.Record `json:"records"`
 	Errors   []RowError      `json:"errors,omitempty"`   // rows skipped as bad
 	Warnings []RowError      `json:"warnings,omitempty"` // values dropped from rows that were kept
+	// ErrorsOmitted and WarningsOmitted count the bad rows and dropped
+	// values past the first maxListed of each, which are counted, not listed.
+	ErrorsOmitted   int `json:"errors_omitted,omitempty"`
+	WarningsOmitted int `json:"warnings_omitted,omitempty"`
 	// Hosts is the nmap detail that Record.Fields cannot hold (ports, OS
 	// guess, MAC vendor): Hosts[i] describes Records[i]. Nil for other formats.
 	Hosts []NmapHost `json:"hosts,omitempty"`
@@ -67,6 +69,13 @@ func (r *Result) Kind() vigil.SourceKind {
 	}
 	return vigil.SourceInventory
 }
+
+// BadRows returns how many rows were skipped as bad, listed or not.
+func (r *Result) BadRows() int { return len(r.Errors) + r.ErrorsOmitted }
+
+// maxListed is how many bad rows, and how many dropped values, a Result
+// lists: a file of a million bad rows is counted, not held.
+const maxListed = 10_000
 
 // RowError is one bad row or dropped value: where it is and why. Reason
 // names the column, never the cell value.
@@ -91,8 +100,10 @@ func Read(ctx context.Context, path string, opt Options) (*Result, error) {
 	if st.IsDir() {
 		return nil, vigil.Errorf(vigil.EINVALID, "%s is a directory", path)
 	}
-	if st.Size() > MaxFileSize {
-		return nil, vigil.Errorf(vigil.EINVALID, "%s is %d bytes; the limit is %d", path, st.Size(), MaxFileSize)
+	lim := opt.Limits.OrDefault()
+	if st.Size() > lim.FileBytes {
+		p := &parser{name: path}
+		return nil, p.limitError("", LimitFileBytes, lim.FileBytes, fmt.Sprintf("the file is %d bytes, more than %%s", st.Size()))
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -110,7 +121,7 @@ func Read(ctx context.Context, path string, opt Options) (*Result, error) {
 	case err == nil && format == FormatNmap:
 		return parse(ctx, path, opt, func(p *parser) (string, error) {
 			p.res.Format = format
-			return format, p.readNmapFrom(head, io.LimitReader(f, MaxFileSize-int64(len(head))))
+			return format, p.readNmapFrom(head, io.LimitReader(f, lim.FileBytes-int64(len(head))))
 		})
 	case err == nil && format == FormatXLSX:
 		return parse(ctx, path, opt, func(p *parser) (string, error) {
@@ -169,6 +180,10 @@ func readRest(r io.Reader, head []byte, size int64) ([]byte, error) {
 // Parse imports a file already in memory, such as an upload; name is used in
 // origins and errors and, with the content, to detect the format.
 func Parse(ctx context.Context, name string, data []byte, opt Options) (*Result, error) {
+	if lim := opt.Limits.OrDefault(); int64(len(data)) > lim.FileBytes {
+		p := &parser{name: name}
+		return nil, p.limitError("", LimitFileBytes, lim.FileBytes, fmt.Sprintf("the file is %d bytes, more than %%s", len(data)))
+	}
 	return parse(ctx, name, opt, func(p *parser) (string, error) {
 		format, err := detectFormat(name, data, opt.Format)
 		if err != nil {
@@ -203,7 +218,7 @@ func parse(ctx context.Context, name string, opt Options, read func(*parser) (fo
 		}
 	}
 	res := &Result{File: name}
-	p := &parser{ctx: ctx, name: name, opt: opt, m: newMapper(mf), res: res}
+	p := &parser{ctx: ctx, name: name, opt: opt, lim: opt.Limits.OrDefault(), m: newMapper(mf), res: res}
 	format, err := read(p)
 	if err != nil {
 		return nil, err
@@ -267,6 +282,7 @@ type parser struct {
 	ctx       context.Context
 	name      string
 	opt       Options
+	lim       Limits // opt.Limits with the defaults filled in
 	m         *mapper
 	res       *Result
 	active    []ColumnMapping       // the columns read from each row; see activeColumns
@@ -277,15 +293,21 @@ type parser struct {
 	slab      []vigil.Record        // records not yet handed out; see newRecord
 	fieldSlab []vigil.FieldValue    // field values not yet handed out
 	recs      chunks[*vigil.Record] // the records of tabular formats, in order
+	// held counts what the file makes the import hold beyond the file
+	// itself (an XLSX's shared strings and kept values), up to heldMax;
+	// see chargeHeld. Zero heldMax counts nothing.
+	held, heldMax int64
 }
 
-// fail returns a fatal error about the file at a place ("line 3", "byte 120").
+// fail returns a fatal error about the file at a place ("line 3", "byte
+// 120"), its message cut to a bounded length: values from the file in it
+// should be quoted with clip.
 func (p *parser) fail(where, format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
 	if where != "" {
-		return vigil.Errorf(vigil.EINVALID, "%s: %s: %s", p.name, where, msg)
+		msg = where + ": " + msg
 	}
-	return vigil.Errorf(vigil.EINVALID, "%s: %s", p.name, msg)
+	return vigil.Errorf(vigil.EINVALID, "%s", clipMessage(p.name+": "+msg))
 }
 
 // badRow records a bad row, or returns it as fatal in strict mode.
@@ -293,12 +315,20 @@ func (p *parser) badRow(o vigil.Origin, reason string) error {
 	if p.opt.Strict {
 		return vigil.Errorf(vigil.EINVALID, "%s: %s (strict mode stops at the first bad row)", o, reason)
 	}
+	if len(p.res.Errors) == maxListed {
+		p.res.ErrorsOmitted++
+		return nil
+	}
 	p.res.Errors = append(p.res.Errors, RowError{Origin: o, Reason: reason})
 	return nil
 }
 
 // warn records a value dropped from a kept row.
 func (p *parser) warn(o vigil.Origin, reason string) {
+	if len(p.res.Warnings) == maxListed {
+		p.res.WarningsOmitted++
+		return
+	}
 	p.res.Warnings = append(p.res.Warnings, RowError{Origin: o, Reason: reason})
 }
 

@@ -12,10 +12,6 @@ import (
 	"github.com/vigil-health/vigil"
 )
 
-// maxJSONKeys bounds the distinct keys of a JSON Lines file: every row
-// becomes a row of that many cells.
-const maxJSONKeys = 1024
-
 // jsonLine is one parsed line: keys in order of appearance, scalar values
 // as text.
 type jsonLine struct {
@@ -39,8 +35,16 @@ func (p *parser) readJSONL(data []byte) error {
 	colOf := map[string]int{}
 	var headers []string
 	add := func(ln []byte, n int) error {
+		if len(lines)+len(p.res.Errors)+p.res.ErrorsOmitted >= p.lim.Rows {
+			return p.limitError(fmt.Sprintf("line %d", n), LimitRows, int64(p.lim.Rows), "more than %s rows")
+		}
+		if err := p.checkJSON(ln, n, false); err != nil {
+			return err
+		}
 		jl, err := p.parseJSONLine(ln, n)
-		if err != nil {
+		if _, ok := AsLimitError(err); ok {
+			return err
+		} else if err != nil {
 			if len(lines) == 0 && len(p.res.Errors) == 0 {
 				return p.fail(fmt.Sprintf("line %d", n), "not JSON Lines (one complete object per line): %v", err)
 			}
@@ -48,8 +52,8 @@ func (p *parser) readJSONL(data []byte) error {
 		}
 		for _, k := range jl.keys {
 			if _, ok := colOf[k]; !ok {
-				if len(headers) == maxJSONKeys {
-					return p.fail(fmt.Sprintf("line %d", n), "more than %d distinct keys; this is not a device list", maxJSONKeys)
+				if len(headers) == p.lim.Columns {
+					return p.limitError(fmt.Sprintf("line %d", n), LimitColumns, int64(p.lim.Columns), "more than %s distinct keys")
 				}
 				colOf[k] = len(headers)
 				headers = append(headers, k)
@@ -102,6 +106,11 @@ func (p *parser) jsonArray(text []byte, each func(raw []byte, n int) error) erro
 		for start < len(text) && (text[start] == ',' || text[start] == ' ' || text[start] == '\t' || text[start] == '\r' || text[start] == '\n') {
 			start++
 		}
+		// The element is held to the limits before the decoder reads it
+		// whole.
+		if err := p.checkJSON(text[start:], lines.at(int64(start)), true); err != nil {
+			return err
+		}
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			return p.fail(fmt.Sprintf("line %d", lines.at(int64(start))), "invalid JSON array: %v", jsonErr(err))
@@ -133,7 +142,11 @@ func (p *parser) parseJSONLine(ln []byte, n int) (jsonLine, error) {
 		if err != nil {
 			return jl, jsonErr(err)
 		}
+		if len(jl.keys) == p.lim.Columns {
+			return jl, p.limitError(fmt.Sprintf("line %d", n), LimitColumns, int64(p.lim.Columns), "an object of more than %s keys")
+		}
 		key, _ := kt.(string)
+		key = p.intern(key)
 		var v any
 		if err := dec.Decode(&v); err != nil {
 			return jl, jsonErr(err)
@@ -148,7 +161,7 @@ func (p *parser) parseJSONLine(ln []byte, n int) (jsonLine, error) {
 		case bool:
 			s = strconv.FormatBool(x)
 		default:
-			p.warn(vigil.Origin{File: p.name, Line: n}, fmt.Sprintf("key %q: nested value skipped", key))
+			p.warn(vigil.Origin{File: p.name, Line: n}, fmt.Sprintf("key %s: nested value skipped", clip(key)))
 			continue
 		}
 		jl.keys = append(jl.keys, key)
@@ -198,4 +211,54 @@ func (j *jsonRows) next() (row, error) {
 		cells[j.colOf[key]] = jl.values[k]
 	}
 	return row{cells: cells, origin: vigil.Origin{File: j.name, Line: jl.line}}, nil
+}
+
+// checkJSON holds one JSON Lines line, or (element) the array element at
+// the start of b, to the limits before it is decoded: its length, its
+// nesting, the length of each string in it. It follows strings and their
+// escapes and nothing more: the decoder finds what else is wrong.
+func (p *parser) checkJSON(b []byte, line int, element bool) error {
+	lim := &p.lim
+	at := fmt.Sprintf("line %d", line)
+	depth, str := 0, -1 // str: where the string being read starts, or -1
+	for i := 0; i < len(b); i++ {
+		if i >= lim.RecordBytes {
+			what := "a line of more than %s"
+			if element {
+				what = "an array element of more than %s"
+			}
+			return p.limitError(at, LimitRecordBytes, int64(lim.RecordBytes), what)
+		}
+		c := b[i]
+		if str >= 0 {
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				str = -1
+			}
+			if str >= 0 && i-str > lim.FieldBytes {
+				return p.limitError(at, LimitFieldBytes, int64(lim.FieldBytes), "a JSON string of more than %s")
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			str = i + 1
+		case '{', '[':
+			if depth++; depth > lim.Depth {
+				return p.limitError(at, LimitDepth, int64(lim.Depth), "JSON nested more than %s deep")
+			}
+		case '}', ']':
+			depth--
+			if element && depth <= 0 {
+				return nil
+			}
+		case ',':
+			if element && depth == 0 {
+				return nil
+			}
+		}
+	}
+	return nil
 }

@@ -120,7 +120,7 @@ type xmlRunstats struct {
 // times faster. Elements and attributes are matched by local name, as
 // encoding/xml matches them.
 func (p *parser) readNmap(data []byte) error {
-	s, err := p.xmlStart(xmlscan.New(data))
+	s, err := p.xmlStart(p.limitXML(xmlscan.New(data)))
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (p *parser) readNmap(data []byte) error {
 func (p *parser) readNmapFrom(head []byte, r io.Reader) error {
 	data := make([]byte, len(head), max(xmlWindow, len(head)+xmlAhead))
 	copy(data, head)
-	s, err := p.xmlStart(xmlscan.NewStream(data, r))
+	s, err := p.xmlStart(p.limitXML(xmlscan.NewStream(data, r)))
 	if err != nil {
 		return err
 	}
@@ -168,14 +168,20 @@ func (p *parser) xmlStart(s *xmlscan.Scanner) (*xmlscan.Scanner, error) {
 			continue
 		}
 		if decl.BOM {
-			return nil, p.xmlError(s, s.Errorf(decl.Offset, "encoding %q declared after a UTF-8 byte order mark", enc))
+			return nil, p.xmlError(s, s.Errorf(decl.Offset, "encoding %s declared after a UTF-8 byte order mark", clip(enc)))
 		}
 		if err := s.Recode(charmap.Windows1252.NewDecoder().Reader); err != nil {
 			return nil, p.fail("", "malformed nmap XML: %v", err)
 		}
 		return s, nil
 	}
-	return nil, p.fail(fmt.Sprintf("line 1, byte %d", decl.Offset), "malformed nmap XML: unsupported encoding %q", enc)
+	return nil, p.fail(fmt.Sprintf("line 1, byte %d", decl.Offset), "malformed nmap XML: unsupported encoding %s", clip(enc))
+}
+
+// limitXML sets the scanner's limits.
+func (p *parser) limitXML(s *xmlscan.Scanner) *xmlscan.Scanner {
+	s.SetMaxDepth(p.lim.Depth)
+	return s
 }
 
 // xmlError turns a scanner error into a fatal error with line and offset.
@@ -184,6 +190,8 @@ func (p *parser) xmlError(s *xmlscan.Scanner, err error) error {
 		return vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s", p.name), rerr)
 	}
 	switch e := err.(type) {
+	case *xmlscan.DepthError:
+		return p.limitError(fmt.Sprintf("line %d, byte %d", e.Line, e.Offset), LimitDepth, int64(e.Max), "XML nested more than %s deep")
 	case *xmlscan.SyntaxError:
 		return p.fail(fmt.Sprintf("line %d, byte %d", e.Line, e.Offset), "malformed or truncated XML: %s", e.Msg)
 	case *nmapValueError:
@@ -202,6 +210,9 @@ type nmapDecoder struct {
 	host      xmlHost // reused from host to host
 	status    xmlStatus
 	cpe       []byte // scratch for <cpe> text
+	hostCount int    // the <host> elements read
+	recStart  int    // the document offset where the child of <nmaprun> being read starts
+	tooLong   error  // a value past --max-field-bytes met in the element being read
 }
 
 // document reads the whole document: what may stand around the root, the
@@ -216,7 +227,9 @@ func (d *nmapDecoder) document() error {
 		m := s.Mark()
 		tok, err := s.Next()
 		if err == xmlscan.ErrNeedMore {
-			d.more(m)
+			if err := d.more(m); err != nil {
+				return err
+			}
 			continue
 		}
 		if err != nil {
@@ -274,11 +287,18 @@ func (d *nmapDecoder) document() error {
 }
 
 // more goes back to the token at m after filling the window with more of
-// the document than it had.
-func (d *nmapDecoder) more(m xmlscan.Mark) {
+// the document than it had. The window holds one child of <nmaprun> (a
+// host) whole, so a child longer than --max-record-bytes is refused here,
+// before the window grows to hold it.
+func (d *nmapDecoder) more(m xmlscan.Mark) error {
 	s := d.s
 	s.Reset(m)
+	if s.Buffered() >= d.p.lim.RecordBytes {
+		return d.p.limitError(fmt.Sprintf("line %d, byte %d", s.Line(s.Offset()-s.Base()), s.Offset()), LimitRecordBytes, int64(d.p.lim.RecordBytes),
+			"an element of more than %s")
+	}
 	s.Fill(2*s.Buffered() + xmlAhead)
+	return nil
 }
 
 // doctype refuses a DOCTYPE that declares entities, as before: nmap never
@@ -390,12 +410,15 @@ func (d *nmapDecoder) nmaprun() error {
 		}
 		s.Fill(xmlAhead)
 		m := s.Mark()
+		d.recStart = s.Offset()
 		tok, err := s.Next()
 		if err == nil && tok == xmlscan.StartTag {
 			err = d.child()
 		}
 		if err == xmlscan.ErrNeedMore {
-			d.more(m)
+			if err := d.more(m); err != nil {
+				return err
+			}
 			continue
 		}
 		if err != nil {
@@ -419,9 +442,16 @@ func (d *nmapDecoder) child() error {
 	off := s.TokenOffset()
 	switch string(xmlscan.LocalName(s.Name())) {
 	case "host":
+		if d.hostCount++; d.hostCount > p.lim.Rows {
+			return p.limitError(fmt.Sprintf("line %d", s.Line(off)), LimitRows, int64(p.lim.Rows), "more than %s hosts")
+		}
 		h := d.resetHost()
+		d.tooLong = nil
 		if err := d.readHost(h); err != nil {
 			return err
+		}
+		if d.tooLong != nil {
+			return d.tooLong
 		}
 		o := vigil.Origin{File: p.name, Line: s.Line(off)}
 		host, rec, err := p.nmapHost(h, o, d.scanStart)
@@ -438,7 +468,7 @@ func (d *nmapDecoder) child() error {
 			return err
 		}
 		if msg := rs.Finished.ErrorMsg; msg != "" || rs.Finished.Exit == "error" {
-			return p.fail(fmt.Sprintf("line %d", s.Line(off)), "nmap reports the scan failed (%q); refusing an incomplete scan", msg)
+			return p.fail(fmt.Sprintf("line %d", s.Line(off)), "nmap reports the scan failed (%s); refusing an incomplete scan", clip(msg))
 		}
 		if d.scanStart.IsZero() {
 			d.scanStart = unixTime(rs.Finished.Time)
@@ -458,9 +488,29 @@ func (d *nmapDecoder) resetHost() *xmlHost {
 }
 
 // str returns an attribute's value as a new string, for values that differ
-// from host to host; val interns it, for values that repeat.
-func (d *nmapDecoder) str(a *xmlscan.Attr) string { return string(d.s.AttrValue(a)) }
-func (d *nmapDecoder) val(a *xmlscan.Attr) string { return d.p.internBytes(d.s.AttrValue(a)) }
+// from host to host; val interns it, for values that repeat. A value past
+// --max-field-bytes gives "" and sets d.tooLong.
+func (d *nmapDecoder) str(a *xmlscan.Attr) string { return string(d.attr(a)) }
+func (d *nmapDecoder) val(a *xmlscan.Attr) string { return d.p.internBytes(d.attr(a)) }
+
+// attr returns an attribute's value, nil past --max-field-bytes.
+func (d *nmapDecoder) attr(a *xmlscan.Attr) []byte {
+	v := d.s.AttrValue(a)
+	if len(v) > d.p.lim.FieldBytes {
+		d.fieldTooLong(fmt.Sprintf("attribute %s: a value", clip(string(a.Name))))
+		return nil
+	}
+	return v
+}
+
+// fieldTooLong records, as d.tooLong, the first value of the element being
+// read that is longer than --max-field-bytes.
+func (d *nmapDecoder) fieldTooLong(what string) {
+	if d.tooLong == nil {
+		at := d.s.TokenOffset()
+		d.tooLong = d.p.limitError(fmt.Sprintf("line %d, byte %d", d.s.Line(at), d.s.Base()+at), LimitFieldBytes, int64(d.p.lim.FieldBytes), what+" of more than %s")
+	}
+}
 
 // num reads an integer attribute as encoding/xml did: empty is 0.
 func (d *nmapDecoder) num(a *xmlscan.Attr) (int, error) {
@@ -486,6 +536,12 @@ func (d *nmapDecoder) children(fn func(name []byte) error) error {
 		tok, err := s.Next()
 		if err != nil {
 			return err
+		}
+		// A document read from memory has no window to outgrow (see more):
+		// the element is held to --max-record-bytes as it is read.
+		if s.Offset()-d.recStart > d.p.lim.RecordBytes {
+			at := d.recStart - s.Base()
+			return d.p.limitError(fmt.Sprintf("line %d, byte %d", s.Line(at), d.recStart), LimitRecordBytes, int64(d.p.lim.RecordBytes), "an element of more than %s")
 		}
 		switch tok {
 		case xmlscan.EndTag:
@@ -517,7 +573,10 @@ func (d *nmapDecoder) text() (string, error) {
 		case xmlscan.EndTag:
 			return d.p.internBytes(d.cpe), nil
 		case xmlscan.Text:
-			d.cpe = append(d.cpe, s.TextValue()...)
+			if d.cpe = append(d.cpe, s.TextValue()...); len(d.cpe) > d.p.lim.FieldBytes {
+				d.fieldTooLong("a text")
+				d.cpe = d.cpe[:0]
+			}
 		case xmlscan.StartTag:
 			if err := s.Skip(); err != nil {
 				return "", err
@@ -818,7 +877,11 @@ func (p *parser) nmapHost(h *xmlHost, o vigil.Origin, scanStart time.Time) (Nmap
 		return 0
 	})
 	for _, hn := range names {
-		if n, _ := NormalizeValue(vigil.FieldHostname, hn.Name); n != "" && !contains(host.Hostnames, n) {
+		n, err := NormalizeValue(vigil.FieldHostname, hn.Name)
+		if err != nil {
+			p.warn(o, "host name: "+err.Error()+"; name dropped")
+		}
+		if n != "" && !contains(host.Hostnames, n) {
 			host.Hostnames = append(host.Hostnames, n)
 		}
 	}

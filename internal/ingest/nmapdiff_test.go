@@ -20,7 +20,7 @@ import (
 func nmapBoth(data []byte) (got, want *Result, gotErr, wantErr error) {
 	read := func(fn func(*parser, []byte) error) (*Result, error) {
 		res := &Result{File: "diff.xml", Format: FormatNmap}
-		p := &parser{ctx: context.Background(), name: res.File, opt: Options{Now: testNow}, m: newMapper(nil), res: res}
+		p := &parser{ctx: context.Background(), name: res.File, opt: Options{Now: testNow}, lim: DefaultLimits(), m: newMapper(nil), res: res}
 		if err := fn(p, data); err != nil {
 			return nil, err
 		}

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"net/netip"
 	"strconv"
@@ -62,7 +63,11 @@ func NormalizeValue(field, raw string) (string, error) {
 	case vigil.FieldIP:
 		return normalizeIP(s)
 	case vigil.FieldHostname:
-		return normalizeHostname(s), nil
+		h := normalizeHostname(s)
+		if len(h) > maxHostname {
+			return "", fmt.Errorf("%d bytes: longer than a host name may be (%d)", len(h), maxHostname)
+		}
+		return h, nil
 	case vigil.FieldStoresEPHI, vigil.FieldSendsEPHI:
 		return normalizeBool(s)
 	case FieldObservedAt, vigil.FieldLastPM, vigil.FieldNextPM, vigil.FieldEndOfLife:
@@ -117,6 +122,10 @@ func cleanCell(raw string) string {
 	}
 	return s
 }
+
+// maxHostname is the longest host name kept: a DNS name has at most 253
+// characters, a NetBIOS name 15.
+const maxHostname = 255
 
 // normalizeHostname lower-cases a cleaned host name and drops its trailing
 // dots ("host.example.org." is host.example.org), again until nothing

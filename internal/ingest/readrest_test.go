@@ -144,7 +144,7 @@ func (s *panicRows) next() (row, error) {
 // that called readTable, where readXLSX recovers excelize's.
 func TestReadRestPanic(t *testing.T) {
 	base := runtime.NumGoroutine()
-	p := &parser{ctx: context.Background(), name: "x.csv", opt: Options{Now: testNow}, m: newMapper(nil), res: &Result{}}
+	p := &parser{ctx: context.Background(), name: "x.csv", opt: Options{Now: testNow}, lim: DefaultLimits(), m: newMapper(nil), res: &Result{}}
 	func() {
 		defer func() {
 			if v := recover(); v != "reader broke" {
@@ -174,7 +174,7 @@ func (s *endlessRows) next() (row, error) {
 
 func TestReadRestStopsReader(t *testing.T) {
 	base := runtime.NumGoroutine()
-	p := &parser{ctx: context.Background(), name: "x.csv", opt: Options{Now: testNow, Strict: true}, m: newMapper(nil), res: &Result{}}
+	p := &parser{ctx: context.Background(), name: "x.csv", opt: Options{Now: testNow, Strict: true}, lim: DefaultLimits(), m: newMapper(nil), res: &Result{}}
 	if err := p.readTable(&endlessRows{}, nil); err == nil || !strings.Contains(err.Error(), "not a MAC address") {
 		t.Fatalf("err = %v", err)
 	}

@@ -69,6 +69,9 @@ func ParseSegments(name string, data []byte) ([]vigil.Segment, error) {
 	if err != nil {
 		return nil, err
 	}
+	if i := bytes.IndexByte(text, 0); i >= 0 {
+		return nil, p.fail("", "NUL character: this is a binary file, not a segment list")
+	}
 	r := csv.NewReader(bytes.NewReader(text))
 	r.Comma = rune(sniffDelimiter(text))
 	r.FieldsPerRecord = -1
@@ -103,7 +106,7 @@ func ParseSegments(name string, data []byte) ([]vigil.Segment, error) {
 			return nil, p.fail(where, "%v", err)
 		}
 		if first, dup := lineOf[s.Name]; dup {
-			return nil, p.fail(where, "segment %q is listed twice (first on line %d)", s.Name, first)
+			return nil, p.fail(where, "segment %s is listed twice (first on line %d)", clip(s.Name), first)
 		}
 		lineOf[s.Name] = line
 		out = append(out, s)
@@ -131,7 +134,7 @@ func segmentHeader(cells []string) (map[string]int, error) {
 	_, hasVLAN := cols["vlan"]
 	_, hasClinical := cols["clinical"]
 	if _, ok := cols["name"]; !ok || !hasClinical || (!hasCIDR && !hasVLAN) {
-		return nil, fmt.Errorf("the header %q lacks a name, a clinical, or a cidr or vlan column (want name, cidr, vlan, clinical)", strings.Join(cells, ","))
+		return nil, fmt.Errorf("the header %s lacks a name, a clinical, or a cidr or vlan column (want name, cidr, vlan, clinical)", clip(strings.Join(cells, ",")))
 	}
 	return cols, nil
 }
@@ -162,24 +165,24 @@ func segmentRow(cells []string, cols map[string]int) (vigil.Segment, error) {
 	if v := cell("cidr"); v != "" {
 		p, err := netip.ParsePrefix(v)
 		if err != nil {
-			return s, fmt.Errorf("segment %q: %q is not a subnet in CIDR notation (10.32.1.0/24)", s.Name, v)
+			return s, fmt.Errorf("segment %s: %s is not a subnet in CIDR notation (10.32.1.0/24)", clip(s.Name), clip(v))
 		}
 		s.CIDR = p.Masked().String()
 	}
 	if v := cell("vlan"); v != "" {
 		n, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(strings.ToLower(v), "vlan")))
 		if err != nil || n < 1 || n > 4094 {
-			return s, fmt.Errorf("segment %q: VLAN %q is not a number from 1 to 4094", s.Name, v)
+			return s, fmt.Errorf("segment %s: VLAN %s is not a number from 1 to 4094", clip(s.Name), clip(v))
 		}
 		s.VLAN = n
 	}
 	if s.CIDR == "" && s.VLAN == 0 {
-		return s, fmt.Errorf("segment %q has neither a subnet nor a VLAN", s.Name)
+		return s, fmt.Errorf("segment %s has neither a subnet nor a VLAN", clip(s.Name))
 	}
 	v := cell("clinical")
 	c, ok := clinicalValue(v)
 	if !ok {
-		return s, fmt.Errorf("segment %q: clinical %q is neither yes nor no", s.Name, v)
+		return s, fmt.Errorf("segment %s: clinical %s is neither yes nor no", clip(s.Name), clip(v))
 	}
 	s.Clinical = c
 	return s, nil

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/vigil-health/vigil"
 )
@@ -42,6 +43,7 @@ type rowSource interface {
 // readTable finds the header row (unless headers is given), maps the
 // columns and turns every following non-empty row into a record.
 func (p *parser) readTable(src rowSource, headers []string) error {
+	src = &limitedRows{p: p, src: src}
 	var look []row
 	limit := headerScanRows
 	if headers != nil {
@@ -109,6 +111,41 @@ func (p *parser) readTable(src rowSource, headers []string) error {
 	return p.readRest(src, len(headers))
 }
 
+// limitedRows holds the rows of a source to the parser's limits: how many
+// rows, how many cells in one, how long a cell and a row. The sources check
+// what they would otherwise hold too much of before they hold it (a CSV
+// line, a sheet row's XML); this catches the rest, in every format alike.
+type limitedRows struct {
+	p   *parser
+	src rowSource
+	n   int // rows read, empty ones too
+}
+
+func (l *limitedRows) next() (row, error) {
+	r, err := l.src.next()
+	if err != nil {
+		return r, err
+	}
+	p, lim := l.p, &l.p.lim
+	if l.n++; l.n > lim.Rows {
+		return row{}, p.limitError(where(r.origin), LimitRows, int64(lim.Rows), "more than %s rows")
+	}
+	if len(r.cells) > lim.Columns {
+		return row{}, p.limitError(where(r.origin), LimitColumns, int64(lim.Columns), "a row of more than %s columns")
+	}
+	size := 0
+	for i, c := range r.cells {
+		if len(c) > lim.FieldBytes {
+			return row{}, p.limitError(fmt.Sprintf("%s, column %d", where(r.origin), i+1), LimitFieldBytes, int64(lim.FieldBytes), "a value of more than %s")
+		}
+		size += len(c)
+	}
+	if size > lim.RecordBytes {
+		return row{}, p.limitError(where(r.origin), LimitRecordBytes, int64(lim.RecordBytes), "a row of more than %s")
+	}
+	return r, nil
+}
+
 // rowBatch is rows read ahead by readRest's reader, and the error that
 // ended the reading, if any.
 type rowBatch struct {
@@ -122,8 +159,13 @@ type readPanic struct{ v any }
 
 func (readPanic) Error() string { return "row reader panicked" }
 
-// rowBatchSize is how many rows one rowBatch carries.
-const rowBatchSize = 512
+// rowBatchSize is how many rows one rowBatch carries, and rowBatchBytes
+// how many bytes of cells, past which a batch goes with fewer rows: the rows
+// read ahead hold their text, and rows may be long.
+const (
+	rowBatchSize  = 512
+	rowBatchBytes = 4 << 20
+)
 
 // readRest turns the rows after the sample into records. A goroutine reads
 // and splits the rows (the CSV parser, the sheet reader) while this one
@@ -172,6 +214,7 @@ func readAhead(ctx context.Context, src rowSource, batches chan<- rowBatch, stop
 	}()
 	var b rowBatch
 	var cells []string
+	size := 0 // the bytes of the cells in b
 	for n := 0; ; n++ {
 		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -188,9 +231,12 @@ func readAhead(ctx context.Context, src rowSource, batches chan<- rowBatch, stop
 				cells = append(cells, r.cells...)
 				r.cells = cells[start:len(cells):len(cells)]
 				b.rows = append(b.rows, r)
+				for _, c := range r.cells {
+					size += len(c)
+				}
 			}
 		}
-		if len(b.rows) == rowBatchSize || b.err != nil {
+		if len(b.rows) == rowBatchSize || size >= rowBatchBytes || b.err != nil {
 			select {
 			case batches <- b:
 			case <-stop:
@@ -199,7 +245,7 @@ func readAhead(ctx context.Context, src rowSource, batches chan<- rowBatch, stop
 			if b.err != nil {
 				return
 			}
-			b = rowBatch{rows: make([]row, 0, rowBatchSize)}
+			b, size = rowBatch{rows: make([]row, 0, rowBatchSize)}, 0
 		}
 	}
 }
@@ -263,7 +309,7 @@ func (p *parser) checkMapping() error {
 	var cols []string
 	for _, m := range p.res.Mapping {
 		if m.Header != "" {
-			cols = append(cols, fmt.Sprintf("%q", m.Header))
+			cols = append(cols, clip(m.Header))
 		}
 		if len(cols) == 12 {
 			cols = append(cols, "...")
@@ -292,6 +338,9 @@ func (p *parser) tableRecord(r row, width int) error {
 		}
 		if kv.has(cm.Field) && !mayFail(cm.Field) {
 			continue // a better column gave the field, and this one cannot warn
+		}
+		if reason := badText(r.cells[cm.Column]); reason != "" {
+			return p.badRow(r.origin, fmt.Sprintf("column %s: %s", colName(cm), reason))
 		}
 		raw := p.m.replace(cm.Field, r.cells[cm.Column])
 		if cm.Field == FieldObservedAt {
@@ -325,8 +374,25 @@ func (p *parser) tableRecord(r row, width int) error {
 	if !kv.hasIdentifier() {
 		return p.badRow(r.origin, "no identifier: asset tag, serial, MAC, IP and hostname are all empty")
 	}
+	if err := p.chargeHeld(where(r.origin), kv); err != nil {
+		return err
+	}
 	p.recs.add(p.newRecord(r.origin, observed, kv))
 	return nil
+}
+
+// badText says what is wrong with a value no database may store, or ""
+// for a good one: a NUL byte (PostgreSQL's text refuses it) or bytes that
+// are not UTF-8. A file's text is decoded whole (decodeText), but a cell of
+// a workbook or a JSON string can still hold either.
+func badText(v string) string {
+	switch {
+	case strings.IndexByte(v, 0) >= 0:
+		return "a NUL byte in the value"
+	case !utf8.ValidString(v):
+		return "the value is not valid UTF-8"
+	}
+	return ""
 }
 
 // mayFail reports whether NormalizeValue can refuse a value of field, so
@@ -334,7 +400,7 @@ func (p *parser) tableRecord(r row, width int) error {
 // column already gave the field.
 func mayFail(field string) bool {
 	switch field {
-	case vigil.FieldMAC, vigil.FieldIP, vigil.FieldStoresEPHI, vigil.FieldSendsEPHI,
+	case vigil.FieldMAC, vigil.FieldIP, vigil.FieldHostname, vigil.FieldStoresEPHI, vigil.FieldSendsEPHI,
 		vigil.FieldCriticality, vigil.FieldLifecycle, FieldObservedAt,
 		vigil.FieldVLAN, vigil.FieldFDAClass, vigil.FieldLastPM, vigil.FieldNextPM, vigil.FieldEndOfLife,
 		vigil.FieldUDI, vigil.FieldEUI64:
@@ -448,7 +514,7 @@ func columnPreference(m ColumnMapping) int {
 // colName names a column for messages: its header, or its position.
 func colName(cm ColumnMapping) string {
 	if cm.Header != "" {
-		return fmt.Sprintf("%q", cm.Header)
+		return clip(cm.Header)
 	}
 	return fmt.Sprintf("%d", cm.Column+1)
 }
@@ -478,8 +544,12 @@ func where(o vigil.Origin) string {
 const cacheLimit = 4096
 
 // internLimit bounds the strings one parse interns; past it values are
-// copied, not shared.
-const internLimit = 1 << 16
+// copied, not shared. Nor are values longer than cacheValueLimit interned
+// or cached: they seldom repeat, and the caches' memory stays bounded.
+const (
+	internLimit     = 1 << 16
+	cacheValueLimit = 256
+)
 
 // cached is one remembered NormalizeValue answer.
 type cached struct {
@@ -501,7 +571,7 @@ func (p *parser) intern(s string) string {
 	if p.strs == nil {
 		p.strs = map[string]string{}
 	}
-	if len(p.strs) < internLimit {
+	if len(p.strs) < internLimit && len(s) <= cacheValueLimit {
 		p.strs[s] = s
 	}
 	return s
@@ -535,7 +605,7 @@ func (p *parser) normalize(col int, field, raw string) (string, error) {
 		p.cache = make([]columnCache, len(p.active))
 	}
 	c := &p.cache[col]
-	if c.off {
+	if c.off || len(raw) > cacheValueLimit {
 		v, err := NormalizeValue(field, raw)
 		return strings.Clone(v), err
 	}

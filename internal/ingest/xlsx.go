@@ -15,9 +15,6 @@ import (
 	"github.com/vigil-health/vigil/internal/worksheet"
 )
 
-// xlsxUnzipLimit caps how much a workbook may inflate to, against zip bombs.
-const xlsxUnzipLimit = 1 << 30
-
 // readXLSX imports one sheet of a workbook: Options.Sheet or the first.
 // Cells are read raw, so numbers keep all their digits (a serial is never
 // 1.23E+07) and dates arrive as Excel serial days, which ParseDate reads.
@@ -34,13 +31,25 @@ func (p *parser) readXLSXAt(r io.ReaderAt, size int64, head []byte) (err error) 
 	// The fast reader handles the workbooks real exports write; anything
 	// else goes through excelize.
 	var missing *worksheet.NoSheetError
-	if sr, err := worksheet.Open(r, size, p.opt.Sheet, xlsxUnzipLimit); err == nil {
+	var over *worksheet.LimitError
+	if sr, err := worksheet.Open(r, size, p.opt.Sheet, p.sheetLimits()); err == nil {
 		defer sr.Close()
 		sr.ReuseRow = true
+		if err := p.checkSheetName(sr.Name()); err != nil {
+			return err
+		}
 		p.res.Sheet = sr.Name()
+		// What the workbook makes the import hold, its shared strings and
+		// the values kept, is held to the size of the largest file.
+		p.held, p.heldMax = sr.SharedSize(), p.lim.FileBytes
 		return p.readTable(&fastRows{p: p, r: sr, sheet: sr.Name()}, nil)
 	} else if errors.As(err, &missing) {
-		return p.fail("", "no sheet %q; the workbook has %s", p.opt.Sheet, quoteList(missing.Sheets))
+		return p.fail("", "no sheet %s; the workbook has %s", clip(p.opt.Sheet), quoteList(missing.Sheets))
+	} else if errors.As(err, &over) {
+		return p.sheetLimitError(over)
+	}
+	if err := p.checkFallback(r, size); err != nil {
+		return err
 	}
 	// excelize parses untrusted archives; a panic inside it must become an
 	// error about this file, never a crash of the import.
@@ -49,7 +58,7 @@ func (p *parser) readXLSXAt(r io.ReaderAt, size int64, head []byte) (err error) 
 			err = p.fail("", "corrupt XLSX workbook (the reader failed: %v)", r)
 		}
 	}()
-	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{UnzipSizeLimit: xlsxUnzipLimit})
+	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{UnzipSizeLimit: p.lim.Inflated})
 	if err != nil {
 		return p.fail("", "not a readable XLSX workbook: %v", err)
 	}
@@ -76,8 +85,11 @@ func (p *parser) readXLSXAt(r io.ReaderAt, size int64, head []byte) (err error) 
 			}
 		}
 		if sheet == "" {
-			return p.fail("", "no sheet %q; the workbook has %s", p.opt.Sheet, quoteList(sheets))
+			return p.fail("", "no sheet %s; the workbook has %s", clip(p.opt.Sheet), quoteList(sheets))
 		}
+	}
+	if err := p.checkSheetName(sheet); err != nil {
+		return err
 	}
 	p.res.Sheet = sheet
 	rows, err := f.Rows(sheet)
@@ -128,7 +140,10 @@ func (x *fastRows) next() (row, error) {
 	if err == io.EOF {
 		return row{}, io.EOF
 	}
-	if err != nil {
+	var over *worksheet.LimitError
+	if errors.As(err, &over) {
+		return row{}, x.p.sheetLimitError(over)
+	} else if err != nil {
 		return row{}, x.p.fail(fmt.Sprintf("sheet %q", x.sheet), "corrupt sheet: %v", err)
 	}
 	for i, c := range cells {
@@ -176,11 +191,16 @@ func excelNumber(s string) string {
 	return strconv.FormatFloat(r, 'f', -1, 64)
 }
 
-// quoteList formats names as "a", "b", "c" for messages.
+// quoteList formats names as "a", "b", "c" for messages, each clipped,
+// at most a dozen.
 func quoteList(names []string) string {
-	q := make([]string, len(names))
+	var q []string
 	for i, n := range names {
-		q[i] = strconv.Quote(n)
+		if i == 12 {
+			q = append(q, fmt.Sprintf("and %d more", len(names)-i))
+			break
+		}
+		q = append(q, clip(n))
 	}
 	return strings.Join(q, ", ")
 }

@@ -17,8 +17,15 @@ import (
 	"github.com/vigil-health/vigil/internal/worksheet"
 )
 
-// maxMember bounds what one member of an XLSX archive may unpack to.
-const maxMember = 256 << 20
+// The bounds of a vendor list, which holds a few hundred vendors: what a
+// workbook may unpack to and hold, how many rows, and how long a line of
+// CSV or a cell may be. Past them the file is refused, before it is held.
+var sheetLimits = worksheet.Limits{Part: 256 << 20, Whole: 16 << 20, Row: 1 << 20, Cell: 64 << 10, Depth: 64, Shared: 64 << 20}
+
+const (
+	maxRows = 100_000
+	maxLine = 1 << 20
+)
 
 // ImportResult says what importing a vendor list did.
 type ImportResult struct {
@@ -236,18 +243,26 @@ func splitList(s string) []string {
 // sheet, told apart by content.
 func readRows(name string, data []byte) ([][]string, error) {
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		wb, err := worksheet.Open(bytes.NewReader(data), int64(len(data)), "", maxMember)
-		if err != nil {
+		wb, err := worksheet.Open(bytes.NewReader(data), int64(len(data)), "", sheetLimits)
+		var over *worksheet.LimitError
+		if errors.As(err, &over) {
+			return nil, vigil.Errorf(vigil.EINVALID, "%s: too large for a vendor list: %s unpacks past the %s limit of %d bytes", filepath.Base(name), over.Part, over.Limit, over.Max)
+		} else if err != nil {
 			return nil, vigil.Errorf(vigil.EINVALID, "%s: not a workbook Vigil can read", filepath.Base(name))
 		}
 		defer wb.Close()
 		var out [][]string
 		for {
-			cells, _, err := wb.Next()
+			cells, n, err := wb.Next()
 			if errors.Is(err, io.EOF) {
 				return out, nil
+			} else if errors.As(err, &over) {
+				return nil, vigil.Errorf(vigil.EINVALID, "%s: row %d: a row of more than %d bytes: not a vendor list", filepath.Base(name), over.Row, over.Max)
 			} else if err != nil {
 				return nil, vigil.Errorf(vigil.EINVALID, "%s: the workbook is damaged", filepath.Base(name))
+			}
+			if n > maxRows {
+				return nil, vigil.Errorf(vigil.EINVALID, "%s: more than %d rows: not a vendor list", filepath.Base(name), maxRows)
 			}
 			out = append(out, append([]string(nil), cells...))
 		}
@@ -255,6 +270,17 @@ func readRows(name string, data []byte) ([][]string, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
 		return nil, vigil.Errorf(vigil.EINVALID, "%s: a vendor list must be UTF-8 text or an XLSX workbook", filepath.Base(name))
+	}
+	lines := 0
+	for rest := data; len(rest) > 0; lines++ {
+		line, after, _ := bytes.Cut(rest, []byte("\n"))
+		if len(line) > maxLine {
+			return nil, vigil.Errorf(vigil.EINVALID, "%s: line %d is longer than %d bytes: not a vendor list", filepath.Base(name), lines+1, maxLine)
+		}
+		rest = after
+	}
+	if lines > maxRows {
+		return nil, vigil.Errorf(vigil.EINVALID, "%s: more than %d lines: not a vendor list", filepath.Base(name), maxRows)
 	}
 	first, _, _ := bytes.Cut(data, []byte("\n"))
 	r := csv.NewReader(bytes.NewReader(data))

@@ -44,7 +44,7 @@ func BenchmarkSheetRows(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		sr, err := Open(bytes.NewReader(data), int64(len(data)), "", 1<<30)
+		sr, err := Open(bytes.NewReader(data), int64(len(data)), "", Limits{Part: 1 << 30})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -7,10 +7,12 @@ package worksheet
 
 import (
 	"archive/zip"
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path"
 	"strings"
 )
@@ -31,9 +33,12 @@ type Reader struct {
 
 	name   string
 	shared []string
+	held   int64  // what the shared strings count against Limits.Shared
 	data   []byte // the window: the sheet's XML from byte base on; data[pos:] is unread
 	pos    int
 	row    int           // the last row number read
+	rowMax int           // the most bytes of a row's XML the window may grow to hold; 0 for no bound
+	part   string        // the sheet's member of the archive
 	src    io.ReadCloser // the rest of the sheet's XML after data; nil once it is used up
 	base   int64         // offset in the sheet's XML of data[0]
 	err    error         // the error that ended src, other than io.EOF
@@ -59,15 +64,50 @@ var sheetWindow = 256 << 10
 // reader does not handle; the caller falls back to excelize.
 var errLayout = errors.New("unhandled workbook layout")
 
+// Limits bounds what a Reader unpacks and holds; a zero field does not
+// bound. Going past one is a *LimitError.
+type Limits struct {
+	Part   int64 // what any one member of the archive may unpack to
+	Whole  int64 // what a member read whole (the workbook, its relationships) may unpack to
+	Row    int   // the bytes of one row's XML, of one shared string's, of a tag or a text of a part read whole
+	Cell   int   // the text of one shared string
+	Depth  int   // how deep the XML of a part read whole may nest
+	Shared int64 // the text of all the shared strings, and 32 bytes for each (its header and slack)
+}
+
+// The limits a LimitError names.
+const (
+	LimitPart   = "part"
+	LimitWhole  = "whole"
+	LimitRow    = "row"
+	LimitCell   = "cell"
+	LimitShared = "shared"
+	LimitDepth  = "depth"
+)
+
+// LimitError is a workbook that goes past one of its Limits.
+type LimitError struct {
+	Limit string // LimitPart, LimitRow, ...
+	Max   int64  // the limit's value
+	Part  string // the member of the archive
+	Item  string // for LimitRow: what was too long ("a row", "a shared string", "a tag or a text")
+	Row   int    // the sheet's row, when it is a row
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("%s: over the %s limit of %d bytes", e.Part, e.Limit, e.Max)
+}
+
 // Open reads the workbook of size bytes in r, finds the sheet named want
 // (the first of that name in any case, if none has it exactly; the first
 // sheet if want is empty) and loads the shared strings, and returns a
-// Reader positioned at the sheet's rows. No member of the archive may
-// unpack to more than limit bytes. A sheet that is not there is a
-// *NoSheetError; a workbook laid out in a way the reader does not handle
-// is some other error, for the caller to fall back on a full XLSX reader.
-// The caller closes the Reader.
-func Open(r io.ReaderAt, size int64, want string, limit int64) (*Reader, error) {
+// Reader positioned at the sheet's rows. What it unpacks and holds is held
+// to lim: the sheet is streamed, never held whole, and the members read
+// whole are checked as they inflate, never after. A sheet that is not
+// there is a *NoSheetError, a limit passed a *LimitError; a workbook laid
+// out in a way the reader does not handle is some other error, for the
+// caller to fall back on a full XLSX reader. The caller closes the Reader.
+func Open(r io.ReaderAt, size int64, want string, lim Limits) (*Reader, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, err
@@ -76,13 +116,15 @@ func Open(r io.ReaderAt, size int64, want string, limit int64) (*Reader, error) 
 	for _, f := range zr.File {
 		files[f.Name] = f
 	}
+	// archive/zip fails a member that inflates past the size its header
+	// declares, so the declared size bounds what each member unpacks to.
 	open := func(name string) (*zip.File, error) {
 		f := files[name]
 		if f == nil {
 			return nil, errLayout
 		}
-		if int64(f.UncompressedSize64) > limit {
-			return nil, fmt.Errorf("%s unpacks to more than %d bytes", name, limit)
+		if lim.Part > 0 && f.UncompressedSize64 > uint64(lim.Part) {
+			return nil, &LimitError{Limit: LimitPart, Max: lim.Part, Part: name}
 		}
 		return f, nil
 	}
@@ -91,7 +133,13 @@ func Open(r io.ReaderAt, size int64, want string, limit int64) (*Reader, error) 
 		if err != nil {
 			return nil, err
 		}
-		return readZipFile(f, limit)
+		data, err := readZipFile(f, lim.Whole)
+		if err == nil {
+			// encoding/xml holds a record for each open element: a part
+			// nested a million deep is refused before it is unmarshalled.
+			err = CheckXML(bytes.NewReader(data), name, lim)
+		}
+		return data, err
 	}
 	wb, err := read("xl/workbook.xml")
 	if err != nil {
@@ -158,9 +206,17 @@ func Open(r io.ReaderAt, size int64, want string, limit int64) (*Reader, error) 
 	if err != nil {
 		return nil, err
 	}
-	sr := &Reader{name: book.Sheets[idx].Name}
-	if ss, err := read("xl/sharedStrings.xml"); err == nil {
-		sr.shared = parseShared(ss)
+	sr := &Reader{name: book.Sheets[idx].Name, rowMax: lim.Row, part: target}
+	if ssf, err := open("xl/sharedStrings.xml"); err == nil {
+		rc, err := ssf.Open()
+		if err != nil {
+			return nil, err
+		}
+		sr.shared, sr.held, err = readShared(rc, ssf.Name, lim)
+		rc.Close()
+		if err != nil {
+			return nil, err
+		}
 	} else if !errors.Is(err, errLayout) {
 		return nil, err
 	}
@@ -200,10 +256,14 @@ var (
 
 // readZipFile reads one archive member whole, into a buffer sized from the
 // size its header declares; archive/zip fails a member longer or shorter
-// than declared, and one whose checksum is wrong.
+// than declared, and one whose checksum is wrong. A member that unpacks to
+// more than limit bytes (when limit > 0) is a *LimitError.
 func readZipFile(f *zip.File, limit int64) ([]byte, error) {
-	if int64(f.UncompressedSize64) > limit {
-		return nil, fmt.Errorf("%s unpacks to more than %d bytes", f.Name, limit)
+	if limit <= 0 {
+		limit = math.MaxInt64 - 1
+	}
+	if f.UncompressedSize64 > uint64(limit) {
+		return nil, &LimitError{Limit: LimitWhole, Max: limit, Part: f.Name}
 	}
 	rc, err := f.Open()
 	if err != nil {
@@ -220,7 +280,7 @@ func readZipFile(f *zip.File, limit int64) ([]byte, error) {
 	for {
 		if len(buf) == cap(buf) {
 			if int64(len(buf)) > limit {
-				return nil, fmt.Errorf("%s unpacks to more than %d bytes", f.Name, limit)
+				return nil, &LimitError{Limit: LimitWhole, Max: limit, Part: f.Name}
 			}
 			buf = append(buf, 0)[:len(buf)]
 		}
@@ -242,6 +302,18 @@ func (s *Reader) Close() error {
 	err := s.src.Close()
 	s.src = nil
 	return err
+}
+
+// SharedSize returns what the shared strings hold, as Limits.Shared counts
+// it: their text and 32 bytes for each.
+func (s *Reader) SharedSize() int64 { return s.held }
+
+// CheckShared reads a shared-string table (xl/sharedStrings.xml) from r
+// as Open would and returns what it would hold, as Limits.Shared counts it,
+// or a *LimitError: a check for readers that hold the table in their own way.
+func CheckShared(r io.Reader, part string, lim Limits) (int64, error) {
+	_, held, err := readShared(r, part, lim)
+	return held, err
 }
 
 // Name returns the name of the sheet, as the workbook spells it.

@@ -13,7 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-const testLimit = 1 << 30
+var testLimits = Limits{Part: 1 << 30, Whole: 16 << 20, Row: 16 << 20, Cell: 64 << 10, Shared: 512 << 20}
 
 // sheet is one sheet of a test workbook: rows from A1 on, number formats
 // by cell, rich text by cell.
@@ -94,7 +94,7 @@ func cmmsBook(tb testing.TB) []byte {
 
 // openBytes opens the sheet want of the workbook data.
 func openBytes(data []byte, want string) (*Reader, error) {
-	return Open(bytes.NewReader(data), int64(len(data)), want, testLimit)
+	return Open(bytes.NewReader(data), int64(len(data)), want, testLimits)
 }
 
 // readAll reads every row of r, empty rows as nil.

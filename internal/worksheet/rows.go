@@ -20,6 +20,13 @@ func (s *Reader) more() bool {
 		s.pos = 0
 	}
 	if len(s.data) == cap(s.data) {
+		// The window is full of one row (or one tag): grow it, within
+		// bounds, for a row is never held whole past rowMax.
+		if s.rowMax > 0 && len(s.data) >= s.rowMax {
+			s.err = &LimitError{Limit: LimitRow, Max: int64(s.rowMax), Part: s.part, Item: "a row", Row: s.row + 1}
+			s.Close()
+			return false
+		}
 		s.data = append(s.data, 0)[:len(s.data)]
 	}
 	start := len(s.data)

@@ -1,62 +1,126 @@
 package worksheet
 
 import (
+	"bufio"
 	"bytes"
+	"io"
 	"strconv"
 	"unicode/utf8"
 )
 
-// parseShared reads the shared-string table: each <si>'s text runs joined,
-// phonetic runs left out.
-func parseShared(b []byte) []string {
-	out := make([]string, 0, bytes.Count(b, []byte("<si")))
-	var sb []byte
-	for {
-		i := bytes.Index(b, []byte("<si"))
-		if i < 0 {
-			return out
-		}
-		b = b[i+3:]
-		end := bytes.Index(b, []byte("</si>"))
-		item := b
-		if end >= 0 {
-			item, b = b[:end], b[end+5:]
-		} else {
-			b = nil
-		}
-		if !bytes.HasPrefix(item, []byte(">")) && !bytes.HasPrefix(item, []byte(" ")) {
-			if bytes.HasPrefix(item, []byte("/>")) {
-				out = append(out, "")
+// readShared reads the shared-string table from r item by item, through
+// a window that holds one item at a time: each <si>'s text runs joined,
+// phonetic runs left out. An item's XML may not pass lim.Row bytes, nor
+// its text lim.Cell; all the text, with 32 bytes for each string, may not
+// pass lim.Shared (zero fields do not bound). Each is checked before
+// more is read, so that a bomb of one huge string, or of a hundred million
+// empty ones, is refused early.
+func readShared(r io.Reader, part string, lim Limits) ([]string, int64, error) {
+	const window = 64 << 10
+	buf := make([]byte, 0, window)
+	eof := false
+	// fill reads on into buf, keeping buf[keep:]; false at the end.
+	fill := func(keep int) (int, error) {
+		n := copy(buf, buf[keep:])
+		buf = buf[:n]
+		if len(buf) == cap(buf) {
+			if lim.Row > 0 && len(buf) >= lim.Row {
+				return 0, &LimitError{Limit: LimitRow, Max: int64(lim.Row), Part: part, Item: "a shared string"}
 			}
+			buf = append(buf, 0)[:len(buf)]
+		}
+		for len(buf) < cap(buf) {
+			m, err := r.Read(buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+m]
+			if err == io.EOF {
+				eof = true
+				break
+			} else if err != nil {
+				return 0, err
+			}
+		}
+		return keep, nil
+	}
+	var out []string
+	var sb []byte
+	var held int64
+	pos := 0
+	for {
+		i := bytes.Index(buf[pos:], []byte("<si"))
+		if i < 0 {
+			if eof {
+				return out, held, nil
+			}
+			// The last bytes may hold the start of "<si".
+			keep := max(pos, len(buf)-2)
+			if _, err := fill(keep); err != nil {
+				return nil, 0, err
+			}
+			pos = 0
 			continue
 		}
-		if ph := bytes.Index(item, []byte("<rPh")); ph >= 0 {
-			item = item[:ph]
+		start := pos + i + 3
+		end := bytes.Index(buf[start:], []byte("</si>"))
+		if end < 0 && !eof {
+			if _, err := fill(pos + i); err != nil {
+				return nil, 0, err
+			}
+			pos = 0
+			continue
 		}
-		sb = sb[:0]
-		for {
-			t := bytes.Index(item, []byte("<t"))
-			if t < 0 {
-				break
-			}
-			item = item[t+2:]
-			gt := bytes.IndexByte(item, '>')
-			if gt < 0 || (len(item) > 0 && item[0] != '>' && item[0] != ' ') {
-				continue
-			}
-			if gt > 0 && item[gt-1] == '/' {
-				item = item[gt+1:]
-				continue
-			}
-			close := bytes.Index(item, []byte("</t>"))
-			if close < 0 {
-				break
-			}
-			sb = appendUnescaped(sb, item[gt+1:close])
-			item = item[close+4:]
+		item := buf[start:]
+		if end >= 0 {
+			item, pos = buf[start:start+end], start+end+5
+		} else {
+			pos = len(buf)
 		}
-		out = append(out, string(sb))
+		text, ok := sharedItem(item, sb[:0])
+		sb = text
+		if !ok {
+			continue
+		}
+		if lim.Cell > 0 && len(text) > lim.Cell {
+			return nil, 0, &LimitError{Limit: LimitCell, Max: int64(lim.Cell), Part: part}
+		}
+		if held += int64(len(text)) + 32; lim.Shared > 0 && held > lim.Shared {
+			return nil, 0, &LimitError{Limit: LimitShared, Max: lim.Shared, Part: part}
+		}
+		out = append(out, string(text))
 	}
+}
+
+// sharedItem appends to sb the text of one shared string, the XML after
+// "<si" and before its "</si>"; false when item is not an <si> element
+// (another element whose name starts so) and holds no string.
+func sharedItem(item, sb []byte) ([]byte, bool) {
+	if !bytes.HasPrefix(item, []byte(">")) && !bytes.HasPrefix(item, []byte(" ")) {
+		return sb, bytes.HasPrefix(item, []byte("/>"))
+	}
+	if ph := bytes.Index(item, []byte("<rPh")); ph >= 0 {
+		item = item[:ph]
+	}
+	for {
+		t := bytes.Index(item, []byte("<t"))
+		if t < 0 {
+			break
+		}
+		item = item[t+2:]
+		gt := bytes.IndexByte(item, '>')
+		if gt < 0 || (len(item) > 0 && item[0] != '>' && item[0] != ' ') {
+			continue
+		}
+		if gt > 0 && item[gt-1] == '/' {
+			item = item[gt+1:]
+			continue
+		}
+		close := bytes.Index(item, []byte("</t>"))
+		if close < 0 {
+			break
+		}
+		sb = appendUnescaped(sb, item[gt+1:close])
+		item = item[close+4:]
+	}
+	return sb, true
 }
 
 // innerRaw returns the raw (escaped) text of the first element opened by
@@ -207,4 +271,49 @@ func appendUnescaped(dst, b []byte) []byte {
 		b = b[semi+1:]
 	}
 	return dst
+}
+
+// CheckXML reads an XML part as it streams and refuses, as a *LimitError,
+// one nested deeper than lim.Depth, or holding a tag or a run of text
+// longer than lim.Row bytes: what encoding/xml would hold at once (zero
+// fields do not bound). It follows the markup roughly (quotes in tags, but
+// not comments or CDATA), which is enough for a bound.
+func CheckXML(r io.Reader, part string, lim Limits) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	depth, run := 0, 0
+	inTag, quote, first, prev := false, byte(0), byte(0), byte(0)
+	for {
+		c, err := br.ReadByte()
+		if err != nil {
+			return nil // the reader of the part says what is wrong with it
+		}
+		if run++; lim.Row > 0 && run > lim.Row {
+			return &LimitError{Limit: LimitRow, Max: int64(lim.Row), Part: part, Item: "a tag or a text"}
+		}
+		switch {
+		case !inTag && c == '<':
+			inTag, first, run = true, 0, 0
+		case !inTag:
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case first == 0:
+			first = c
+		case c == '>':
+			inTag, run = false, 0
+			switch {
+			case first == '/':
+				depth--
+			case first == '?' || first == '!' || prev == '/':
+			default:
+				if depth++; lim.Depth > 0 && depth > lim.Depth {
+					return &LimitError{Limit: LimitDepth, Max: int64(lim.Depth), Part: part}
+				}
+			}
+		}
+		prev = c
+	}
 }
