@@ -278,7 +278,9 @@ func attestCommands(t *testing.T, env []string) {
 	vigilOK(t, env, "attest", "--framework", "hipaa", "164.308(a)(7)(ii)(A)", "--owner", "IT Operations", "--answer", "met",
 		"--date", "2020-01-01", "--next-due", "2021-01-01")
 	code, _, stderr := run(t, env, "attest", "hipaa:164.308(a)(3)(i)", "--owner", "x", "--answer", "maybe", "--date", "2026-01-01", "--next-due", "2027-01-01")
-	oneErrorLine(t, code, stderr, "not \"maybe\"")
+	if code != 2 || !strings.Contains(stderr, `invalid value "maybe" for flag -answer: want one of met, partially-met, not-met, not-applicable`) {
+		t.Errorf("attest --answer maybe: exit %d, stderr %q; want exit 2 and the valid answers", code, stderr)
+	}
 	code, _, stderr = run(t, env, "attest", "hipaa:164.999", "--owner", "x", "--answer", "met", "--date", "2026-01-01", "--next-due", "2027-01-01")
 	oneErrorLine(t, code, stderr, "no control hipaa:164.999")
 	if code, _, _ := run(t, env, "attest", "hipaa:164.308(a)(2)", "--owner", "x", "--answer", "met", "--date", "1/1/2026", "--next-due", "2027-01-01"); code != 2 {
