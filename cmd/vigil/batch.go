@@ -91,7 +91,7 @@ func loadBatchFile(path string) (*batchFile, error) {
 // readBatch reads every file of every source, several at a time (one per
 // core), and returns one snapshot per source in the manifest's order with
 // each file's result. The first error, in manifest order, wins.
-func readBatch(ctx context.Context, bf *batchFile, now time.Time, strict bool) ([]*vigil.Snapshot, [][]*ingest.Result, error) {
+func readBatch(ctx context.Context, bf *batchFile, now time.Time, strict bool, lim ingest.Limits) ([]*vigil.Snapshot, [][]*ingest.Result, error) {
 	type job struct{ src, file int }
 	var jobs []job
 	results := make([][]*ingest.Result, len(bf.Sources))
@@ -111,7 +111,7 @@ func readBatch(ctx context.Context, bf *batchFile, now time.Time, strict bool) (
 			defer wg.Done()
 			for jb := range next {
 				s := bf.Sources[jb.src]
-				opt := ingest.Options{Format: s.Format, Sheet: s.Sheet, MapFile: s.Map, Strict: strict, Now: now}
+				opt := ingest.Options{Format: s.Format, Sheet: s.Sheet, MapFile: s.Map, Strict: strict, Now: now, Limits: lim}
 				results[jb.src][jb.file], errs[jb.src][jb.file] = ingest.Read(ctx, s.Files[jb.file], opt)
 			}
 		}()

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -54,9 +53,13 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 	rows := fs.Int("rows", 5, "rows to show with --dry-run")
 	batch := fs.String("batch", "", "a YAML manifest listing several sources and their files, imported in one transaction with one reconciliation")
 	writeMap := fs.String("write-map", "", "with --dry-run: write the column mapping as a map file to FILE, to edit and pass back with --map")
+	limits := limitFlags(fs)
 	// Flags may follow the files: "vigil import --source x a.csv --db v.db".
 	files, err := parseInterspersed(func(a []string) error { return parse(fs, a) }, fs.Args, args)
 	if err != nil {
+		return err
+	}
+	if err := checkLimits(limits); err != nil {
 		return err
 	}
 	if *writeMap != "" && !*dry {
@@ -66,15 +69,12 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 		if *source != "" || len(files) > 0 || *kind != "" || *role != "" || *mapFile != "" || *sheet != "" || *format != "" || *writeMap != "" {
 			return usagef("usage: vigil import --batch MANIFEST [--dry-run] [--strict]: the manifest names the sources, files, roles, maps and sheets")
 		}
-		return runImportBatch(ctx, m, *db, *batch, *dry, *strict, *rows)
+		return runImportBatch(ctx, m, *db, *batch, *dry, *strict, *rows, *limits)
 	}
-	switch {
-	case *source == "":
-		return usagef("--source NAME is required: the source the files come from, such as cmms or cmdb (or --batch MANIFEST)")
-	case len(files) == 0:
-		return usagef("no FILE to import as source %q", *source)
+	if *source == "" || len(files) == 0 {
+		return usagef("usage: vigil import --source NAME [--map FILE] [--sheet NAME] [--dry-run [--write-map FILE]] [--strict] FILE...\n       vigil import --batch MANIFEST [--dry-run] [--strict]")
 	}
-	opt := ingest.Options{Format: *format, Sheet: *sheet, MapFile: *mapFile, Strict: *strict, Now: time.Now().UTC()}
+	opt := ingest.Options{Format: *format, Sheet: *sheet, MapFile: *mapFile, Strict: *strict, Now: time.Now().UTC(), Limits: *limits}
 	snap := &vigil.Snapshot{Source: vigil.Source{Name: *source, Kind: vigil.SourceKind(*kind), Role: *role}, TakenAt: opt.Now}
 	var bad int
 	var results []*ingest.Result
@@ -135,7 +135,7 @@ func (m *Main) printDryRun(res *ingest.Result, n int) {
 	if res.Sheet != "" {
 		fmt.Fprintf(m.Stdout, ", sheet %q", res.Sheet)
 	}
-	fmt.Fprintf(m.Stdout, ", %d records, %d bad rows\n", len(res.Records), len(res.Errors))
+	fmt.Fprintf(m.Stdout, ", %d records, %d bad rows\n", len(res.Records), res.BadRows())
 	if len(res.Mapping) > 0 {
 		t := &table{header: []string{"COLUMN", "HEADER", "FIELD", "HOW"}}
 		for _, c := range res.Mapping {
@@ -168,12 +168,12 @@ func (m *Main) printDryRun(res *ingest.Result, n int) {
 }
 
 // runImportBatch imports every source a manifest lists in one transaction.
-func runImportBatch(ctx context.Context, m *Main, dsn, manifest string, dry, strict bool, rows int) error {
+func runImportBatch(ctx context.Context, m *Main, dsn, manifest string, dry, strict bool, rows int, lim ingest.Limits) error {
 	bf, err := loadBatchFile(manifest)
 	if err != nil {
 		return err
 	}
-	snaps, results, err := readBatch(ctx, bf, time.Now().UTC(), strict)
+	snaps, results, err := readBatch(ctx, bf, time.Now().UTC(), strict, lim)
 	if err != nil {
 		return err
 	}
@@ -221,9 +221,13 @@ func runImportBatch(ctx context.Context, m *Main, dsn, manifest string, dry, str
 // drop a column unseen.
 func (m *Main) reportRows(res *ingest.Result) int {
 	if n := len(res.Unmapped); n > 0 {
-		quoted := make([]string, n)
+		quoted := make([]string, 0, min(n, 13))
 		for i, h := range res.Unmapped {
-			quoted[i] = strconv.Quote(h)
+			if i == 12 {
+				quoted = append(quoted, fmt.Sprintf("and %d more", n-i))
+				break
+			}
+			quoted = append(quoted, ingest.Quote(h))
 		}
 		fmt.Fprintf(m.Stderr, "%s: %d column(s) map to no field and are not imported: %s (name them in a --map file; --dry-run --write-map FILE writes one)\n",
 			res.File, n, strings.Join(quoted, ", "))
@@ -231,8 +235,14 @@ func (m *Main) reportRows(res *ingest.Result) int {
 	for _, e := range res.Errors {
 		fmt.Fprintf(m.Stderr, "skipped %s\n", e.Error())
 	}
+	if res.ErrorsOmitted > 0 {
+		fmt.Fprintf(m.Stderr, "%s: %d more bad rows skipped, not listed\n", res.File, res.ErrorsOmitted)
+	}
 	for _, e := range res.Warnings {
 		fmt.Fprintf(m.Stderr, "warning %s\n", e.Error())
 	}
-	return len(res.Errors)
+	if res.WarningsOmitted > 0 {
+		fmt.Fprintf(m.Stderr, "%s: %d more values dropped, not listed\n", res.File, res.WarningsOmitted)
+	}
+	return res.BadRows()
 }

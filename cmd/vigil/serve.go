@@ -49,7 +49,11 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	})
 	m.evidenceDirFlag(fs)
 	sf := addSSOFlags(fs)
+	limits := limitFlags(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := checkLimits(limits); err != nil {
 		return err
 	}
 	d, err := m.openDB(ctx, *db)
@@ -57,7 +61,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer d.Close()
-	cfg := web.Config{SecureCookies: !*insecure, SessionTTL: *ttl, TrustedProxies: proxies}
+	cfg := web.Config{SecureCookies: !*insecure, SessionTTL: *ttl, TrustedProxies: proxies, ImportLimits: *limits}
 	if err := sf.apply(m, d, &cfg); err != nil {
 		return err
 	}

@@ -1,7 +1,8 @@
 package web
 
 import (
-	"io"
+	"bytes"
+	"errors"
 	"net/http"
 	"time"
 
@@ -177,12 +178,13 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 			return vigil.Errorf(vigil.EFORBIDDEN, "only an admin may set a source's role; import without role=")
 		}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, ingest.MaxFileSize))
+	lim := s.cfg.ImportLimits.OrDefault()
+	body, err := readImportBody(w, r, lim.FileBytes)
 	if err != nil {
-		return vigil.Errorf(vigil.EINVALID, "the upload is larger than %d bytes or was cut off", ingest.MaxFileSize)
+		return err
 	}
 	now := time.Now().UTC()
-	res, err := ingest.Parse(r.Context(), file, body, ingest.Options{Sheet: q.Get("sheet"), Strict: q.Get("strict") == "1", Format: q.Get("format"), Now: now})
+	res, err := ingest.Parse(r.Context(), file, body, ingest.Options{Sheet: q.Get("sheet"), Strict: q.Get("strict") == "1", Format: q.Get("format"), Now: now, Limits: lim})
 	if err != nil {
 		return err
 	}
@@ -194,6 +196,28 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"result": out, "bad_rows": nonNil(res.Errors), "mapping": res.Mapping})
+	writeJSON(w, http.StatusOK, map[string]any{"result": out, "bad_rows": nonNil(res.Errors), "bad_rows_not_listed": res.ErrorsOmitted, "mapping": res.Mapping})
 	return nil
+}
+
+// readImportBody reads a request body of at most max bytes into one buffer,
+// sized from Content-Length when the client sends it: a large upload is
+// not copied as it grows.
+func readImportBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, error) {
+	tooLarge := vigil.Errorf(vigil.EINVALID, "the upload is larger than %d bytes (the --max-file-bytes limit of vigil serve)", max)
+	if r.ContentLength > max {
+		return nil, tooLarge
+	}
+	var buf bytes.Buffer
+	if r.ContentLength > 0 {
+		buf.Grow(int(r.ContentLength) + 1)
+	}
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, max))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, tooLarge
+	} else if err != nil {
+		return nil, vigil.Errorf(vigil.EINVALID, "the upload was cut off")
+	}
+	return buf.Bytes(), nil
 }

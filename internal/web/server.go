@@ -21,6 +21,7 @@ import (
 	"github.com/vigil-health/vigil/internal/compliance"
 	"github.com/vigil-health/vigil/internal/evidence"
 	"github.com/vigil-health/vigil/internal/exposure"
+	"github.com/vigil-health/vigil/internal/ingest"
 	"github.com/vigil-health/vigil/internal/inventory"
 	"github.com/vigil-health/vigil/internal/sso"
 	"github.com/vigil-health/vigil/internal/store"
@@ -50,6 +51,9 @@ type Config struct {
 	// MFAAdmins requires a TOTP second factor of every local admin: one
 	// without it is sent to set one up before anything else.
 	MFAAdmins bool
+	// ImportLimits bound what one uploaded file may make an import read
+	// and hold; zero fields mean ingest's defaults.
+	ImportLimits ingest.Limits
 }
 
 // Services are the use cases every change made through the server goes
