@@ -32,6 +32,7 @@ type devicePage struct {
 	Evidence      []evidenceRow             // the newest version of each piece naming this device
 	Oversight     deviceOversight           // its MDS2 form and vendors
 	GUDID         *vigil.GUDIDDevice        // the FDA GUDID record of its UDI's DI, reference data
+	PeerDevs      map[int64]deviceRef       // the inventory's devices among its peers, in context
 }
 
 func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
@@ -75,6 +76,10 @@ func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	peers, err := s.nameDevices(r, len(nv.Peers), func(i int) (int64, string) { return nv.Peers[i].DeviceID, nv.Peers[i].IP })
+	if err != nil {
+		return err
+	}
 	as, err := s.exp.AssessRisk(r.Context(), vigil.RiskFilter{DeviceID: id})
 	if err != nil {
 		return err
@@ -100,7 +105,7 @@ func (s *Server) devicePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "device", &devicePage{Oversight: ov, Checks: results[:failed], ChecksOther: results[failed:], pageBase: pageBase{Title: d.Label(), Nav: "devices"}, Device: d, SiteName: names[d.SiteID], Place: place, FDAClass: s.inv.FDAClass(d.DeviceType),
+	s.render(w, r, http.StatusOK, "device", &devicePage{PeerDevs: peers, Oversight: ov, Checks: results[:failed], ChecksOther: results[failed:], pageBase: pageBase{Title: d.Label(), Nav: "devices"}, Device: d, SiteName: names[d.SiteID], Place: place, FDAClass: s.inv.FDAClass(d.DeviceType),
 		Provenance: prov, Network: nv, Risk: ra, SBOM: sb, Discrepancies: disc, FieldNames: vigil.Fields, Facts: facts, History: hist, Audit: audit, Evidence: newEvidenceRows(evs, s.db.Now()),
 		GUDID: s.gudidOf(r.Context(), prov)})
 	return nil

@@ -164,6 +164,7 @@ type evidenceItemPage struct {
 	Latest   bool
 	Form     evidenceForm // the new-version form
 	Retained time.Time
+	Devs     map[int64]deviceRef // the devices it names, in context
 }
 
 func (s *Server) evidenceItemPage(w http.ResponseWriter, r *http.Request) error {
@@ -179,6 +180,9 @@ func (s *Server) renderEvidenceItem(w http.ResponseWriter, r *http.Request, stat
 	form.Areas, form.Supersedes = vigil.EvidenceAreas, id
 	p := &evidenceItemPage{pageBase: pageBase{Title: e.Title, Nav: "evidence"}, Item: newEvidenceRows([]*vigil.Evidence{e}, now)[0],
 		Versions: newEvidenceRows(vs, now), Latest: vs[len(vs)-1].ID == id, Form: form, Retained: e.RetainedUntil()}
+	if p.Devs, err = s.nameDevices(r, len(e.Devices), func(i int) (int64, string) { return e.Devices[i], "" }); err != nil {
+		return err
+	}
 	s.render(w, r, status, "evidence_item", p)
 	return nil
 }
