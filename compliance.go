@@ -129,6 +129,9 @@ type Segment struct {
 	CIDR     string `json:"cidr,omitempty"`
 	VLAN     int    `json:"vlan,omitempty"`
 	Clinical bool   `json:"clinical"`
+	// Site is the hospital the subnet belongs to, when the list says: its
+	// subnet then joins the site's address blocks (vigil segments import).
+	Site string `json:"site,omitempty"`
 }
 
 // Validate reports a segment without a name, or without a subnet or VLAN,

@@ -37,7 +37,9 @@ func segmentsCommand() *command {
 				usage:   []string{"FILE"},
 				about: "Replaces the segments from a CSV with name, cidr, vlan and clinical columns " +
 					"(header synonyms such as Subnet, VLAN ID, Is Clinical; , ; tab or | as " +
-					"delimiter).",
+					"delimiter). An optional site column (Site, Hospital, Facility, Campus) names " +
+					"each subnet's hospital: its subnets join that hospital's address blocks " +
+					"(as vigil sites set-blocks would), so devices only the network sees there take the site.",
 				examples: []string{
 					"vigil segments import network_segments.csv",
 				},
@@ -102,6 +104,30 @@ func segmentsImport(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "%s; every framework evaluated again\n", segmentsLine(segs, pos[0]))
+	// A list that names each subnet's hospital declares the subnets as the
+	// hospitals' address blocks, so devices only the network sees there
+	// take their site.
+	bySite := map[string][]string{}
+	for _, s := range segs {
+		if s.Site != "" && s.CIDR != "" {
+			bySite[s.Site] = append(bySite[s.Site], s.CIDR)
+		}
+	}
+	if len(bySite) == 0 {
+		return nil
+	}
+	inv, err := m.inventory(c.db)
+	if err != nil {
+		return err
+	}
+	added, unknown, err := inv.AddSiteBlocks(ctx, m.actor(), bySite)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "%d address blocks added to the sites the list names (subnets a site's blocks already hold are skipped)\n", added)
+	for _, u := range unknown {
+		fmt.Fprintf(m.Stderr, "vigil: warning: %s names the site %q, which is no hospital of the inventory: its subnets are not its address blocks\n", pos[0], u)
+	}
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -66,7 +67,33 @@ func TestDemoSiteBlocks(t *testing.T) {
 	if code, _, stderr := run(t, nil, "sites", "set-blocks", name, "10.32.0.1/11", "--db", db); code == 0 || !strings.Contains(stderr, "host bits") {
 		t.Errorf("a block with host bits: exit %d, %s", code, stderr)
 	}
+	// The segment list's site column declares each hospital's subnets as
+	// its blocks: with the /11 cleared, the site takes its /24s.
+	segs := filepath.Join(dir, "network_segments.csv")
+	code, out, stderr := run(t, nil, "segments", "import", segs, "--db", db)
+	if code != 0 || !regexp.MustCompile(`[1-9]\d* address blocks added`).MatchString(out) {
+		t.Fatalf("segments import: exit %d\n%s%s", code, out, stderr)
+	}
+	var after struct{ Sites []vigil.Site }
+	getJSON(&after, "sites", "list")
+	for _, s := range after.Sites {
+		if s.Name != name {
+			continue
+		}
+		if len(s.Blocks) < 2 {
+			t.Errorf("after the segment list %s declares %v, want its subnets", name, s.Blocks)
+		}
+		for _, b := range s.Blocks {
+			if !netip.MustParsePrefix(sites.Sites[0].Blocks[0]).Contains(netip.MustParsePrefix(b).Addr()) {
+				t.Errorf("%s took the block %s, outside its /11 %s", name, b, sites.Sites[0].Blocks[0])
+			}
+		}
+	}
 	if code, out, stderr := run(t, nil, "sites", "set-blocks", name, sites.Sites[0].Blocks[0], "--db", db); code != 0 {
 		t.Fatalf("restoring: exit %d\n%s%s", code, out, stderr)
+	}
+	// Again, every subnet lies in a declared block: nothing is added.
+	if code, out, stderr := run(t, nil, "segments", "import", segs, "--db", db); code != 0 || !strings.Contains(out, "0 address blocks added") {
+		t.Fatalf("segments import again: exit %d\n%s%s", code, out, stderr)
 	}
 }

@@ -26,6 +26,7 @@ var segmentColumns = map[string]string{
 	"vlan": "vlan", "vlanid": "vlan", "vid": "vlan", "vlannumber": "vlan", "vlanno": "vlan", "vlantag": "vlan", "tag": "vlan",
 	"clinical": "clinical", "isclinical": "clinical", "clinicalsegment": "clinical", "clinicalnetwork": "clinical",
 	"medical": "clinical", "ephi": "clinical", "phi": "clinical", "carriesephi": "clinical",
+	"site": "site", "sitename": "site", "hospital": "site", "facility": "site", "campus": "site", "facilityname": "site",
 }
 
 // ReadSegments reads a CSV list of the hospital's network segments; see
@@ -54,7 +55,8 @@ func pathReason(err error) error {
 
 // ParseSegments reads the network segments a hospital designates from CSV
 // text: one segment a row, with a name, a subnet (cidr), a VLAN (at least
-// one of the two) and whether it is clinical. The header names the columns
+// one of the two), whether it is clinical and, optionally, the hospital
+// site the subnet belongs to. The header names the columns
 // ("Segment", "Subnet", "VLAN ID", "Is clinical" and other synonyms); other
 // columns are ignored. The delimiter (, ; tab |) and the encoding are
 // sniffed as for inventory files; empty rows and rows whose first cell
@@ -185,6 +187,7 @@ func segmentRow(cells []string, cols map[string]int) (vigil.Segment, error) {
 		return s, fmt.Errorf("segment %s: clinical %s is neither yes nor no", clip(s.Name), clip(v))
 	}
 	s.Clinical = c
+	s.Site = cell("site")
 	return s, nil
 }
 

@@ -32,9 +32,9 @@ func TestParseSegmentsFiles(t *testing.T) {
 		// Excel's semicolons, a BOM, CRLF, a comment, a blank row, a quoted
 		// name, an extra column, "VLAN 170" and other spellings.
 		{"excel.csv", []vigil.Segment{
-			{Name: "Imaging, PACS", VLAN: 140, Clinical: true},
-			{Name: "Guest Wi-Fi", CIDR: "172.16.0.0/16"},
-			{Name: "Nurse call", CIDR: "10.40.7.0/24", VLAN: 170},
+			{Name: "Imaging, PACS", VLAN: 140, Clinical: true, Site: "SBMC"},
+			{Name: "Guest Wi-Fi", CIDR: "172.16.0.0/16", Site: "SBMC"},
+			{Name: "Nurse call", CIDR: "10.40.7.0/24", VLAN: 170, Site: "RCH"},
 		}},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
@@ -82,6 +82,7 @@ var segmentSynonyms = map[string][]string{
 	"cidr":     {"cidr", "Subnet", "Prefix", "IP Range", "Network Address"},
 	"vlan":     {"vlan", "VLAN ID", "vlan_id", "VID", "Vlan No."},
 	"clinical": {"clinical", "Is Clinical", "Clinical?", "ePHI", "Medical"},
+	"site":     {"site", "Site", "Hospital", "Facility", "Campus", "Site Name"},
 }
 
 // TestSegmentsRandomLayouts writes random segment lists in random layouts
@@ -119,8 +120,12 @@ func randomSegmentsFile(rng *rand.Rand) ([]byte, []vigil.Segment) {
 	if hasVLAN {
 		cols = append(cols, "vlan")
 	}
+	hasSite := rng.IntN(3) == 0
+	if hasSite {
+		cols = append(cols, "site")
+	}
 	for range rng.IntN(3) {
-		cols = append(cols, pick([]string{"Site", "Notes", "Owner", "Gateway"}))
+		cols = append(cols, pick([]string{"Notes", "Owner", "Gateway"}))
 	}
 	rng.Shuffle(len(cols), func(i, j int) { cols[i], cols[j] = cols[j], cols[i] })
 
@@ -139,6 +144,9 @@ func randomSegmentsFile(rng *rand.Rand) ([]byte, []vigil.Segment) {
 			s.VLAN = 1 + rng.IntN(4094)
 		}
 		s.Clinical = rng.IntN(2) == 0
+		if hasSite {
+			s.Site = pick([]string{"", "St. Brigid Medical Center", "RCH", "Hôpital Nord"})
+		}
 		want = append(want, s)
 	}
 
@@ -177,6 +185,8 @@ func randomSegmentsFile(rng *rand.Rand) ([]byte, []vigil.Segment) {
 						row[i] = fmt.Sprintf("VLAN %d", s.VLAN)
 					}
 				}
+			case "site":
+				row[i] = s.Site
 			case "clinical":
 				row[i] = pick(no)
 				if s.Clinical {

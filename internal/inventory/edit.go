@@ -3,6 +3,9 @@ package inventory
 import (
 	"context"
 	"fmt"
+	"maps"
+	"net/netip"
+	"slices"
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
@@ -64,6 +67,69 @@ func (s *Service) SetSourceRole(ctx context.Context, actor *vigil.User, name, ro
 		_, err := s.resolve(ctx, tx, actor, nil)
 		return err
 	})
+}
+
+// AddSiteBlocks adds address blocks to hospital sites named by name (a
+// segment list's Site column): a block one the site declares already holds
+// is skipped, the others join the site's blocks. One transaction, one
+// re-resolution. It returns how many blocks were added and the names that
+// are no hospital site of the inventory (nothing is declared for them).
+func (s *Service) AddSiteBlocks(ctx context.Context, actor *vigil.User, add map[string][]string) (added int, unknown []string, err error) {
+	sites, err := s.db.FindSites(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	hospitals := map[string]*vigil.Site{}
+	for _, st := range sites {
+		if st.ParentID == 0 {
+			hospitals[strings.ToLower(strings.TrimSpace(st.Name))] = st
+		}
+	}
+	names := slices.Sorted(maps.Keys(add))
+	next := map[string][]string{}
+	for _, name := range names {
+		st := hospitals[strings.ToLower(strings.TrimSpace(name))]
+		if st == nil {
+			unknown = append(unknown, name)
+			continue
+		}
+		have, err := vigil.ParseBlocks(st.Blocks)
+		if err != nil {
+			return 0, nil, err
+		}
+		blocks := slices.Clone(st.Blocks)
+		news, err := vigil.ParseBlocks(add[name])
+		if err != nil {
+			return 0, nil, err
+		}
+		for _, p := range news {
+			if slices.ContainsFunc(have, func(h netip.Prefix) bool { return h.Bits() <= p.Bits() && h.Contains(p.Addr()) }) {
+				continue
+			}
+			have = append(have, p)
+			blocks = append(blocks, p.String())
+			added++
+		}
+		if len(blocks) > len(st.Blocks) {
+			next[st.Name] = blocks
+		}
+	}
+	if len(next) == 0 {
+		return 0, unknown, nil
+	}
+	err = s.db.Update(ctx, func(tx *store.Tx) error {
+		for _, name := range slices.Sorted(maps.Keys(next)) {
+			if err := tx.SetSiteBlocks(ctx, actor, name, next[name]); err != nil {
+				return err
+			}
+		}
+		_, err := s.resolve(ctx, tx, actor, nil)
+		return err
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return added, unknown, s.changed(ctx, actor)
 }
 
 // SetSiteBlocks replaces the address blocks (CIDRs) a hospital site declares
