@@ -87,3 +87,22 @@ func TestOwnUDI(t *testing.T) {
 		}
 	}
 }
+
+// TestHL7IdentityRealCapture reads nDPI's real HL7 capture (an ADT^A01 and
+// its ACK, no PRT and no OBX-18): HL7 is seen, and no device is given a
+// UDI or an EUI-64 from its patient or routing fields.
+func TestHL7IdentityRealCapture(t *testing.T) {
+	r := runFile(t, "ndpi/hl7.pcap", Options{})
+	hl7 := 0
+	for _, d := range r.Devices {
+		if d.HL7 != nil {
+			hl7++
+		}
+		if d.UDI != "" || d.EUI64 != "" || d.HL7 != nil && len(d.HL7.UDIs)+len(d.HL7.EUI64s) > 0 {
+			t.Errorf("%v: UDI %q EUI-64 %q %+v", d.IPs, d.UDI, d.EUI64, d.HL7)
+		}
+	}
+	if hl7 == 0 {
+		t.Error("no HL7 device in the capture")
+	}
+}
