@@ -57,6 +57,8 @@ const (
 	flashUserDisabled   flashKind = "user-disabled"   // user
 	flashUserEnabled    flashKind = "user-enabled"    // user
 	flashTokenRevoked   flashKind = "token-revoked"   //
+	flashMFAReset       flashKind = "mfa-reset"       // user
+	flashMFANone        flashKind = "mfa-none"        // user
 	flashNothingChanged flashKind = "nothing-changed" //
 )
 
@@ -125,8 +127,12 @@ var flashTexts = map[flashKind]func(n []int, s []string) string{
 	flashUserDisabled: func(_ []int, s []string) string {
 		return fmt.Sprintf("%s disabled: their sessions ended and their tokens stopped.", sth(s, 0))
 	},
-	flashUserEnabled:    func(_ []int, s []string) string { return fmt.Sprintf("%s enabled.", sth(s, 0)) },
-	flashTokenRevoked:   func([]int, []string) string { return "Token revoked." },
+	flashUserEnabled:  func(_ []int, s []string) string { return fmt.Sprintf("%s enabled.", sth(s, 0)) },
+	flashTokenRevoked: func([]int, []string) string { return "Token revoked." },
+	flashMFAReset: func(_ []int, s []string) string {
+		return fmt.Sprintf("%s's second factor was reset: they sign in with their password and set up a new one.", sth(s, 0))
+	},
+	flashMFANone:        func(_ []int, s []string) string { return fmt.Sprintf("%s had no second factor.", sth(s, 0)) },
 	flashNothingChanged: func([]int, []string) string { return "Nothing changed." },
 }
 

@@ -184,11 +184,12 @@ func (s *Server) resetUserMFA(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	notice := name + " had no second factor."
+	kind := flashMFANone
 	if had {
-		notice = name + "'s second factor was reset: they sign in with their password and set up a new one."
+		kind = flashMFAReset
 	}
-	return s.renderUsers(w, r, "", "", notice)
+	s.redirectFlash(w, r, "/users", kind, nil, name)
+	return nil
 }
 
 // apiResetMFA is resetUserMFA for scripts: {"user": NAME, "reset": true}

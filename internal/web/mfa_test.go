@@ -128,7 +128,7 @@ func TestSecondFactorSignIn(t *testing.T) {
 		if !strings.Contains(e.get(admin, "/users", 200), `action="/users/compliance/mfa/reset"`) {
 			t.Error("the users page offers no reset")
 		}
-		if r := e.post(admin, "/users/compliance/mfa/reset", url.Values{"csrf_token": {acsrf}}); r.status != 200 || !strings.Contains(r.body, "second factor was reset") {
+		if r := e.post(admin, "/users/compliance/mfa/reset", url.Values{"csrf_token": {acsrf}}); r.status != http.StatusSeeOther || !strings.Contains(e.get(admin, r.location, 200), "second factor was reset") {
 			t.Errorf("resetting: %d", r.status)
 		}
 		if status, _ := e.password(jarClient(), "compliance"); status != 303 {
