@@ -41,9 +41,12 @@ func TestGenerate(t *testing.T) {
 
 // TestOutputPinned pins a hash of everything Resolve and Discrepancies give
 // for a generated hospital, taken before reconcile was optimised for this
-// benchmark, so that speed never changes the output. Re-pinned once, when a
+// benchmark, so that speed never changes the output. Re-pinned when a
 // duplicate's detail came to name the fields its two records differ in
-// (the same devices and discrepancy counts by kind before and after).
+// (the same devices and discrepancy counts by kind before and after), and
+// when a device with no MAC, address or host name, or not deployed, was no
+// longer stale (the same devices; 688 of 3,707 stale discrepancies gone,
+// nothing else changed).
 func TestOutputPinned(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates a hospital")
@@ -65,7 +68,7 @@ func TestOutputPinned(t *testing.T) {
 	h.Write(a)
 	h.Write([]byte{'\n'})
 	h.Write(b)
-	if got, want := hex.EncodeToString(h.Sum(nil)), "803bf159bfec14c2c82136c5439ccb9ea5c157259d689c2513df0f5792e1165f"; got != want {
+	if got, want := hex.EncodeToString(h.Sum(nil)), "46de4dbdedff378e049ed626e4ad9301f838d51e07f11d4476ef92a4621eb41b"; got != want {
 		t.Errorf("output hash %s, want %s", got, want)
 	}
 }

@@ -22,7 +22,7 @@ func demoCommand() *command {
 	return &command{
 		name:    "demo",
 		summary: "generate a demo hospital, load it and serve it",
-		usage:   []string{"[--dir DIR] [--db DSN] [--addr HOST:PORT] [--devices N] [--seed S] [--once]"},
+		usage:   []string{"[--dir DIR] [--db DSN] [--addr HOST:PORT] [--devices N] [--seed S] [--now TIME] [--once]"},
 		about: "Generates a demo hospital's raw files into --dir (as 'vigil gen'), loads them " +
 			"through the real importers, discovery and feeds, evaluates every framework, writes " +
 			"the signed HIPAA binder, creates an admin user and serves the web UI, printing the " +
@@ -47,7 +47,12 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 	seed := fs.Int64("seed", 1, "random seed for the demo hospital")
 	once := fs.Bool("once", false, "generate and load, print a summary and exit without serving")
 	m.evidenceDirFlag(fs)
+	nowArg := fs.String("now", "", "the moment the demo's exports were taken: an RFC 3339 time or a date (default the current time, so the demo is fresh today)")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	now, err := genNow(*nowArg)
+	if err != nil {
 		return err
 	}
 	if *db == "" {
@@ -67,7 +72,7 @@ func runDemo(ctx context.Context, m *Main, args []string) error {
 		}
 	}
 	prog.step("generating a hospital of %d devices (seed %d) into %s", *devices, *seed, *dir)
-	files, h, err := generate(*dir, *devices, *seed)
+	files, h, err := generate(*dir, *devices, *seed, now)
 	if err != nil {
 		return err
 	}

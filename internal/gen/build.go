@@ -3,6 +3,7 @@ package gen
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 
@@ -63,6 +64,7 @@ func (b *builder) build(n int) error {
 		}
 	}
 	b.assignSources()
+	b.h.planUnseen()
 	b.h.cmms = b.cmmsRows()
 	b.h.cmdb = b.cmdbRows()
 	b.h.scan = b.scanRows()
@@ -269,6 +271,29 @@ func (b *builder) assignSources() {
 		}
 		if d.net != nil && d.net.Scanned && b.rng.IntN(100) < 96 {
 			d.Sources = append(d.Sources, SourceNmap)
+		}
+	}
+}
+
+// unseenPermille is how many of every 1,000 connected devices in service
+// that the CMDB lists have been off the network for weeks.
+const unseenPermille = 15
+
+// planUnseen picks the connected devices that have been off the network
+// for weeks (Device.Unseen) and takes them out of the scan. It draws from
+// its own generator so that every other draw stays as it was.
+func (h *Hospital) planUnseen() {
+	rng := rand.New(rand.NewPCG(uint64(h.Seed), 0x756e7365656e))
+	for _, d := range h.Devices {
+		// Only the CMDB ties a device to the network (the CMMS has no
+		// MAC, address or host name): a device it does not list cannot
+		// be called stale.
+		if d.net == nil || d.Lifecycle != vigil.LifecycleInService || !d.InSource(SourceCMDB) {
+			continue
+		}
+		if rng.IntN(1000) < unseenPermille {
+			d.Unseen = true
+			d.Sources = slices.DeleteFunc(d.Sources, func(s string) bool { return s == SourceNmap })
 		}
 	}
 }

@@ -19,12 +19,15 @@ const FileCapture = "clinical_traffic.pcap"
 // DICOM from modalities to PACS, HL7 from monitors and the interface engine
 // with and without TLS, DHCP, pumps on TLS to their server, a legacy TLS 1.0
 // client, a clear-text Telnet management session, SNMP v2c, an active scan,
-// the devices no inventory lists, and then the vendors' remote sessions of
-// the ground truth (Oversight.Sessions), one of them from an address no
-// vendor owns.
+// the devices no inventory lists, every other connected device renewing its
+// DHCP lease, and then the vendors' remote sessions of the ground
+// truth (Oversight.Sessions), one of them from an address no vendor owns.
+// Only the devices the ground truth marks Unseen are missing from it.
 type Capture struct {
-	// PerRole caps how many devices of one role take part (default 6), which
-	// keeps the demo capture small.
+	// PerRole caps how many monitors, pumps and modalities take part in
+	// the scenario (default 6), which keeps the demo capture small; it
+	// uses one host of every other role, and the rest only renew their
+	// DHCP leases.
 	PerRole int
 }
 
@@ -49,19 +52,37 @@ var infraRoles = []pcapgen.Role{pcapgen.RoleEHR, pcapgen.RolePumpServer, pcapgen
 	pcapgen.RoleLegacy, pcapgen.RoleScanner}
 
 // CaptureHosts turns the hospital's networked devices into the capture
-// generator's hosts, at most perRole of each role, in device order.
+// generator's hosts: at most perRole monitors, pumps and modalities and
+// one device of each other role, in device order, take part in the
+// scenario, and every other connected device is a quiet host
+// that only renews its DHCP lease, as each does every few hours, so the
+// capture sees every device on the network but the Unseen.
 func (h *Hospital) CaptureHosts(perRole int) []pcapgen.Host {
 	if perRole <= 0 {
 		perRole = 6
 	}
+	// The scenario has every monitor, pump and modality talk, but only the
+	// first host of each other role: the rest would be silent, so they
+	// are quiet hosts instead.
+	limit := func(r pcapgen.Role) int {
+		switch r {
+		case pcapgen.RoleMonitor, pcapgen.RolePump, pcapgen.RoleModality:
+			return perRole
+		case pcapgen.RoleQuiet:
+			return len(h.Devices)
+		}
+		return 1
+	}
 	count := map[pcapgen.Role]int{}
 	var out []pcapgen.Host
+	in := map[*Device]bool{}
 	add := func(d *Device, role pcapgen.Role) {
 		mac, err := net.ParseMAC(d.MAC)
 		ip, err2 := netip.ParseAddr(d.IP)
-		if err != nil || err2 != nil || len(mac) != 6 || count[role] >= perRole {
+		if err != nil || err2 != nil || len(mac) != 6 || d.Unseen || in[d] || count[role] >= limit(role) {
 			return
 		}
+		in[d] = true
 		count[role]++
 		hst := pcapgen.Host{Name: d.Hostname, Role: role, IP: ip, VLAN: uint16(d.VLAN), VendorClass: vendorClass(d)}
 		copy(hst.MAC[:], mac)
@@ -105,6 +126,11 @@ func (h *Hospital) CaptureHosts(perRole int) []pcapgen.Host {
 		if used && count[pcapgen.RoleGateway] < 4 {
 			count[pcapgen.RoleGateway]++
 			out = append(out, gatewayHost(n))
+		}
+	}
+	for _, d := range h.Devices {
+		if d.net != nil {
+			add(d, pcapgen.RoleQuiet)
 		}
 	}
 	return out

@@ -99,7 +99,7 @@ func clinicalCatalog() []*model {
 			ouis: []uint32{0x0003B1}, vendor: "ICU Medical", crit: vigil.CriticalityLifeSustaining,
 			sends: true, depts: []string{"ms", "onc", "icu"}, net: netInfusion, owner: "Clinical Engineering", ce: true,
 			weight: 30, tag: "pump", os: osEmbedded, ports: []Port{tcp(443, "https", "", "")}},
-		{typ: "Infusion Pump", ceType: "Pumps, Infusion, Syringe", itClass: "Medical Device",
+		{typ: "Infusion Pump", ceType: "Pumps, Infusion, Large-Volume", itClass: "Medical Device",
 			maker: "B. Braun", ceMakers: []string{"B. Braun", "B Braun Medical", "BBraun"}, itMakers: []string{"B. Braun Melsungen AG", "B. Braun"},
 			name: "Infusomat Space", itNames: []string{"Infusomat Space P", "SPACE INFUSOMAT"},
 			firmware: []string{"686E", "688F", "690J"}, serial: "######",

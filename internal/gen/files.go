@@ -98,7 +98,8 @@ type Summary struct {
 	Sites     map[string]int `json:"sites"`
 	BySources map[string]int `json:"by_sources"` // "cmdb+cmms", "cmms", "" (network only)...
 	Quirks    map[string]int `json:"quirks"`
-	Rows      map[string]int `json:"rows"` // rows or hosts per source file
+	Rows      map[string]int `json:"rows"`   // rows or hosts per source file
+	Unseen    int            `json:"unseen"` // connected devices off the network for weeks
 }
 
 // Summary returns the counts of the ground truth.
@@ -122,6 +123,9 @@ func (h *Hospital) Summary() *Summary {
 		s.BySources[key]++
 		for _, q := range d.Quirks {
 			s.Quirks[q]++
+		}
+		if d.Unseen {
+			s.Unseen++
 		}
 	}
 	return s

@@ -34,8 +34,11 @@ type Options struct {
 	// Devices is the number of devices in the ground truth, including
 	// unmanaged hosts only the scan sees. Zero means DefaultDevices.
 	Devices int
-	// Now is the moment the exports were taken. Zero means
-	// 2026-11-30T08:00:00Z, so that output never depends on the clock.
+	// Now is the moment the exports were taken; every date in them (last
+	// PM, CMDB updates, the scan, the capture, agreements, advisories) is
+	// drawn relative to it, so a hospital generated today is fresh today.
+	// Zero means 2026-11-30T08:00:00Z, so that output never depends on the
+	// clock.
 	Now time.Time
 }
 
@@ -119,6 +122,18 @@ type Device struct {
 	// Quirks lists the disagreements injected into the sources, each as
 	// "source:kind", e.g. "cmms:stale-firmware", "cmdb:serial-typo".
 	Quirks []string `json:"quirks,omitempty"`
+	// Unseen marks a connected device in service that has been off the
+	// network for weeks (in a cupboard, unplugged, lost): its inventories
+	// list it, but neither the scan nor the capture sees it, so
+	// reconciliation should call it stale. Every other connected device
+	// is seen by the capture.
+	Unseen bool `json:"unseen,omitempty"`
+	// CVEs are the demo's CVEs that the open-source components of the
+	// device's firmware carry, as its SBOM says (Vulns): the newest
+	// firmware of a model in the hospital carries the fixed versions, and
+	// the patient monitors' makers say by VEX that CVE-2022-0778 does not
+	// affect them.
+	CVEs []string `json:"cves,omitempty"`
 
 	m    *model
 	dept *department
@@ -197,6 +212,7 @@ func Generate(opt Options) (*Hospital, error) {
 	if err := b.build(opt.Devices); err != nil {
 		return nil, err
 	}
+	h.assignCVEs()
 	h.Oversight = h.planOversight()
 	return h, nil
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -103,6 +104,34 @@ func (h *Hospital) sbomModels() []modelFirmware {
 		return a.maker+a.model+a.firmware < b.maker+b.model+b.firmware
 	})
 	return out
+}
+
+// assignCVEs records on each device the demo CVEs its firmware carries
+// (Device.CVEs).
+func (h *Hospital) assignCVEs() {
+	newest := map[string]bool{}
+	for _, m := range h.sbomModels() {
+		if m.newest {
+			newest[m.maker+"\x00"+m.model+"\x00"+m.firmware] = true
+		}
+	}
+	for _, d := range h.Devices {
+		comps := demoComponents(d.DeviceType, false)
+		if comps == nil || d.Firmware == "" || newest[d.Manufacturer+"\x00"+d.Model+"\x00"+d.Firmware] {
+			continue
+		}
+		for _, c := range comps {
+			for _, cve := range componentCVEs[c.name] {
+				if d.DeviceType == "Patient Monitor" && cve == "CVE-2022-0778" {
+					continue // the makers' VEX: not affected
+				}
+				if !slices.Contains(d.CVEs, cve) {
+					d.CVEs = append(d.CVEs, cve)
+				}
+			}
+		}
+		slices.Sort(d.CVEs)
+	}
 }
 
 // versionLess orders firmware strings by their digit runs, well enough for

@@ -3,6 +3,7 @@ package inventory
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/classify"
@@ -12,6 +13,7 @@ import (
 // each type label the sources use.
 type typer struct {
 	c     *classify.Classifier
+	mu    sync.Mutex // guards cache: recordType may be called concurrently
 	cache map[string]typeMatch
 }
 
@@ -33,11 +35,7 @@ func (tp *typer) classify(d *vigil.Device, storesKnown, sendsKnown bool) string 
 	var t classify.Type
 	var reason string
 	if d.DeviceType != "" {
-		m, ok := tp.cache[d.DeviceType]
-		if !ok {
-			m.t, m.reason = typeByLabel(c, d.DeviceType)
-			tp.cache[d.DeviceType] = m
-		}
+		m := tp.label(d.DeviceType)
 		t, reason = m.t, m.reason
 	}
 	if t.Name == "" {
@@ -62,6 +60,35 @@ func (tp *typer) classify(d *vigil.Device, storesKnown, sendsKnown bool) string 
 		d.SendsEPHI = t.SendsEPHI
 	}
 	return reason
+}
+
+// label maps a source's type wording onto the taxonomy, remembered.
+func (tp *typer) label(s string) typeMatch {
+	tp.mu.Lock()
+	defer tp.mu.Unlock()
+	m, ok := tp.cache[s]
+	if !ok {
+		m.t, m.reason = typeByLabel(tp.c, s)
+		tp.cache[s] = m
+	}
+	return m
+}
+
+// recordType is reconcile's DiscrepancyOptions.DeviceType: the taxonomy
+// type of one source's record as classify would type a device that record
+// alone described: by its own type wording ("Pumps, Infusion,
+// Large-Volume"), else, when the wording names no type ("Medical Device"),
+// by its model, manufacturer, host name and MAC vendor. It is safe for
+// concurrent use.
+func (tp *typer) recordType(r *vigil.Record) string {
+	if s := strings.TrimSpace(r.Get(vigil.FieldDeviceType)); s != "" {
+		if m := tp.label(s); m.t.Name != "" {
+			return m.t.Name
+		}
+	}
+	c := tp.c
+	t, _, _ := c.Classify(r.Get(vigil.FieldManufacturer), r.Get(vigil.FieldModel), r.Get(vigil.FieldHostname), c.Vendor(r.Get(vigil.FieldMAC)))
+	return t.Name
 }
 
 // typeByLabel matches a source's own type text ("Infusion Pump", "PUMP,

@@ -118,7 +118,7 @@ func (s *Service) resolve(ctx context.Context, tx *store.Tx, actor *vigil.User, 
 	if err := tx.ReplaceConflicts(ctx, res.Conflicts); err != nil {
 		return 0, err
 	}
-	opt := reconcile.DiscrepancyOptions{Now: tx.Now(), StaleDays: staleDays}
+	opt := reconcile.DiscrepancyOptions{Now: tx.Now(), StaleDays: staleDays, DeviceType: types.recordType}
 	if err := tx.SyncDiscrepancies(ctx, func(yield func(*vigil.Discrepancy) error) error {
 		return res.EachDiscrepancy(opt, yield)
 	}); err != nil {

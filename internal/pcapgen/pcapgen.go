@@ -2,7 +2,8 @@
 // as a pcap file: DICOM associations between modalities and a PACS, HL7 v2
 // over MLLP (and over TLS), infusion pumps on TLS 1.2, a legacy TLS 1.0
 // client, DHCP with vendor classes, a Telnet session, an SNMP v2c walk,
-// LLDP, an unknown device and an ARP/SYN sweep by a scanner. Patient data is
+// LLDP, an unknown device, an ARP/SYN sweep by a scanner and quiet hosts
+// that only renew their DHCP leases. Patient data is
 // obviously synthetic. The same Options always give the same bytes.
 package pcapgen
 
@@ -38,6 +39,10 @@ const (
 	RoleUnknown    Role = "unknown"
 	RoleScanner    Role = "scanner"
 	RoleGateway    Role = "gateway"
+	// RoleQuiet is a host that takes part in nothing but the DHCP exchange
+	// a client repeats as its lease runs out, which says its MAC, its
+	// address and its name to a passive sensor.
+	RoleQuiet Role = "quiet"
 )
 
 // Host is one generated device.

@@ -50,7 +50,8 @@ func (g *gen) lldp() {
 	g.w.record(g.w.frame)
 }
 
-// dhcpAll runs a DORA exchange for every host with a vendor class.
+// dhcpAll runs a DORA exchange for the monitors, pumps, legacy clients,
+// biomed workstations and quiet hosts.
 func (g *gen) dhcpAll() {
 	gw := g.one(RoleGateway)
 	if gw == nil {
@@ -60,9 +61,9 @@ func (g *gen) dhcpAll() {
 	bcast := netip.AddrFrom4([4]byte{255, 255, 255, 255})
 	fingerprints := map[Role][]byte{
 		RoleMonitor: {1, 3, 6, 15, 42}, RolePump: {1, 3, 6, 12, 15, 28, 42}, RoleLegacy: {1, 3, 6},
-		RoleBiomed: {1, 3, 6, 15, 31, 33, 43, 44, 46, 47, 119, 121, 249, 252},
+		RoleBiomed: {1, 3, 6, 15, 31, 33, 43, 44, 46, 47, 119, 121, 249, 252}, RoleQuiet: {1, 3, 6, 12, 15},
 	}
-	for _, r := range []Role{RoleMonitor, RolePump, RoleLegacy, RoleBiomed} {
+	for _, r := range []Role{RoleMonitor, RolePump, RoleLegacy, RoleBiomed, RoleQuiet} {
 		for _, h := range g.roles[r] {
 			xid := g.rng.Uint32()
 			anon := &Host{MAC: h.MAC, IP: zero, VLAN: h.VLAN}

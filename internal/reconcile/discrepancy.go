@@ -17,6 +17,13 @@ import (
 type DiscrepancyOptions struct {
 	Now       time.Time // the transaction's time; zero means no stale check
 	StaleDays int       // days without a discovery sighting before stale; 0 means 30
+	// DeviceType, when set, names the taxonomy type that classification
+	// gives one inventory record: from its device_type wording, else from
+	// its model, manufacturer, host name and MAC; "" when it gives none.
+	// Two device_type wordings whose records it types alike ("Medical
+	// Device" on an Aisys CS2, "Anesthesia Units") are not a field
+	// conflict. Discrepancies calls it from two goroutines at once.
+	DeviceType func(r *vigil.Record) string
 }
 
 // The kinds' places in vigil.DiscrepancyKinds, the report order.
@@ -306,7 +313,7 @@ func (w *discWorker) count(d *Device) uint64 {
 	if len(w.inv) < len(w.allInv) {
 		w.counts[rankMissing]++
 	}
-	if _, stale := w.stale(); stale {
+	if _, stale := w.stale(d); stale {
 		w.counts[rankStale]++
 	}
 	conflicts := w.fieldConflicts()
@@ -353,7 +360,7 @@ func (w *discWorker) write(d *Device, conflicts uint64) {
 		*w.put(rankMissing) = vigil.Discrepancy{Kind: vigil.DiscrepancyMissingFromSource, Device: ref, Values: m.values,
 			Sources: w.allInv, Detail: m.detail}
 	}
-	if last, stale := w.stale(); stale {
+	if last, stale := w.stale(d); stale {
 		*w.put(rankStale) = vigil.Discrepancy{Kind: vigil.DiscrepancyStale, Device: ref, Values: w.staleValues(),
 			Sources: w.staleSources(), Detail: w.staleDetail(last)}
 	}
@@ -438,10 +445,11 @@ func (w *discWorker) stamp(t time.Time) string {
 	return s
 }
 
-// stale reports whether an inventoried device was seen by no discovery
-// source within opt.StaleDays of opt.Now, and when it last was.
-func (w *discWorker) stale() (last time.Time, stale bool) {
-	if len(w.allDisc) == 0 || w.opt.Now.IsZero() {
+// stale reports whether an inventoried device that should be on the
+// network was seen by no discovery source within opt.StaleDays of opt.Now,
+// and when it last was.
+func (w *discWorker) stale(d *Device) (last time.Time, stale bool) {
+	if len(w.allDisc) == 0 || w.opt.Now.IsZero() || !expectedOnNetwork(d) {
 		return last, false
 	}
 	for _, s := range w.disc {
@@ -450,6 +458,19 @@ func (w *discWorker) stale() (last time.Time, stale bool) {
 		}
 	}
 	return last, last.IsZero() || w.opt.Now.Sub(last) > w.limit
+}
+
+// expectedOnNetwork reports whether discovery should see the device: its
+// sources give it a MAC, an IP address or a host name, and its lifecycle does not say
+// it is not deployed yet (procurement, received) or no longer (retired,
+// decommissioned). A device with no network interface, or one in a
+// storeroom, is never seen, and calling it stale would say nothing.
+func expectedOnNetwork(d *Device) bool {
+	switch d.Lifecycle {
+	case vigil.LifecycleProcurement, vigil.LifecycleReceived, vigil.LifecycleRetired, vigil.LifecycleDecommissioned:
+		return false
+	}
+	return d.MAC != "" || d.IP != "" || d.Hostname != ""
 }
 
 // staleDetail explains a stale discrepancy.
@@ -541,8 +562,32 @@ func (w *discWorker) fieldConflicts() uint64 {
 				break
 			}
 		}
+		if fi == fx.deviceType && conflicts&(1<<fi) != 0 && w.sameType() {
+			conflicts &^= 1 << fi
+		}
 	}
 	return conflicts
+}
+
+// sameType reports whether opt.DeviceType gives one taxonomy type to the
+// latest record of every inventory source that words the device's type:
+// then their wordings differ, but not what they say the device is.
+func (w *discWorker) sameType() bool {
+	if w.opt.DeviceType == nil {
+		return false
+	}
+	typ := ""
+	for i, s := range w.inv {
+		if w.fv[i][fx.deviceType] == "" {
+			continue
+		}
+		t := w.opt.DeviceType(w.res.inputs[s.latest].Record)
+		if t == "" || (typ != "" && t != typ) {
+			return false
+		}
+		typ = t
+	}
+	return typ != ""
 }
 
 // readLatest reads the map of each inventory source's latest record once,
