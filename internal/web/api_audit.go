@@ -9,9 +9,12 @@ import (
 // ?page=, ?limit= (default 100), ?sort=.
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	evs, total, p, err := s.auditEvents(r, q.Get("object_type"), q.Get("object_id"), true)
+	evs, total, p, err := s.auditEvents(r, q.Get("object_type"), q.Get("object_id"))
 	if err != nil {
 		return err
+	}
+	if p.Format != "" {
+		return export(w, p.Format, "audit-trail", evs, auditExportColumns)
 	}
 	writeList(w, "events", evs, total, p, nil)
 	return nil

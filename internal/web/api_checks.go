@@ -26,11 +26,15 @@ func decodeCheck(r *http.Request, needSource bool) (checkRequest, error) {
 }
 
 func (s *Server) apiChecks(w http.ResponseWriter, r *http.Request) error {
+	p, err := readRows[checkSummary](r, maxLimit, nil)
+	if err != nil {
+		return err
+	}
 	cs, err := s.checkSummaries(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"checks": cs})
+	writeRows(w, "checks", cs, p, nil, nil)
 	return nil
 }
 

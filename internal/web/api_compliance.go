@@ -21,6 +21,10 @@ type frameworkJSON struct {
 }
 
 func (s *Server) apiFrameworks(w http.ResponseWriter, r *http.Request) error {
+	p, err := readRows[frameworkJSON](r, maxLimit, nil)
+	if err != nil {
+		return err
+	}
 	cat, err := s.comp.Catalog(r.Context())
 	if err != nil {
 		return err
@@ -37,7 +41,7 @@ func (s *Server) apiFrameworks(w http.ResponseWriter, r *http.Request) error {
 		}
 		out = append(out, f)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"frameworks": out})
+	writeRows(w, "frameworks", out, p, nil, nil)
 	return nil
 }
 
@@ -70,17 +74,17 @@ func (s *Server) apiEvaluation(w http.ResponseWriter, r *http.Request) error {
 }
 
 // apiEvaluations is the trend: the stored runs without their controls,
-// newest first (?limit=, default 100).
+// newest first (a page of 100 by default).
 func (s *Server) apiEvaluations(w http.ResponseWriter, r *http.Request) error {
-	_, limit, err := pageParams(r.URL.Query(), 100)
+	p, err := readRows[*vigil.EvaluationSummary](r, 100, nil)
 	if err != nil {
 		return err
 	}
-	evs, err := s.db.FindEvaluations(r.Context(), r.PathValue("framework"), limit)
+	evs, err := s.db.FindEvaluations(r.Context(), r.PathValue("framework"), 0)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"evaluations": nonNil(evs)})
+	writeRows(w, "evaluations", evs, p, nil, nil)
 	return nil
 }
 
@@ -147,6 +151,10 @@ type attestationJSON struct {
 }
 
 func (s *Server) apiAttestations(w http.ResponseWriter, r *http.Request) error {
+	p, err := readRows[attestationJSON](r, maxLimit, nil)
+	if err != nil {
+		return err
+	}
 	atts, err := s.db.FindAttestations(r.Context(), r.URL.Query().Get("framework"), nil)
 	if err != nil {
 		return err
@@ -155,7 +163,7 @@ func (s *Server) apiAttestations(w http.ResponseWriter, r *http.Request) error {
 	for _, a := range atts {
 		out = append(out, attestationJSON{Attestation: a, Overdue: a.Overdue(s.db.Now())})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"attestations": out})
+	writeRows(w, "attestations", out, p, nil, nil)
 	return nil
 }
 

@@ -14,10 +14,12 @@ func (s *Server) apiDevices(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.Format = "" // the API answers JSON
 	rows, total, err := s.findDeviceRows(r, f, p)
 	if err != nil {
 		return err
+	}
+	if p.Format != "" {
+		return export(w, p.Format, "devices", rows, deviceColumns)
 	}
 	devs := make([]*vigil.Device, len(rows))
 	for i, d := range rows {
@@ -58,11 +60,15 @@ func (s *Server) apiDeviceFacts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p, err := readRows[*vigil.Fact](r, maxLimit, nil)
+	if err != nil {
+		return err
+	}
 	facts, err := s.devices.DeviceFacts(r.Context(), d.ID)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"facts": facts})
+	writeRows(w, "facts", facts, p, nil, nil)
 	return nil
 }
 
@@ -71,11 +77,15 @@ func (s *Server) apiDeviceHistory(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	p, err := readRows[vigil.DeviceVersion](r, maxLimit, nil)
+	if err != nil {
+		return err
+	}
 	h, err := s.db.DeviceHistory(r.Context(), d.ID)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"versions": h})
+	writeRows(w, "versions", h, p, nil, nil)
 	return nil
 }
 
@@ -126,19 +136,27 @@ func (s *Server) apiCounts(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiSites(w http.ResponseWriter, r *http.Request) error {
+	p, err := readRows[*vigil.Site](r, maxLimit, nil)
+	if err != nil {
+		return err
+	}
 	sites, err := s.sites.FindSites(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"sites": nonNil(sites)})
+	writeRows(w, "sites", sites, p, nil, nil)
 	return nil
 }
 
 func (s *Server) apiSources(w http.ResponseWriter, r *http.Request) error {
+	p, err := readRows[*vigil.Source](r, maxLimit, nil)
+	if err != nil {
+		return err
+	}
 	srcs, err := s.db.FindSources(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"sources": nonNil(srcs)})
+	writeRows(w, "sources", srcs, p, nil, nil)
 	return nil
 }

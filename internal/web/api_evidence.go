@@ -14,10 +14,12 @@ func (s *Server) apiEvidence(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.Format = ""
 	all, rows, err := s.evidenceRows(r, f, p)
 	if err != nil {
 		return err
+	}
+	if p.Format != "" {
+		return export(w, p.Format, "evidence", all, evidenceColumns)
 	}
 	items := make([]*vigil.Evidence, len(rows))
 	for i, e := range rows {

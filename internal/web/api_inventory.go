@@ -22,13 +22,12 @@ func (s *Server) apiDiscrepancies(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	q := r.URL.Query()
-	paged := q.Has("page") || q.Has("limit") || q.Has("sort")
+	paged := q.Has("page") || q.Has("limit") || q.Has("sort") || q.Has("format")
 	var p listParams
 	if paged {
 		if p, err = readList(q, discrepancyPageSize, discrepancyColumns); err != nil {
 			return err
 		}
-		p.Format = ""
 	}
 	counts, err := s.db.CountDiscrepancies(r.Context(), vigil.DiscrepancyFilter{Kind: f.Kind, DeviceID: f.DeviceID, SiteID: f.SiteID, All: f.All})
 	if err != nil {
@@ -47,6 +46,9 @@ func (s *Server) apiDiscrepancies(w http.ResponseWriter, r *http.Request) error 
 		rows, err := s.findDiscrepancyRows(r, f, p)
 		if err != nil {
 			return err
+		}
+		if p.Format != "" {
+			return export(w, p.Format, "discrepancies", rows, discrepancyColumns)
 		}
 		items := make([]item, len(rows))
 		for i, d := range rows {
@@ -102,6 +104,9 @@ func (s *Server) apiConflicts(w http.ResponseWriter, r *http.Request) error {
 	cs, p, err := s.conflictRows(r)
 	if err != nil {
 		return err
+	}
+	if p.Format != "" {
+		return export(w, p.Format, "identity-conflicts", cs, conflictColumns)
 	}
 	page := pageRows(cs, p)
 	out := make([]vigil.Conflict, len(page))

@@ -1,16 +1,24 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	vigil "github.com/vigil-health/vigil"
+)
 
 // apiMDS2Forms lists the MDS2 forms on file without their questions: the
 // newest version of each manufacturer and model, every version with
 // ?all=true.
 func (s *Server) apiMDS2Forms(w http.ResponseWriter, r *http.Request) error {
+	p, err := readRows[*vigil.MDS2Form](r, maxLimit, nil)
+	if err != nil {
+		return err
+	}
 	forms, err := s.vend.MDS2Forms(r.Context(), r.URL.Query().Get("all") == "true")
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"forms": nonNil(forms)})
+	writeRows(w, "forms", forms, p, nil, nil)
 	return nil
 }
 

@@ -7,8 +7,13 @@ import (
 	vigil "github.com/vigil-health/vigil"
 )
 
-// apiPlan lists the plan items: ?status=open|closed&owner=&kind=&framework=.
+// apiPlan lists the plan items: ?status=open|closed&owner=&kind=&framework=,
+// in the common list shape (it answered a bare list before).
 func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) error {
+	p, err := readRows[*vigil.PlanItem](r, maxLimit, nil)
+	if err != nil {
+		return err
+	}
 	q := r.URL.Query()
 	f := vigil.PlanFilter{Status: vigil.PlanStatus(q.Get("status")), Owner: q.Get("owner"), Kind: vigil.PlanKind(q.Get("kind")), Framework: q.Get("framework")}
 	if f.Status != "" && f.Status != vigil.PlanOpen && f.Status != vigil.PlanClosed {
@@ -18,7 +23,7 @@ func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, items)
+	writeRows(w, "", items, p, nil, nil)
 	return nil
 }
 

@@ -15,11 +15,15 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) error {
+	p, err := readRows[*vigil.User](r, maxLimit, nil)
+	if err != nil {
+		return err
+	}
 	us, err := s.users.FindUsers(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"users": nonNil(us)})
+	writeRows(w, "users", us, p, nil, nil)
 	return nil
 }
 
@@ -73,11 +77,15 @@ func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request) error {
 
 // apiTokens lists the caller's tokens; ?all=1 lists everyone's (admins).
 func (s *Server) apiTokens(w http.ResponseWriter, r *http.Request) error {
+	p, err := readRows[*vigil.APIToken](r, maxLimit, nil)
+	if err != nil {
+		return err
+	}
 	ts, err := s.acct.ListTokens(r.Context(), userFrom(r.Context()), r.URL.Query().Get("all") == "1")
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"tokens": nonNil(ts)})
+	writeRows(w, "tokens", ts, p, nil, nil)
 	return nil
 }
 

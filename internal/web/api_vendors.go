@@ -16,7 +16,7 @@ import (
 // ?limit= (default 100) and ?page=.
 func (s *Server) apiVendors(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	p, err := readList[vendors.Summary](q, 100, nil)
+	p, err := readRows[vendors.Summary](r, 100, nil)
 	if err != nil {
 		return err
 	}
@@ -137,12 +137,6 @@ func (s *Server) apiImportVendors(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// expiringJSON is what GET /api/v1/vendors/expiring answers.
-type expiringJSON struct {
-	Within string          `json:"within"`
-	Gaps   []oversight.Gap `json:"gaps"`
-}
-
 // apiVendorsExpiring lists the BAAs and certifications missing, expired or
 // expiring for vendors touching ePHI: ?within=60d (days, weeks as 8w, or
 // a Go duration).
@@ -155,11 +149,17 @@ func (s *Server) apiVendorsExpiring(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	p, err := readRows[oversight.Gap](r, maxLimit, nil)
+	if err != nil {
+		return err
+	}
 	gaps, err := s.vend.Expiring(r.Context(), within)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, expiringJSON{Within: span, Gaps: nonNil(gaps)})
+	// The common list shape (list.go), the gaps under "gaps" and the span
+	// under "within" as before.
+	writeRows(w, "gaps", gaps, p, nil, map[string]any{"within": span})
 	return nil
 }
 

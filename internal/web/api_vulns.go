@@ -14,10 +14,12 @@ func (s *Server) apiVulns(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.Format = "" // the API answers JSON
 	vs, total, err := s.findVulns(r, f, p)
 	if err != nil {
 		return err
+	}
+	if p.Format != "" {
+		return export(w, p.Format, "vulnerabilities", vs, vulnColumns)
 	}
 	writeList(w, "vulnerabilities", vs, total, p, nil)
 	return nil
@@ -41,6 +43,9 @@ func (s *Server) apiAdvisories(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if p.Format != "" {
+		return export(w, p.Format, "advisories", as, advisoryColumns)
+	}
 	writeList(w, "advisories", pageRows(as, p), len(as), p, nil)
 	return nil
 }
@@ -63,11 +68,15 @@ func (s *Server) apiDeviceVulns(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p, err := readRows[vigil.VulnMatch](r, maxLimit, nil)
+	if err != nil {
+		return err
+	}
 	ms, err := s.db.FindMatches(r.Context(), vigil.MatchFilter{DeviceID: d.ID})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"matches": nonNil(ms)})
+	writeRows(w, "matches", ms, p, nil, nil)
 	return nil
 }
 

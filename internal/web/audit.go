@@ -30,14 +30,11 @@ var auditExportColumns = append(auditColumns[:len(auditColumns):len(auditColumns
 // auditEvents returns the page of the trail r asks for (every event for an
 // export), newest first unless sorted, and the total. The store pages the
 // trail in its order; the total of the whole trail is its head's sequence
-// number, of a filtered one the events read. The API (api) never exports.
-func (s *Server) auditEvents(r *http.Request, objectType, objectID string, api bool) ([]auditRow, int, listParams, error) {
+// number, of a filtered one the events read.
+func (s *Server) auditEvents(r *http.Request, objectType, objectID string) ([]auditRow, int, listParams, error) {
 	p, err := readList(r.URL.Query(), 100, auditColumns)
 	if err != nil {
 		return nil, 0, p, err
-	}
-	if api {
-		p.Format = ""
 	}
 	f := vigil.AuditFilter{ObjectType: objectType, ObjectID: objectID}
 	if !p.whole() && f == (vigil.AuditFilter{}) {
@@ -79,7 +76,7 @@ type auditPage struct {
 
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	typ := r.URL.Query().Get("type")
-	evs, total, p, err := s.auditEvents(r, typ, "", false)
+	evs, total, p, err := s.auditEvents(r, typ, "")
 	if err != nil {
 		return err
 	}

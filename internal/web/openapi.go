@@ -173,10 +173,10 @@ func apiDocs() map[string]apiDoc {
 			List: &apiList{Item: vigil.SegmentFlow{}, Old: "segments", Limit: maxLimit}},
 		"GET /api/v1/network/findings": {Area: net, Summary: "What the network showed about devices",
 			Params: []apiParam{q("code", "Only this finding.", "")}, List: &apiList{Item: vigil.DeviceFinding{}, Old: "findings", Limit: maxLimit}},
-		"GET /api/v1/network/runs": {Area: net, Summary: "The recorded discovery runs, newest first (the last 100)",
+		"GET /api/v1/network/runs": {Area: net, Summary: "The recorded discovery runs, newest first",
 			List: &apiList{Item: object{{"id", int64(0), ""}, {"actor", "", ""}, {"files", []string{}, ""}, {"recorded_at", time.Time{}, ""},
 				{"first_seen", time.Time{}, ""}, {"last_seen", time.Time{}, ""}, {"packets", int64(0), ""}, {"bytes", int64(0), ""},
-				{"devices", 0, ""}, {"flows", 0, ""}}, Old: "runs", Limit: maxLimit}},
+				{"devices", 0, ""}, {"flows", 0, ""}}, Old: "runs", Limit: 100}},
 		"GET /api/v1/devices/{id}/network": {Area: net, Summary: "A device as the network sees it", Params: []apiParam{deviceID}, Resp: vigil.NetworkView{}},
 
 		// Vulnerabilities and risk.

@@ -82,10 +82,14 @@ func TestReadinessAPI(t *testing.T) {
 	}
 	aud, _, _ := e.db.CreateAPIToken(ctx, mustUser(t, e, "auditor"), "audit")
 
-	var items []vigil.PlanItem
-	e.api(aud, "GET", "/api/v1/plan?status=open", "", 200, &items)
-	if len(items) == 0 || items[0].Status != vigil.PlanOpen {
-		t.Fatalf("plan: %+v", items)
+	var plan struct {
+		Items []vigil.PlanItem `json:"items"`
+		Total int              `json:"total"`
+	}
+	e.api(aud, "GET", "/api/v1/plan?status=open", "", 200, &plan)
+	items := plan.Items
+	if len(items) == 0 || items[0].Status != vigil.PlanOpen || plan.Total != len(items) {
+		t.Fatalf("plan: %+v", plan)
 	}
 	e.api(aud, "GET", "/api/v1/plan?status=later", "", 400, nil)
 

@@ -182,6 +182,9 @@ func (s *Server) apiRisk(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if p.Format != "" {
+		return export(w, p.Format, "risk-worklist", rows, riskColumns)
+	}
 	page := pageRows(rows, p)
 	items := make([]risk.Assessment, len(page))
 	for i, row := range page {

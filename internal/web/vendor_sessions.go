@@ -112,10 +112,16 @@ func (s *Server) apiVendorSessions(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	p, err := readRows[oversight.Session](r, maxLimit, nil)
+	if err != nil {
+		return err
+	}
 	rep, err := s.vend.SessionReport(r.Context(), f)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, rep)
+	// The sessions are the list (and "sessions" as before); the findings
+	// about them come whole beside it.
+	writeRows(w, "sessions", rep.Sessions, p, nil, map[string]any{"findings": nonNil(rep.Findings)})
 	return nil
 }
