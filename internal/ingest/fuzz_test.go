@@ -34,6 +34,9 @@ func checkResult(t *testing.T, res *Result) {
 			if !vigil.IsField(k) || v == "" {
 				t.Fatalf("record %s: field %q = %q", r.Origin, k, v)
 			}
+			if why := badText(v); why != "" {
+				t.Fatalf("record %s: field %q = %q: %s", r.Origin, k, v, why)
+			}
 		}
 	}
 	if res.Format == FormatNmap && len(res.Hosts) != len(res.Records) {

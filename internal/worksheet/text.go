@@ -8,6 +8,10 @@ import (
 	"unicode/utf8"
 )
 
+// sharedWindow is the size the window of readShared starts at; it grows to
+// hold an item larger than it. A variable for the tests.
+var sharedWindow = 64 << 10
+
 // readShared reads the shared-string table from r item by item, through
 // a window that holds one item at a time: each <si>'s text runs joined,
 // phonetic runs left out. An item's XML may not pass lim.Row bytes, nor
@@ -16,8 +20,7 @@ import (
 // more is read, so that a bomb of one huge string, or of a hundred million
 // empty ones, is refused early.
 func readShared(r io.Reader, part string, lim Limits) ([]string, int64, error) {
-	const window = 64 << 10
-	buf := make([]byte, 0, window)
+	buf := make([]byte, 0, sharedWindow)
 	eof := false
 	// fill reads on into buf, keeping buf[keep:]; false at the end.
 	fill := func(keep int) (int, error) {
@@ -113,12 +116,12 @@ func sharedItem(item, sb []byte) ([]byte, bool) {
 			item = item[gt+1:]
 			continue
 		}
-		close := bytes.Index(item, []byte("</t>"))
+		close := bytes.Index(item[gt+1:], []byte("</t>"))
 		if close < 0 {
 			break
 		}
-		sb = appendUnescaped(sb, item[gt+1:close])
-		item = item[close+4:]
+		sb = appendUnescaped(sb, item[gt+1:gt+1+close])
+		item = item[gt+1+close+4:]
 	}
 	return sb, true
 }
