@@ -156,9 +156,10 @@ func normIP(s string) string {
 }
 
 // RecordKey returns the stable identity of a record that a vigil.IdentityDecision names:
-// the source and the first of asset tag, manufacturer+serial, MAC, host name
-// and IP that the record has, e.g. "cmms|asset_tag=BME-01234". It does not
-// change when the store renumbers records or when another field changes. A
+// the source and the first of asset tag, manufacturer+serial, MAC, UDI (DI
+// and serial), EUI-64, host name and IP that the record has, e.g.
+// "cmms|asset_tag=BME-01234". It does not change when the store renumbers
+// records or when another field changes. A
 // record with no identifier at all keys on its origin.
 func RecordKey(source string, r *vigil.Record) string {
 	var b strings.Builder
@@ -169,12 +170,12 @@ func RecordKey(source string, r *vigil.Record) string {
 		b.WriteString("asset_tag=" + normTag(r.Get(vigil.FieldAssetTag)))
 	case normTag(r.Get(vigil.FieldSerial)) != "":
 		b.WriteString("serial=" + mfrKey(r.Get(vigil.FieldManufacturer)) + ":" + normTag(r.Get(vigil.FieldSerial)))
+	case normMAC(r.Get(vigil.FieldMAC)) != "":
+		b.WriteString("mac=" + normMAC(r.Get(vigil.FieldMAC)))
 	case udiKey(r.Get(vigil.FieldUDI)) != "":
 		b.WriteString("udi=" + udiKey(r.Get(vigil.FieldUDI)))
 	case normEUI64(r.Get(vigil.FieldEUI64)) != "":
 		b.WriteString("eui64=" + normEUI64(r.Get(vigil.FieldEUI64)))
-	case normMAC(r.Get(vigil.FieldMAC)) != "":
-		b.WriteString("mac=" + normMAC(r.Get(vigil.FieldMAC)))
 	case normHost(r.Get(vigil.FieldHostname)) != "":
 		b.WriteString("hostname=" + normHost(r.Get(vigil.FieldHostname)))
 	case normIP(r.Get(vigil.FieldIP)) != "":
@@ -194,12 +195,12 @@ func recordKey(buf []byte, source string, id *idents, origin vigil.Origin) []byt
 		return append(append(buf, "asset_tag="...), id.tag...)
 	case id.serial != "":
 		return append(append(append(append(buf, "serial="...), id.mfr...), ':'), id.serial...)
+	case id.mac != "":
+		return append(append(buf, "mac="...), id.mac...)
 	case id.udi != "":
 		return append(append(buf, "udi="...), id.udi...)
 	case id.eui != "":
 		return append(append(buf, "eui64="...), id.eui...)
-	case id.mac != "":
-		return append(append(buf, "mac="...), id.mac...)
 	case id.host != "":
 		return append(append(buf, "hostname="...), id.host...)
 	case id.ip != "":

@@ -103,6 +103,11 @@ func TestUDIIdentity(t *testing.T) {
 	if k := RecordKey("net", &vigil.Record{Fields: vigil.MakeFields(map[string]string{vigil.FieldEUI64: "0012A5FFFE3B7C10"})}); k != "net|eui64=00:12:a5:ff:fe:3b:7c:10" {
 		t.Errorf("RecordKey = %q", k)
 	}
+	// A capture's record keeps the MAC key it had before it carried an
+	// EUI-64, so a decision about it still names it.
+	if k := RecordKey("net", &vigil.Record{Fields: vigil.MakeFields(map[string]string{vigil.FieldMAC: "00:12:a5:3b:7c:10", vigil.FieldEUI64: "0012A5FFFE3B7C10"})}); k != "net|mac=00:12:a5:3b:7c:10" {
+		t.Errorf("RecordKey = %q", k)
+	}
 }
 
 // TestUDIConflict queues two inventory records that share a MAC but carry
