@@ -103,6 +103,7 @@ type build struct {
 	weak    strset
 	remote  strset
 	scanner []string
+	relayed strset // HL7 identities in messages it received
 }
 
 func (e *engine) newDevice() *build {
@@ -196,6 +197,7 @@ func (b *build) mergeHost(h *host) {
 		x.DeviceIDs = appendAll(x.DeviceIDs, h.hl7Devices)
 		x.UDIs = appendAll(x.UDIs, h.hl7UDIs)
 		x.EUI64s = appendAll(x.EUI64s, h.hl7EUIs)
+		b.relayed.addAll(h.hl7Relayed)
 		x.Role = joinRole(x.Role, h.hl7Send, h.hl7Recv, "sender", "receiver")
 	}
 	if h.tlsMax != 0 || len(h.tlsChosen) > 0 || len(h.tlsSNI) > 0 || len(h.tlsJA3) > 0 || len(h.tlsCerts) > 0 {
@@ -324,8 +326,13 @@ func (e *engine) finish(b *build) *vigil.ObservedDevice {
 	if d.HL7 != nil {
 		// The device's own identity only when its messages name one
 		// device: a gateway or central station relays many.
-		d.UDI = ownUDI(d.HL7.UDIs)
-		if len(d.HL7.EUI64s) == 1 {
+		// Nor when it received them first: an engine sending on a
+		// monitor's messages is not the monitor.
+		relayed := func(v string) bool { return slices.Contains(b.relayed, v) }
+		if !slices.ContainsFunc(d.HL7.UDIs, relayed) {
+			d.UDI = ownUDI(d.HL7.UDIs)
+		}
+		if len(d.HL7.EUI64s) == 1 && !relayed(d.HL7.EUI64s[0]) {
 			d.EUI64 = d.HL7.EUI64s[0]
 		}
 	}

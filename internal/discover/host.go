@@ -28,6 +28,12 @@ func (s *strset) add(v string) {
 	*s = append(*s, v)
 }
 
+func (s *strset) addAll(vs strset) {
+	for _, v := range vs {
+		s.add(v)
+	}
+}
+
 func (s strset) list() []string {
 	if len(s) == 0 {
 		return nil
@@ -81,6 +87,7 @@ type host struct {
 
 	hl7Apps, hl7Types, hl7Versions, hl7Devices strset
 	hl7UDIs, hl7EUIs                           strset // equipment identities in messages it sent
+	hl7Relayed                                 strset // identities in messages it received: not its own
 	hl7Send, hl7Recv                           bool
 
 	tlsMax                    uint16

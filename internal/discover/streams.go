@@ -201,6 +201,9 @@ func (s *hl7Stream) messages(f *capture.Flow, dir capture.Direction, msgs []diss
 				}
 				from.addHL7Identities(m)
 			}
+			if to != nil {
+				to.addRelayed(m)
+			}
 			continue
 		}
 		s.prev[dir] = m
@@ -228,6 +231,7 @@ func (s *hl7Stream) messages(f *capture.Flow, dir capture.Direction, msgs []diss
 			}
 		}
 		if to != nil {
+			to.addRelayed(m)
 			to.protocols.add("hl7")
 			to.hl7Apps.add(m.ReceivingApplication)
 			if ack {
@@ -442,5 +446,17 @@ func (h *host) addHL7Identities(m *dissect.HL7Message) {
 	}
 	for _, e := range m.EUI64s {
 		h.hl7EUIs.add(e)
+	}
+}
+
+// addRelayed keeps the identities of a message the host received: a host
+// that sends on what it received (an interface engine) is not the device
+// its messages name.
+func (h *host) addRelayed(m *dissect.HL7Message) {
+	for _, u := range m.UDIs {
+		h.hl7Relayed.add(u)
+	}
+	for _, e := range m.EUI64s {
+		h.hl7Relayed.add(e)
 	}
 }

@@ -106,3 +106,51 @@ func TestHL7IdentityRealCapture(t *testing.T) {
 		t.Error("no HL7 device in the capture")
 	}
 }
+
+// TestHL7RelayedIdentity has an interface engine receive a monitor's
+// ORU^R01 and send it on to the EHR: the monitor keeps its UDI and EUI-64,
+// the engine, which sent the same identities, gets neither.
+func TestHL7RelayedIdentity(t *testing.T) {
+	hosts := pcapgen.DefaultHosts(9, 1, 1)
+	var mon, eng, ehr *pcapgen.Host
+	for i := range hosts {
+		switch hosts[i].Role {
+		case pcapgen.RoleMonitor:
+			mon = &hosts[i]
+		case pcapgen.RoleHL7Engine:
+			eng = &hosts[i]
+		case pcapgen.RoleEHR:
+			ehr = &hosts[i]
+		}
+	}
+	mon.UDI = "(01)00844588018923(21)SN-1"
+	var buf bytes.Buffer
+	err := pcapgen.Write(&buf, pcapgen.Options{Seed: 9, Devices: hosts, ImageBytes: 4 << 10,
+		Relays: []pcapgen.Relay{{From: eng.Name, To: ehr.Name, Of: mon.Name}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := capture.NewReader("relay.pcap", &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Run(context.Background(), []capture.Source{src}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range r.Devices {
+		switch firstOf(d.IPs) {
+		case mon.IP.String():
+			if d.UDI == "" || d.EUI64 == "" {
+				t.Errorf("monitor: UDI %q EUI-64 %q", d.UDI, d.EUI64)
+			}
+		case eng.IP.String():
+			if d.HL7 == nil || len(d.HL7.UDIs) == 0 {
+				t.Fatalf("the engine sent no UDI: %+v", d.HL7)
+			}
+			if d.UDI != "" || d.EUI64 != "" {
+				t.Errorf("engine: UDI %q EUI-64 %q, want none (it relays)", d.UDI, d.EUI64)
+			}
+		}
+	}
+}

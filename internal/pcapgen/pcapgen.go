@@ -89,6 +89,15 @@ type Options struct {
 	// Remote are vendor remote sessions written after the scenario's
 	// rounds (see RemoteSession); none by default.
 	Remote []RemoteSession
+	// Relays have a host send on, unchanged, the ORU^R01 a monitor sent,
+	// as an interface engine does; none by default.
+	Relays []Relay
+}
+
+// Relay names, by Host.Name, a host that sends on to another the
+// messages a monitor sent.
+type Relay struct {
+	From, To, Of string
 }
 
 // Write writes the capture to w.

@@ -235,6 +235,11 @@ func (g *gen) hl7(n int) {
 		}
 		c.send(true, mllp(msg))
 		c.send(false, mllp(g.ack(eng, m, fmt.Sprintf("MON%d-%d", i, n))))
+		for _, rl := range g.opt.Relays {
+			if from, to := g.named(rl.From), g.named(rl.To); rl.Of == m.Name && from != nil && to != nil {
+				g.mllpExchange(from, to, 2575, msg, n*97+i)
+			}
+		}
 	}
 	if ehr := g.one(RoleEHR); ehr != nil {
 		msg := hl7(
@@ -358,4 +363,16 @@ func (g *gen) unknown() {
 	p := g.random(96)
 	binary.BigEndian.PutUint32(p, 0xfeedface)
 	g.w.udp(u, broadcast, dst, 40000, 40000, p)
+}
+
+// named returns the host called name, or nil.
+func (g *gen) named(name string) *Host {
+	for _, hs := range g.roles {
+		for _, h := range hs {
+			if h.Name == name {
+				return h
+			}
+		}
+	}
+	return nil
 }
