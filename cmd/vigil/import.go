@@ -71,8 +71,11 @@ func runImport(ctx context.Context, m *Main, args []string) error {
 		}
 		return runImportBatch(ctx, m, *db, *batch, *dry, *strict, *rows, *limits)
 	}
-	if *source == "" || len(files) == 0 {
-		return usagef("usage: vigil import --source NAME [--map FILE] [--sheet NAME] [--dry-run [--write-map FILE]] [--strict] FILE...\n       vigil import --batch MANIFEST [--dry-run] [--strict]")
+	switch {
+	case *source == "":
+		return usagef("--source NAME is required: the source the files come from, such as cmms or cmdb (or --batch MANIFEST)")
+	case len(files) == 0:
+		return usagef("no FILE to import as source %q", *source)
 	}
 	opt := ingest.Options{Format: *format, Sheet: *sheet, MapFile: *mapFile, Strict: *strict, Now: time.Now().UTC(), Limits: *limits}
 	snap := &vigil.Snapshot{Source: vigil.Source{Name: *source, Kind: vigil.SourceKind(*kind), Role: *role}, TakenAt: opt.Now}
