@@ -123,10 +123,11 @@ func apiDocs() map[string]apiDoc {
 				q("discrepancy", "Only devices with a discrepancy of this kind.", vigil.DiscrepancyKind("")), q("ephi", "true: only devices with ePHI.", ""), asOf},
 			Resp: object{{"offset", 0, "the first item's index, as before the common shape"}},
 			List: &apiList{Item: vigil.Device{}, Old: "devices", Limit: pageSize, Sort: sortKeys(deviceColumns), Export: true}},
-		"GET /api/v1/devices/{id}": {Area: inv, Summary: "One device", Params: []apiParam{deviceID},
+		"GET /api/v1/devices/{id}": {Area: inv, Summary: "One device, with its type's FDA class and the GUDID record of its UDI", Params: []apiParam{deviceID},
 			Resp: struct {
 				vigil.Device
-				FDAClass string `json:"fda_class,omitempty"`
+				FDAClass string             `json:"fda_class,omitempty"`
+				GUDID    *vigil.GUDIDDevice `json:"gudid,omitempty"`
 			}{}},
 		"GET /api/v1/devices/{id}/facts": {Area: inv, Summary: "What each source says of a device", Params: []apiParam{deviceID},
 			List: &apiList{Item: vigil.Fact{}, Old: "facts", Limit: maxLimit}},
