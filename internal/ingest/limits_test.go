@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"fmt"
@@ -175,5 +176,41 @@ func TestLongHostName(t *testing.T) {
 	res, err := Parse(context.Background(), "a.xml", []byte(doc), Options{Now: testNow})
 	if err != nil || len(res.Records) != 1 || len(res.Hosts[0].Hostnames) != 0 || len(res.Warnings) != 1 {
 		t.Fatalf("%v: %+v %v", err, res.Hosts, res.Warnings)
+	}
+}
+
+// TestXLSXFallbackLimits: a workbook the worksheet reader does not handle
+// (no relationships part) goes to excelize only within bounds, checked
+// before excelize holds it.
+func TestXLSXFallbackLimits(t *testing.T) {
+	workbook := func(shared, sheet string) []byte {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for _, p := range []struct{ name, body string }{
+			{"[Content_Types].xml", `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`},
+			{"xl/workbook.xml", `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="Sheet1" sheetId="1"/></sheets></workbook>`},
+			{"xl/sharedStrings.xml", shared},
+			{"xl/worksheets/sheet1.xml", sheet},
+		} {
+			w, _ := zw.Create(p.name)
+			w.Write([]byte(p.body))
+		}
+		zw.Close()
+		return buf.Bytes()
+	}
+	sheet := `<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>`
+	for _, tt := range []struct {
+		name, shared, sheet string
+		lim                 Limits
+		limit               string
+	}{
+		{"long string", `<sst><si><t>` + strings.Repeat("x", 500) + `</t></si></sst>`, sheet, Limits{FieldBytes: 100}, LimitFieldBytes},
+		{"deep", `<sst><si><t>IP</t></si></sst>`, `<worksheet>` + strings.Repeat("<x>", 100) + `</worksheet>`, Limits{Depth: 10}, LimitDepth},
+		{"large", `<sst>` + strings.Repeat(`<si><t>ip</t></si>`, 1000) + `</sst>`, sheet, Limits{Inflated: 16 << 10}, LimitInflated},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(context.Background(), "a.xlsx", workbook(tt.shared, tt.sheet), Options{Now: testNow, Limits: tt.lim})
+			checkLimitError(t, err, tt.limit)
+		})
 	}
 }
