@@ -20,8 +20,8 @@ func gudidCommand() *command {
 				usage:   []string{"FILE [--format table|json]"},
 				about: "Reads a GUDID device XML release (AccessGUDID full or delta, openFDA's sample) as a stream, " +
 					"one record at a time, and stores each record by its primary DI and package DIs, " +
-					"in transactions of " + gudidBatchText + " records. Importing a release again changes only the records that changed. " +
-					"A malformed file stops at the byte offset it names; the batches before it stay stored.",
+					"in one transaction. Importing a release again changes only the records that changed. " +
+					"A malformed file stops at the byte offset it names and stores nothing.",
 				examples: []string{
 					"vigil gudid import gudid_device_test.xml",
 				},

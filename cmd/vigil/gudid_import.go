@@ -4,17 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strconv"
 
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/gudid"
 )
-
-// gudidBatch is how many records one transaction stores: a full release
-// holds millions, read as a stream and never held whole.
-const gudidBatch = 1000
-
-var gudidBatchText = strconv.Itoa(gudidBatch)
 
 func runGUDIDImport(ctx context.Context, m *Main, args []string) error {
 	c, pos, err := openInv(ctx, m, "gudid import", args, []string{"table", "json"}, nil)
@@ -30,36 +23,15 @@ func runGUDIDImport(ctx context.Context, m *Main, args []string) error {
 		return vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s: %v", pos[0], pathErr(err)), err)
 	}
 	defer f.Close()
-	total := &vigil.GUDIDImportResult{File: pos[0]}
-	batch := make([]*vigil.GUDIDDevice, 0, gudidBatch)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		res, err := c.db.SaveGUDID(ctx, m.actor(), pos[0], batch)
-		if err != nil {
-			return err
-		}
-		total.Records += res.Records
-		total.Added += res.Added
-		total.Updated += res.Updated
-		total.Unchanged += res.Unchanged
-		batch = batch[:0]
-		return nil
-	}
-	_, err = gudid.Read(f, func(g *vigil.GUDIDDevice) error {
-		batch = append(batch, g)
-		if len(batch) == gudidBatch {
-			return flush()
-		}
-		return ctx.Err()
+	// One transaction however large the release: a file that fails part
+	// way stores nothing.
+	total, err := c.db.ImportGUDID(ctx, m.actor(), pos[0], func(put func(*vigil.GUDIDDevice) error) error {
+		_, err := gudid.Read(f, put)
+		return err
 	})
-	if err == nil {
-		err = flush()
-	}
 	if err != nil {
 		if e, ok := err.(*gudid.Error); ok {
-			return vigil.Errorf(vigil.EINVALID, "%s: %s (%d records stored before it)", pos[0], e.Error(), total.Records)
+			return vigil.Errorf(vigil.EINVALID, "%s: %s; nothing was stored", pos[0], e.Error())
 		}
 		return err
 	}

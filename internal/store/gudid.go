@@ -18,15 +18,33 @@ func gudidKey(s string) string {
 	return strings.TrimPrefix(s, "+")
 }
 
-// SaveGUDID stores GUDID device records keyed by primary DI, each package
-// DI pointing at its record, and audits the import with its counts: a
-// record whose primary DI is new is added, one that differs replaces the
-// stored one, one that is the same is left. It is one transaction.
+// SaveGUDID stores GUDID device records; see ImportGUDID.
 func (db *DB) SaveGUDID(ctx context.Context, actor *vigil.User, file string, devs []*vigil.GUDIDDevice) (*vigil.GUDIDImportResult, error) {
-	const op = "storing GUDID records"
-	res := &vigil.GUDIDImportResult{File: file, Records: len(devs)}
-	err := db.Update(ctx, func(tx *Tx) error {
+	return db.ImportGUDID(ctx, actor, file, func(put func(*vigil.GUDIDDevice) error) error {
 		for _, g := range devs {
+			if err := put(g); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ImportGUDID stores the GUDID device records read gives to put, keyed by
+// primary DI, each package DI pointing at its record, and audits the
+// import with its counts: a record whose primary DI is new is added, one
+// that differs replaces the stored one, one that is the same is left. It
+// is one transaction however many records the stream holds: a file that
+// fails part way (read returns an error) stores nothing.
+func (db *DB) ImportGUDID(ctx context.Context, actor *vigil.User, file string, read func(put func(*vigil.GUDIDDevice) error) error) (*vigil.GUDIDImportResult, error) {
+	const op = "storing GUDID records"
+	res := &vigil.GUDIDImportResult{File: file}
+	err := db.Update(ctx, func(tx *Tx) error {
+		put := func(g *vigil.GUDIDDevice) error {
+			res.Records++
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			if err := g.Validate(); err != nil {
 				return err
 			}
@@ -46,7 +64,7 @@ func (db *DB) SaveGUDID(ctx context.Context, actor *vigil.User, file string, dev
 					prev.ImportedAt = cp.ImportedAt
 					if sameGUDID(&prev, &cp) {
 						res.Unchanged++
-						continue
+						return nil
 					}
 				}
 				res.Updated++
@@ -72,6 +90,10 @@ func (db *DB) SaveGUDID(ctx context.Context, actor *vigil.User, file string, dev
 					return dbErr(op, err)
 				}
 			}
+			return nil
+		}
+		if err := read(put); err != nil {
+			return err
 		}
 		return dbErr(op, tx.audit(ctx, actor, "gudid.import", "gudid", file, res))
 	})

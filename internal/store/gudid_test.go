@@ -43,6 +43,21 @@ func TestGUDID(t *testing.T) {
 		if _, err := db.FindGUDID(ctx, "00000000000000"); vigil.ErrorCode(err) != vigil.ENOTFOUND {
 			t.Errorf("missing DI: %v", err)
 		}
+		// A release that fails part way stores nothing, not the records
+		// read before the fault.
+		c := &vigil.GUDIDDevice{PrimaryDI: "00812345000012", Issuer: "GS1", Company: "PART WAY", Model: "X"}
+		_, err = db.ImportGUDID(ctx, actor, "cut.xml", func(put func(*vigil.GUDIDDevice) error) error {
+			if err := put(c); err != nil {
+				return err
+			}
+			return vigil.Errorf(vigil.EINVALID, "cut.xml: byte 900: malformed XML")
+		})
+		if err == nil {
+			t.Fatal("a release failing part way was accepted")
+		}
+		if _, err := db.FindGUDID(ctx, c.PrimaryDI); vigil.ErrorCode(err) != vigil.ENOTFOUND {
+			t.Errorf("a record read before the fault was stored: %v", err)
+		}
 		// The same release again changes nothing; a changed record replaces
 		// its predecessor, its old package DI no longer pointing at it.
 		a2 := *a
