@@ -134,7 +134,21 @@ func (d *Device) Validate() error {
 // NormalizeMAC turns a MAC address in any common notation (colons, dashes,
 // Cisco dots, bare hex; any case) into lower-case colon-separated form.
 func NormalizeMAC(s string) (string, error) {
-	hex := make([]byte, 0, 12)
+	out, _, _ := colonHex(s, 12, ":-. ")
+	if out == "" {
+		return "", Errorf(EINVALID, "%q is not a MAC address", s)
+	}
+	return out, nil
+}
+
+// colonHex reads an identifier of want hex digits, in any case, written
+// with any of the separators seps, and writes it lower case in
+// colon-separated pairs ("00:12:a5:..."). It returns "" when s is not
+// one, with bad the offset of the first byte that is neither a hex digit
+// nor a separator (-1 when none) and n the digits read, stopping past
+// want.
+func colonHex(s string, want int, seps string) (out string, bad, n int) {
+	hex := make([]byte, 0, want)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -142,22 +156,26 @@ func NormalizeMAC(s string) (string, error) {
 			hex = append(hex, c)
 		case c >= 'A' && c <= 'F':
 			hex = append(hex, c+'a'-'A')
-		case c == ':' || c == '-' || c == '.' || c == ' ':
+		case strings.IndexByte(seps, c) >= 0:
 		default:
-			return "", Errorf(EINVALID, "%q is not a MAC address", s)
+			return "", i, len(hex)
+		}
+		if len(hex) > want {
+			return "", -1, len(hex)
 		}
 	}
-	if len(hex) != 12 {
-		return "", Errorf(EINVALID, "%q is not a MAC address", s)
+	if len(hex) != want {
+		return "", -1, len(hex)
 	}
 	var b strings.Builder
-	for i := 0; i < 12; i += 2 {
+	b.Grow(want + want/2)
+	for i := 0; i < want; i += 2 {
 		if i > 0 {
 			b.WriteByte(':')
 		}
 		b.Write(hex[i : i+2])
 	}
-	return b.String(), nil
+	return b.String(), -1, want
 }
 
 // DeviceFilter selects devices. Zero fields do not filter.

@@ -1,9 +1,6 @@
 package vigil
 
-import (
-	"strings"
-	"time"
-)
+import "time"
 
 // UDIIssuer names the FDA-accredited agency whose rules a unique device
 // identifier follows.
@@ -95,35 +92,16 @@ func (u *UDI) Validate() error {
 // colon-separated form, "00:12:a5:ff:fe:3b:7c:10". All zeros and all ones
 // are refused: they identify nothing.
 func NormalizeEUI64(s string) (string, error) {
-	hex := make([]byte, 0, 16)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9', c >= 'a' && c <= 'f':
-			hex = append(hex, c)
-		case c >= 'A' && c <= 'F':
-			hex = append(hex, c+'a'-'A')
-		case c == ':' || c == '-' || c == ' ':
-		default:
-			return "", Errorf(EINVALID, "not an EUI-64: byte %d is not a hex digit", i)
-		}
-		if len(hex) > 16 {
-			return "", Errorf(EINVALID, "not an EUI-64: more than 16 hex digits")
-		}
-	}
-	if len(hex) != 16 {
-		return "", Errorf(EINVALID, "not an EUI-64: %d hex digits, want 16", len(hex))
-	}
-	if h := string(hex); h == "0000000000000000" || h == "ffffffffffffffff" {
+	out, bad, n := colonHex(s, 16, ":- ")
+	switch {
+	case bad >= 0:
+		return "", Errorf(EINVALID, "not an EUI-64: byte %d is not a hex digit", bad)
+	case n > 16:
+		return "", Errorf(EINVALID, "not an EUI-64: more than 16 hex digits")
+	case out == "":
+		return "", Errorf(EINVALID, "not an EUI-64: %d hex digits, want 16", n)
+	case out == "00:00:00:00:00:00:00:00" || out == "ff:ff:ff:ff:ff:ff:ff:ff":
 		return "", Errorf(EINVALID, "not an EUI-64: all zeros or all ones")
 	}
-	var b strings.Builder
-	b.Grow(23)
-	for i := 0; i < 16; i += 2 {
-		if i > 0 {
-			b.WriteByte(':')
-		}
-		b.Write(hex[i : i+2])
-	}
-	return b.String(), nil
+	return out, nil
 }
