@@ -64,7 +64,6 @@ func (b *builder) build(n int) error {
 		}
 	}
 	b.assignSources()
-	b.h.planUnseen()
 	b.h.cmms = b.cmmsRows()
 	b.h.cmdb = b.cmdbRows()
 	b.h.scan = b.scanRows()
@@ -280,10 +279,16 @@ func (b *builder) assignSources() {
 const unseenPermille = 15
 
 // planUnseen picks the connected devices that have been off the network
-// for weeks (Device.Unseen) and takes them out of the scan. It draws from
-// its own generator so that every other draw stays as it was.
+// for weeks (Device.Unseen) and takes them out of the scan, once the
+// vendors' remote sessions are planned: a device a session reaches is on
+// the network. It draws from its own generator so that every other draw
+// stays as it was.
 func (h *Hospital) planUnseen() {
 	rng := rand.New(rand.NewPCG(uint64(h.Seed), 0x756e7365656e))
+	reached := map[string]bool{}
+	for _, s := range h.Oversight.Sessions {
+		reached[s.DeviceID] = true
+	}
 	for _, d := range h.Devices {
 		// Only the CMDB ties a device to the network (the CMMS has no
 		// MAC, address or host name): a device it does not list cannot
@@ -291,11 +296,12 @@ func (h *Hospital) planUnseen() {
 		if d.net == nil || d.Lifecycle != vigil.LifecycleInService || !d.InSource(SourceCMDB) {
 			continue
 		}
-		if rng.IntN(1000) < unseenPermille {
+		if rng.IntN(1000) < unseenPermille && !reached[d.ID] {
 			d.Unseen = true
 			d.Sources = slices.DeleteFunc(d.Sources, func(s string) bool { return s == SourceNmap })
 		}
 	}
+	h.scan.hosts = slices.DeleteFunc(h.scan.hosts, func(x *scanHost) bool { return x.d.Unseen })
 }
 
 // quirk records an injected disagreement on the device.

@@ -214,5 +214,6 @@ func Generate(opt Options) (*Hospital, error) {
 	}
 	h.assignCVEs()
 	h.Oversight = h.planOversight()
+	h.planUnseen()
 	return h, nil
 }

@@ -356,7 +356,7 @@ func (h *Hospital) planSessions(rng *rand.Rand, o *Oversight) {
 	target := func(v *PlanVendor) *Device {
 		var fallback *Device
 		for _, d := range h.Devices {
-			if !d.m.ce || !d.InSource(SourceCMMS) || d.IP == "" || d.MAC == "" || d.Lifecycle != vigil.LifecycleInService || d.Unseen || d.Manufacturer != v.Name {
+			if !d.m.ce || !d.InSource(SourceCMMS) || d.IP == "" || d.MAC == "" || d.Lifecycle != vigil.LifecycleInService || d.Manufacturer != v.Name {
 				continue
 			}
 			if d.InSource(SourceCMDB) && len(d.Quirks) == 0 {

@@ -176,11 +176,11 @@ func TestGeneratedGolden(t *testing.T) {
 		t.Skip("generates a hospital")
 	}
 	want := map[string]string{
-		"3000/first":  "2c41890e19c433c8e96f73d4d886eef02a80b183adfdcae22d8e1405f33755b7",
-		"3000/second": "0c427d80f98295bd5ad57409787e5ad5173ddf5e746b859023da10b8474a22f9",
+		"3000/first":  "72e4981578ba9ba8f985ff394c664616950b4ce22c635d8b496ed0932c10eb05",
+		"3000/second": "737e0f096fecdab4f5a7d6731cb05de47d6ed2145b5f5cf1c34d380ee754ccb7",
 		// Big enough for devices and discrepancies to be worked on in halves.
-		"9000/first":  "6b3ad904b179d7226f50307f30537e23d7f9aceab0e1876954f874318f7b757d",
-		"9000/second": "7e868d50e70f27fb032ce8512f9b4c2fee4f60daad5c7b967af4be23a02af640",
+		"9000/first":  "553bc641cb4ffdb1418018421b1a24f40b660bb712e8c5e8f6e8d6a5a5b27c07",
+		"9000/second": "568c484ee24b0e06980f6f860eda615fbd2f03cf75b9ca3a14c84c2ec65559d5",
 	}
 	for _, n := range []int{3000, 9000} {
 		for _, sc := range generatedScenarios(t, n) {
