@@ -1,9 +1,6 @@
 package web_test
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -17,19 +14,6 @@ import (
 func TestBrowserAccountAndPassword(t *testing.T) {
 	chromium(t)
 	e := newEnv(t, storetest.Open(t, "sqlite"))
-	shot := func(ctx context.Context, name string) {
-		dir := os.Getenv("VIGIL_SCREENSHOTS")
-		if dir == "" {
-			return
-		}
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	ctx := browse(t, e, "compliance", "/account", `input[name=current]`)
 	err := chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.CSS(`input[name=name]:not([type=hidden])`), "nightly export"),
@@ -43,7 +27,7 @@ func TestBrowserAccountAndPassword(t *testing.T) {
 	if err != nil || !strings.Contains(tokens, "nightly export") || !strings.Contains(tokens, "active") {
 		t.Errorf("token table = %q, %v", tokens, err)
 	}
-	shot(ctx, "account")
+	screenshot(t, ctx, "account")
 	newPW := "another long passphrase"
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.CSS(`input[name=current]`), pw),
@@ -63,5 +47,5 @@ func TestBrowserAccountAndPassword(t *testing.T) {
 		t.Errorf("after signing in with the new password the browser is at %q, %v", loc, err)
 	}
 	admin := browse(t, e, "admin", "/users", `#users`)
-	shot(admin, "users")
+	screenshot(t, admin, "users")
 }

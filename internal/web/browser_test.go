@@ -108,19 +108,6 @@ func TestBrowserControlsAndCheckEditor(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := browse(t, e, "compliance", "/controls", `figure.trend svg polyline`)
-	shot := func(name string) {
-		dir := os.Getenv("VIGIL_SCREENSHOTS")
-		if dir == "" {
-			return
-		}
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	text := func(sel string) string {
 		t.Helper()
 		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
@@ -135,7 +122,7 @@ func TestBrowserControlsAndCheckEditor(t *testing.T) {
 	if got := text(`#fw-hipaa-2025-proposed h2`); !strings.Contains(got, "not in force") {
 		t.Errorf("the proposed rule's heading is %q, want it marked not in force", got)
 	}
-	shot("controls")
+	screenshot(t, ctx, "controls")
 
 	// The control page, by the id as cited; its failing devices link to
 	// the devices.
@@ -148,7 +135,7 @@ func TestBrowserControlsAndCheckEditor(t *testing.T) {
 	if got := text(`table.failing tbody`); !strings.Contains(got, "inventory-owner") {
 		t.Errorf("the failing devices are %q, want inventory-owner's", got)
 	}
-	shot("control")
+	screenshot(t, ctx, "control")
 
 	// A check with a typo is refused, naming its line; nothing is saved.
 	bad := strings.Replace(badSource, "id: ownerless", "id: inventory-owner", 1)
@@ -163,5 +150,22 @@ func TestBrowserControlsAndCheckEditor(t *testing.T) {
 	if hist, _ := e.db.CheckHistory(context.Background(), "inventory-owner"); len(hist) != 1 {
 		t.Errorf("a refused file was saved: %d versions", len(hist))
 	}
-	shot("check")
+	screenshot(t, ctx, "check")
+}
+
+// screenshot leaves a PNG of the page in $VIGIL_SCREENSHOTS, when set, so
+// a person can look at what a browser test saw.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("VIGIL_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -5,8 +5,6 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -190,7 +188,7 @@ func TestBrowserBulkAcknowledge(t *testing.T) {
 	if err != nil || checked != 2 {
 		t.Errorf("after the refusal %v rows are checked (%v), want 2", checked, err)
 	}
-	shotPage(t, b, "discrepancies-refused")
+	screenshot(t, b, "discrepancies-refused")
 	err = chromedp.Do(b, chromedp.SendKeys(chromedp.CSS(`#bulk-note`), "the CMDB does not track biomed devices"),
 		chromedp.Click(chromedp.CSS(`#bulk-submit`)), chromedp.WaitVisible(chromedp.CSS(`#flash`)))
 	if err != nil {
@@ -203,25 +201,9 @@ func TestBrowserBulkAcknowledge(t *testing.T) {
 	if got := open(); got != before-2 {
 		t.Errorf("%d open after acknowledging two of %d", got, before)
 	}
-	shotPage(t, b, "discrepancies-acknowledged")
+	screenshot(t, b, "discrepancies-acknowledged")
 	if err := chromedp.Do(b, chromedp.Navigate(e.ts.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`#discrepancies-over-time svg circle`))); err != nil {
 		t.Fatalf("the dashboard's discrepancies over time: %v", err)
 	}
-	shotPage(t, b, "dashboard")
-}
-
-// shotPage leaves a screenshot of the page in $VIGIL_SCREENSHOTS, if set.
-func shotPage(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	dir := os.Getenv("VIGIL_SCREENSHOTS")
-	if dir == "" {
-		return
-	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	screenshot(t, b, "dashboard")
 }

@@ -5,8 +5,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -316,17 +314,6 @@ func TestBrowserVendors(t *testing.T) {
 		t.Fatal(err)
 	}
 	tctx := browse(t, e, "compliance", "/vendors", `table.vendors`)
-	shot := func(name string) {
-		if dir := os.Getenv("VIGIL_SCREENSHOTS"); dir != "" {
-			png, err := chromedp.Run(tctx, chromedp.FullScreenshot(100))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
 	err := chromedp.Do(tctx,
 		chromedp.Click(chromedp.CSS(`table.vendors details summary`)),
 		chromedp.WaitVisible(chromedp.Search(`//ul[@class="factors"]/li[contains(., "storing or sending ePHI")]`)),
@@ -334,7 +321,7 @@ func TestBrowserVendors(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the tier's factors: %v", err)
 	}
-	shot("vendors")
+	screenshot(t, tctx, "vendors")
 	err = chromedp.Do(tctx,
 		chromedp.SendKeys(chromedp.CSS(`#vendor-form input[name=name]`), "Philips"),
 		chromedp.SendKeys(chromedp.CSS(`#vendor-form textarea[name=models]`), "IntelliVue MX800"),
@@ -345,7 +332,7 @@ func TestBrowserVendors(t *testing.T) {
 	if err != nil {
 		t.Fatalf("adding a vendor: %v", err)
 	}
-	shot("vendor")
+	screenshot(t, tctx, "vendor")
 	err = chromedp.Do(tctx,
 		chromedp.Click(chromedp.Search(`//p[@class="crumbs"]/a[@href="/vendors"]`)),
 		chromedp.Click(chromedp.Search(`//p/a[@href="/mds2"]`)),
@@ -354,5 +341,5 @@ func TestBrowserVendors(t *testing.T) {
 	if err != nil {
 		t.Fatalf("from the register to the MDS2 forms: %v", err)
 	}
-	shot("mds2")
+	screenshot(t, tctx, "mds2")
 }
