@@ -19,51 +19,22 @@ func (tx *Tx) recordDiscrepancyCounts(ctx context.Context) error {
 	if err := tx.flushBulks(ctx); err != nil {
 		return dbErr("counting discrepancies", err)
 	}
-	type counts struct{ total, unacked int }
-	now := map[string]counts{}
+	now := map[string]kindCounts{}
 	for _, k := range vigil.DiscrepancyKinds {
-		now[string(k)] = counts{}
+		now[string(k)] = kindCounts{}
 	}
-	rows, err := tx.query(ctx, `SELECT d.kind, COUNT(*), SUM(CASE WHEN a.ack_key IS NULL THEN 1 ELSE 0 END)`+discrepancyFrom+` GROUP BY d.kind`)
-	if err != nil {
-		return dbErr("counting discrepancies", err)
-	}
-	for rows.Next() {
-		var kind string
-		var c counts
-		if err := rows.Scan(&kind, &c.total, &c.unacked); err != nil {
-			rows.Close()
-			return dbErr("counting discrepancies", err)
-		}
-		now[kind] = c
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return dbErr("counting discrepancies", err)
+	if err := tx.readKindCounts(ctx, now, `SELECT d.kind, COUNT(*), SUM(CASE WHEN a.ack_key IS NULL THEN 1 ELSE 0 END)`+discrepancyFrom+` GROUP BY d.kind`); err != nil {
+		return err
 	}
 	day := tx.now.UTC().Format(dayLayout)
-	had := map[string]counts{}
-	rows, err = tx.query(ctx, `SELECT kind, total, unacked FROM discrepancy_counts WHERE day = ?`, day)
-	if err != nil {
-		return dbErr("counting discrepancies", err)
-	}
-	for rows.Next() {
-		var kind string
-		var c counts
-		if err := rows.Scan(&kind, &c.total, &c.unacked); err != nil {
-			rows.Close()
-			return dbErr("counting discrepancies", err)
-		}
-		had[kind] = c
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return dbErr("counting discrepancies", err)
+	had := map[string]kindCounts{}
+	if err := tx.readKindCounts(ctx, had, `SELECT kind, total, unacked FROM discrepancy_counts WHERE day = ?`, day); err != nil {
+		return err
 	}
 	// A kind counted earlier today and gone since is zero now.
 	for kind := range had {
 		if _, ok := now[kind]; !ok {
-			now[kind] = counts{}
+			now[kind] = kindCounts{}
 		}
 	}
 	kinds := make([]string, 0, len(now))
@@ -82,6 +53,29 @@ func (tx *Tx) recordDiscrepancyCounts(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// kindCounts are the discrepancies of one kind and those nobody
+// acknowledged.
+type kindCounts struct{ total, unacked int }
+
+// readKindCounts adds to into the rows of a query answering kind, total
+// and unacknowledged.
+func (tx *Tx) readKindCounts(ctx context.Context, into map[string]kindCounts, query string, args ...any) error {
+	rows, err := tx.query(ctx, query, args...)
+	if err != nil {
+		return dbErr("counting discrepancies", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind string
+		var c kindCounts
+		if err := rows.Scan(&kind, &c.total, &c.unacked); err != nil {
+			return dbErr("counting discrepancies", err)
+		}
+		into[kind] = c
+	}
+	return dbErr("counting discrepancies", rows.Err())
 }
 
 // DiscrepancyHistory returns the daily counts of discrepancies by kind
