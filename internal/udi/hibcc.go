@@ -50,8 +50,12 @@ func (p *reader) hibcc() (vigil.UDI, error) {
 		return vigil.UDI{}, errAt(end, "HIBC data too short")
 	}
 	data := s[start:end]
+	// A space check character is written '_' (in a caption, and in the
+	// canonical form Format writes): a trailing space is lost to any tool
+	// that trims, and then the data's last character reads as a check that
+	// may hold by chance (1 in 43).
 	check := data[len(data)-1]
-	if caption && check == '_' {
+	if check == '_' {
 		check = ' '
 	}
 	for i := 0; i < len(data)-1; i++ {
@@ -361,5 +365,9 @@ func formatHIBCC(u *vigil.UDI) (string, error) {
 			return "", fmt.Errorf("udi: byte 0x%02x is not in the HIBC character set", s[i])
 		}
 	}
-	return s + string(mod43(s)), nil
+	c := mod43(s)
+	if c == ' ' {
+		c = '_' // see hibcc: a trailing space does not survive
+	}
+	return s + string(c), nil
 }
