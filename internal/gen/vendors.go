@@ -394,11 +394,19 @@ func (h *Hospital) planSessions(rng *rand.Rand, o *Oversight) {
 			return PlanSession{PeerIP: "203.0.113.10", App: "rdp", Port: 3389},
 				vigil.VendorEndpoint{Kind: vigil.EndpointAddress, Value: "203.0.113.0/28", Tool: "RDP via vendor VPN"}
 		})
-	add(func(v *PlanVendor) bool { return v.BAAStatus == BAAMissing },
-		func(*PlanVendor) (PlanSession, vigil.VendorEndpoint) {
-			return PlanSession{PeerIP: "198.51.100.20", App: "teamviewer", Port: 5938},
-				vigil.VendorEndpoint{Kind: vigil.EndpointAddress, Value: "198.51.100.16/28", Tool: "TeamViewer"}
-		})
+	// Without a BAA in force: one never signed or, when every such vendor
+	// makes only IT equipment (seed 69776), one whose BAA expired.
+	for _, status := range []string{BAAMissing, BAAExpired} {
+		n := len(o.Sessions)
+		add(func(v *PlanVendor) bool { return v.BAAStatus == status },
+			func(*PlanVendor) (PlanSession, vigil.VendorEndpoint) {
+				return PlanSession{PeerIP: "198.51.100.20", App: "teamviewer", Port: 5938},
+					vigil.VendorEndpoint{Kind: vigil.EndpointAddress, Value: "198.51.100.16/28", Tool: "TeamViewer"}
+			})
+		if len(o.Sessions) > n {
+			break
+		}
+	}
 	add(func(v *PlanVendor) bool {
 		return v.BAAStatus == BAACurrent && (v.CertStatus == "expired" || v.CertStatus == "missing")
 	},
