@@ -114,15 +114,18 @@ func (s *Server) wrap(rt route) http.Handler {
 			// keep anonymous and slow clients short.
 			s.extendDeadlines(sw)
 		}
+		// The form is read and checked before the CSRF token is looked
+		// for in it: a malformed or dirty form is a 400, not a missing
+		// token.
+		if err := checkForm(r); err != nil {
+			s.fail(sw, r, err)
+			return
+		}
 		if token == nil && write {
 			if err := s.checkCSRF(r, sess); err != nil {
 				s.fail(sw, r, err)
 				return
 			}
-		}
-		if err := checkForm(r); err != nil {
-			s.fail(sw, r, err)
-			return
 		}
 		s.serve(sw, r, rt.h)
 	})

@@ -73,7 +73,21 @@ func checkForm(r *http.Request) error {
 				return vigil.Errorf(vigil.EINVALID, "the form is malformed")
 			}
 		}
-		return checkValues("form field", url.Values(r.MultipartForm.Value))
+		if err := checkValues("form field", url.Values(r.MultipartForm.Value)); err != nil {
+			return err
+		}
+		// An uploaded file's name is stored with it (evidence, imports'
+		// provenance): held to the same rule.
+		for field, files := range r.MultipartForm.File {
+			if !cleanText(field) {
+				return errDirty("a form field's name")
+			}
+			for _, f := range files {
+				if !cleanText(f.Filename) {
+					return errDirty("an uploaded file's name")
+				}
+			}
+		}
 	}
 	return nil
 }

@@ -414,6 +414,15 @@ func TestDirtyInputIsRefused(t *testing.T) {
 		e.api(tok, "POST", "/api/v1/users", `{"name":"eve\u0000","role":"it"}`, 400, nil)
 		e.api(tok, "POST", "/api/v1/tokens", `{"name":"x\u0000y"}`, 400, nil)
 		e.api(tok, "POST", "/api/v1/import?source=cm%00ms&filename=a.csv", "asset_tag\nA\n", 400, nil)
+		e.api(tok, "POST", "/api/v1/import?source=cmms&filename=a%00.csv", "asset_tag\nA\n", 400, nil)
+		comp, ccsrf := e.client("compliance")
+		for _, name := range []string{"review\x00.pdf", "review\xff.pdf"} {
+			// A NUL in a part's header makes the form malformed; bad UTF-8
+			// is named.
+			if code, body, _ := e.upload(comp, ccsrf, "", "/evidence", map[string]string{"title": "Q3 review", "area": "access-control"}, name, "%PDF"); code != 400 || !strings.Contains(body, "uploaded file&#39;s name") && !strings.Contains(body, "the form is malformed") {
+				t.Errorf("an uploaded file named %q: %d, want 400 naming the fault: %s", name, code, body)
+			}
+		}
 	})
 }
 
