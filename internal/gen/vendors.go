@@ -370,45 +370,55 @@ func (h *Hospital) planSessions(rng *rand.Rand, o *Oversight) {
 	}
 	start := h.Now.Add(-100 * time.Minute)
 	used := map[*PlanVendor]bool{}
-	add := func(want func(*PlanVendor) bool, mk func(v *PlanVendor) (PlanSession, vigil.VendorEndpoint)) {
-		for _, v := range o.Vendors {
-			if used[v] || v.Kind != vigil.VendorManufacturer || !want(v) {
-				continue
+	// add plans one session from the first vendor the first of wants
+	// allows, else the next: a small hospital's vendors may not have the
+	// paperwork the first asks for on a clinical device (seeds 69776 and
+	// 12917 planned 3 sessions).
+	add := func(wants []func(*PlanVendor) bool, mk func(v *PlanVendor) (PlanSession, vigil.VendorEndpoint)) {
+		for _, want := range wants {
+			for _, v := range o.Vendors {
+				if used[v] || v.Kind != vigil.VendorManufacturer || !want(v) {
+					continue
+				}
+				d := target(v)
+				if d == nil {
+					continue
+				}
+				used[v] = true
+				s, ep := mk(v)
+				s.Vendor, s.DeviceID, s.DeviceIP, s.DeviceMAC, s.DeviceVLAN = v.Name, d.ID, d.IP, d.MAC, d.VLAN
+				s.Start = start.Add(time.Duration(len(o.Sessions)*7+rng.IntN(5)) * time.Minute)
+				s.Minutes = 8 + rng.IntN(30)
+				v.Endpoints = append(v.Endpoints, ep)
+				o.Sessions = append(o.Sessions, &s)
+				return
 			}
-			d := target(v)
-			if d == nil {
-				continue
-			}
-			used[v] = true
-			s, ep := mk(v)
-			s.Vendor, s.DeviceID, s.DeviceIP, s.DeviceMAC, s.DeviceVLAN = v.Name, d.ID, d.IP, d.MAC, d.VLAN
-			s.Start = start.Add(time.Duration(len(o.Sessions)*7+rng.IntN(5)) * time.Minute)
-			s.Minutes = 8 + rng.IntN(30)
-			v.Endpoints = append(v.Endpoints, ep)
-			o.Sessions = append(o.Sessions, &s)
-			return
 		}
 	}
-	add(func(v *PlanVendor) bool { return v.BAAStatus == BAACurrent && v.CertStatus == "current" },
+	baa := func(statuses ...string) func(*PlanVendor) bool {
+		return func(v *PlanVendor) bool { return slices.Contains(statuses, v.BAAStatus) }
+	}
+	add([]func(*PlanVendor) bool{
+		func(v *PlanVendor) bool { return v.BAAStatus == BAACurrent && v.CertStatus == "current" },
+		baa(BAACurrent, BAAExpiring),
+	},
 		func(*PlanVendor) (PlanSession, vigil.VendorEndpoint) {
 			return PlanSession{PeerIP: "203.0.113.10", App: "rdp", Port: 3389},
 				vigil.VendorEndpoint{Kind: vigil.EndpointAddress, Value: "203.0.113.0/28", Tool: "RDP via vendor VPN"}
 		})
-	// Without a BAA in force: one never signed or, when every such vendor
-	// makes only IT equipment (seed 69776), one whose BAA expired.
-	for _, status := range []string{BAAMissing, BAAExpired} {
-		n := len(o.Sessions)
-		add(func(v *PlanVendor) bool { return v.BAAStatus == status },
-			func(*PlanVendor) (PlanSession, vigil.VendorEndpoint) {
-				return PlanSession{PeerIP: "198.51.100.20", App: "teamviewer", Port: 5938},
-					vigil.VendorEndpoint{Kind: vigil.EndpointAddress, Value: "198.51.100.16/28", Tool: "TeamViewer"}
-			})
-		if len(o.Sessions) > n {
-			break
-		}
-	}
-	add(func(v *PlanVendor) bool {
-		return v.BAAStatus == BAACurrent && (v.CertStatus == "expired" || v.CertStatus == "missing")
+	// Without a BAA in force: one never signed, else one whose BAA
+	// expired, else any.
+	add([]func(*PlanVendor) bool{baa(BAAMissing), baa(BAAExpired), baa(BAAExpiring, BAACurrent)},
+		func(*PlanVendor) (PlanSession, vigil.VendorEndpoint) {
+			return PlanSession{PeerIP: "198.51.100.20", App: "teamviewer", Port: 5938},
+				vigil.VendorEndpoint{Kind: vigil.EndpointAddress, Value: "198.51.100.16/28", Tool: "TeamViewer"}
+		})
+	// With a BAA but no current certification, else any with a BAA.
+	add([]func(*PlanVendor) bool{
+		func(v *PlanVendor) bool {
+			return v.BAAStatus == BAACurrent && (v.CertStatus == "expired" || v.CertStatus == "missing")
+		},
+		baa(BAACurrent, BAAExpiring),
 	},
 		func(v *PlanVendor) (PlanSession, vigil.VendorEndpoint) {
 			domain := slugOf(v.Name) + ".example"
