@@ -43,6 +43,7 @@ func (s *Service) ImportBatch(ctx context.Context, actor *vigil.User, snaps []*v
 			}
 			out[i] = res
 		}
+		staged := st.Len() // the records written: resolve writes them
 		n, err := s.resolve(ctx, tx, actor, st)
 		if err != nil {
 			return err
@@ -50,7 +51,7 @@ func (s *Service) ImportBatch(ctx context.Context, actor *vigil.User, snaps []*v
 		for _, res := range out {
 			res.Devices = n
 		}
-		return nil
+		return tx.Analyze(ctx, staged)
 	})
 	if err != nil {
 		return nil, err

@@ -27,6 +27,9 @@ func (s *Service) Provenance(ctx context.Context, id int64) (*vigil.DeviceProven
 		if err != nil {
 			return err
 		}
+		// A device none of these records names yet is numbered past id,
+		// so only the device asked for takes its id.
+		cfg.NextID = id + 1
 		inputs := make([]reconcile.Input, len(recs))
 		for i := range recs {
 			c := &recs[i]

@@ -37,6 +37,9 @@ func (s *Service) resolve(ctx context.Context, tx *store.Tx, actor *vigil.User, 
 	if err != nil {
 		return 0, err
 	}
+	if cfg.NextID, err = tx.NextDeviceID(ctx); err != nil {
+		return 0, err
+	}
 	decisions, err := tx.IdentityDecisions(ctx)
 	if err != nil {
 		return 0, err
@@ -167,8 +170,10 @@ func placeDevice(ctx context.Context, tx *store.Tx, rd *reconcile.Device) error 
 	return err
 }
 
-// reconcileConfig reads the source roles, the precedence, the next free
-// device id and the stale threshold a resolution runs with.
+// reconcileConfig reads the source roles, the precedence and the stale
+// threshold a resolution runs with; a resolution that numbers new devices
+// reads the next free id as well (tx.NextDeviceID), which on PostgreSQL
+// costs a reader a walk past every device an import has yet to commit.
 func reconcileConfig(ctx context.Context, tx *store.Tx) (reconcile.Config, int, error) {
 	var cfg reconcile.Config
 	srcs, err := tx.Sources(ctx)
@@ -181,9 +186,6 @@ func reconcileConfig(ctx context.Context, tx *store.Tx) (reconcile.Config, int, 
 			role = vigil.DefaultSourceRole(src.Name, src.Kind)
 		}
 		cfg.Sources = append(cfg.Sources, reconcile.SourceInfo{Name: src.Name, Kind: src.Kind, Role: role})
-	}
-	if cfg.NextID, err = tx.NextDeviceID(ctx); err != nil {
-		return cfg, 0, err
 	}
 	p, err := tx.Precedence(ctx)
 	if err != nil {

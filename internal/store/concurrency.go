@@ -85,3 +85,23 @@ func backoff(ctx context.Context, attempt int) error {
 		return nil
 	}
 }
+
+// analyzeRows is how many records a transaction writes before Analyze
+// refreshes the planner's statistics.
+const analyzeRows = 1000
+
+// Analyze refreshes, on PostgreSQL, the planner's statistics of the
+// inventory's tables when the transaction wrote rows records or more: a
+// first load of 50,000 devices otherwise leaves the statistics saying a
+// few hundred until autovacuum catches up, and the device list is planned
+// as a sort of the whole table (175 ms a page instead of 1 ms). Run inside
+// the writing transaction, the statistics commit with the rows. SQLite
+// keeps no statistics unless asked and plans these queries by their
+// indexes, so it does nothing there.
+func (tx *Tx) Analyze(ctx context.Context, rows int) error {
+	if rows < analyzeRows || tx.db.dialect.name() != "postgres" {
+		return nil
+	}
+	_, err := tx.exec(ctx, `ANALYZE devices, source_records, discrepancies`)
+	return dbErr("refreshing the planner's statistics", err)
+}

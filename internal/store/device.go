@@ -46,8 +46,14 @@ func (db *DB) FindDevices(ctx context.Context, f vigil.DeviceFilter) ([]*vigil.D
 		return db.findDevicesAsOf(ctx, f)
 	}
 	where, args := deviceWhere(f)
+	count := `SELECT COUNT(*) FROM devices` + where
+	if len(args) == 0 && where == liveOnly {
+		// The whole inventory: all devices less the removed ones, read
+		// from the indexes' page counts (migration 0020), not the rows.
+		count = `SELECT (SELECT COUNT(*) FROM devices) - (SELECT COUNT(*) FROM devices WHERE removed_at IS NOT NULL)`
+	}
 	var total int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM devices`+where, args...).Scan(&total); err != nil {
+	if err := db.queryRow(ctx, count, args...).Scan(&total); err != nil {
 		return nil, 0, dbErr("listing devices", err)
 	}
 	var out []*vigil.Device
@@ -95,6 +101,9 @@ func (db *DB) scanDevices(ctx context.Context, where string, args []any, f vigil
 	}
 	return dbErr("listing devices", rows.Err())
 }
+
+// liveOnly is deviceWhere's clause for a filter that names nothing.
+const liveOnly = " WHERE removed_at IS NULL"
 
 func deviceWhere(f vigil.DeviceFilter) (string, []any) {
 	conds := []string{"removed_at IS NULL"}
