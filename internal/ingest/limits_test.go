@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 )
 
 // book writes a one-sheet workbook of rows.
@@ -79,7 +80,7 @@ func checkLimitError(t *testing.T, err error, limit string) {
 		t.Fatalf("err = %v, want the %s limit", err, limit)
 	}
 	msg := vigil.ErrorMessage(err)
-	if !strings.Contains(msg, "--max-"+limit) || len(msg) > maxMessage {
+	if !strings.Contains(msg, "--max-"+limit) || len(msg) > bound.MaxMessage {
 		t.Errorf("message %q does not name --max-%s or is too long", msg, limit)
 	}
 }
