@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -44,7 +45,17 @@ type bomb struct {
 	want  string    // what the error names: the flag that raises the limit
 	flags []string  // extra flags of vigil import
 	cli   bool      // CLI only (vigil discover)
+	// args is the command that imports the file, before the flags and
+	// the path: vigil import --source bomb when empty.
+	args []string
+	// upload sends the file to the running server and returns its answer:
+	// POST /api/v1/import when nil.
+	upload func(t *testing.T, url, token, path string) (*http.Response, error)
 }
+
+// moreBombs are the bombs of other importers, added by their own files'
+// init functions.
+var moreBombs []func() []bomb
 
 // bombs are the hostile files of the suite, every format, every limit.
 func bombs() []bomb {
@@ -274,6 +285,9 @@ func checkRefusal(t *testing.T, line, want string) {
 func TestBombs(t *testing.T) {
 	dir := t.TempDir()
 	all := bombs()
+	for _, more := range moreBombs {
+		all = append(all, more()...)
+	}
 	paths := make([]string, len(all))
 	for i, b := range all {
 		start := time.Now()
@@ -287,7 +301,9 @@ func TestBombs(t *testing.T) {
 			t.Run(b.name, func(t *testing.T) {
 				db := filepath.Join(dir, "cli-"+b.name+".db")
 				args := append([]string{"import", "--db", db, "--source", "bomb"}, b.flags...)
-				if b.cli {
+				if b.args != nil {
+					args = append(append(slices.Clone(b.args), "--db", db), b.flags...)
+				} else if b.cli {
 					args = []string{"discover", "--db", db, "--import"}
 				}
 				cmd := limited(append(args, paths[i])...)
@@ -340,17 +356,12 @@ func TestBombs(t *testing.T) {
 				continue
 			}
 			t.Run(b.name, func(t *testing.T) {
-				f, err := os.Open(paths[i])
-				if err != nil {
-					t.Fatal(err)
+				upload := b.upload
+				if upload == nil {
+					upload = uploadImport
 				}
-				defer f.Close()
-				req, _ := http.NewRequest("POST", url+"/api/v1/import?source=bomb&filename="+b.name, f)
-				req.Header.Set("Authorization", "Bearer "+token)
-				st, _ := f.Stat()
-				req.ContentLength = st.Size()
 				start := time.Now()
-				resp, err := http.DefaultClient.Do(req)
+				resp, err := upload(t, url, token, paths[i])
 				if err != nil {
 					t.Fatalf("the server did not answer: %v\n%s", err, stderr.String())
 				}
@@ -384,6 +395,27 @@ func TestBombs(t *testing.T) {
 			t.Errorf("server peak resident memory %d MiB, want under %d MiB", peak>>20, bombPeakRSS>>20)
 		}
 	})
+}
+
+// uploadImport posts the file at path to POST /api/v1/import as a new
+// source's snapshot.
+func uploadImport(t *testing.T, url, token, path string) (*http.Response, error) {
+	return uploadBody(t, url+"/api/v1/import?source=bomb&filename="+filepath.Base(path), token, path)
+}
+
+// uploadBody posts the file at path as the request body to url.
+func uploadBody(t *testing.T, url, token, path string) (*http.Response, error) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	req, _ := http.NewRequest("POST", url, f)
+	req.Header.Set("Authorization", "Bearer "+token)
+	st, _ := f.Stat()
+	req.ContentLength = st.Size()
+	return http.DefaultClient.Do(req)
 }
 
 // adminToken makes an admin and an API token for it in the database at db.

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/vigil-health/vigil/internal/bound"
 	"github.com/vigil-health/vigil/internal/ingest"
 )
 
@@ -14,14 +15,34 @@ import (
 // filled in when fs is parsed. vigil import and vigil serve (for uploads)
 // take the same flags.
 func limitFlags(fs *flag.FlagSet) *ingest.Limits {
-	l := ingest.DefaultLimits()
-	fs.Var((*byteSize)(&l.FileBytes), "max-file-bytes", "largest file or upload imported, and the most text one import holds from a workbook (e.g. 512MiB)")
-	fs.IntVar(&l.Rows, "max-rows", l.Rows, "most rows (records, hosts) in one file")
-	fs.IntVar(&l.Columns, "max-columns", l.Columns, "most columns in a row, or keys in a JSON Lines file")
-	fs.Var(intSize{&l.FieldBytes}, "max-field-bytes", "longest value: a cell, a JSON string, an XML attribute (e.g. 64KiB)")
-	fs.Var(intSize{&l.RecordBytes}, "max-record-bytes", "longest record: a CSV or JSON line, a sheet row, an nmap <host> (e.g. 16MiB)")
-	fs.IntVar(&l.Depth, "max-depth", l.Depth, "deepest nesting of XML elements or JSON values")
-	fs.Var((*byteSize)(&l.Inflated), "max-inflated", "most any part of an XLSX workbook may unpack to (e.g. 1GiB)")
+	return someLimitFlags(fs, bound.LimitFileBytes, bound.LimitRows, bound.LimitColumns, bound.LimitFieldBytes,
+		bound.LimitRecordBytes, bound.LimitDepth, bound.LimitInflated)
+}
+
+// someLimitFlags adds the flags of the limits named (bound.Limit...) that
+// apply to a command's files; the others keep their defaults.
+func someLimitFlags(fs *flag.FlagSet, names ...string) *bound.Limits {
+	l := bound.Default()
+	for _, name := range names {
+		switch name {
+		case bound.LimitFileBytes:
+			fs.Var((*byteSize)(&l.FileBytes), "max-file-bytes", "largest file or upload imported, and the most text one import holds from a workbook (e.g. 512MiB)")
+		case bound.LimitRows:
+			fs.IntVar(&l.Rows, "max-rows", l.Rows, "most rows (records, hosts) in one file")
+		case bound.LimitColumns:
+			fs.IntVar(&l.Columns, "max-columns", l.Columns, "most columns in a row, or keys in a JSON Lines file")
+		case bound.LimitFieldBytes:
+			fs.Var(intSize{&l.FieldBytes}, "max-field-bytes", "longest value: a cell, a JSON string, an XML attribute (e.g. 64KiB)")
+		case bound.LimitRecordBytes:
+			fs.Var(intSize{&l.RecordBytes}, "max-record-bytes", "longest record: a CSV or JSON line, a sheet row, an nmap <host> (e.g. 16MiB)")
+		case bound.LimitDepth:
+			fs.IntVar(&l.Depth, "max-depth", l.Depth, "deepest nesting of XML elements or JSON values")
+		case bound.LimitInflated:
+			fs.Var((*byteSize)(&l.Inflated), "max-inflated", "most a compressed file, or any part of an XLSX workbook, may unpack to (e.g. 1GiB)")
+		default:
+			panic("someLimitFlags: no limit " + name)
+		}
+	}
 	return &l
 }
 
