@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/vigil-health/vigil/internal/bound"
 )
 
-// maxRecord bounds a single record so a corrupt length cannot make the reader
-// allocate gigabytes.
+// maxRecord is the default bound of a single record (bound.Limits'
+// RecordBytes), so that a corrupt length cannot make the reader allocate
+// gigabytes.
 const maxRecord = 16 << 20
 
 // bufSize is the size of the buffered reader under every file source; records
@@ -19,12 +22,13 @@ const bufSize = 1 << 20
 
 // byteReader is the buffered, offset-tracking base of the file readers.
 type byteReader struct {
-	name     string
-	br       *bufio.Reader
-	off      int64
-	big      []byte // reused for records larger than the bufio buffer
-	warnings []string
-	closer   io.Closer
+	name      string
+	br        *bufio.Reader
+	off       int64
+	big       []byte // reused for records larger than the bufio buffer
+	warnings  []string
+	closer    io.Closer
+	maxRecord int // the longest record read (bound.Limits.RecordBytes)
 }
 
 // next returns the next n bytes, valid until the following call. short is
@@ -36,11 +40,14 @@ func (r *byteReader) next(n int) (b []byte, got int, err error) {
 			if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
 				return nil, len(b), io.ErrUnexpectedEOF
 			}
-			return nil, len(b), r.errorf("read: %v", err)
+			return nil, len(b), r.readError(err)
 		}
 		r.br.Discard(n)
 		r.off += int64(n)
 		return b, n, nil
+	}
+	if n > r.maxRecord {
+		return nil, 0, r.recordOver(r.off, fmt.Sprintf("%d bytes", n))
 	}
 	if cap(r.big) < n {
 		r.big = make([]byte, n)
@@ -52,7 +59,7 @@ func (r *byteReader) next(n int) (b []byte, got int, err error) {
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
 			return nil, got, io.ErrUnexpectedEOF
 		}
-		return nil, got, r.errorf("read: %v", err)
+		return nil, got, r.readError(err)
 	}
 	return b, n, nil
 }
@@ -62,6 +69,22 @@ func (r *byteReader) skip(n int) (int, error) {
 	d, err := r.br.Discard(n)
 	r.off += int64(d)
 	return d, err
+}
+
+// readError is the error of a failed read: a limit met (gzip inflating past
+// bound.Limits.Inflated) as it is, naming its flag, else a FormatError.
+func (r *byteReader) readError(err error) error {
+	if _, ok := bound.AsLimitError(err); ok {
+		return err
+	}
+	return r.errorf("read: %v", err)
+}
+
+// recordOver is the error of a record at offset start whose length (what,
+// as the file gives it) is past the record limit.
+func (r *byteReader) recordOver(start int64, what string) error {
+	return bound.Over(r.name, fmt.Sprintf("byte %d", start), bound.LimitRecordBytes, int64(r.maxRecord),
+		"record length "+what+": a record of more than %s")
 }
 
 func (r *byteReader) errorf(format string, args ...any) error {
@@ -155,9 +178,8 @@ func (r *PcapReader) ReadPacket(p *Packet) error {
 	frac := int64(r.order.Uint32(h[4:]))
 	incl := r.order.Uint32(h[8:])
 	orig := r.order.Uint32(h[12:])
-	if incl > maxRecord {
-		r.off = start
-		return r.errorf("record length %d exceeds limit %d", incl, maxRecord)
+	if uint64(incl) > uint64(r.maxRecord) {
+		return r.recordOver(start, fmt.Sprint(incl))
 	}
 	data, got, err := r.next(int(incl))
 	if err != nil {

@@ -2,6 +2,7 @@ package capture
 
 import (
 	"encoding/binary"
+	"fmt"
 	"io"
 	"time"
 )
@@ -65,9 +66,12 @@ func (r *NgReader) section(h []byte, start int64) error {
 		return r.errorf("bad pcapng byte-order magic %#08x", binary.BigEndian.Uint32(h[8:]))
 	}
 	n := r.order.Uint32(h[4:])
-	if n < 28 || n%4 != 0 || n > maxRecord {
+	if n < 28 || n%4 != 0 {
 		r.off = start + 4
 		return r.errorf("bad section header block length %d", n)
+	}
+	if uint64(n) > uint64(r.maxRecord) {
+		return r.recordOver(start, fmt.Sprintf("%d (section header block)", n))
 	}
 	r.ifaces = r.ifaces[:0]
 	if _, err := r.skip(int(n) - 12); err != nil {
@@ -106,9 +110,12 @@ func (r *NgReader) ReadPacket(p *Packet) error {
 			continue
 		}
 		n := r.order.Uint32(h[4:])
-		if n < 12 || n%4 != 0 || n > maxRecord {
+		if n < 12 || n%4 != 0 {
 			r.off = start + 4
 			return r.errorf("bad block length %d (block type %#x)", n, typ)
+		}
+		if uint64(n) > uint64(r.maxRecord) {
+			return r.recordOver(start, fmt.Sprintf("%d (block type %#x)", n, typ))
 		}
 		switch typ {
 		case blockIDB, blockEPB, blockSPB, blockPB:
