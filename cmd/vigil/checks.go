@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 	"github.com/vigil-health/vigil/internal/checks"
 	"github.com/vigil-health/vigil/internal/compliance"
 )
@@ -155,15 +158,45 @@ func findCheck(ctx context.Context, c *invCmd, id string) (*vigil.CheckVersion, 
 	return nil, vigil.Errorf(vigil.ENOTFOUND, "no check %q (see 'vigil checks list')", id)
 }
 
-// checkFile reads a check file, naming it in the error, and returns it
-// with the compliance service that parses, tests and stores it.
-func checkFile(c *invCmd, path string) ([]byte, *compliance.Service, error) {
-	b, err := os.ReadFile(path)
+// checkFile reads a check file under l (readWhole), naming it in the
+// error, and returns it with the compliance service that parses, tests and
+// stores it.
+func checkFile(c *invCmd, path string, l *bound.Limits) ([]byte, *compliance.Service, error) {
+	b, err := readWhole(path, l)
 	if err != nil {
-		return nil, nil, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s: %v", path, pathErr(err)), err)
+		return nil, nil, err
 	}
 	comp, err := c.m.compliance(c.db)
 	return b, comp, err
+}
+
+// wholeFileFlags adds the flag of the limit a file parsed whole (a check, a
+// policy) is read under: it is one record, --max-record-bytes.
+func wholeFileFlags(fs *flag.FlagSet) *bound.Limits {
+	return someLimitFlags(fs, bound.LimitRecordBytes)
+}
+
+// readWhole reads a file that is parsed whole, a check or a policy, but no
+// more than l.RecordBytes of it: past them it stops reading, with the
+// error naming the flag. The YAML parser bounds nesting (10,000 levels)
+// and alias expansion itself.
+func readWhole(path string, l *bound.Limits) ([]byte, error) {
+	if err := checkLimits(l); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s: %v", path, pathErr(err)), err)
+	}
+	defer f.Close()
+	max := int64(l.RecordBytes)
+	b, err := io.ReadAll(bound.Reader(f, path, bound.LimitRecordBytes, max, "a file of more than %s (read whole, as one record)"))
+	if _, ok := bound.AsLimitError(err); ok {
+		return nil, err
+	} else if err != nil {
+		return nil, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s: %v", path, pathErr(err)), err)
+	}
+	return b, nil
 }
 
 // checkOrigin says whether a version is Vigil's shipped text or the

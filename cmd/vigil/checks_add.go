@@ -6,14 +6,17 @@ import (
 	"fmt"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 	"github.com/vigil-health/vigil/internal/checks"
 )
 
 // checksAdd stores a new check from its file.
 func checksAdd(ctx context.Context, m *Main, args []string) error {
 	var disabled *bool
+	var lim *bound.Limits
 	c, pos, err := openInv(ctx, m, "checks add", args, []string{"table"}, func(fs *flag.FlagSet) {
 		disabled = fs.Bool("disabled", false, "store the check turned off")
+		lim = wholeFileFlags(fs)
 	})
 	if err != nil {
 		return err
@@ -22,7 +25,7 @@ func checksAdd(ctx context.Context, m *Main, args []string) error {
 	if len(pos) != 1 {
 		return usagef("usage: vigil checks add FILE [--disabled]")
 	}
-	data, comp, err := checkFile(c, pos[0])
+	data, comp, err := checkFile(c, pos[0], lim)
 	if err != nil {
 		return err
 	}
@@ -41,7 +44,8 @@ func checksAdd(ctx context.Context, m *Main, args []string) error {
 
 // checksEdit stores a new version of a check from its file.
 func checksEdit(ctx context.Context, m *Main, args []string) error {
-	c, pos, err := openInv(ctx, m, "checks edit", args, []string{"table"}, nil)
+	var lim *bound.Limits
+	c, pos, err := openInv(ctx, m, "checks edit", args, []string{"table"}, func(fs *flag.FlagSet) { lim = wholeFileFlags(fs) })
 	if err != nil {
 		return err
 	}
@@ -50,7 +54,7 @@ func checksEdit(ctx context.Context, m *Main, args []string) error {
 		return usagef("usage: vigil checks edit ID FILE")
 	}
 	id, path := pos[0], pos[1]
-	data, comp, err := checkFile(c, path)
+	data, comp, err := checkFile(c, path, lim)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/vigil-health/vigil/internal/bound"
 	"github.com/vigil-health/vigil/internal/checks"
 	"github.com/vigil-health/vigil/internal/compliance"
 )
@@ -16,8 +17,10 @@ import (
 // service refuses is an error naming its file, line and reason.
 func checksTest(ctx context.Context, m *Main, args []string) error {
 	var all *bool
+	var lim *bound.Limits
 	c, pos, err := openInv(ctx, m, "checks test", args, []string{"table", "json", "csv"}, func(fs *flag.FlagSet) {
 		all = fs.Bool("all", false, "list the devices the check does not apply to too")
+		lim = wholeFileFlags(fs)
 	})
 	if err != nil {
 		return err
@@ -26,7 +29,7 @@ func checksTest(ctx context.Context, m *Main, args []string) error {
 	if len(pos) != 1 {
 		return usagef("usage: vigil checks test FILE [--all] [--format table|json|csv]")
 	}
-	data, comp, err := checkFile(c, pos[0])
+	data, comp, err := checkFile(c, pos[0], lim)
 	if err != nil {
 		return err
 	}

@@ -7,14 +7,17 @@ import (
 	"os"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 )
 
 // controlsImport makes an OSCAL 1.x catalog a framework that checks and
 // attestations can name.
 func controlsImport(ctx context.Context, m *Main, args []string) error {
 	var id *string
+	var lim *bound.Limits
 	c, pos, err := openInv(ctx, m, "controls import", args, []string{"table"}, func(fs *flag.FlagSet) {
 		id = fs.String("id", "", "the framework's id (default: the file's base name, lower-cased)")
+		lim = someLimitFlags(fs, bound.LimitFileBytes, bound.LimitRows, bound.LimitFieldBytes, bound.LimitDepth)
 	})
 	if err != nil {
 		return err
@@ -22,6 +25,9 @@ func controlsImport(ctx context.Context, m *Main, args []string) error {
 	defer c.db.Close()
 	if len(pos) != 1 {
 		return usagef("usage: vigil controls import FILE [--id ID]")
+	}
+	if err := checkLimits(lim); err != nil {
+		return err
 	}
 	f, err := os.Open(pos[0])
 	if err != nil {
@@ -32,7 +38,7 @@ func controlsImport(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	fw, err := comp.ImportFramework(ctx, m.actor(), pos[0], *id, f)
+	fw, err := comp.ImportFramework(ctx, m.actor(), pos[0], *id, f, *lim)
 	if err != nil {
 		return err
 	}

@@ -10,12 +10,14 @@ import (
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 )
 
 func evidenceAdd(ctx context.Context, m *Main, args []string) error {
 	var title, effective, expires, collected *string
 	var supersedes *int64
 	var controls, devices, areas listFlag
+	var lim *bound.Limits
 	c, ev, pos, err := openEvidence(ctx, m, "add", args, []string{"table", "json"}, func(fs *flag.FlagSet) {
 		title = fs.String("title", "", "what the evidence is (required)")
 		fs.Var(&controls, "control", "a control it supports, framework:control; repeat for several")
@@ -25,6 +27,7 @@ func evidenceAdd(ctx context.Context, m *Main, args []string) error {
 		expires = fs.String("expires", "", "when it goes stale and must be gathered again (date)")
 		collected = fs.String("collected", "", "when it was gathered (date; default now)")
 		supersedes = fs.Int64("supersedes", 0, "store it as the next version of this evidence id")
+		lim = someLimitFlags(fs, bound.LimitFileBytes)
 	})
 	if err != nil {
 		return err
@@ -33,6 +36,10 @@ func evidenceAdd(ctx context.Context, m *Main, args []string) error {
 	if len(pos) != 1 || *title == "" && *supersedes == 0 {
 		return usagef("usage: vigil evidence add FILE --title T --control FW:ID... [--device D]... [--area A] [--effective FROM[..TO]] [--expires DATE]")
 	}
+	if err := checkLimits(lim); err != nil {
+		return err
+	}
+	ev = ev.WithLimits(*lim)
 	meta := &vigil.Evidence{Title: *title, FileName: filepath.Base(pos[0])}
 	for _, s := range controls {
 		ref, err := controlRef(s, "")

@@ -5,13 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
-	"os"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 	"github.com/vigil-health/vigil/internal/checks"
 )
 
@@ -102,7 +103,8 @@ func writeYAML(m *Main, v any) error {
 }
 
 func policySet(ctx context.Context, m *Main, args []string) error {
-	c, pos, err := openInv(ctx, m, "policy set", args, []string{"table"}, nil)
+	var lim *bound.Limits
+	c, pos, err := openInv(ctx, m, "policy set", args, []string{"table"}, func(fs *flag.FlagSet) { lim = wholeFileFlags(fs) })
 	if err != nil {
 		return err
 	}
@@ -110,7 +112,7 @@ func policySet(ctx context.Context, m *Main, args []string) error {
 	if len(pos) != 1 {
 		return usagef("usage: vigil policy set FILE")
 	}
-	p, err := readPolicy(pos[0])
+	p, err := readPolicy(pos[0], lim)
 	if err != nil {
 		return err
 	}
@@ -130,12 +132,12 @@ const policyKeys = "max_open_days, cvss_threshold, ssvc_threshold, allowed_inter
 
 // readPolicy reads a policy file, YAML or JSON, under the JSON names of
 // checks.Policy; keys it leaves out keep the defaults, unknown keys are
-// refused.
-func readPolicy(path string) (checks.Policy, error) {
+// refused. It reads no more of the file than l.RecordBytes (readWhole).
+func readPolicy(path string, l *bound.Limits) (checks.Policy, error) {
 	p := checks.DefaultPolicy()
-	data, err := os.ReadFile(path)
+	data, err := readWhole(path, l)
 	if err != nil {
-		return p, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s: %v", path, pathErr(err)), err)
+		return p, err
 	}
 	var doc any
 	if err := yaml.Unmarshal(data, &doc); err != nil {

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -11,11 +12,8 @@ import (
 	"strings"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 )
-
-// MaxOSCALSize is the largest OSCAL file ParseOSCAL reads. NIST SP 800-53
-// Rev. 5, the largest catalog in use, is about 10 MB.
-const MaxOSCALSize = 64 << 20
 
 // oscalDocument is the part of an OSCAL 1.x catalog (JSON) Vigil reads.
 type oscalDocument struct {
@@ -96,12 +94,24 @@ type oscalPart struct {
 // Errors are vigil.EINVALID and name the file and either the byte offset of a
 // JSON syntax or type error, or the JSON path of the element at fault, such
 // as "catalog.groups[2].controls[0]: id required".
-func ParseOSCAL(name string, r io.Reader) (*vigil.Framework, error) {
-	b, err := io.ReadAll(io.LimitReader(r, MaxOSCALSize+1))
-	if err != nil {
+//
+// The file is held to l (zero fields: the defaults) as it is read, before
+// it is decoded: its size to l.FileBytes, JSON nesting to l.Depth, a string
+// or number to l.FieldBytes (bound.JSON); its controls and groups number at
+// most l.Rows. A limit met is bound.Over's error, naming the flag that
+// raises it. NIST SP 800-53 Rev. 5, the largest catalog in use, is about
+// 10 MB, nested 12 deep, its longest prose a few KiB.
+func ParseOSCAL(name string, r io.Reader, l bound.Limits) (*vigil.Framework, error) {
+	l = l.OrDefault()
+	br := bufio.NewReader(bound.File(r, name, l))
+	if isXML(br) {
+		return nil, vigil.Errorf(vigil.EINVALID, "%s: an XML document: Vigil reads OSCAL catalogs in JSON (NIST publishes each catalog in JSON too; oscal-cli converts one)", name)
+	}
+	b, err := io.ReadAll(bound.JSON(br, name, l))
+	if _, ok := bound.AsLimitError(err); ok {
+		return nil, err
+	} else if err != nil {
 		return nil, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("%s: cannot read", name), err)
-	} else if len(b) > MaxOSCALSize {
-		return nil, vigil.Errorf(vigil.EINVALID, "%s: larger than %d MiB", name, MaxOSCALSize>>20)
 	}
 	var doc oscalDocument
 	if err := json.Unmarshal(b, &doc); err != nil {
@@ -120,7 +130,7 @@ func ParseOSCAL(name string, r io.Reader) (*vigil.Framework, error) {
 	if fw.Title == "" {
 		return nil, vigil.Errorf(vigil.EINVALID, "%s: catalog.metadata.title required", name)
 	}
-	b2 := &oscalBuilder{name: name, fw: fw, seen: map[string]string{}}
+	b2 := &oscalBuilder{name: name, fw: fw, seen: map[string]string{}, rows: l.Rows}
 	for i := range cat.Groups {
 		if err := b2.group(&cat.Groups[i], "", fmt.Sprintf("catalog.groups[%d]", i)); err != nil {
 			return nil, err
@@ -135,6 +145,28 @@ func ParseOSCAL(name string, r io.Reader) (*vigil.Framework, error) {
 		return nil, vigil.WrapError(vigil.EINVALID, name+": "+vigil.ErrorMessage(err), err)
 	}
 	return fw, nil
+}
+
+// isXML reports whether the document's first byte past white space (and
+// a UTF-8 byte order mark) opens XML markup.
+func isXML(br *bufio.Reader) bool {
+	for i := 1; i <= 64; i++ {
+		head, err := br.Peek(i)
+		if len(head) < i {
+			return false
+		}
+		switch c := head[i-1]; {
+		case c == '<':
+			return true
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n' || i <= 3 && c == "\xef\xbb\xbf"[i-1]:
+		default:
+			return false
+		}
+		if err != nil {
+			return false
+		}
+	}
+	return false
 }
 
 // jsonError turns a decoding error into one naming the file, the byte
@@ -220,9 +252,13 @@ type oscalBuilder struct {
 	fw    *vigil.Framework
 	seen  map[string]string // id -> path of its first use
 	anons int
+	rows  int // the most controls and groups a catalog may hold
 }
 
 func (b *oscalBuilder) add(c vigil.Control, path string) error {
+	if len(b.fw.Controls) >= b.rows {
+		return bound.Over(b.name, path, bound.LimitRows, int64(b.rows), "more than %s controls and groups")
+	}
 	if prev, ok := b.seen[c.ID]; ok {
 		return vigil.Errorf(vigil.EINVALID, "%s: %s: id %q already used at %s", b.name, path, c.ID, prev)
 	}

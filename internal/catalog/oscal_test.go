@@ -1,6 +1,7 @@
 package catalog_test
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 	"github.com/vigil-health/vigil/internal/catalog"
 	"github.com/vigil-health/vigil/internal/realdata"
 )
@@ -19,7 +21,7 @@ func parseFile(t *testing.T, path string) *vigil.Framework {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	fw, err := catalog.ParseOSCAL(path, f)
+	fw, err := catalog.ParseOSCAL(path, f, bound.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +86,7 @@ func TestParseOSCALErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fw, err := catalog.ParseOSCAL("bad.json", strings.NewReader(tt.in))
+			fw, err := catalog.ParseOSCAL("bad.json", strings.NewReader(tt.in), bound.Limits{})
 			if err == nil {
 				t.Fatalf("no error; framework %+v", fw)
 			}
@@ -118,5 +120,45 @@ func TestParseOSCALCSF(t *testing.T) {
 	}
 	if fw.ID != "nist_csf_v2.0_catalog" || fw.Version != "1.2.0" {
 		t.Errorf("id %q version %q", fw.ID, fw.Version)
+	}
+}
+
+// TestParseOSCALLimits: each limit stops the read where it is met, with
+// one error naming the file, where, and the flag that raises it; an XML
+// catalog is told apart at its first byte.
+func TestParseOSCALLimits(t *testing.T) {
+	ctl := func(i int) string { return fmt.Sprintf(`{"id": "c%d", "title": "C"}`, i) }
+	small := bound.Limits{Depth: 8, FieldBytes: 100, Rows: 3, FileBytes: 1 << 20}
+	for _, c := range []struct {
+		name, in, want string
+	}{
+		{"deep", `{"catalog": {"metadata": {"title": "t"}, "x": ` + strings.Repeat("[", 1000), "bad.json: byte 52: JSON nested more than 8 levels deep (the --max-depth limit"},
+		{"string", `{"catalog": {"metadata": {"title": "` + strings.Repeat("x", 1000), "bad.json: byte 35: a JSON string of more than 100 bytes (the --max-field-bytes limit"},
+		{"rows", `{"catalog": {"metadata": {"title": "t"}, "controls": [` + ctl(1) + "," + ctl(2) + "," + ctl(3) + "," + ctl(4) + `]}}`,
+			"bad.json: catalog.controls[3]: more than 3 controls and groups (the --max-rows limit"},
+		{"file", `{"catalog": {"metadata": {"title": "t"}}, "x": "` + strings.Repeat("x\",", 1<<20) + `"}`, "bad.json: a file of more than 1 MiB (the --max-file-bytes limit"},
+		{"xml", "\ufeff \n<catalog>" + strings.Repeat("<group>", 100), "bad.json: an XML document: Vigil reads OSCAL catalogs in JSON"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			fw, err := catalog.ParseOSCAL("bad.json", strings.NewReader(c.in), small)
+			if vigil.ErrorCode(err) != vigil.EINVALID || !strings.HasPrefix(vigil.ErrorMessage(err), c.want) {
+				t.Fatalf("ParseOSCAL = %v, %v; want %q", fw, err, c.want)
+			}
+		})
+	}
+	// At the limits, the catalog reads.
+	in := `{"catalog": {"metadata": {"title": "` + strings.Repeat("t", 100) + `"}, "controls": [` + ctl(1) + "," + ctl(2) + "," + ctl(3) + `]}}`
+	if fw, err := catalog.ParseOSCAL("ok.json", strings.NewReader(in), small); err != nil || len(fw.Controls) != 3 {
+		t.Errorf("at the limits: %v, %v", fw, err)
+	}
+}
+
+// TestParseOSCALDefaults: the default limits stop a deep catalog before
+// it is decoded, and read every real catalog (TestParseOSCALCSF reads
+// NIST's CSF 2.0 under them).
+func TestParseOSCALDefaults(t *testing.T) {
+	_, err := catalog.ParseOSCAL("deep.json", strings.NewReader(`{"catalog": `+strings.Repeat(`{"a": `, 1_000_000)), bound.Limits{})
+	if !strings.Contains(vigil.ErrorMessage(err), "--max-depth") {
+		t.Errorf("deep: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 	"github.com/vigil-health/vigil/internal/catalog"
 	"github.com/vigil-health/vigil/internal/store"
 )
@@ -35,9 +36,10 @@ func (s *Service) Attest(ctx context.Context, actor *vigil.User, a *vigil.Attest
 // ImportFramework loads an OSCAL 1.x catalog as a framework, so that checks
 // and attestations can serve it too. id names the framework; "" takes the
 // file's base name, lower-cased. A framework of that id imported before is
-// replaced; a built-in one cannot be.
-func (s *Service) ImportFramework(ctx context.Context, actor *vigil.User, name, id string, r io.Reader) (*vigil.Framework, error) {
-	fw, err := catalog.ParseOSCAL(name, r)
+// replaced; a built-in one cannot be. The file is read under l (zero
+// fields: the defaults; see catalog.ParseOSCAL).
+func (s *Service) ImportFramework(ctx context.Context, actor *vigil.User, name, id string, r io.Reader, l bound.Limits) (*vigil.Framework, error) {
+	fw, err := catalog.ParseOSCAL(name, r, l)
 	if err != nil {
 		return nil, err
 	}

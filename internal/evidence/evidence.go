@@ -9,6 +9,7 @@ package evidence
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -22,6 +23,7 @@ import (
 
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/blob"
+	"github.com/vigil-health/vigil/internal/bound"
 	"github.com/vigil-health/vigil/internal/catalog"
 	"github.com/vigil-health/vigil/internal/store"
 )
@@ -37,12 +39,23 @@ type Service struct {
 	db    *store.DB
 	blobs *blob.Store
 	cats  Catalogs
+	lim   bound.Limits
 }
 
 // New returns the evidence service keeping its files in blobs; cats
 // resolves the controls evidence names.
 func New(db *store.DB, blobs *blob.Store, cats Catalogs) *Service {
 	return &Service{db: db, blobs: blobs, cats: cats}
+}
+
+// WithLimits returns the service adding files under l (zero fields: the
+// defaults): a file over l.FileBytes is refused as it streams into the
+// blob store, with bound.Over's error naming --max-file-bytes, and what was
+// written of it is removed.
+func (s *Service) WithLimits(l bound.Limits) *Service {
+	c := *s
+	c.lim = l
+	return &c
 }
 
 // Dir returns the directory the files are kept in.
@@ -53,7 +66,9 @@ func (s *Service) Dir() string { return s.blobs.Dir() }
 // transaction with its audit event. When the record fails, the file stays
 // behind as an unreferenced content-addressed file: harmless (its name is
 // its hash, nothing points to it) and reused if the same content comes
-// again. It returns the record as stored; meta is not changed.
+// again. It returns the record as stored; meta is not changed. A file over
+// the service's file-bytes limit (WithLimits) is refused while it streams,
+// and nothing of it is kept.
 func (s *Service) Add(ctx context.Context, actor *vigil.User, meta *vigil.Evidence, file io.Reader) (*vigil.Evidence, error) {
 	e := *meta
 	e.ID, e.Version = 0, 0
@@ -61,12 +76,16 @@ func (s *Service) Add(ctx context.Context, actor *vigil.User, meta *vigil.Eviden
 	if err := s.check(ctx, &e); err != nil {
 		return nil, err
 	}
-	br := bufio.NewReaderSize(file, 4096)
+	br := bufio.NewReaderSize(bound.File(file, cmp.Or(e.FileName, "the evidence file"), s.lim), 4096)
 	if e.MediaType == "" {
 		e.MediaType = mediaType(e.FileName, br)
 	}
 	key, size, err := s.blobs.Put(ctx, br)
 	if err != nil {
+		var ve *vigil.Error
+		if _, ok := bound.AsLimitError(err); ok && errors.As(err, &ve) {
+			return nil, ve // Put removed what it wrote
+		}
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return nil, vigil.WrapError(vigil.EUNAVAILABLE, "storing the evidence file was interrupted", err)
 		}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +14,7 @@ import (
 
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/blob"
+	"github.com/vigil-health/vigil/internal/bound"
 	"github.com/vigil-health/vigil/internal/classify"
 	"github.com/vigil-health/vigil/internal/compliance"
 	"github.com/vigil-health/vigil/internal/evidence"
@@ -212,4 +215,46 @@ func importDevices(t *testing.T, db *store.DB, tags ...string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestAddOverFileBytes: a file over the file-bytes limit is refused as it
+// streams, naming the flag, and nothing of it stays in the blob store; at
+// the limit it is stored.
+func TestAddOverFileBytes(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		svc := e.svc.WithLimits(bound.Limits{FileBytes: 1000})
+		meta := &vigil.Evidence{Title: "Scan export", FileName: "scan.csv", Areas: []vigil.EvidenceArea{"vulnerability-management"}}
+		// A reader that would go on for ever: only the limit stops it.
+		_, err := svc.Add(ctx, officer, meta, endless{})
+		if vigil.ErrorCode(err) != vigil.EINVALID || !strings.HasPrefix(vigil.ErrorMessage(err), "scan.csv: a file of more than 1000 bytes (the --max-file-bytes limit") {
+			t.Fatalf("Add: %v", err)
+		}
+		var left []string
+		filepath.WalkDir(e.bs.Dir(), func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				left = append(left, path)
+			}
+			return nil
+		})
+		if len(left) != 0 {
+			t.Errorf("files left in the blob store: %v", left)
+		}
+		if all, err := e.db.FindEvidence(ctx, vigil.EvidenceFilter{}); err != nil || len(all) != 0 {
+			t.Errorf("records: %v, %v", all, err)
+		}
+		if _, err := svc.Add(ctx, officer, meta, strings.NewReader(strings.Repeat("x", 1000))); err != nil {
+			t.Errorf("at the limit: %v", err)
+		}
+	})
+}
+
+// endless reads 'x' for ever.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'x'
+	}
+	return len(p), nil
 }

@@ -2,7 +2,7 @@
 // device XML (the AccessGUDID full and delta releases, and openFDA's
 // sample): one vigil.GUDIDDevice per <device> element. It streams: a
 // release of millions of records is read one device at a time, never
-// whole.
+// whole, and held to bound.Limits as it streams.
 package gudid
 
 import (
@@ -14,12 +14,9 @@ import (
 	"strings"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 	"github.com/vigil-health/vigil/internal/udi"
 )
-
-// maxDevice bounds the bytes one <device> element may take, so a hostile
-// file cannot make one record unbounded; real records take a few KiB.
-const maxDevice = 1 << 20
 
 // device is the part of a GUDID device record Vigil keeps.
 type device struct {
@@ -51,13 +48,22 @@ type Error struct {
 // Error returns "byte N: reason".
 func (e *Error) Error() string { return fmt.Sprintf("byte %d: %s", e.Offset, e.Reason) }
 
-// Read calls fn with each device record of a GUDID device XML stream, in
-// order, and returns how many it read. A record without a primary DI or a
-// company, or an XML fault, stops the read with an *Error naming the byte
-// offset; an error fn returns stops it too and is returned as is.
-func Read(r io.Reader, fn func(*vigil.GUDIDDevice) error) (int, error) {
-	cr := &countReader{r: r}
-	dec := xml.NewDecoder(cr)
+// Read calls fn with each device record of a GUDID device XML stream
+// named name, in order, and returns how many it read. A record without a
+// primary DI or a company, or an XML fault, stops the read with an *Error
+// naming the byte offset; an error fn returns stops it too and is returned
+// as is.
+//
+// The stream is held to l (zero fields: the defaults) as it is read: the
+// file to l.FileBytes, elements nested to l.Depth, a text, an attribute
+// value or a tag to l.FieldBytes, a <device> element to l.RecordBytes and
+// the records to l.Rows. The first limit met stops the read with
+// bound.Over's error (EINVALID, naming the file, the byte offset and the
+// flag that raises the limit), before what it bounds is held.
+func Read(r io.Reader, name string, l bound.Limits, fn func(*vigil.GUDIDDevice) error) (int, error) {
+	l = l.OrDefault()
+	cr := &countReader{r: bound.File(r, name, l)}
+	dec := xml.NewDecoder(bound.XML(cr, name, l))
 	dec.Strict = true
 	n := 0
 	for {
@@ -70,20 +76,23 @@ func Read(r io.Reader, fn func(*vigil.GUDIDDevice) error) (int, error) {
 			return n, nil
 		}
 		if err != nil {
-			return n, &Error{Offset: dec.InputOffset(), Reason: xmlReason(err)}
+			return n, readError(err, dec.InputOffset())
 		}
 		se, ok := tok.(xml.StartElement)
 		if !ok || se.Name.Local != "device" {
 			continue
 		}
 		start := off
-		cr.limit = cr.n + maxDevice
+		if n >= l.Rows {
+			return n, bound.Over(name, fmt.Sprintf("byte %d", start), bound.LimitRows, int64(l.Rows), "more than %s <device> records")
+		}
+		cr.limit = cr.n + int64(l.RecordBytes)
 		var d device
 		if err := dec.DecodeElement(&d, &se); err != nil {
 			if cr.over {
-				return n, &Error{Offset: start, Reason: fmt.Sprintf("a <device> record longer than %d bytes", maxDevice)}
+				return n, bound.Over(name, fmt.Sprintf("byte %d", start), bound.LimitRecordBytes, int64(l.RecordBytes), "a <device> record of more than %s")
 			}
-			return n, &Error{Offset: dec.InputOffset(), Reason: xmlReason(err)}
+			return n, readError(err, dec.InputOffset())
 		}
 		cr.limit = 0
 		g, err := d.record()
@@ -95,6 +104,15 @@ func Read(r io.Reader, fn func(*vigil.GUDIDDevice) error) (int, error) {
 			return n, err
 		}
 	}
+}
+
+// readError is the error of a failed read: a limit met as is, anything
+// else an *Error at off.
+func readError(err error, off int64) error {
+	if _, ok := bound.AsLimitError(err); ok {
+		return err
+	}
+	return &Error{Offset: off, Reason: xmlReason(err)}
 }
 
 // record turns the decoded element into the domain record.
