@@ -7,13 +7,16 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"log/syslog"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
@@ -26,7 +29,8 @@ const auditKeyFile = "vigil-audit.key"
 // directory, created 0600 at first start; the head log from
 // VIGIL_AUDIT_HEAD_LOG or beside the database in the data directory. The
 // data directory is VIGIL_AUDIT_DIR, else the SQLite file's directory, else
-// (PostgreSQL) the user's configuration directory's vigil/.
+// (PostgreSQL) the user's configuration directory's vigil/. With
+// VIGIL_AUDIT_SYSLOG every anchor goes to syslog as well (anchorCopy).
 func (m *Main) openDB(ctx context.Context, dsn string) (*store.DB, error) {
 	engine, conn, err := store.ParseDSN(dsn)
 	if err != nil {
@@ -71,7 +75,37 @@ func (m *Main) openDB(ctx context.Context, dsn string) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, store.Config{DSN: dsn, AuditKey: key, HeadLog: head})
+	copy, err := m.anchorCopy()
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, store.Config{DSN: dsn, AuditKey: key, HeadLog: head, AnchorCopy: copy})
+}
+
+// anchorCopy is where VIGIL_AUDIT_SYSLOG sends a copy of each audit
+// anchor, off the machine that holds the database and the head log:
+// "local" for this machine's syslog daemon (which a site forwards to its
+// log collector), "udp://HOST:PORT" or "tcp://HOST:PORT" for a remote one.
+// The messages are facility authpriv, severity notice, tag vigil-audit;
+// nil when the variable is unset.
+func (m *Main) anchorCopy() (io.Writer, error) {
+	v := strings.TrimSpace(m.Getenv("VIGIL_AUDIT_SYSLOG"))
+	if v == "" {
+		return nil, nil
+	}
+	network, addr := "", ""
+	if v != "local" {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "udp" && u.Scheme != "tcp") || u.Host == "" || u.Port() == "" {
+			return nil, vigil.Errorf(vigil.EINVALID, "VIGIL_AUDIT_SYSLOG=%s: want local, udp://HOST:PORT or tcp://HOST:PORT", bound.Quote(v))
+		}
+		network, addr = u.Scheme, u.Host
+	}
+	w, err := syslog.Dial(network, addr, syslog.LOG_AUTHPRIV|syslog.LOG_NOTICE, "vigil-audit")
+	if err != nil {
+		return nil, vigil.Errorf(vigil.EUNAVAILABLE, "VIGIL_AUDIT_SYSLOG=%s: cannot reach syslog: %v", v, err)
+	}
+	return w, nil
 }
 
 // pgName names a PostgreSQL database by a digest of its host, database and

@@ -28,13 +28,26 @@ func TestAuditLogVerifyCatchesRewoundHead(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "HMAC-SHA256") {
 		t.Fatalf("verify on a clean trail: exit %d, %s", code, out)
 	}
+	rewindTrail(t, dbPath)
+	code, _, stderr := run(t, nil, "audit-log", "verify", "--db", dbPath)
+	oneErrorLine(t, code, stderr, "the head log anchored event")
+	// Without the key the trail cannot be verified at all.
+	code, _, stderr = run(t, []string{"VIGIL_AUDIT_KEY_FILE=" + filepath.Join(dir, "missing.key")}, "audit-log", "verify", "--db", dbPath)
+	oneErrorLine(t, code, stderr, "does not exist")
+}
+
+// rewindTrail deletes every event of the SQLite trail at dbPath but the
+// first and rewinds the head to it, as a superuser may: the chain left is
+// whole, only the anchors tell.
+func rewindTrail(t *testing.T, dbPath string) {
+	t.Helper()
 	raw, err := sql.Open("sqlite", dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var seq int64
+	defer raw.Close()
 	var hash string
-	if err := raw.QueryRow(`SELECT seq, hash FROM audit_events ORDER BY seq LIMIT 1`).Scan(&seq, &hash); err != nil {
+	if err := raw.QueryRow(`SELECT hash FROM audit_events WHERE seq = 1`).Scan(&hash); err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range []string{`DROP TRIGGER audit_events_no_delete`, `DROP TRIGGER audit_head_forward_only`,
@@ -43,10 +56,4 @@ func TestAuditLogVerifyCatchesRewoundHead(t *testing.T) {
 			t.Fatal(q, err)
 		}
 	}
-	raw.Close()
-	code, _, stderr := run(t, nil, "audit-log", "verify", "--db", dbPath)
-	oneErrorLine(t, code, stderr, "the head log anchored event")
-	// Without the key the trail cannot be verified at all.
-	code, _, stderr = run(t, []string{"VIGIL_AUDIT_KEY_FILE=" + filepath.Join(dir, "missing.key")}, "audit-log", "verify", "--db", dbPath)
-	oneErrorLine(t, code, stderr, "does not exist")
 }

@@ -187,7 +187,10 @@ func (db *DB) VerifyAuditLog(ctx context.Context) (int, *vigil.AuditBreak, error
 // an anchor in the head log that the trail no longer holds (a deleted tail
 // with a rewound head, a truncated table). An intact trail's head is then
 // anchored.
-func (db *DB) VerifyAudit(ctx context.Context) (*AuditReport, error) {
+//
+// copies are anchors kept elsewhere (the syslog copy of AnchorCopy), held
+// to the trail as the head log's are.
+func (db *DB) VerifyAudit(ctx context.Context, copies ...AnchorFile) (*AuditReport, error) {
 	k := db.audit
 	r := &AuditReport{HeadLog: k.headLog}
 	k.mu.Lock()
@@ -210,7 +213,8 @@ func (db *DB) VerifyAudit(ctx context.Context) (*AuditReport, error) {
 		r.Break = &vigil.AuditBreak{Seq: head.keyedFrom, Reason: fmt.Sprintf("the trail says it is keyed under key %s, not the key given (%s): it was re-keyed, or this is the wrong key", head.keyID, k.id)}
 		return r, nil
 	}
-	anchors, brk, err := k.readAnchors()
+	anchors, skipped, brk, err := k.readAnchors(copies)
+	r.Skipped = skipped
 	if err != nil || brk != nil {
 		r.Break = brk
 		return r, err
@@ -248,7 +252,7 @@ func (db *DB) VerifyAudit(ctx context.Context) (*AuditReport, error) {
 		case keyed && !hmac.Equal([]byte(e.Link(mac)), []byte(e.Hash)):
 			r.Break = &vigil.AuditBreak{Seq: e.Seq, Reason: "content does not match its keyed link (the row was edited, or the trail re-chained without the key)"}
 		case len(anchors) > 0 && anchors[0].Seq == e.Seq && anchors[0].Hash != e.Hash:
-			r.Break = &vigil.AuditBreak{Seq: e.Seq, Reason: "the link differs from the head log's anchor of " + anchors[0].At + " (the trail was re-chained)"}
+			r.Break = &vigil.AuditBreak{Seq: e.Seq, Reason: "the link differs from the anchor of " + anchors[0].At + " in " + anchors[0].from + " (the trail was re-chained)"}
 		}
 		if r.Break != nil {
 			return r, nil
@@ -268,7 +272,7 @@ func (db *DB) VerifyAudit(ctx context.Context) (*AuditReport, error) {
 	}
 	if len(anchors) > 0 {
 		a := anchors[len(anchors)-1]
-		r.Break = &vigil.AuditBreak{Seq: want, Reason: fmt.Sprintf("the head log anchored event %d at %s but the trail ends at event %d (its tail was deleted and the head rewound)", a.Seq, a.At, want-1)}
+		r.Break = &vigil.AuditBreak{Seq: want, Reason: fmt.Sprintf("%s anchored event %d at %s but the trail ends at event %d (its tail was deleted and the head rewound)", a.from, a.Seq, a.At, want-1)}
 		return r, nil
 	}
 	if err := db.appendAnchor(&head); err != nil {

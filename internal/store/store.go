@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -48,6 +49,12 @@ type Config struct {
 	// HeadLog is the append-only file the audit head is anchored in after
 	// each commit that writes audit events; "" keeps none.
 	HeadLog string
+	// AnchorCopy, when set, receives each anchor written to the head log
+	// as well, one write of its JSON per anchor: a copy kept off this
+	// machine (cmd/vigil sends it to syslog), which whoever can rewrite
+	// the database and the head log cannot reach. A failed write is
+	// reported as a failed head log append is.
+	AnchorCopy io.Writer
 }
 
 // ParseDSN splits a --db value into an engine name and the driver's DSN.
