@@ -4,9 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
 
-	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
+	"github.com/vigil-health/vigil/internal/mds2"
 	"github.com/vigil-health/vigil/internal/vendors"
 )
 
@@ -14,9 +14,15 @@ import (
 // manufacturer and model.
 func mds2Import(ctx context.Context, m *Main, args []string) error {
 	var opt vendors.MDS2Import
+	var lim *bound.Limits
 	c, pos, err := openInv(ctx, m, "mds2 import", args, []string{"table", "json"}, func(fs *flag.FlagSet) {
 		fs.StringVar(&opt.Manufacturer, "manufacturer", "", "the manufacturer (default: the form's DOC-1)")
 		fs.StringVar(&opt.Model, "model", "", "the model (default: the form's DOC-3)")
+		lim = limitFlags(fs)
+		// An MDS2 form is a few hundred rows: it takes a sixteenth of two
+		// of the limits.
+		fs.Lookup("max-file-bytes").Usage = fmt.Sprintf("an MDS2 form may be 1/%d of this, and its rows hold as much (e.g. 512MiB: a form of 32 MiB)", mds2.Share)
+		fs.Lookup("max-rows").Usage = fmt.Sprintf("a sheet of an MDS2 form may have 1/%d of these rows", mds2.Share)
 	})
 	if err != nil {
 		return err
@@ -25,11 +31,12 @@ func mds2Import(ctx context.Context, m *Main, args []string) error {
 	if len(pos) != 1 {
 		return usagef("usage: vigil mds2 import FILE [--manufacturer M] [--model X]")
 	}
-	file, err := os.Open(pos[0])
+	file, _, err := openImportFile(pos[0], lim)
 	if err != nil {
-		return vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s: %v", pos[0], pathErr(err)), err)
+		return err
 	}
 	defer file.Close()
+	opt.Limits = *lim
 	svc, err := m.vendors(c.db)
 	if err != nil {
 		return err

@@ -6,23 +6,16 @@ import (
 )
 
 func runVendorsAgreementsImport(ctx context.Context, m *Main, args []string) error {
-	c, pos, err := openInv(ctx, m, "vendors agreements import", args, []string{"table", "json"}, nil)
+	c, err := openList(ctx, m, "vendors agreements import", args)
 	if err != nil {
 		return err
 	}
-	defer c.db.Close()
-	if len(pos) != 1 {
-		return usagef("usage: vigil vendors agreements import FILE")
-	}
-	data, err := readListFile(pos[0], "a contract register")
-	if err != nil {
-		return err
-	}
+	defer c.Close()
 	svc, err := m.vendors(c.db)
 	if err != nil {
 		return err
 	}
-	res, err := svc.ImportAgreements(ctx, m.actor(), pos[0], data)
+	res, err := svc.ImportAgreementsList(ctx, m.actor(), c.list)
 	if err != nil {
 		return err
 	}

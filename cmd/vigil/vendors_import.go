@@ -2,30 +2,26 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"os"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
+	"github.com/vigil-health/vigil/internal/vendors"
 )
 
-// maxVendorList bounds a vendor list file.
-const maxVendorList = 64 << 20
-
 func runVendorsImport(ctx context.Context, m *Main, args []string) error {
-	c, pos, err := openInv(ctx, m, "vendors import", args, []string{"table", "json"}, nil)
+	c, err := openList(ctx, m, "vendors import", args)
 	if err != nil {
 		return err
 	}
-	defer c.db.Close()
-	if len(pos) != 1 {
-		return usagef("usage: vigil vendors import FILE")
-	}
-	data, err := readListFile(pos[0], "a vendor list")
-	if err != nil {
-		return err
-	}
+	defer c.Close()
 	svc, err := m.vendors(c.db)
 	if err != nil {
 		return err
 	}
-	res, err := svc.Import(ctx, m.actor(), pos[0], data)
+	res, err := svc.ImportList(ctx, m.actor(), c.list)
 	if err != nil {
 		return err
 	}
@@ -34,4 +30,59 @@ func runVendorsImport(ctx context.Context, m *Main, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "vendors imported: %d rows, %d added, %d updated\n", res.Rows, res.Added, res.Updated)
 	return nil
+}
+
+// listCmd is a command importing one list file (CSV or XLSX): the
+// database, the list and its file.
+type listCmd struct {
+	*invCmd
+	list vendors.List
+	file *os.File
+}
+
+func (c *listCmd) Close() {
+	c.file.Close()
+	c.db.Close()
+}
+
+// openList opens the database and the one list file a command named name
+// imports, with the limits of its --max-* flags: every limit of a table
+// applies (vendors.List). The caller closes it.
+func openList(ctx context.Context, m *Main, name string, args []string) (*listCmd, error) {
+	var lim *bound.Limits
+	c, pos, err := openInv(ctx, m, name, args, []string{"table", "json"}, func(fs *flag.FlagSet) { lim = limitFlags(fs) })
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) != 1 {
+		c.db.Close()
+		return nil, usagef("usage: vigil %s FILE", name)
+	}
+	f, size, err := openImportFile(pos[0], lim)
+	if err != nil {
+		c.db.Close()
+		return nil, err
+	}
+	return &listCmd{invCmd: c, list: vendors.List{Name: pos[0], R: f, Size: size, Limits: *lim}, file: f}, nil
+}
+
+// openImportFile checks the limits and opens the file at path, read in
+// place by the importer, and returns its size.
+func openImportFile(path string, lim *bound.Limits) (*os.File, int64, error) {
+	if err := checkLimits(lim); err != nil {
+		return nil, 0, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s: %v", path, pathErr(err)), err)
+	}
+	st, err := f.Stat()
+	if err == nil && !st.Mode().IsRegular() {
+		err = fmt.Errorf("not a regular file")
+	}
+	if err != nil {
+		f.Close()
+		return nil, 0, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("cannot read %s: %v", path, err), err)
+	}
+	return f, st.Size(), nil
 }

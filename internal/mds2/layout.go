@@ -1,79 +1,14 @@
 package mds2
 
 import (
-	"bytes"
-	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
-	"github.com/xuri/excelize/v2"
 )
-
-// maxRows bounds a form: the 2019 form has about 240 questions.
-const maxRows = 20000
 
 // columns says where a sheet's question id, question, answer and notes are.
 type columns struct{ id, question, answer, notes int }
-
-// parseXLSX reads the first sheet that holds a DOC-1 row.
-func parseXLSX(name string, data []byte) (*vigil.MDS2Form, error) {
-	x, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		return nil, &Error{File: name, Reason: "not a readable XLSX workbook"}
-	}
-	defer x.Close()
-	for _, sheet := range x.GetSheetList() {
-		rows, err := x.GetRows(sheet)
-		if err != nil {
-			return nil, &Error{File: name, Sheet: sheet, Reason: "unreadable sheet"}
-		}
-		if _, _, ok := findDOC1(rows); !ok {
-			continue
-		}
-		return parseRows(name, sheet, rows)
-	}
-	return nil, &Error{File: name, Reason: "no sheet holds an MDS2 form in the 2019 layout (no DOC-1 row)"}
-}
-
-// readCSV reads every row of a CSV file whose delimiter (comma, semicolon
-// or tab) is sniffed from its first lines; a byte-order mark is dropped.
-func readCSV(name string, data []byte) ([][]string, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	head := data
-	if len(head) > 4096 {
-		head = head[:4096]
-	}
-	delim, best := ',', bytes.Count(head, []byte(","))
-	for _, d := range []rune{';', '\t'} {
-		if n := bytes.Count(head, []byte(string(d))); n > best {
-			delim, best = d, n
-		}
-	}
-	r := csv.NewReader(bytes.NewReader(data))
-	r.Comma, r.FieldsPerRecord, r.LazyQuotes = delim, -1, true
-	var rows [][]string
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return rows, nil
-		}
-		if err != nil {
-			row := len(rows) + 1
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				row = pe.Line
-			}
-			return nil, &Error{File: name, Row: row, Reason: "malformed CSV"}
-		}
-		if len(rows) == maxRows {
-			return nil, &Error{File: name, Row: maxRows + 1, Reason: fmt.Sprintf("more than %d rows: not an MDS2 form", maxRows)}
-		}
-		rows = append(rows, rec)
-	}
-}
 
 // findDOC1 returns the row and column of the first DOC-1 question id.
 func findDOC1(rows [][]string) (row, col int, ok bool) {

@@ -8,11 +8,13 @@ package mds2
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 )
 
 // Sections are the question-id prefixes of the 2019 form, DOC the header.
@@ -37,39 +39,65 @@ var typos = map[string]string{"SHAD": "SAHD"}
 func Section(prefix string) string { return sections[prefix] }
 
 // Error is a refused form: the file, where in it (sheet and row, 1-based;
-// row 0 for the whole file) and why.
+// row 0 for the whole file; or a CSV file's line) and why. Err is the
+// cause, a *vigil.Error wrapping a *bound.LimitError for a limit met.
 type Error struct {
 	File   string
 	Sheet  string
 	Row    int
+	Line   int
 	Reason string
+	Err    error
 }
 
 func (e *Error) Error() string {
 	where := e.File
 	if e.Sheet != "" {
-		where += ": sheet " + strconv.Quote(e.Sheet)
+		where += ": sheet " + bound.Quote(e.Sheet)
 	}
 	if e.Row > 0 {
 		where += fmt.Sprintf(": row %d", e.Row)
 	}
+	if e.Line > 0 {
+		where += fmt.Sprintf(": line %d", e.Line)
+	}
 	return where + ": " + e.Reason
 }
 
-// Parse reads an MDS2 form from data, XLSX (by content) or CSV. name is
-// the file's name for errors. The error is a *vigil.Error (EINVALID) that
-// wraps an *Error.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Parse reads an MDS2 form from data, XLSX (by content) or CSV, under the
+// default limits. name is the file's name for errors. The error is a
+// *vigil.Error (EINVALID) that wraps an *Error.
 func Parse(name string, data []byte) (*vigil.MDS2Form, error) {
+	return Read(name, bytes.NewReader(data), int64(len(data)), bound.Limits{})
+}
+
+// Share is the part of the import limits an MDS2 form may take: a form is
+// a few hundred rows, so it may be at most a sixteenth of --max-file-bytes
+// (32 MiB by default), have a sixteenth of --max-rows in a sheet (62,500)
+// and its rows hold a sixteenth of --max-file-bytes of text.
+const Share = 16
+
+// Read reads an MDS2 form of size bytes at r, XLSX (by content) or CSV,
+// held to lim (zero fields are their defaults) as ReadTable holds a file
+// with Share: the first sheet that holds a DOC-1 row is the form. name is
+// the file's name for errors. The error is a *vigil.Error (EINVALID) that
+// wraps an *Error; one for a limit met also wraps a *bound.LimitError.
+func Read(name string, r io.ReaderAt, size int64, lim bound.Limits) (*vigil.MDS2Form, error) {
 	var f *vigil.MDS2Form
-	var err error
-	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		f, err = parseXLSX(name, data)
-	} else {
-		var rows [][]string
-		rows, err = readCSV(name, data)
-		if err == nil {
-			f, err = parseRows(name, "", rows)
+	found := false
+	err := ReadTable(name, r, size, TableOptions{Limits: lim, Share: Share, What: "an MDS2 form"}, func(sheet string, rows [][]string) (bool, error) {
+		if _, _, ok := findDOC1(rows); !ok && sheet != "" {
+			return false, nil
 		}
+		found = true
+		var err error
+		f, err = parseRows(name, sheet, rows)
+		return true, err
+	})
+	if err == nil && !found {
+		err = &Error{File: name, Reason: "no sheet holds an MDS2 form in the 2019 layout (no DOC-1 row)"}
 	}
 	if err != nil {
 		return nil, vigil.WrapError(vigil.EINVALID, err.Error(), err)

@@ -36,17 +36,23 @@ type AgreementsResult struct {
 	Unchanged      int `json:"unchanged"`
 }
 
-// ImportAgreements reads a contract register (CSV or XLSX): one row per
+// ImportAgreements is ImportAgreementsList of data, under the default
+// limits.
+func (s *Service) ImportAgreements(ctx context.Context, actor *vigil.User, name string, data []byte) (*AgreementsResult, error) {
+	return s.ImportAgreementsList(ctx, actor, ListBytes(name, data))
+}
+
+// ImportAgreementsList reads a contract register (CSV or XLSX): one row per
 // business associate agreement version or certification report, naming
 // its vendor (by name or alias), what it is (BAA, SOC 2 Type II, ISO/IEC
 // 27001, HITRUST r2 or another report's name), its dates and scope. Rows
 // already on file are left alone, so the register can be imported again
 // as it grows; a BAA row that is new becomes the vendor's next version. The
 // file is one transaction: a row that does not fit refuses it, naming the
-// row.
-func (s *Service) ImportAgreements(ctx context.Context, actor *vigil.User, name string, data []byte) (*AgreementsResult, error) {
-	base := filepath.Base(name)
-	rows, err := readRows(name, data)
+// row. The file is held to l.Limits as it is read (List).
+func (s *Service) ImportAgreementsList(ctx context.Context, actor *vigil.User, l List) (*AgreementsResult, error) {
+	base := filepath.Base(l.Name)
+	rows, err := readRows(l, "a contract register")
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package vendors
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"io"
 	"net/netip"
@@ -13,19 +12,28 @@ import (
 	"unicode/utf8"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
+	"github.com/vigil-health/vigil/internal/mds2"
 	"github.com/vigil-health/vigil/internal/store"
-	"github.com/vigil-health/vigil/internal/worksheet"
 )
 
-// The bounds of a vendor list, which holds a few hundred vendors: what a
-// workbook may unpack to and hold, how many rows, and how long a line of
-// CSV or a cell may be. Past them the file is refused, before it is held.
-var sheetLimits = worksheet.Limits{Part: 256 << 20, Whole: 16 << 20, Row: 1 << 20, Cell: 64 << 10, Depth: 64, Shared: 64 << 20}
+// List is a list handed to an import (a vendor list, a contract register,
+// an end-of-life list): its name, its Size bytes at R, and the limits it
+// is held to as it is read (zero fields are their defaults): its size,
+// rows and what they hold (--max-file-bytes), rows (--max-rows), columns,
+// a value, a record, and for a workbook the depth of its XML and what its
+// parts unpack to, each checked as the file streams (mds2.ReadTable).
+type List struct {
+	Name   string
+	R      io.ReaderAt
+	Size   int64
+	Limits bound.Limits
+}
 
-const (
-	maxRows = 100_000
-	maxLine = 1 << 20
-)
+// ListBytes is the list data named name, under the default limits.
+func ListBytes(name string, data []byte) List {
+	return List{Name: name, R: bytes.NewReader(data), Size: int64(len(data))}
+}
 
 // ImportResult says what importing a vendor list did.
 type ImportResult struct {
@@ -61,12 +69,18 @@ var kinds = map[string]vigil.VendorKind{
 	"cloud": vigil.VendorCloud, "cloud provider": vigil.VendorCloud, "hosting": vigil.VendorCloud,
 }
 
-// Import reads an existing vendor list (CSV or XLSX, columns mapped by
+// Import is ImportList of data, under the default limits.
+func (s *Service) Import(ctx context.Context, actor *vigil.User, name string, data []byte) (*ImportResult, error) {
+	return s.ImportList(ctx, actor, ListBytes(name, data))
+}
+
+// ImportList reads an existing vendor list (CSV or XLSX, columns mapped by
 // their usual names) and adds its vendors, or merges a row into the vendor
 // its name or an alias already names, in one transaction: a row that does
 // not fit refuses the whole file, naming the row.
-func (s *Service) Import(ctx context.Context, actor *vigil.User, name string, data []byte) (*ImportResult, error) {
-	rows, err := readRows(name, data)
+func (s *Service) ImportList(ctx context.Context, actor *vigil.User, l List) (*ImportResult, error) {
+	name := l.Name
+	rows, err := readRows(l, "a vendor list")
 	if err != nil {
 		return nil, err
 	}
@@ -240,59 +254,29 @@ func splitList(s string) []string {
 
 // readRows reads every row of a CSV (comma, semicolon or tab separated,
 // UTF-8 with or without a byte order mark) or of an XLSX file's first
-// sheet, told apart by content.
-func readRows(name string, data []byte) ([][]string, error) {
-	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		wb, err := worksheet.Open(bytes.NewReader(data), int64(len(data)), "", sheetLimits)
-		var over *worksheet.LimitError
-		if errors.As(err, &over) {
-			return nil, vigil.Errorf(vigil.EINVALID, "%s: too large for a vendor list: %s unpacks past the %s limit of %d bytes", filepath.Base(name), over.Part, over.Limit, over.Max)
-		} else if err != nil {
-			return nil, vigil.Errorf(vigil.EINVALID, "%s: not a workbook Vigil can read", filepath.Base(name))
-		}
-		defer wb.Close()
-		var out [][]string
-		for {
-			cells, n, err := wb.Next()
-			if errors.Is(err, io.EOF) {
-				return out, nil
-			} else if errors.As(err, &over) {
-				return nil, vigil.Errorf(vigil.EINVALID, "%s: row %d: a row of more than %d bytes: not a vendor list", filepath.Base(name), over.Row, over.Max)
-			} else if err != nil {
-				return nil, vigil.Errorf(vigil.EINVALID, "%s: the workbook is damaged", filepath.Base(name))
+// sheet, told apart by content, held to l.Limits as it streams; what names
+// the kind of list for an error.
+func readRows(l List, what string) ([][]string, error) {
+	base := filepath.Base(l.Name)
+	var out [][]string
+	err := mds2.ReadTable(base, l.R, l.Size, mds2.TableOptions{Limits: l.Limits, FirstSheet: true, What: what},
+		func(sheet string, rows [][]string) (bool, error) {
+			out = rows
+			if sheet != "" {
+				return true, nil
 			}
-			if n > maxRows {
-				return nil, vigil.Errorf(vigil.EINVALID, "%s: more than %d rows: not a vendor list", filepath.Base(name), maxRows)
+			for _, r := range rows {
+				for _, c := range r {
+					if !utf8.ValidString(c) {
+						return true, vigil.Errorf(vigil.EINVALID, "%s: %s must be UTF-8 text or an XLSX workbook", base, what)
+					}
+				}
 			}
-			out = append(out, append([]string(nil), cells...))
-		}
+			return true, nil
+		})
+	var fe *mds2.Error
+	if errors.As(err, &fe) {
+		return nil, vigil.WrapError(vigil.EINVALID, fe.Error(), fe)
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(data) {
-		return nil, vigil.Errorf(vigil.EINVALID, "%s: a vendor list must be UTF-8 text or an XLSX workbook", filepath.Base(name))
-	}
-	lines := 0
-	for rest := data; len(rest) > 0; lines++ {
-		line, after, _ := bytes.Cut(rest, []byte("\n"))
-		if len(line) > maxLine {
-			return nil, vigil.Errorf(vigil.EINVALID, "%s: line %d is longer than %d bytes: not a vendor list", filepath.Base(name), lines+1, maxLine)
-		}
-		rest = after
-	}
-	if lines > maxRows {
-		return nil, vigil.Errorf(vigil.EINVALID, "%s: more than %d lines: not a vendor list", filepath.Base(name), maxRows)
-	}
-	first, _, _ := bytes.Cut(data, []byte("\n"))
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord, r.LazyQuotes = -1, true
-	for _, d := range []rune{';', '\t'} {
-		if bytes.Count(first, []byte(string(d))) > bytes.Count(first, []byte(",")) {
-			r.Comma = d
-		}
-	}
-	rows, err := r.ReadAll()
-	if err != nil {
-		return nil, vigil.Errorf(vigil.EINVALID, "%s: not a CSV file: %v", filepath.Base(name), err)
-	}
-	return rows, nil
+	return out, err
 }

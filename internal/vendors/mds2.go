@@ -1,6 +1,7 @@
 package vendors
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -8,17 +9,18 @@ import (
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 	"github.com/vigil-health/vigil/internal/mds2"
 	"github.com/vigil-health/vigil/internal/store"
 )
 
-// maxMDS2Size bounds an MDS2 file: the 2019 form is a few hundred rows.
-const maxMDS2Size = 32 << 20
-
 // MDS2Import says what an import attaches the form to: Manufacturer and
-// Model, when set, replace the form's DOC-1 and DOC-3.
+// Model, when set, replace the form's DOC-1 and DOC-3. Limits hold the
+// form as it is read (zero fields are their defaults), an MDS2 form
+// taking a sixteenth of them (mds2.Share: 32 MiB of --max-file-bytes).
 type MDS2Import struct {
 	Manufacturer, Model string
+	Limits              bound.Limits
 }
 
 // ImportMDS2 reads a manufacturer's MDS2 form (XLSX or CSV, 2019 layout)
@@ -27,16 +29,15 @@ type MDS2Import struct {
 // manufacturer already on file under another spelling (vigil.SameMaker:
 // "GE Healthcare" and "GE Medical Systems") keeps the stored spelling, so
 // its versions stay together. A form that does not fit the layout is
-// refused (EINVALID) naming the file and the row.
+// refused (EINVALID) naming the file and the row. r is read in place when
+// it can be (a file, an upload, a bytes.Reader: an io.ReaderAt and an
+// io.Seeker), else up to the form's share of --max-file-bytes.
 func (s *Service) ImportMDS2(ctx context.Context, actor *vigil.User, name string, r io.Reader, opt MDS2Import) (*vigil.MDS2Form, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxMDS2Size+1))
+	ra, size, err := mds2Source(r, opt.Limits)
 	if err != nil {
 		return nil, vigil.WrapError(vigil.EINVALID, fmt.Sprintf("reading %s", filepath.Base(name)), err)
 	}
-	if len(data) > maxMDS2Size {
-		return nil, vigil.Errorf(vigil.EINVALID, "%s: larger than %d MiB: not an MDS2 form", filepath.Base(name), maxMDS2Size>>20)
-	}
-	f, err := mds2.Parse(filepath.Base(name), data)
+	f, err := mds2.Read(filepath.Base(name), ra, size, opt.Limits)
 	if err != nil {
 		return nil, err
 	}
@@ -64,6 +65,21 @@ func (s *Service) ImportMDS2(ctx context.Context, actor *vigil.User, name string
 		return nil, err
 	}
 	return f, nil
+}
+
+// mds2Source returns r as an io.ReaderAt and its size: r itself when it is
+// one, else what it holds up to a byte past an MDS2 form's share of
+// lim.FileBytes, for mds2.Read to refuse by its size.
+func mds2Source(r io.Reader, lim bound.Limits) (io.ReaderAt, int64, error) {
+	if rs, ok := r.(interface {
+		io.ReaderAt
+		io.Seeker
+	}); ok {
+		size, err := rs.Seek(0, io.SeekEnd)
+		return rs, size, err
+	}
+	data, err := io.ReadAll(io.LimitReader(r, lim.OrDefault().FileBytes/mds2.Share+1))
+	return bytes.NewReader(data), int64(len(data)), err
 }
 
 // matchMDS2 returns the first form of forms for the manufacturer (loosely,

@@ -67,14 +67,20 @@ type SupportImportResult struct {
 	Unchanged int `json:"unchanged"`
 }
 
-// ImportModelSupport reads an end-of-life list (CSV or XLSX: manufacturer,
+// ImportModelSupport is ImportModelSupportList of data, under the default
+// limits.
+func (s *Service) ImportModelSupport(ctx context.Context, actor *vigil.User, name string, data []byte) (*SupportImportResult, error) {
+	return s.ImportModelSupportList(ctx, actor, ListBytes(name, data))
+}
+
+// ImportModelSupportList reads an end-of-life list (CSV or XLSX: manufacturer,
 // model and any of end of sale, end of support, end of security patches,
 // source) and records the dates of every model whose dates differ from
 // those on file, in one transaction; a row that does not fit refuses the
-// file, naming the row.
-func (s *Service) ImportModelSupport(ctx context.Context, actor *vigil.User, name string, data []byte) (*SupportImportResult, error) {
-	base := filepath.Base(name)
-	rows, err := readRows(name, data)
+// file, naming the row. The file is held to l.Limits as it is read (List).
+func (s *Service) ImportModelSupportList(ctx context.Context, actor *vigil.User, l List) (*SupportImportResult, error) {
+	base := filepath.Base(l.Name)
+	rows, err := readRows(l, "an end-of-life list")
 	if err != nil {
 		return nil, err
 	}

@@ -125,11 +125,12 @@ func (s *Server) apiAddCertification(w http.ResponseWriter, r *http.Request) err
 // apiImportVendors imports a vendor list (CSV or XLSX) in the multipart
 // file "file" and answers with what it did.
 func (s *Server) apiImportVendors(w http.ResponseWriter, r *http.Request) error {
-	name, data, err := readUpload(r)
+	f, list, err := s.readUpload(r)
 	if err != nil {
 		return err
 	}
-	res, err := s.vend.Import(r.Context(), userFrom(r.Context()), name, data)
+	defer f.Close()
+	res, err := s.vend.ImportList(r.Context(), userFrom(r.Context()), list)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"net/http"
 	"strconv"
 
@@ -114,12 +113,13 @@ func (s *Server) importMDS2(w http.ResponseWriter, r *http.Request) error {
 
 // storeMDS2 imports the multipart file "file" as an MDS2 form.
 func (s *Server) storeMDS2(r *http.Request, form mds2ImportForm) (*vigil.MDS2Form, error) {
-	name, data, err := readUpload(r)
+	f, list, err := s.readUpload(r)
 	if err != nil {
 		return nil, err
 	}
-	return s.vend.ImportMDS2(r.Context(), userFrom(r.Context()), name, bytes.NewReader(data),
-		vendors.MDS2Import{Manufacturer: form.Manufacturer, Model: form.Model})
+	defer f.Close()
+	return s.vend.ImportMDS2(r.Context(), userFrom(r.Context()), list.Name, f,
+		vendors.MDS2Import{Manufacturer: form.Manufacturer, Model: form.Model, Limits: list.Limits})
 }
 
 // deviceOversight is what the device page shows of vendor oversight: the

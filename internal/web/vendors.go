@@ -1,7 +1,7 @@
 package web
 
 import (
-	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -17,9 +17,6 @@ import (
 // agreementWindow is how far ahead the pages warn of an agreement or a
 // certification coming due, as `vigil vendors expiring` does by default.
 const agreementWindow = 60 * 24 * time.Hour
-
-// maxVendorUpload bounds a vendor list or an MDS2 form uploaded.
-const maxVendorUpload = 32 << 20
 
 // The standings of a vendor's current BAA.
 const (
@@ -225,10 +222,11 @@ func listOf(s string) []string {
 // importVendors reads an uploaded vendor list (CSV or XLSX) through the
 // service; a refused file shows the register with the row that failed.
 func (s *Server) importVendors(w http.ResponseWriter, r *http.Request) error {
-	name, data, err := readUpload(r)
+	f, list, err := s.readUpload(r)
 	var res *vendors.ImportResult
 	if err == nil {
-		res, err = s.vend.Import(r.Context(), userFrom(r.Context()), name, data)
+		defer f.Close()
+		res, err = s.vend.ImportList(r.Context(), userFrom(r.Context()), list)
 	}
 	if code := vigil.ErrorCode(err); code == vigil.EINVALID || code == vigil.ECONFLICT {
 		return s.renderVendors(w, r, http.StatusBadRequest, &vendorsPage{ImportErr: vigil.ErrorMessage(err)})
@@ -239,21 +237,16 @@ func (s *Server) importVendors(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// readUpload reads the multipart file "file", at most maxVendorUpload.
-func readUpload(r *http.Request) (string, []byte, error) {
+// readUpload opens the multipart file "file" (a vendor list, a contract
+// register, an end-of-life list or an MDS2 form) where the form's parser
+// left it, in memory or on disk, to be read in place under the server's
+// import limits (vigil serve --max-*). The caller closes the file.
+func (s *Server) readUpload(r *http.Request) (multipart.File, vendors.List, error) {
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
-		return "", nil, vigil.Errorf(vigil.EINVALID, "choose a file to upload")
+		return nil, vendors.List{}, vigil.Errorf(vigil.EINVALID, "choose a file to upload")
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxVendorUpload+1))
-	if err != nil {
-		return "", nil, vigil.WrapError(vigil.EINVALID, "the upload could not be read", err)
-	}
-	if len(data) > maxVendorUpload {
-		return "", nil, vigil.Errorf(vigil.EINVALID, "the file is larger than %d MiB", maxVendorUpload>>20)
-	}
-	return hdr.Filename, data, nil
+	return f, vendors.List{Name: hdr.Filename, R: f, Size: hdr.Size, Limits: s.cfg.ImportLimits}, nil
 }
 
 // badgeClass is the colour a standing or a tier is shown in: the verdict
