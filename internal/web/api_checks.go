@@ -1,9 +1,12 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
+	"reflect"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 )
 
 // checkRequest is the body of POST /api/v1/checks, PUT /api/v1/checks/{id}
@@ -14,9 +17,23 @@ type checkRequest struct {
 }
 
 // decodeCheck reads a check request; a new file (POST) must hold source.
-func decodeCheck(r *http.Request, needSource bool) (checkRequest, error) {
+// The check file is read whole, as a record: the body is held to the
+// server's --max-record-bytes and --max-depth as it is read (the source,
+// one JSON string, may take all of it), and an error names the flag.
+func (s *Server) decodeCheck(r *http.Request, needSource bool) (checkRequest, error) {
 	var req checkRequest
-	if err := decodeJSON(r, &req); err != nil {
+	l := s.cfg.ImportLimits.OrDefault()
+	const name = "the request body"
+	body := bound.Reader(r.Body, name, bound.LimitRecordBytes, int64(l.RecordBytes), "a check request of more than %s")
+	dec := json.NewDecoder(bound.JSON(body, name, bound.Limits{Depth: l.Depth, FieldBytes: l.RecordBytes}))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		if _, ok := bound.AsLimitError(err); ok {
+			return req, err
+		}
+		return req, vigil.Errorf(vigil.EINVALID, "the request body is not valid JSON for this call")
+	}
+	if err := checkDecoded(reflect.ValueOf(&req)); err != nil {
 		return req, err
 	}
 	if needSource && req.Source == nil {
@@ -55,7 +72,7 @@ func (s *Server) apiCheck(w http.ResponseWriter, r *http.Request) error {
 // file names: {"source": YAML, "enabled": true}. A refused file is a 400
 // whose message names the line.
 func (s *Server) apiCreateCheck(w http.ResponseWriter, r *http.Request) error {
-	req, err := decodeCheck(r, true)
+	req, err := s.decodeCheck(r, true)
 	if err != nil {
 		return err
 	}
@@ -71,7 +88,7 @@ func (s *Server) apiCreateCheck(w http.ResponseWriter, r *http.Request) error {
 // apiUpdateCheck saves a new version of a check from a new file, or turns
 // it on or off when only enabled is given.
 func (s *Server) apiUpdateCheck(w http.ResponseWriter, r *http.Request) error {
-	req, err := decodeCheck(r, false)
+	req, err := s.decodeCheck(r, false)
 	if err != nil {
 		return err
 	}
@@ -103,7 +120,7 @@ func (s *Server) apiUpdateCheck(w http.ResponseWriter, r *http.Request) error {
 // storing it: {"source": YAML}. It answers the counts and every failing
 // device (and those the check could not evaluate).
 func (s *Server) apiTestCheck(w http.ResponseWriter, r *http.Request) error {
-	req, err := decodeCheck(r, true)
+	req, err := s.decodeCheck(r, true)
 	if err != nil {
 		return err
 	}

@@ -5,15 +5,21 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"io/fs"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 	"github.com/vigil-health/vigil/internal/store"
 	"github.com/vigil-health/vigil/internal/store/storetest"
+	"github.com/vigil-health/vigil/internal/web"
 )
 
 // upload sends a multipart form with a file, signed in by cookie (csrf set)
@@ -183,4 +189,90 @@ func TestEvidenceAPI(t *testing.T) {
 		e.api(tok, "POST", "/api/v1/attestations", `{"control": "hipaa:164.308(b)(1)", "owner": "Privacy officer", "answer": "met", "date": "2026-01-05", "next_due": "2027-01-05", "evidence": [999]}`, 404, nil)
 		e.api(tok, "DELETE", "/api/v1/evidence/"+id, "", 403, nil)
 	})
+}
+
+// TestUploadLimits: the server's import limits hold an evidence upload
+// (its file to --max-file-bytes as it streams into the blob store, the
+// whole multipart body to it and 1 MiB of fields, the form to a thousand
+// parts) and a check file sent to the API (--max-record-bytes), each with
+// a 400 naming the limit; at the limit the file is stored.
+func TestUploadLimits(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		svc := services(t, db)
+		srv, err := web.New(db, svc, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{ImportLimits: bound.Limits{FileBytes: 4096, RecordBytes: 2048}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(srv.Handler())
+		defer ts.Close()
+		small := &env{t: t, db: db, svc: svc, srv: srv, ts: ts}
+		tok, _, err := db.CreateAPIToken(context.Background(), mustUser(t, e, "compliance"), "ci")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fields := map[string]string{"title": "Scan export", "area": "vulnerability-management"}
+		refused := func(what string, code int, body, want string) {
+			t.Helper()
+			var answer struct{ Error struct{ Message string } }
+			json.Unmarshal([]byte(body), &answer)
+			if code != http.StatusBadRequest || !strings.Contains(answer.Error.Message, want) {
+				t.Errorf("%s: %d %s; want 400 naming %q", what, code, body, want)
+			}
+		}
+		if code, body, _ := small.upload(nil, "", tok, "/api/v1/evidence", fields, "scan.csv", strings.Repeat("x", 4096)); code != http.StatusCreated {
+			t.Errorf("a file at the limit: %d %s", code, body)
+		}
+		code, body, _ := small.upload(nil, "", tok, "/api/v1/evidence", fields, "big.csv", strings.Repeat("y", 5000))
+		refused("a file over the limit", code, body, "big.csv: a file of more than 4 KiB (the --max-file-bytes limit")
+		// The form around the file is held to the default limits (checkForm
+		// runs before the route is known): a body that says it is larger is
+		// refused before it is read.
+		req, _ := http.NewRequest("POST", ts.URL+"/api/v1/evidence", io.LimitReader(zeros{}, bound.MaxFileSize+2<<20))
+		req.ContentLength = bound.MaxFileSize + 2<<20
+		req.Header.Set("Content-Type", "multipart/form-data; boundary=b")
+		req.Header.Set("Authorization", "Bearer "+tok)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			refused("a body over the limit", resp.StatusCode, string(b), "the upload: a form of more than 512 MiB and 1 MiB of fields (the --max-file-bytes limit")
+		} else {
+			t.Errorf("a body over the limit: %v", err)
+		}
+		many := map[string]string{}
+		for i := range 1500 {
+			many["f"+strconv.Itoa(i)] = "x"
+		}
+		code, body, _ = small.upload(nil, "", tok, "/api/v1/evidence", many, "scan.csv", "x")
+		refused("a form of 1500 fields", code, body, "the form is too large: more than 1000 parts")
+		var n int
+		filepath.WalkDir(svc.Evidence.Dir(), func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				n++
+			}
+			return nil
+		})
+		if n != 1 {
+			t.Errorf("%d files in the blob store, want the one stored", n)
+		}
+
+		src, _ := json.Marshal(map[string]string{"source": "id: big\n# " + strings.Repeat("x", 3000)})
+		req, _ = http.NewRequest("POST", ts.URL+"/api/v1/checks", bytes.NewReader(src))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		refused("a check file over the limit", resp.StatusCode, string(b), "the request body: a check request of more than 2 KiB (the --max-record-bytes limit")
+	})
+}
+
+// zeros reads zero bytes for ever.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"errors"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -9,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 )
 
 // Input hygiene: text that reaches the store must be valid UTF-8 without
@@ -55,8 +58,29 @@ func checkURL(r *http.Request) error {
 }
 
 // checkForm checks the fields of a form body (URL-encoded or multipart),
-// parsing it as the handlers would.
-func checkForm(r *http.Request) error {
+// parsing it as the handlers would, a multipart body under the default
+// limits (checkFormLimits).
+func checkForm(r *http.Request) error { return checkFormLimits(r, bound.Limits{}) }
+
+// The bounds of a multipart form beyond its file.
+const (
+	// formAllowance is what a multipart body may hold past l.FileBytes:
+	// the other fields, the parts' headers and boundaries.
+	formAllowance = 1 << 20
+	// formMemory is how much of a multipart form is held in memory; the
+	// rest of a file goes to a temporary file, removed after the request.
+	formMemory = 32 << 20
+	// maxFormParts is how many parts (fields and files) a form may have:
+	// Go's own bound (GODEBUG multipartmaxparts), said in the error.
+	maxFormParts = 1000
+)
+
+// checkFormLimits is checkForm holding a multipart body to l.FileBytes
+// and formAllowance as it is read (a body that says it is larger is
+// refused before it is read), and to maxFormParts parts, with 10 MiB of
+// field values: a form of a million tiny fields is refused at the
+// thousandth, whatever the size of the body.
+func checkFormLimits(r *http.Request, l bound.Limits) error {
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		return nil
 	}
@@ -69,8 +93,14 @@ func checkForm(r *http.Request) error {
 		return checkValues("form field", r.PostForm)
 	case "multipart/form-data":
 		if r.MultipartForm == nil {
-			if err := r.ParseMultipartForm(32 << 20); err != nil {
-				return vigil.Errorf(vigil.EINVALID, "the form is malformed")
+			l = l.OrDefault()
+			max := l.FileBytes + formAllowance
+			if r.ContentLength > max {
+				return errFormSize(l)
+			}
+			r.Body = http.MaxBytesReader(nil, r.Body, max)
+			if err := r.ParseMultipartForm(formMemory); err != nil {
+				return formError(err, l)
 			}
 		}
 		if err := checkValues("form field", url.Values(r.MultipartForm.Value)); err != nil {
@@ -90,6 +120,23 @@ func checkForm(r *http.Request) error {
 		}
 	}
 	return nil
+}
+
+// errFormSize is the error of a multipart body over its limit.
+func errFormSize(l bound.Limits) error {
+	return bound.Over("the upload", "", bound.LimitFileBytes, l.FileBytes, "a form of more than %s and 1 MiB of fields")
+}
+
+// formError is the error of a multipart form that could not be read.
+func formError(err error, l bound.Limits) error {
+	var mb *http.MaxBytesError
+	switch {
+	case errors.As(err, &mb):
+		return errFormSize(l)
+	case errors.Is(err, multipart.ErrMessageTooLarge):
+		return vigil.Errorf(vigil.EINVALID, "the form is too large: more than %d parts (fields and files), or more than 10 MiB of fields", maxFormParts)
+	}
+	return vigil.Errorf(vigil.EINVALID, "the form is malformed")
 }
 
 // checkDecoded refuses a decoded JSON value holding a string that is not
