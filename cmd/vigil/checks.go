@@ -76,7 +76,8 @@ func checksCommand() *command {
 				name:    "add",
 				summary: "store a new check",
 				usage:   []string{"FILE [--disabled]"},
-				about:   "Stores a new check from a YAML file (version 1), enabled unless --disabled; the controls are evaluated again.",
+				about: "Stores a new check from a YAML file (version 1), enabled unless --disabled; the controls are evaluated again. " +
+					"A check file is read whole: no more than --max-record-bytes of it (default 16MiB).",
 				examples: []string{
 					"vigil checks add my-check.yaml",
 					"vigil checks add draft-check.yaml --disabled",

@@ -35,7 +35,8 @@ func evidenceCommand() *command {
 				usage:   []string{"FILE --title T --control FW:ID... [--device D]... [--area A]... [--effective FROM[..TO]] [--expires DATE] [--collected DATE] [--supersedes ID]"},
 				about: "Stores a file as evidence of one or more controls (and devices or areas), " +
 					"with the period it speaks for and when it goes stale; --supersedes stores it " +
-					"as the next version of existing evidence.",
+					"as the next version of existing evidence. A file over --max-file-bytes (default 512MiB) " +
+					"is refused as it is stored, and nothing of it is kept.",
 				examples: []string{
 					"vigil evidence add review.pdf --title 'Q3 access review' --control hipaa:164.308(a)(4)(i) --area access-control --effective 2026-07-01..2026-09-30 --expires 2027-01-01",
 					"vigil evidence add pump-patch.pdf --title 'Pump firmware 9.2' --control csf2:PR.PS-02 --device BME-00042 --supersedes 12",

@@ -21,7 +21,10 @@ func gudidCommand() *command {
 				about: "Reads a GUDID device XML release (AccessGUDID full or delta, openFDA's sample) as a stream, " +
 					"one record at a time, and stores each record by its primary DI and package DIs, " +
 					"in one transaction. Importing a release again changes only the records that changed. " +
-					"A malformed file stops at the byte offset it names and stores nothing.",
+					"A malformed file stops at the byte offset it names and stores nothing. " +
+					"The file is held to limits as it streams, each raised by its flag: 512 MiB (--max-file-bytes), " +
+					"1,000,000 records (--max-rows), 64 KiB in a text or attribute (--max-field-bytes), " +
+					"16 MiB in a <device> record (--max-record-bytes), elements 64 deep (--max-depth).",
 				examples: []string{
 					"vigil gudid import gudid_device_test.xml",
 				},

@@ -42,7 +42,8 @@ func policyCommand() *command {
 				name:    "set",
 				summary: "replace it from a YAML or JSON file",
 				usage:   []string{"FILE"},
-				about:   "Replaces the policy from a YAML or JSON file; keys left out take their defaults. The controls are evaluated again.",
+				about: "Replaces the policy from a YAML or JSON file; keys left out take their defaults. The controls are evaluated again. " +
+					"The file is read whole: no more than --max-record-bytes of it (default 16MiB).",
 				examples: []string{
 					"vigil policy set policy.yaml",
 				},
