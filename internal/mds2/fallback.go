@@ -12,9 +12,10 @@ import (
 )
 
 // fallbackShare is the part of --max-inflated a workbook read by excelize
-// may unpack to, all parts together (of the file's share of it): excelize
-// holds the parts whole and unmarshals them, at several times their size,
-// as the inventory importer holds it.
+// may unpack to, all parts together: excelize holds the parts whole and
+// unmarshals them, at several times their size, as the inventory importer
+// holds it. It is not shared further for a small file (an MDS2 form): a
+// real workbook's styles and themes alone can pass a few MiB.
 const fallbackShare = 16
 
 // readFallback reads a workbook laid out in a way the worksheet reader
@@ -24,7 +25,7 @@ func (t *table) readFallback(r io.ReaderAt, size int64, first bool, each func(st
 	if err := t.checkFallback(r, size); err != nil {
 		return err
 	}
-	budget := t.lim.Inflated / (fallbackShare * t.share)
+	budget := t.lim.Inflated / fallbackShare
 	x, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{UnzipSizeLimit: budget, UnzipXMLSizeLimit: budget})
 	if err != nil {
 		return &Error{File: t.name, Reason: "not a readable XLSX workbook"}
@@ -59,12 +60,12 @@ func (t *table) checkFallback(r io.ReaderAt, size int64) error {
 	if err != nil {
 		return &Error{File: t.name, Reason: "not a readable XLSX workbook"}
 	}
-	budget := t.lim.Inflated / (fallbackShare * t.share)
+	budget := t.lim.Inflated / fallbackShare
 	var total uint64
 	for _, f := range zr.File {
 		if total += f.UncompressedSize64; f.UncompressedSize64 > uint64(budget) || total > uint64(budget) {
 			return t.over("", 0, bound.LimitInflated, t.lim.Inflated,
-				"a workbook laid out in a way only the full XLSX reader reads, which holds it whole, that unpacks to more than "+fraction(fallbackShare*t.share)+"%s")
+				"a workbook laid out in a way only the full XLSX reader reads, which holds it whole, that unpacks to more than a sixteenth of %s")
 		}
 	}
 	lim := t.sheetLimits()

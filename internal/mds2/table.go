@@ -68,17 +68,14 @@ type table struct {
 
 // part is how a message says the file's share of a limit: "" or "a
 // sixteenth of ".
-func (t *table) part() string { return fraction(t.share) }
-
-// fraction says 1/n of a limit in a message.
-func fraction(n int64) string {
-	switch n {
+func (t *table) part() string {
+	switch t.share {
 	case 1:
 		return ""
 	case 16:
 		return "a sixteenth of "
 	}
-	return fmt.Sprintf("1/%d of ", n)
+	return fmt.Sprintf("1/%d of ", t.share)
 }
 
 // over is the error of a limit met at row (0 for the file as a whole).
