@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 )
 
 // csafDoc is the part of a CSAF 2.0 document Vigil reads. Own structs rather
@@ -74,8 +75,8 @@ type csafVuln struct {
 		Category string `json:"category"`
 		Text     string `json:"text"`
 	} `json:"notes"`
-	ReleaseDate   string              `json:"release_date"`
-	ProductStatus map[string][]string `json:"product_status"`
+	ReleaseDate   string       `json:"release_date"`
+	ProductStatus csafStatuses `json:"product_status"`
 	Scores        []struct {
 		CVSSv2   *csafCVSS `json:"cvss_v2"`
 		CVSSv3   *csafCVSS `json:"cvss_v3"`
@@ -105,6 +106,31 @@ type csafVuln struct {
 	} `json:"references"`
 }
 
+// csafStatuses are a vulnerability's product status lists. A struct, not
+// a map: a document's unknown keys are skipped, not held.
+type csafStatuses struct {
+	KnownAffected      []string `json:"known_affected"`
+	FirstAffected      []string `json:"first_affected"`
+	LastAffected       []string `json:"last_affected"`
+	Fixed              []string `json:"fixed"`
+	FirstFixed         []string `json:"first_fixed"`
+	KnownNotAffected   []string `json:"known_not_affected"`
+	UnderInvestigation []string `json:"under_investigation"`
+}
+
+// lists returns the lists with their CSAF names, in the order statements
+// are made.
+func (s *csafStatuses) lists() []struct {
+	key string
+	ids []string
+} {
+	return []struct {
+		key string
+		ids []string
+	}{{"known_affected", s.KnownAffected}, {"first_affected", s.FirstAffected}, {"last_affected", s.LastAffected}, {"fixed", s.Fixed},
+		{"first_fixed", s.FirstFixed}, {"known_not_affected", s.KnownNotAffected}, {"under_investigation", s.UnderInvestigation}}
+}
+
 type csafCVSS struct {
 	Version      string  `json:"version"`
 	VectorString string  `json:"vectorString"`
@@ -130,8 +156,8 @@ func csafStatus(k string) vigil.ProductStatus {
 // parseCSAF reads one CSAF 2.0 document. CVE ids come only from the
 // vulnerabilities' "cve" fields: product names are never mined for them
 // (CISA's ICSMA-20-023-01 writes "CVE-2020- 6962" inside product names).
-func parseCSAF(name string, r io.Reader, b *Batch) error {
-	dec := json.NewDecoder(r)
+func parseCSAF(name string, r io.Reader, lim bound.Limits, b *Batch) error {
+	dec := json.NewDecoder(newListCap(bound.JSON(r, name, lim), name, lim))
 	var d csafDoc
 	if err := dec.Decode(&d); err != nil {
 		return jsonErr(name, dec, "CSAF", err)
@@ -250,9 +276,9 @@ func parseCSAF(name string, r io.Reader, b *Batch) error {
 				}
 			}
 		}
-		for _, key := range []string{"known_affected", "first_affected", "last_affected", "fixed", "first_fixed", "known_not_affected", "under_investigation"} {
-			st := csafStatus(key)
-			for _, pid := range cv.ProductStatus[key] {
+		for _, l := range cv.ProductStatus.lists() {
+			st := csafStatus(l.key)
+			for _, pid := range l.ids {
 				ps := vigil.ProductStatement{VulnID: id, ProductID: pid, Status: st}
 				if st == vigil.StatusNotAffected {
 					ps.Justification = flags[pid]

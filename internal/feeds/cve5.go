@@ -1,13 +1,13 @@
 package feeds
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 )
 
 // cve5Record is a CVE JSON 5.x record (the CVE Program's cvelistV5 files).
@@ -77,8 +77,8 @@ func cve5Status(s string) vigil.ProductStatus {
 	return vigil.StatusUnknown
 }
 
-func parseCVE5(name string, r io.Reader, b *Batch) error {
-	dec := json.NewDecoder(r)
+func parseCVE5(name string, r io.Reader, lim bound.Limits, b *Batch) error {
+	dec, _ := newJSON(name, r, lim) // a CVE record is one record
 	var rec cve5Record
 	if err := dec.Decode(&rec); err != nil {
 		return jsonErr(name, dec, "CVE JSON 5", err)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 )
 
 // parseEPSS reads FIRST's daily EPSS CSV:
@@ -23,8 +24,9 @@ import (
 //
 // or a per-CVE time series (date,model,epss,percentile), whose CVE id comes
 // from the file name (CVE-2023-43208.epss.csv).
-func parseEPSS(ctx context.Context, name string, r io.Reader, b *Batch) error {
-	br := bufio.NewReader(r)
+func parseEPSS(ctx context.Context, name string, r io.Reader, lim bound.Limits, b *Batch) error {
+	g := newCSVGuard(r, name, lim)
+	br := bufio.NewReader(g)
 	var model string
 	var date time.Time
 	lineOff := 0
@@ -78,7 +80,7 @@ func parseEPSS(ctx context.Context, name string, r io.Reader, b *Batch) error {
 			return fmt.Errorf("feeds: parse %s: line %d: EPSS header lacks column %q", name, 1+lineOff, c)
 		}
 	}
-	return eachCSVRow(ctx, name, cr, len(header), lineOff, func(rec []string, line int) error {
+	return eachCSVRow(ctx, g, cr, len(header), lineOff, func(rec []string, line int) error {
 		var err error
 		e := vigil.EPSSRecord{CVE: seriesCVE, EPSS: vigil.EPSS{Date: date, Model: model}}
 		if !series {

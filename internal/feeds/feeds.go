@@ -8,13 +8,13 @@ package feeds
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 )
 
 // Format names a feed format.
@@ -49,56 +49,71 @@ type Batch struct {
 // sniffSize is how much of a file Detect looks at.
 const sniffSize = 64 << 10
 
-// Parse detects the format of r from its content and parses it. name is used
-// in errors only (a file name or URL). On any error Parse returns no batch:
-// a corrupt feed never yields a partial result. Errors name the file and the
-// byte offset, line or record where parsing failed.
+// Parse detects the format of r from its content and parses it under the
+// default limits (bound.Default); ParseLimits takes others.
 func Parse(ctx context.Context, name string, r io.Reader) (*Batch, error) {
+	return ParseLimits(ctx, name, r, bound.Default())
+}
+
+// ParseLimits detects the format of r from its content and parses it,
+// holding it to lim as it streams (see limits.go). name is used in errors
+// only (a file name or URL). On any error ParseLimits returns no batch: a
+// corrupt feed never yields a partial result. Errors name the file and the
+// byte offset, line or record where parsing failed; a limit met is an
+// EINVALID *vigil.Error naming the flag that raises it.
+func ParseLimits(ctx context.Context, name string, r io.Reader, lim bound.Limits) (*Batch, error) {
+	lim = lim.OrDefault()
+	// EPSS and some mirrors ship gzip: told by content, unpacked under
+	// the inflation limit.
+	r, _, err := bound.Gunzip(bound.File(r, name, lim), name, lim)
+	if err != nil {
+		return nil, fmt.Errorf("feeds: %w", err)
+	}
 	br := bufio.NewReaderSize(r, sniffSize)
 	head, err := br.Peek(sniffSize)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		if le := limitError(err); le != nil {
+			return nil, le
+		}
 		return nil, fmt.Errorf("feeds: read %s: %w", name, err)
-	}
-	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
-		// EPSS and some mirrors ship gzip; decompress and look again.
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("feeds: read %s: gzip: %w", name, err)
-		}
-		defer zr.Close()
-		br = bufio.NewReaderSize(zr, sniffSize)
-		if head, err = br.Peek(sniffSize); err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-			return nil, fmt.Errorf("feeds: read %s: gzip: %w", name, err)
-		}
 	}
 	f := Detect(name, head)
 	if f == FormatUnknown {
 		return nil, fmt.Errorf("feeds: %s: unrecognised feed format (not NVD, CVE 5, KEV, EPSS, CSAF or OSV)", name)
 	}
-	return ParseFormat(ctx, f, name, br)
+	return parseFormat(ctx, f, name, br, lim)
 }
 
-// ParseFormat parses r as format f without detection.
+// ParseFormat parses r as format f without detection, under the default
+// limits.
 func ParseFormat(ctx context.Context, f Format, name string, r io.Reader) (*Batch, error) {
+	lim := bound.Default()
+	return parseFormat(ctx, f, name, bound.File(r, name, lim), lim)
+}
+
+func parseFormat(ctx context.Context, f Format, name string, r io.Reader, lim bound.Limits) (*Batch, error) {
 	b := &Batch{Name: name, Format: f}
 	var err error
 	switch f {
 	case FormatNVD:
-		err = parseNVD(ctx, name, r, b)
+		err = parseNVD(ctx, name, r, lim, b)
 	case FormatCVE5:
-		err = parseCVE5(name, r, b)
+		err = parseCVE5(name, r, lim, b)
 	case FormatKEVJSON:
-		err = parseKEVJSON(ctx, name, r, b)
+		err = parseKEVJSON(ctx, name, r, lim, b)
 	case FormatKEVCSV:
-		err = parseKEVCSV(ctx, name, r, b)
+		err = parseKEVCSV(ctx, name, r, lim, b)
 	case FormatEPSS, FormatEPSSSeries:
-		err = parseEPSS(ctx, name, r, b)
+		err = parseEPSS(ctx, name, r, lim, b)
 	case FormatCSAF:
-		err = parseCSAF(name, r, b)
+		err = parseCSAF(name, r, lim, b)
 	case FormatOSV:
-		err = parseOSV(ctx, name, r, b)
+		err = parseOSV(ctx, name, r, lim, b)
 	default:
 		err = fmt.Errorf("feeds: %s: unknown format %q", name, f)
+	}
+	if le := limitError(err); le != nil {
+		return nil, le
 	}
 	if err != nil {
 		return nil, err

@@ -56,8 +56,9 @@ func walkObject(dec *json.Decoder, field func(key string) error) error {
 }
 
 // streamArray reads a JSON array from dec and calls elem for each element with
-// the decoder positioned at it; elem must consume it.
-func streamArray(ctx context.Context, dec *json.Decoder, elem func(i int) error) error {
+// the decoder positioned at it; elem must consume it. Each element is held
+// to the limits of a record (jsonInput.element).
+func streamArray(ctx context.Context, in *jsonInput, dec *json.Decoder, elem func(i int) error) error {
 	t, err := dec.Token()
 	if err != nil {
 		return err
@@ -74,10 +75,14 @@ func streamArray(ctx context.Context, dec *json.Decoder, elem func(i int) error)
 				return err
 			}
 		}
+		if err := in.element(i); err != nil {
+			return err
+		}
 		if err := elem(i); err != nil {
 			return err
 		}
 	}
+	in.rec.start(0)      // what follows the list
 	_, err = dec.Token() // ']'
 	return err
 }

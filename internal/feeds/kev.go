@@ -3,13 +3,13 @@ package feeds
 import (
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 )
 
 // kevJSON is one entry of the KEV catalog JSON.
@@ -26,8 +26,8 @@ type kevJSON struct {
 	CWEs                       []string `json:"cwes"`
 }
 
-func parseKEVJSON(ctx context.Context, name string, r io.Reader, b *Batch) error {
-	dec := json.NewDecoder(r)
+func parseKEVJSON(ctx context.Context, name string, r io.Reader, lim bound.Limits, b *Batch) error {
+	dec, in := newJSON(name, r, lim)
 	count := -1
 	err := walkObject(dec, func(key string) error {
 		switch key {
@@ -36,7 +36,7 @@ func parseKEVJSON(ctx context.Context, name string, r io.Reader, b *Batch) error
 		case "count":
 			return dec.Decode(&count)
 		case "vulnerabilities":
-			return streamArray(ctx, dec, func(i int) error {
+			return streamArray(ctx, in, dec, func(i int) error {
 				var k kevJSON
 				if err := dec.Decode(&k); err != nil {
 					return err
@@ -86,8 +86,9 @@ func (k *kevJSON) entry() (*vigil.KEVEntry, error) {
 		ShortDescription: shortText(k.ShortDescription, 1000), CWEs: k.CWEs}, nil
 }
 
-func parseKEVCSV(ctx context.Context, name string, r io.Reader, b *Batch) error {
-	cr := csv.NewReader(r)
+func parseKEVCSV(ctx context.Context, name string, r io.Reader, lim bound.Limits, b *Batch) error {
+	g := newCSVGuard(r, name, lim)
+	cr := csv.NewReader(g)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
@@ -109,7 +110,7 @@ func parseKEVCSV(ctx context.Context, name string, r io.Reader, b *Batch) error 
 		}
 		return rec[i]
 	}
-	return eachCSVRow(ctx, name, cr, len(header), 0, func(rec []string, line int) error {
+	return eachCSVRow(ctx, g, cr, len(header), 0, func(rec []string, line int) error {
 		k := kevJSON{CVEID: get(rec, "cveID"), VendorProject: get(rec, "vendorProject"), Product: get(rec, "product"),
 			VulnerabilityName: get(rec, "vulnerabilityName"), DateAdded: get(rec, "dateAdded"), ShortDescription: get(rec, "shortDescription"),
 			RequiredAction: get(rec, "requiredAction"), DueDate: get(rec, "dueDate"), KnownRansomwareCampaignUse: get(rec, "knownRansomwareCampaignUse")}
@@ -131,7 +132,7 @@ func parseKEVCSV(ctx context.Context, name string, r io.Reader, b *Batch) error 
 // line (plus lineOff, for lines read before the CSV reader started). It
 // checks ctx every few thousand rows and refuses a row with fewer than want
 // fields, naming the file and line.
-func eachCSVRow(ctx context.Context, name string, cr *csv.Reader, want, lineOff int, fn func(rec []string, line int) error) error {
+func eachCSVRow(ctx context.Context, g *csvGuard, cr *csv.Reader, want, lineOff int, fn func(rec []string, line int) error) error {
 	for n := 1; ; n++ {
 		if n%1024 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -143,12 +144,15 @@ func eachCSVRow(ctx context.Context, name string, cr *csv.Reader, want, lineOff 
 			return nil
 		}
 		if err != nil {
-			return csvErr(name, cr, err)
+			return csvErr(g.name, cr, err)
 		}
 		line, _ := cr.FieldPos(0)
 		line += lineOff
+		if err := g.checkRow(rec, n, line); err != nil {
+			return err
+		}
 		if len(rec) < want {
-			return fmt.Errorf("feeds: parse %s: line %d: %d fields, want %d", name, line, len(rec), want)
+			return fmt.Errorf("feeds: parse %s: line %d: %d fields, want %d", g.name, line, len(rec), want)
 		}
 		if err := fn(rec, line); err != nil {
 			return err
@@ -165,6 +169,9 @@ func csvErr(name string, cr *csv.Reader, err error) error {
 	if errors.Is(err, io.EOF) {
 		return fmt.Errorf("feeds: parse %s: empty file", name)
 	}
-	line, _ := cr.FieldPos(0)
-	return fmt.Errorf("feeds: parse %s: near line %d: %w", name, line, err)
+	if le := limitError(err); le != nil {
+		return le
+	}
+	// FieldPos would panic: no record was read.
+	return fmt.Errorf("feeds: parse %s: near byte %d: %w", name, cr.InputOffset(), err)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 	"github.com/vigil-health/vigil/internal/match"
 )
 
@@ -83,14 +84,14 @@ type nvdNode struct {
 // parseNVD reads an NVD CVE API 2.0 response ({"vulnerabilities":[{"cve":…}]}),
 // streaming its records, or a single bare "cve" object as the
 // nvd-json-data-feeds repository stores them.
-func parseNVD(ctx context.Context, name string, r io.Reader, b *Batch) error {
-	dec := json.NewDecoder(r)
+func parseNVD(ctx context.Context, name string, r io.Reader, lim bound.Limits, b *Batch) error {
+	dec, in := newJSON(name, r, lim)
 	bare := map[string]json.RawMessage{}
 	n := 0
 	err := walkObject(dec, func(key string) error {
 		switch key {
 		case "vulnerabilities":
-			return streamArray(ctx, dec, func(i int) error {
+			return streamArray(ctx, in, dec, func(i int) error {
 				var item struct {
 					CVE *nvdCVE `json:"cve"`
 				}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/package-url/packageurl-go"
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 )
 
 // osvRecord is an OSV schema record.
@@ -83,8 +84,8 @@ func osvPURLType(eco string) string {
 }
 
 // parseOSV reads one OSV record or a JSON array of them (streamed).
-func parseOSV(ctx context.Context, name string, r io.Reader, b *Batch) error {
-	dec := json.NewDecoder(r)
+func parseOSV(ctx context.Context, name string, r io.Reader, lim bound.Limits, b *Batch) error {
+	dec, in := newJSON(name, r, lim)
 	one := func(i int) error {
 		var rec osvRecord
 		if err := dec.Decode(&rec); err != nil {
@@ -103,7 +104,7 @@ func parseOSV(ctx context.Context, name string, r io.Reader, b *Batch) error {
 	if t, perr := peekDelim(dec); perr != nil {
 		err = perr
 	} else if t == '[' {
-		err = streamArray(ctx, dec, one)
+		err = streamArray(ctx, in, dec, one)
 	} else {
 		err = one(0)
 	}

@@ -5,12 +5,15 @@
 package sbom
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 )
 
 // Format names an SBOM serialisation.
@@ -25,9 +28,6 @@ const (
 	FormatSPDXTagValue  Format = "spdx-tag-value"
 	FormatSPDX3JSON     Format = "spdx3-jsonld"
 )
-
-// MaxSize is the largest SBOM Parse reads (SBOMs are read whole).
-const MaxSize = 256 << 20
 
 // Detect names the SBOM format from the first bytes of a file.
 func Detect(head []byte) Format {
@@ -55,22 +55,38 @@ func Detect(head []byte) Format {
 	return FormatUnknown
 }
 
-// Parse reads one SBOM, detecting its format. name is used in errors only.
-// A file that breaks its format's rules is refused with an error naming the
-// file and the offending element; no partial SBOM is returned.
+// Parse reads one SBOM under the default limits (bound.Default);
+// ParseLimits takes others.
 func Parse(ctx context.Context, name string, r io.Reader) (*vigil.SBOM, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("sbom: read %s: %w", name, err)
+	return ParseLimits(ctx, name, r, bound.Default())
+}
+
+// ParseLimits reads one SBOM, detecting its format, held to lim as it is
+// read (see limits.go): an SBOM is read whole, up to lim.FileBytes. name is
+// used in errors only. A file that breaks its format's rules is refused
+// with an error naming the file and the offending element; no partial SBOM
+// is returned. A limit met is an EINVALID *vigil.Error naming the flag
+// that raises it.
+func ParseLimits(ctx context.Context, name string, r io.Reader, lim bound.Limits) (*vigil.SBOM, error) {
+	lim = lim.OrDefault()
+	br := bufio.NewReaderSize(bound.File(r, name, lim), sniffSize)
+	head, err := br.Peek(sniffSize)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, readError(name, err)
 	}
-	if len(data) > MaxSize {
-		return nil, fmt.Errorf("sbom: %s: larger than %d MiB", name, MaxSize>>20)
+	f := Detect(head)
+	if f == FormatUnknown {
+		return nil, fmt.Errorf("sbom: %s: unrecognised format (not CycloneDX JSON/XML or SPDX JSON/tag-value)", name)
+	}
+	data, err := readDoc(name, f, br, lim)
+	if err != nil {
+		return nil, readError(name, err)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	var s *vigil.SBOM
-	switch f := Detect(data[:min(len(data), 64<<10)]); f {
+	switch f {
 	case FormatCycloneDXJSON:
 		s, err = parseCycloneDXJSON(data)
 	case FormatCycloneDXXML:
@@ -81,11 +97,20 @@ func Parse(ctx context.Context, name string, r io.Reader) (*vigil.SBOM, error) {
 		s, err = parseSPDXTagValue(data)
 	case FormatSPDX3JSON:
 		s, err = parseSPDX3(data)
-	default:
-		return nil, fmt.Errorf("sbom: %s: unrecognised format (not CycloneDX JSON/XML or SPDX JSON/tag-value)", name)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("sbom: parse %s: %w", name, err)
 	}
 	return s, nil
+}
+
+// sniffSize is how much of a file Detect looks at.
+const sniffSize = 64 << 10
+
+// readError is the error of reading name: a limit's own, else named.
+func readError(name string, err error) error {
+	if le := limitError(err); le != nil {
+		return le
+	}
+	return fmt.Errorf("sbom: read %s: %w", name, err)
 }

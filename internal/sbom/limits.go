@@ -1,0 +1,69 @@
+package sbom
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
+)
+
+// An SBOM is read whole, then decoded by its format's library; it is held
+// to its bound.Limits as it is read, before the libraries see it: the file
+// to FileBytes, JSON (CycloneDX, SPDX 2 and 3) to Depth and FieldBytes
+// (bound.JSON), CycloneDX XML to Depth, FieldBytes for a text or an
+// attribute value and RecordBytes for any other markup (xmlGuard), SPDX
+// tag-value to RecordBytes a line (lineCap).
+
+// readDoc reads the document of format f from r whole under lim.
+func readDoc(name string, f Format, r io.Reader, lim bound.Limits) ([]byte, error) {
+	switch f {
+	case FormatCycloneDXJSON, FormatSPDXJSON, FormatSPDX3JSON:
+		r = bound.JSON(r, name, lim)
+	case FormatCycloneDXXML:
+		r = newXMLGuard(r, name, lim)
+	case FormatSPDXTagValue:
+		r = &lineCap{r: r, name: name, max: int64(lim.RecordBytes), line: 1}
+	}
+	return io.ReadAll(r)
+}
+
+// lineCap fails a line longer than max bytes as it is read.
+type lineCap struct {
+	r    io.Reader
+	name string
+	max  int64
+	n    int64 // bytes of the line so far
+	line int
+	err  error
+}
+
+func (c *lineCap) Read(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\n' {
+			c.n = 0
+			c.line++
+			continue
+		}
+		if c.n++; c.n > c.max {
+			c.err = bound.Over(c.name, fmt.Sprintf("line %d", c.line), bound.LimitRecordBytes, c.max, "a line of more than %s")
+			return i, c.err
+		}
+	}
+	return n, err
+}
+
+// limitError returns the error of the limit err met, if it met one: the
+// message bound.Over wrote, which names the flag.
+func limitError(err error) error {
+	var ve *vigil.Error
+	if _, ok := bound.AsLimitError(err); ok && errors.As(err, &ve) {
+		return ve
+	}
+	return nil
+}

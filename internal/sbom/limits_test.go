@@ -1,0 +1,103 @@
+package sbom
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
+)
+
+// TestLimits: each limit stops an SBOM that goes past it as it is read,
+// with one EINVALID error naming the file, where, and the flag.
+func TestLimits(t *testing.T) {
+	const cdx = `<bom xmlns="http://cyclonedx.org/schema/bom/1.4"><components>`
+	small := bound.Limits{FileBytes: 4096, FieldBytes: 64, RecordBytes: 1024, Depth: 8}
+	for _, tt := range []struct {
+		name, data, want, where string
+	}{
+		{"big.cdx.json", `{"bomFormat":"CycloneDX","specVersion":"1.6","components":[` + strings.Repeat(`{"type":"library","name":"a"},`, 200), "--max-file-bytes", ""},
+		{"deep.cdx.json", `{"bomFormat":"CycloneDX","specVersion":"1.6","components":` + strings.Repeat("[", 10), "--max-depth", "byte 65"},
+		{"string.spdx.json", `{"spdxVersion":"SPDX-2.3","name":"` + strings.Repeat("x", 100) + `"}`, "--max-field-bytes", "byte 33"},
+		{"deep.xml", cdx + strings.Repeat("<a>", 10), "--max-depth", "line 1, byte 79"},
+		{"deep-lines.xml", "<?xml version=\"1.0\"?>\n" + cdx + strings.Repeat("<a>\n", 10), "--max-depth", "line 8, byte 107"},
+		{"text.xml", cdx + `<component type="library"><name>` + strings.Repeat("a", 100) + "</name></component></components></bom>", "--max-field-bytes", "line 1, byte 93"},
+		{"attr.xml", cdx + `<component type="` + strings.Repeat("a", 100) + `"/></components></bom>`, "--max-field-bytes", "line 1, byte 61"},
+		{"line.spdx", "SPDXVersion: SPDX-2.2\nDataLicense: CC0-1.0\nPackageName: " + strings.Repeat("a", 2000), "--max-record-bytes", "line 3"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := ParseLimits(context.Background(), tt.name, strings.NewReader(tt.data), small)
+			if s != nil || vigil.ErrorCode(err) != vigil.EINVALID {
+				t.Fatalf("sbom %v, error %v: want an EINVALID error", s, err)
+			}
+			msg := vigil.ErrorMessage(err)
+			if !strings.HasPrefix(msg, tt.name+": ") || !strings.Contains(msg, tt.want) || !strings.Contains(msg, tt.where) {
+				t.Errorf("error %q: want the file, %q and %q", msg, tt.where, tt.want)
+			}
+		})
+	}
+}
+
+// TestXMLWindow: a text longer than the scanning window but within
+// --max-field-bytes reads, and one past it stops there, whatever the
+// window.
+func TestXMLWindow(t *testing.T) {
+	doc := func(n int) string {
+		return `<bom xmlns="http://cyclonedx.org/schema/bom/1.4" version="1"><components><component type="library"><name>a</name><description>` +
+			strings.Repeat("d", n) + `</description></component></components></bom>`
+	}
+	lim := bound.Limits{FieldBytes: 300 << 10}
+	if _, err := ParseLimits(context.Background(), "ok.xml", strings.NewReader(doc(200<<10)), lim); err != nil {
+		t.Errorf("200 KiB text under a 300 KiB limit: %v", err)
+	}
+	_, err := ParseLimits(context.Background(), "long.xml", strings.NewReader(doc(400<<10)), lim)
+	if msg := vigil.ErrorMessage(err); !strings.Contains(msg, "--max-field-bytes") {
+		t.Errorf("400 KiB text under a 300 KiB limit: %v", err)
+	}
+}
+
+// limits, the largest (2.2 MB) among them.
+func TestRealDataDefaultLimits(t *testing.T) {
+	dir := realdata(t, "sbom")
+	n := 0
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.Contains(p, "invalid-") || !strings.HasSuffix(p, ".json") && !strings.HasSuffix(p, ".xml") && !strings.HasSuffix(p, ".spdx") {
+			return err
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if _, err := ParseLimits(context.Background(), filepath.Base(p), f, bound.Default()); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d real SBOMs read under the default limits", n)
+}
+
+// TestXMLGuardMarkup: what only looks like elements (in comments, CDATA,
+// processing instructions, a DOCTYPE, attribute values) and empty
+// elements do not count towards the depth.
+func TestXMLGuardMarkup(t *testing.T) {
+	doc := `<?xml version="1.0"?><!DOCTYPE bom [<!ELEMENT a ANY><!-- ] > -->]><bom xmlns="http://cyclonedx.org/schema/bom/1.4">` +
+		`<!-- <a><a><a><a> --><?pi <a><a><a>?><components><![CDATA[<a><a><a><a>]]><c x='>>' y="/"/><c/><c></c><c>t</c></components></bom>`
+	lim := bound.Limits{Depth: 3, FieldBytes: 64, RecordBytes: 128}.OrDefault()
+	if _, err := io.ReadAll(newXMLGuard(strings.NewReader(doc), "g.xml", lim)); err != nil {
+		t.Errorf("depth 3: %v", err)
+	}
+	lim.Depth = 2
+	_, err := io.ReadAll(newXMLGuard(strings.NewReader(doc), "g.xml", lim))
+	if msg := vigil.ErrorMessage(err); !strings.Contains(msg, "--max-depth") || !strings.Contains(msg, "byte 209") {
+		t.Errorf("depth 2: %v", err)
+	}
+}
