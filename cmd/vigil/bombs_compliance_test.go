@@ -10,14 +10,15 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/vigil-health/vigil/internal/bound"
 )
 
 // The bombs of vigil controls import (OSCAL catalogs), vigil gudid import
-// (FDA GUDID device XML), vigil evidence add and POST /api/v1/evidence
-// (docs/controls.md, docs/udi.md and docs/evidence.md, "Limits"). OSCAL
+// (FDA GUDID device XML), vigil evidence add and POST /api/v1/evidence,
+// vigil checks add and POST /api/v1/checks (docs/controls.md, docs/udi.md and docs/evidence.md, "Limits"). OSCAL
 // catalogs and GUDID releases have no upload route: command line only. The
 // server runs on the default limits.
 func init() {
@@ -88,8 +89,32 @@ func init() {
 					repeat(w, "--"+formBoundary+"\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nx\r\n", 1_000_000)
 					w.WriteString("--" + formBoundary + "--\r\n")
 				}},
+
+			// A check file of 20 MB (one YAML comment), read whole: stopped
+			// at the default --max-record-bytes by vigil checks add and by
+			// POST /api/v1/checks, where it is the JSON body's source.
+			{name: "check-long.yaml", want: "--max-record-bytes", args: []string{"checks", "add"}, upload: uploadCheck, write: func(w *bufio.Writer) {
+				w.WriteString("# ")
+				repeat(w, "x", 20<<20)
+			}},
 		}
 	})
+}
+
+// uploadCheck posts the file at path to POST /api/v1/checks as the
+// request's source, streamed: the file holds nothing JSON escapes.
+func uploadCheck(t *testing.T, url, token, path string) (*http.Response, error) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	body := io.MultiReader(strings.NewReader(`{"source": "`), f, strings.NewReader(`"}`))
+	req, _ := http.NewRequest("POST", url+"/api/v1/checks", body)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	return http.DefaultClient.Do(req)
 }
 
 // formBoundary is the boundary of the form-fields bomb.
