@@ -2,7 +2,10 @@ package mds2
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
+	"time"
 
 	vigil "github.com/vigil-health/vigil"
 )
@@ -116,6 +119,9 @@ func parseRows(name, sheet string, rows [][]string) (*vigil.MDS2Form, error) {
 		text := cell(r, cols.answer)
 		if strings.HasPrefix(id, "DOC-") {
 			q.Text = text
+			if id == "DOC-7" && sheet != "" {
+				q.Text = serialDate(text)
+			}
 		} else if q.Answer, ok = NormalizeAnswer(text); !ok {
 			return nil, refuse(i, "%s: answer %q is not Yes, No, N/A or See Note", id, text)
 		}
@@ -142,4 +148,15 @@ func colName(i int) string {
 		s = string(rune('A'+(i-1)%26)) + s
 	}
 	return s
+}
+
+// serialDate writes a release date a workbook holds as a date cell, which
+// the worksheet reader gives raw as Excel's serial day ("45371"), as a
+// date ("2024-03-20"); any other text is kept as written.
+func serialDate(s string) string {
+	n, err := strconv.ParseFloat(s, 64)
+	if err != nil || n < 61 || n > 2958465 || n != math.Trunc(n) {
+		return s
+	}
+	return time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(n)).Format("2006-01-02")
 }

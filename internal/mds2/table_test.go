@@ -15,6 +15,7 @@ import (
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/bound"
 	"github.com/vigil-health/vigil/internal/mds2"
+	"github.com/xuri/excelize/v2"
 )
 
 // readTable reads data whole with ReadTable and returns its first sheet.
@@ -234,5 +235,28 @@ func TestTableFallback(t *testing.T) {
 	_, err = mds2.Read("f.xlsx", bytes.NewReader(data), int64(len(data)), bound.Limits{FieldBytes: 3})
 	if want := `f.xlsx: sheet "Form": row 1: column A: a value of more than 3 bytes (the --max-field-bytes limit`; !strings.HasPrefix(vigil.ErrorMessage(err), want) {
 		t.Errorf("error %v, want %q", err, want)
+	}
+}
+
+// TestReleaseDateCell reads a release date held as a date cell (the
+// worksheet reader gives it raw, as a serial day) as a date.
+func TestReleaseDateCell(t *testing.T) {
+	x := excelize.NewFile()
+	defer x.Close()
+	for i, r := range [][]any{{"DOC-1", "Manufacturer", "Acme"}, {"DOC-3", "Model", "X1"}, {"DOC-7", "Release date", time.Date(2024, 3, 20, 0, 0, 0, 0, time.UTC)}, {"DOC-4", "Document id", 12345}} {
+		if err := x.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var b bytes.Buffer
+	if err := x.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	f, err := mds2.Parse("f.xlsx", b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.ReleaseDate != "2024-03-20" || f.DocumentID != "12345" {
+		t.Errorf("release date %q, document id %q", f.ReleaseDate, f.DocumentID)
 	}
 }
