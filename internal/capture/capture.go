@@ -50,6 +50,12 @@ type Warner interface {
 	Warnings() []string
 }
 
+// Offsetter is implemented by file sources: the byte offset at which the
+// packet last read starts, for errors about it.
+type Offsetter interface {
+	Offset() int64
+}
+
 // FormatError reports malformed capture data at a byte offset of a file.
 type FormatError struct {
 	File   string

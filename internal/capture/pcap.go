@@ -28,8 +28,13 @@ type byteReader struct {
 	big       []byte // reused for records larger than the bufio buffer
 	warnings  []string
 	closer    io.Closer
-	maxRecord int // the longest record read (bound.Limits.RecordBytes)
+	maxRecord int   // the longest record read (bound.Limits.RecordBytes)
+	at        int64 // where the record last read starts
 }
+
+// Offset returns the byte offset at which the packet last read starts (in
+// the unpacked stream of a gzipped capture).
+func (r *byteReader) Offset() int64 { return r.at }
 
 // next returns the next n bytes, valid until the following call. short is
 // true when the input ended before n bytes; got is then how many were left.
@@ -164,6 +169,7 @@ func (r *PcapReader) LinkType() LinkType { return r.link }
 // ReadPacket reads the next record.
 func (r *PcapReader) ReadPacket(p *Packet) error {
 	start := r.off
+	r.at = start
 	h, got, err := r.next(16)
 	if err != nil {
 		if err == io.ErrUnexpectedEOF {

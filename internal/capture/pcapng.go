@@ -84,6 +84,7 @@ func (r *NgReader) section(h []byte, start int64) error {
 func (r *NgReader) ReadPacket(p *Packet) error {
 	for {
 		start := r.off
+		r.at = start
 		h, got, err := r.next(8)
 		if err != nil {
 			if err == io.ErrUnexpectedEOF {
