@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 	"github.com/vigil-health/vigil/internal/capture"
 	"github.com/vigil-health/vigil/internal/discover"
 )
@@ -24,17 +25,24 @@ func discoverCommand() *command {
 		name:    "discover",
 		summary: "passive discovery from captures or a live interface",
 		usage: []string{
-			"--pcap FILE... [--clinical-vlans LIST] [--clinical-subnets LIST] [--format json|table] [--import]",
-			"--iface IF [--duration D] [--clinical-vlans LIST] [--clinical-subnets LIST] [--format json|table] [--import]",
+			"--pcap FILE... [--clinical-vlans LIST] [--clinical-subnets LIST] [--format json|table] [--import] [--max-hosts N]",
+			"--iface IF [--duration D] [--clinical-vlans LIST] [--clinical-subnets LIST] [--format json|table] [--import] [--max-hosts N]",
 		},
 		about: "Passive discovery: reads captures (pcap or pcapng, optionally gzipped) or a live " +
 			"interface, identifies the devices on the wire from DICOM, HL7, DHCP, TLS and other " +
 			"protocols, and reports the findings (cleartext PHI, internet peers...). --import " +
-			"records the devices as the network source of the inventory.",
+			"records the devices as the network source of the inventory. " +
+			"Limits: a capture file is refused, with nothing recorded, past --max-hosts distinct " +
+			"addresses (IP and MAC together; default 400000), a record past " +
+			"--max-record-bytes (16MiB), a gzipped capture unpacking past --max-inflated (1GiB), " +
+			"or a value kept from a packet (a host name, an HL7 application) past --max-field-bytes " +
+			"(64KiB). A live capture (--iface) is not stopped by --max-hosts or --max-field-bytes: " +
+			"past them it stops tracking new addresses or drops the value, and says so once in the log.",
 		examples: []string{
 			"vigil discover --pcap span.pcapng --clinical-vlans 110,120 --format table",
 			"vigil discover --pcap day1.pcap.gz --pcap day2.pcap --import",
 			"sudo vigil discover --iface eth1 --duration 10m --import",
+			"vigil discover --pcap campus-day.pcap.gz --max-hosts 3000000 --max-inflated 8GiB --import",
 		},
 		run:     runDiscover,
 		creates: true,
@@ -52,6 +60,8 @@ func runDiscover(ctx context.Context, m *Main, args []string) error {
 	subnets := fs.String("clinical-subnets", "", "comma-separated CIDR subnets of the clinical segment")
 	format := fs.String("format", "json", "output: json or table")
 	doImport := fs.Bool("import", false, "record the devices as observations of the network source in the inventory")
+	lim := someLimitFlags(fs, bound.LimitRecordBytes, bound.LimitFieldBytes, bound.LimitInflated)
+	maxHosts := fs.Int("max-hosts", discover.DefaultMaxHosts, "most distinct addresses tracked, IP addresses that sent packets and source MACs together (a file past it is refused; a live capture stops tracking new ones)")
 	pos, err := parseInterspersed(func(a []string) error { return parse(fs, a) }, fs.Args, args)
 	if err != nil {
 		return err
@@ -59,6 +69,12 @@ func runDiscover(ctx context.Context, m *Main, args []string) error {
 	pcaps = append(pcaps, pos...)
 	if err := checkFormat(*format, "json", "table"); err != nil {
 		return err
+	}
+	if err := checkLimits(lim); err != nil {
+		return err
+	}
+	if *maxHosts <= 0 {
+		return usagef("--max-hosts: want a number greater than 0")
 	}
 	if len(pcaps) == 0 && *iface == "" {
 		return usagef("usage: vigil discover --pcap FILE... | --iface IF [--clinical-vlans LIST] [--clinical-subnets LIST] [--format json|table] [--import]")
@@ -68,6 +84,7 @@ func runDiscover(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	opt.Logger = m.logger()
+	opt.Limits, opt.MaxHosts, opt.Live = *lim, *maxHosts, *iface != ""
 	var rep *vigil.DiscoveryReport
 	var names []string
 	if *iface != "" {
@@ -84,7 +101,7 @@ func runDiscover(ctx context.Context, m *Main, args []string) error {
 		defer live.Close()
 		srcs := []capture.Source{live}
 		for _, p := range pcaps {
-			s, err := capture.Open(p)
+			s, err := capture.OpenLimits(p, *lim)
 			if err != nil {
 				return vigil.WrapError(vigil.EINVALID, err.Error(), err)
 			}

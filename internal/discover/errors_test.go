@@ -41,7 +41,7 @@ func TestRunErrors(t *testing.T) {
 	binary.LittleEndian.PutUint32(b[off+8:], 1<<30)
 	src, _ := capture.NewReader("corrupt.pcap", bytes.NewReader(b))
 	_, err = Run(context.Background(), []capture.Source{src}, Options{})
-	if vigil.ErrorCode(err) != vigil.EINVALID || !strings.Contains(err.Error(), "corrupt.pcap: byte ") || !strings.Contains(err.Error(), "exceeds limit") {
+	if vigil.ErrorCode(err) != vigil.EINVALID || !strings.Contains(err.Error(), "corrupt.pcap: byte ") || !strings.Contains(err.Error(), "--max-record-bytes") {
 		t.Errorf("corrupt record: %v", err)
 	}
 }

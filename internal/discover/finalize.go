@@ -12,9 +12,12 @@ import (
 	"github.com/vigil-health/vigil/internal/udi"
 )
 
-// report flushes the flow table and builds the devices.
+// report flushes the flow table and builds the devices. It ends the run:
+// the state of each address is let go once its device is built, so that
+// the state and the report are not both held whole.
 func (e *engine) report() *vigil.DiscoveryReport {
 	e.table.Flush()
+	e.table = nil
 	r := &vigil.DiscoveryReport{Stats: e.stats, Warnings: e.warnings, Devices: []*vigil.ObservedDevice{}, Flows: []*vigil.FlowSummary{}}
 	for k, fs := range e.flows {
 		fs.ClientHost, fs.ServerHost = e.dnsNames[k.client], e.dnsNames[k.server]
@@ -53,6 +56,7 @@ func (e *engine) report() *vigil.DiscoveryReport {
 			byMAC[m] = append(byMAC[m], h)
 		}
 	}
+	e.hosts, e.lastHost, e.lastL2 = nil, nil, nil
 	for m, l2 := range e.macs {
 		d := e.newDevice()
 		d.MAC = m.String()
@@ -61,20 +65,24 @@ func (e *engine) report() *vigil.DiscoveryReport {
 			d.mergeHost(h)
 		}
 		delete(byMAC, m)
+		delete(e.macs, m)
 		r.Devices = append(r.Devices, e.finish(d))
 	}
+	e.macs = nil
 	for m, hs := range byMAC { // MACs known only from ARP payloads
 		d := e.newDevice()
 		d.MAC = m.String()
 		for _, h := range hs {
 			d.mergeHost(h)
 		}
+		delete(byMAC, m)
 		r.Devices = append(r.Devices, e.finish(d))
 	}
-	for _, h := range routed {
+	for i, h := range routed {
 		d := e.newDevice()
 		d.mergeHost(h)
 		d.Packets, d.Bytes = h.packets, h.bytes
+		routed[i] = nil
 		r.Devices = append(r.Devices, e.finish(d))
 	}
 	slices.SortFunc(r.Devices, func(a, b *vigil.ObservedDevice) int {
@@ -95,8 +103,8 @@ type build struct {
 	*vigil.ObservedDevice
 	hosts   []*host
 	l2      *l2host
-	ips     map[netip.Addr]bool
-	vlans   map[uint16]bool
+	ips     []netip.Addr // with repeats until finish
+	vlans   []uint16     // with repeats until finish
 	protos  strset
 	phi     strset
 	mgmt    strset
@@ -107,19 +115,15 @@ type build struct {
 }
 
 func (e *engine) newDevice() *build {
-	return &build{ObservedDevice: &vigil.ObservedDevice{}, ips: map[netip.Addr]bool{}, vlans: map[uint16]bool{}}
+	return &build{ObservedDevice: &vigil.ObservedDevice{}}
 }
 
 func (b *build) mergeL2(l *l2host) {
 	b.l2 = l
 	b.FirstSeen, b.LastSeen = l.first, l.last
 	b.Packets, b.Bytes = l.packets, l.bytes
-	for _, a := range l.ips {
-		b.ips[a] = true
-	}
-	for _, v := range l.vlans {
-		b.vlans[v] = true
-	}
+	b.ips = append(b.ips, l.ips...)
+	b.vlans = append(b.vlans, l.vlans...)
 	for _, p := range l.protocols {
 		b.protos.add(p)
 	}
@@ -140,16 +144,14 @@ func (b *build) mergeL2(l *l2host) {
 
 func (b *build) mergeHost(h *host) {
 	b.hosts = append(b.hosts, h)
-	b.ips[h.ip] = true
+	b.ips = append(b.ips, h.ip)
 	if b.FirstSeen.IsZero() || h.first.Before(b.FirstSeen) {
 		b.FirstSeen = h.first
 	}
 	if h.last.After(b.LastSeen) {
 		b.LastSeen = h.last
 	}
-	for _, v := range h.vlans {
-		b.vlans[v] = true
-	}
+	b.vlans = append(b.vlans, h.vlans...)
 	for _, p := range h.protocols {
 		b.protos.add(p)
 	}
@@ -158,6 +160,9 @@ func (b *build) mergeHost(h *host) {
 	}
 	for _, s := range h.services {
 		b.Services = append(b.Services, s)
+	}
+	if h.hostApps == nil {
+		return // nothing said at the application layer
 	}
 	for _, s := range h.phi {
 		b.phi.add(s)
@@ -298,22 +303,20 @@ func appendAll(s []string, vs []string) []string {
 // evaluates the findings.
 func (e *engine) finish(b *build) *vigil.ObservedDevice {
 	d := b.ObservedDevice
-	d.IPs = []string{}
-	ips := make([]netip.Addr, 0, len(b.ips))
-	for a := range b.ips {
-		ips = append(ips, a)
-	}
-	slices.SortFunc(ips, netip.Addr.Compare)
-	for _, a := range ips {
+	slices.SortFunc(b.ips, netip.Addr.Compare)
+	b.ips = slices.Compact(b.ips)
+	d.IPs = make([]string, 0, len(b.ips))
+	for _, a := range b.ips {
 		d.IPs = append(d.IPs, a.String())
 	}
+	slices.Sort(b.vlans)
+	b.vlans = slices.Compact(b.vlans)
 	d.VLANs = []int{}
-	for v := range b.vlans {
+	for _, v := range b.vlans {
 		if v != 0 {
 			d.VLANs = append(d.VLANs, int(v))
 		}
 	}
-	slices.Sort(d.VLANs)
 	d.Protocols = append([]string{}, b.protos...)
 	slices.Sort(d.Protocols)
 	slices.SortFunc(d.Services, func(a, b vigil.ObservedService) int {

@@ -141,7 +141,7 @@ func (e *engine) findings(d *vigil.ObservedDevice, b *build) []vigil.Finding {
 		out = append(out, vigil.Finding{Code: vigil.FindingCleartextManagement, Detail: s})
 	}
 	for _, h := range b.hosts {
-		if len(h.dicomExchanges) == 0 {
+		if h.hostApps == nil || len(h.dicomExchanges) == 0 {
 			continue
 		}
 		if v := dissect.DICOMAcceptsAnyAE(nil, h.dicomExchanges); v.AnyAE {
@@ -162,7 +162,7 @@ func (e *engine) findings(d *vigil.ObservedDevice, b *build) []vigil.Finding {
 	var arpTargets, probeTargets int
 	for _, h := range b.hosts {
 		arpTargets += len(h.arpAsked)
-		probeTargets += len(h.unanswered)
+		probeTargets += h.unanswered.len()
 	}
 	if arpTargets >= e.opt.ScanThreshold || probeTargets >= e.opt.ScanThreshold {
 		out = append(out, vigil.Finding{Code: vigil.FindingActiveScanner, Detail: fmt.Sprintf(

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/vigil-health/vigil/internal/bound"
 	"github.com/vigil-health/vigil/internal/capture"
 	"github.com/vigil-health/vigil/internal/pcapgen"
 )
@@ -44,5 +45,15 @@ func FuzzRun(f *testing.F) {
 			Records(r, "fuzz.pcap")
 			WriteTable(&bytes.Buffer{}, r)
 		}
+		// Tight limits, live: addresses and values past them are let go
+		// and the run carries on.
+		src, _ = capture.NewReader("fuzz.pcap", bytes.NewReader(data))
+		tight := Options{MaxHosts: 3, Limits: bound.Limits{FieldBytes: 8}, Live: true}
+		if r, err := Run(context.Background(), []capture.Source{src}, tight); err == nil {
+			Records(r, "fuzz.pcap")
+		}
+		src, _ = capture.NewReader("fuzz.pcap", bytes.NewReader(data))
+		tight.Live = false
+		Run(context.Background(), []capture.Source{src}, tight)
 	})
 }

@@ -2,6 +2,7 @@ package discover
 
 import (
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/vigil-health/vigil"
@@ -79,6 +80,18 @@ type host struct {
 	services    []vigil.ObservedService
 	hostnames   strset
 
+	probes     uint64 // SYNs sent
+	unanswered targets
+	arpAsked   map[netip.Addr]struct{}
+
+	// What the application layer said, made when it first says something:
+	// most addresses of a large capture never do, and a host without it
+	// is a few hundred bytes, so that a million fit in memory.
+	*hostApps
+}
+
+// hostApps is what one IP address said at the application layer.
+type hostApps struct {
 	dicomAE, dicomServices  strset
 	dicomSCU, dicomSCP      bool
 	dicomImplUID, dicomImpl string
@@ -111,10 +124,14 @@ type host struct {
 	ssdpLocations                        strset
 	wsdActions, wsdTypes, wsdXAddrs      strset
 	wsdAddress                           string
+}
 
-	probes     uint64 // SYNs sent
-	unanswered map[target]struct{}
-	arpAsked   map[netip.Addr]struct{}
+// apps returns h with its application-layer state made; nil stays nil.
+func (h *host) apps() *host {
+	if h != nil && h.hostApps == nil {
+		h.hostApps = &hostApps{}
+	}
+	return h
 }
 
 type macCount struct {
@@ -171,14 +188,43 @@ func (h *host) addService(port uint16, proto, app string) {
 	}
 }
 
-func (h *host) unansweredAdd(t target) {
-	if h.unanswered == nil {
-		h.unanswered = make(map[target]struct{})
-	}
-	if len(h.unanswered) < maxTargets {
-		h.unanswered[t] = struct{}{}
-	}
+func (h *host) unansweredAdd(t target) { h.unanswered.add(t) }
+
+// targets is a set of at most maxTargets targets: a short list while it
+// is short (most hosts leave one or two unanswered, and a map of one costs
+// a few hundred bytes), a map past fewTargets.
+type targets struct {
+	few  []target
+	many map[target]struct{}
 }
+
+// fewTargets is how many targets a set holds as a list.
+const fewTargets = 8
+
+func (s *targets) add(t target) {
+	if s.many != nil {
+		if len(s.many) < maxTargets {
+			s.many[t] = struct{}{}
+		}
+		return
+	}
+	if slices.Contains(s.few, t) {
+		return
+	}
+	if len(s.few) < fewTargets {
+		s.few = append(s.few, t)
+		return
+	}
+	s.many = make(map[target]struct{}, 2*fewTargets)
+	for _, x := range s.few {
+		s.many[x] = struct{}{}
+	}
+	s.many[t] = struct{}{}
+	s.few = nil
+}
+
+// len returns the number of targets in the set.
+func (s *targets) len() int { return len(s.few) + len(s.many) }
 
 // l2host is everything seen from one MAC address.
 type l2host struct {

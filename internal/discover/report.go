@@ -8,6 +8,8 @@ package discover
 import (
 	"log/slog"
 	"net/netip"
+
+	"github.com/vigil-health/vigil/internal/bound"
 )
 
 // Options tunes a discovery run. The zero value is usable.
@@ -28,6 +30,20 @@ type Options struct {
 	ScanThreshold int
 	// MaxFlowSummaries caps the flows listed in the report (default 10000).
 	MaxFlowSummaries int
+	// Limits holds capture files to limits as they are read (zero fields
+	// take the defaults): RecordBytes bounds a record, Inflated what a
+	// gzipped capture unpacks to, FieldBytes a value kept from a packet
+	// (a host name, an HL7 application, a certificate subject).
+	Limits bound.Limits
+	// MaxHosts bounds the addresses tracked: IP addresses that sent
+	// packets and source MAC addresses, together (default
+	// DefaultMaxHosts).
+	MaxHosts int
+	// Live says the sources include a live capture, which must not stop:
+	// past MaxHosts new addresses are no longer tracked, and a value past
+	// FieldBytes is not kept, each said once in the warnings and the log,
+	// where a file fails with the error naming the limit's flag.
+	Live bool
 	// Logger receives warnings; nil discards them.
 	Logger *slog.Logger
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 	"github.com/vigil-health/vigil/internal/capture"
 )
 
@@ -26,6 +27,7 @@ type engine struct {
 	stats    vigil.CaptureStats
 	warnings []string
 	d        capture.Decoded
+	lim      limits
 }
 
 // Run reads every source to its end and returns the devices and flows seen.
@@ -57,7 +59,7 @@ func RunFiles(ctx context.Context, paths []string, opt Options) (*vigil.Discover
 		}
 	}()
 	for _, p := range paths {
-		s, err := capture.Open(p)
+		s, err := capture.OpenLimits(p, opt.Limits)
 		if err != nil {
 			var fe *capture.FormatError
 			switch {
@@ -82,6 +84,7 @@ func newEngine(opt Options) *engine {
 	}
 	e := &engine{
 		opt:   opt,
+		lim:   newLimits(opt),
 		hosts: make(map[netip.Addr]*host),
 		macs:  make(map[capture.MAC]*l2host),
 		flows: make(map[flowKey]*vigil.FlowSummary),
@@ -99,6 +102,7 @@ func newEngine(opt Options) *engine {
 // read consumes one source.
 func (e *engine) read(ctx context.Context, s capture.Source) error {
 	e.stats.Sources++
+	e.lim.src = s
 	var p capture.Packet
 	for n := 0; ; n++ {
 		if n&0xfff == 0 && ctx.Err() != nil {
@@ -115,10 +119,17 @@ func (e *engine) read(ctx context.Context, s capture.Source) error {
 		if errors.As(err, &fe) {
 			return &vigil.Error{Code: vigil.EINVALID, Message: fe.Error()}
 		}
+		if _, ok := bound.AsLimitError(err); ok {
+			return err
+		}
 		if err != nil {
 			return fmt.Errorf("discover %s: %w", s.Name(), err)
 		}
+		e.lim.packet = n + 1
 		e.packet(&p)
+		if e.lim.err != nil {
+			return e.lim.err
+		}
 	}
 	if w, ok := s.(capture.Warner); ok {
 		for _, msg := range w.Warnings() {
@@ -152,10 +163,11 @@ func (e *engine) packet(p *capture.Packet) {
 	vlan := d.VLAN()
 	var l2 *l2host
 	if d.HasMAC && !d.SrcMAC.IsGroup() && !d.SrcMAC.IsZero() {
-		l2 = e.l2(d.SrcMAC, ts)
-		l2.addVLAN(vlan)
-		l2.packets++
-		l2.bytes += uint64(p.Length)
+		if l2 = e.l2(d.SrcMAC, ts); l2 != nil {
+			l2.addVLAN(vlan)
+			l2.packets++
+			l2.bytes += uint64(p.Length)
+		}
 	}
 	switch {
 	case d.IsARP:
@@ -173,6 +185,8 @@ func (e *engine) packet(p *capture.Packet) {
 	var h *host
 	if unicastSource(d.Src) {
 		h = e.host(d.Src, ts)
+	}
+	if h != nil {
 		h.packets++
 		h.bytes += uint64(p.Length)
 		h.addVLAN(vlan)
@@ -205,6 +219,8 @@ func unicastSource(a netip.Addr) bool {
 	return true
 }
 
+// host returns the state of the IP address a, made on its first packet;
+// nil when the host limit leaves no room for it.
 func (e *engine) host(a netip.Addr, ts time.Time) *host {
 	if h := e.lastHost; h != nil && h.ip == a {
 		h.last = ts
@@ -212,6 +228,9 @@ func (e *engine) host(a netip.Addr, ts time.Time) *host {
 	}
 	h := e.hosts[a]
 	if h == nil {
+		if !e.roomForHost() {
+			return nil
+		}
 		h = &host{ip: a, first: ts}
 		e.hosts[a] = h
 	}
@@ -220,6 +239,8 @@ func (e *engine) host(a netip.Addr, ts time.Time) *host {
 	return h
 }
 
+// l2 returns the state of the MAC address m, made on its first packet;
+// nil when the host limit leaves no room for it.
 func (e *engine) l2(m capture.MAC, ts time.Time) *l2host {
 	if l := e.lastL2; l != nil && l.mac == m {
 		l.last = ts
@@ -227,6 +248,9 @@ func (e *engine) l2(m capture.MAC, ts time.Time) *l2host {
 	}
 	l := e.macs[m]
 	if l == nil {
+		if !e.roomForHost() {
+			return nil
+		}
 		l = &l2host{mac: m, first: ts}
 		e.macs[m] = l
 	}

@@ -44,7 +44,7 @@ func (e *engine) sides(f *capture.Flow, dir capture.Direction) (from, to *host) 
 	if dir == capture.FromServer {
 		src, dst = dst, src
 	}
-	return e.hosts[src.Addr], e.hosts[dst.Addr]
+	return e.hosts[src.Addr].apps(), e.hosts[dst.Addr].apps()
 }
 
 // appNamer is implemented by stream handlers to label their flow.
@@ -95,6 +95,9 @@ func (s *dicomStream) Data(f *capture.Flow, dir capture.Direction, b []byte, ts 
 func (s *dicomStream) Gap(f *capture.Flow, dir capture.Direction) { s.skip[dir] = 0 }
 
 func (s *dicomStream) pdu(f *capture.Flow, dir capture.Direction, p *dissect.DICOMPDU) {
+	if !s.e.fits("DICOM", p.CalledAETitle, p.CallingAETitle, p.ImplementationClassUID, p.ImplementationVersion) {
+		return
+	}
 	from, to := s.e.sides(f, dir)
 	port := f.Server.Port
 	switch p.Type {
@@ -192,6 +195,9 @@ func (s *hl7Stream) messages(f *capture.Flow, dir capture.Direction, msgs []diss
 	port := f.Server.Port
 	for i := range msgs {
 		m := &msgs[i]
+		if !s.e.fits("HL7", hl7Kept(m)...) {
+			continue
+		}
 		if p := s.prev[dir]; p != nil && sameHL7(p, m) {
 			// A persistent connection repeats the same kind of message:
 			// only the device identifiers can be new.
@@ -299,6 +305,9 @@ func (s *tlsStream) Data(f *capture.Flow, dir capture.Direction, b []byte, ts ti
 func (s *tlsStream) Gap(f *capture.Flow, dir capture.Direction) {}
 
 func (s *tlsStream) hello(f *capture.Flow, dir capture.Direction, h *dissect.TLSHandshake) {
+	if !s.e.fits("TLS", tlsKept(h)...) {
+		return
+	}
 	from, to := s.e.sides(f, dir)
 	port := f.Server.Port
 	if c := h.Client; c != nil && from != nil {
@@ -374,7 +383,7 @@ func (s *httpStream) Data(f *capture.Flow, dir capture.Direction, b []byte, ts t
 	if errors.Is(err, dissect.ErrShort) {
 		return 0
 	}
-	if err != nil {
+	if err != nil || !s.e.fits("HTTP", hd.UserAgent, hd.Server, hd.Host) {
 		return capture.StopStream
 	}
 	from, to := s.e.sides(f, dir)
@@ -420,7 +429,7 @@ func (s *remoteStream) Data(f *capture.Flow, dir capture.Direction, b []byte, ts
 	}
 	s.done = true
 	proto := string(r.Protocol)
-	client, server := s.e.hosts[f.Client.Addr], s.e.hosts[f.Server.Addr]
+	client, server := s.e.hosts[f.Client.Addr].apps(), s.e.hosts[f.Server.Addr].apps()
 	if server == nil || !f.Answered {
 		return capture.StopStream
 	}
@@ -459,4 +468,27 @@ func (h *host) addRelayed(m *dissect.HL7Message) {
 	for _, e := range m.EUI64s {
 		h.hl7Relayed.add(e)
 	}
+}
+
+// hl7Kept lists the values of an HL7 message a host keeps.
+func hl7Kept(m *dissect.HL7Message) []string {
+	out := []string{m.SendingApplication, m.ReceivingApplication, m.MessageCode, m.TriggerEvent, m.Version}
+	for _, d := range m.Devices {
+		out = append(out, d.ID)
+	}
+	return slices.Concat(out, m.UDIs, m.EUI64s)
+}
+
+// tlsKept lists the values of a TLS handshake a host or flow keeps.
+func tlsKept(h *dissect.TLSHandshake) []string {
+	var out []string
+	if h.Client != nil {
+		out = append(out, h.Client.ServerName)
+	}
+	if len(h.Certificates) > 0 {
+		c := &h.Certificates[0]
+		out = append(out, c.SubjectCN, c.Subject, c.SubjectOrg, c.Issuer, c.Serial)
+		out = append(out, c.DNSNames...)
+	}
+	return out
 }

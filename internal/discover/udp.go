@@ -77,6 +77,9 @@ func (e *engine) dnsAnswers(b []byte) {
 		if len(e.dnsNames) >= maxDNSNames {
 			return
 		}
+		if !e.fits("DNS", r.Name, r.Target) {
+			return
+		}
 		switch r.Type {
 		case dissect.DNSTypeA, dissect.DNSTypeAAAA:
 			if r.Addr.IsValid() && r.Name != "" {
@@ -112,10 +115,13 @@ func (e *engine) dhcp(b []byte, h *host, ts time.Time) {
 		return
 	}
 	mac, ok := parseMAC(m.ClientMAC)
-	if !ok {
+	if !ok || !e.fits("DHCP", m.Hostname, m.VendorClass, m.Domain) {
 		return
 	}
 	client := e.l2(mac, ts)
+	if client == nil {
+		return
+	}
 	client.protocols.add("dhcp")
 	if client.dhcp == nil {
 		client.dhcp = &vigil.DHCPInfo{}
@@ -140,7 +146,9 @@ func (e *engine) dhcp(b []byte, h *host, ts time.Time) {
 		}
 		if unicastSource(m.ClientIP) {
 			client.bindIP(m.ClientIP)
-			e.host(m.ClientIP, ts).bindMAC(mac, true)
+			if ch := e.host(m.ClientIP, ts); ch != nil {
+				ch.bindMAC(mac, true)
+			}
 		}
 		return
 	}
@@ -182,6 +190,7 @@ func (e *engine) mdns(b []byte, h *host) {
 	if h == nil {
 		return
 	}
+	h = h.apps()
 	m, err := dissect.ParseDNS(b)
 	if err != nil {
 		e.stats.DissectErrors++
@@ -189,15 +198,19 @@ func (e *engine) mdns(b []byte, h *host) {
 	if m == nil {
 		return
 	}
+	names, services, browsed := m.SelfNames(), m.Services(), m.Browsed()
+	if !e.fits("mDNS", slices.Concat(names, services, browsed)...) {
+		return
+	}
 	h.protocols.add("mdns")
-	for _, n := range m.SelfNames() {
+	for _, n := range names {
 		h.mdnsNames.add(n)
 		h.hostnames.add(n)
 	}
-	for _, s := range m.Services() {
+	for _, s := range services {
 		h.mdnsServices.add(s)
 	}
-	for _, s := range m.Browsed() {
+	for _, s := range browsed {
 		h.mdnsBrowsed.add(s)
 	}
 }
@@ -206,11 +219,15 @@ func (e *engine) ssdp(b []byte, h *host) {
 	if h == nil {
 		return
 	}
+	h = h.apps()
 	m, err := dissect.ParseSSDP(b)
 	if m == nil {
 		if err != nil {
 			e.stats.DissectErrors++
 		}
+		return
+	}
+	if !e.fits("SSDP", m.Server, m.UserAgent, m.ST, m.NT, m.Location) {
 		return
 	}
 	h.protocols.add("ssdp")
@@ -225,12 +242,16 @@ func (e *engine) wsd(b []byte, h *host) {
 	if h == nil {
 		return
 	}
+	h = h.apps()
 	m, err := dissect.ParseWSD(b)
 	if err != nil {
 		e.stats.DissectErrors++
 		if m == nil || m.Action == "" {
 			return
 		}
+	}
+	if !e.fits("WS-Discovery", slices.Concat([]string{m.Action, m.Address}, m.Types, m.XAddrs)...) {
+		return
 	}
 	h.protocols.add("ws-discovery")
 	h.wsdActions.add(m.Action)
@@ -249,9 +270,13 @@ func (e *engine) snmp(b []byte, h *host, sp, dp uint16) {
 	if h == nil {
 		return
 	}
+	h = h.apps()
 	m, err := dissect.ParseSNMP(b)
 	if m == nil {
 		e.stats.DissectErrors++
+		return
+	}
+	if !e.fits("SNMP", m.Community, m.User, m.Value(dissect.OIDSysDescr), m.Value(dissect.OIDSysName), m.Value(dissect.OIDSysObjectID)) {
 		return
 	}
 	h.protocols.add("snmp")
@@ -289,6 +314,9 @@ func (e *engine) lldp(d *capture.Decoded, l2 *l2host) {
 			return
 		}
 	}
+	if !e.fits("LLDP", m.ChassisID, m.SystemName, m.SystemDescription, m.PortID, m.PortDescription) {
+		return
+	}
 	l2.protocols.add("lldp")
 	info := &vigil.L2Info{
 		ChassisID: m.ChassisID, SystemName: m.SystemName, SystemDescription: m.SystemDescription,
@@ -315,6 +343,9 @@ func (e *engine) cdp(d *capture.Decoded, l2 *l2host) {
 	if err != nil {
 		e.stats.DissectErrors++
 	}
+	if !e.fits("CDP", m.DeviceID, m.Software, m.PortID, m.Platform) {
+		return
+	}
 	l2.protocols.add("cdp")
 	info := &vigil.L2Info{SystemName: m.DeviceID, SystemDescription: m.Software, PortID: m.PortID, Platform: m.Platform}
 	for _, a := range m.Addresses {
@@ -332,9 +363,14 @@ func (e *engine) arp(d *capture.Decoded, l2 *l2host, ts time.Time) {
 		return
 	}
 	h := e.host(a.SenderIP, ts)
+	if l := e.l2(a.SenderMAC, ts); l != nil {
+		l.bindIP(a.SenderIP)
+	}
+	if h == nil {
+		return
+	}
 	h.bindMAC(a.SenderMAC, true)
 	h.addVLAN(d.VLAN())
-	e.l2(a.SenderMAC, ts).bindIP(a.SenderIP)
 	switch a.Op {
 	case 1:
 		if a.TargetIP != a.SenderIP && unicastSource(a.TargetIP) {
