@@ -36,7 +36,9 @@ type TableOptions struct {
 // lists are read so: they are held whole, to limits checked as the file
 // streams (the size before a byte is read; columns, a value, a record and
 // the depth of XML as they arrive; rows and what the rows hold as they are
-// kept), each refused naming its --max- flag. Errors are *Error.
+// kept), each refused naming its --max- flag. Its own errors are *Error
+// (one for a limit wraps a *bound.LimitError); each's are returned as they
+// are.
 func ReadTable(name string, r io.ReaderAt, size int64, opt TableOptions, each func(sheet string, rows [][]string) (done bool, err error)) error {
 	t := &table{name: name, lim: opt.Limits.OrDefault(), share: max(opt.Share, 1), what: opt.What}
 	if t.what == "" {
