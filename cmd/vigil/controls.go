@@ -49,9 +49,9 @@ func controlsCommand() *command {
 				summary: "an OSCAL 1.x catalog (JSON) becomes a framework",
 				usage:   []string{"FILE [--id ID]"},
 				about: "Imports an OSCAL 1.x catalog (JSON) as a framework, with the id --id or the file's base name. " +
-					"The file is held to limits as it is read, each raised by its flag: 512 MiB (--max-file-bytes), " +
+					"The file is held to limits as it is read, each raised by its flag: 32 MiB (a sixteenth of --max-file-bytes), " +
 					"JSON nested 64 deep (--max-depth), 64 KiB in a string (--max-field-bytes), " +
-					"1,000,000 controls and groups (--max-rows).",
+					"62,500 controls and groups (a sixteenth of --max-rows).",
 				examples: []string{
 					"vigil controls import sp800-53.json --id nist-53",
 				},

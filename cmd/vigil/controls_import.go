@@ -8,6 +8,7 @@ import (
 
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/bound"
+	"github.com/vigil-health/vigil/internal/catalog"
 )
 
 // controlsImport makes an OSCAL 1.x catalog a framework that checks and
@@ -18,6 +19,9 @@ func controlsImport(ctx context.Context, m *Main, args []string) error {
 	c, pos, err := openInv(ctx, m, "controls import", args, []string{"table"}, func(fs *flag.FlagSet) {
 		id = fs.String("id", "", "the framework's id (default: the file's base name, lower-cased)")
 		lim = someLimitFlags(fs, bound.LimitFileBytes, bound.LimitRows, bound.LimitFieldBytes, bound.LimitDepth)
+		// A catalog is decoded whole: it takes a Share of two limits.
+		fs.Lookup("max-file-bytes").Usage = fmt.Sprintf("a catalog may be 1/%d of this (e.g. 512MiB: a catalog of 32 MiB)", catalog.Share)
+		fs.Lookup("max-rows").Usage = fmt.Sprintf("a catalog may hold 1/%d of these controls and groups", catalog.Share)
 	})
 	if err != nil {
 		return err

@@ -29,7 +29,7 @@ func FuzzParseOSCAL(f *testing.F) {
 	f.Add([]byte(`{"catalog": {"metadata": {"title": "t"}, "groups": [{"title": "g", "groups": [{"title": "h", "controls": [{"id": "c", "title": "c", "props": [{"name": "status", "value": "withdrawn"}]}]}]}]}}`))
 	f.Add([]byte(`{"catalog": {"metadata": {"title": "t"}, "controls": [{"id": "a", "title": "a", "parts": [{"name": "statement", "prose": "{{ insert: param, p }} {{ x"}]}]}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		fw, err := catalog.ParseOSCAL("fuzz.json", bytes.NewReader(b), bound.Limits{Depth: 16, FieldBytes: 1024, Rows: 100})
+		fw, err := catalog.ParseOSCAL("fuzz.json", bytes.NewReader(b), bound.Limits{Depth: 16, FieldBytes: 1024, Rows: 100 * catalog.Share})
 		if err != nil {
 			if code := vigil.ErrorCode(err); code != vigil.EINVALID {
 				t.Fatalf("error code %q: %v", code, err)

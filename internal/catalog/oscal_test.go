@@ -128,7 +128,7 @@ func TestParseOSCALCSF(t *testing.T) {
 // catalog is told apart at its first byte.
 func TestParseOSCALLimits(t *testing.T) {
 	ctl := func(i int) string { return fmt.Sprintf(`{"id": "c%d", "title": "C"}`, i) }
-	small := bound.Limits{Depth: 8, FieldBytes: 100, Rows: 3, FileBytes: 1 << 20}
+	small := bound.Limits{Depth: 8, FieldBytes: 100, Rows: 3 * catalog.Share, FileBytes: catalog.Share << 20} // 3 controls, 1 MiB
 	for _, c := range []struct {
 		name, in, want string
 	}{
