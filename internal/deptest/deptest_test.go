@@ -34,6 +34,7 @@ var floors = map[string]floor{
 	"internal/store":             store,
 	"internal/store/storetest":   service, // opens stores for the services' tests
 	"internal/atomicfile":        engine,
+	"internal/bound":             engine,
 	"internal/capture":           engine,
 	"internal/catalog":           engine,
 	"internal/cellsafe":          engine,
