@@ -18,13 +18,21 @@ func feedsCommand() *command {
 			{
 				name:    "import",
 				summary: "import feed files and SBOMs (format detected)",
-				usage:   []string{"FILE|DIR... [--manufacturer M --model X [--firmware F]]"},
+				usage:   []string{"FILE|DIR... [--manufacturer M --model X [--firmware F]] [--max-file-bytes N ...]"},
 				about: "Imports NVD, CVE 5, KEV, EPSS, CSAF, OSV files and CycloneDX/SPDX SBOMs, " +
 					"the format of each detected; a directory is read whole. --manufacturer, " +
-					"--model and --firmware attach SBOMs to a model when they do not say which.",
+					"--model and --firmware attach SBOMs to a model when they do not say which. " +
+					"Each file is held to the import limits as it is read, and refused whole with an " +
+					"error naming the flag that raises the limit it met: --max-file-bytes (512MiB; " +
+					"CSAF and SBOMs are read whole up to it), --max-inflated (gzip, 1GiB), --max-depth " +
+					"(JSON and XML nesting, 64), --max-field-bytes (a JSON string, CSV value or XML text, " +
+					"64KiB), --max-record-bytes (a feed record, a CSV record, a CVE 5 record, an SPDX " +
+					"line, 16MiB), --max-rows (records, CSV rows, a CSAF or SBOM's list elements, " +
+					"1000000), --max-columns (CSV, 1000). See docs/vulnerabilities.md, \"Limits\".",
 				examples: []string{
 					"vigil feeds import nvd/ kev.json epss_scores.csv.gz icsma-22-174-01.json osv/",
 					"vigil feeds import --manufacturer 'GE Healthcare' --model 'Centricity PACS' --firmware '7.0 SP2' pacs.cdx.json",
+					"vigil feeds import --max-file-bytes 2GiB --max-rows 5000000 osv-all.json",
 				},
 				run:     feedsImport,
 				creates: true,
@@ -32,10 +40,11 @@ func feedsCommand() *command {
 			{
 				name:    "update",
 				summary: "fetch KEV, EPSS and recent NVD changes, then import them",
-				usage:   []string{"[--dir DIR] [--nvd-since 168h] [--timeout 2m]"},
+				usage:   []string{"[--dir DIR] [--nvd-since 168h] [--timeout 2m] [--max-file-bytes N ...]"},
 				about: "Fetches CISA KEV, FIRST EPSS and the NVD records changed recently from their " +
 					"official locations (or mirrors given with --kev-url, --epss-url, --nvd-url), " +
-					"keeps the files in --dir and imports them.",
+					"keeps the files in --dir and imports them. A download is cut at --max-file-bytes; " +
+					"the files are imported under the --max-* limits of 'feeds import'.",
 				examples: []string{
 					"vigil feeds update",
 					"vigil feeds update --dir /var/lib/vigil/feeds --nvd-since 720h",

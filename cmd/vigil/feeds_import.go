@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 	"github.com/vigil-health/vigil/internal/exposure"
 )
 
@@ -18,8 +20,12 @@ func feedsImport(ctx context.Context, m *Main, args []string) error {
 	mfr := fs.String("manufacturer", "", "attach the SBOMs to this manufacturer (default: what each SBOM says)")
 	model := fs.String("model", "", "attach the SBOMs to this model")
 	firmware := fs.String("firmware", "", "attach the SBOMs to this firmware version")
+	limits := feedLimitFlags(fs)
 	pos, err := parseInterspersed(func(a []string) error { return parse(fs, a) }, fs.Args, args)
 	if err != nil {
+		return err
+	}
+	if err := checkLimits(limits); err != nil {
 		return err
 	}
 	if len(pos) == 0 {
@@ -29,20 +35,27 @@ func feedsImport(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	files, err := parseFeedFiles(ctx, paths)
+	return importFeedFiles(ctx, m, *db, paths, *limits, *mfr, *model, *firmware)
+}
+
+// importFeedFiles reads every file under lim, then (only when all were
+// read) imports them into the database at dsn in one change; mfr, model
+// and firmware, when set, say what the SBOMs describe.
+func importFeedFiles(ctx context.Context, m *Main, dsn string, paths []string, lim bound.Limits, mfr, model, firmware string) error {
+	files, err := readFeedFiles(ctx, paths, lim)
 	if err != nil {
 		return err
 	}
 	for _, ff := range files {
 		if ff.SBOM != nil {
-			for dst, v := range map[*string]string{&ff.SBOM.Manufacturer: *mfr, &ff.SBOM.Model: *model, &ff.SBOM.Firmware: *firmware} {
+			for dst, v := range map[*string]string{&ff.SBOM.Manufacturer: mfr, &ff.SBOM.Model: model, &ff.SBOM.Firmware: firmware} {
 				if v != "" {
 					*dst = v
 				}
 			}
 		}
 	}
-	d, err := m.openDB(ctx, *db)
+	d, err := m.openDB(ctx, dsn)
 	if err != nil {
 		return err
 	}
@@ -98,11 +111,24 @@ func expandFeedPaths(paths []string) ([]string, error) {
 	return out, nil
 }
 
-// parseFeedFiles reads each file as parseFeedFile does.
+// feedLimitFlags adds the flags of the limits a feed or SBOM is held to:
+// every one applies (see docs/vulnerabilities.md, "Limits").
+func feedLimitFlags(fs *flag.FlagSet) *bound.Limits {
+	return someLimitFlags(fs, bound.LimitFileBytes, bound.LimitRows, bound.LimitColumns, bound.LimitFieldBytes,
+		bound.LimitRecordBytes, bound.LimitDepth, bound.LimitInflated)
+}
+
+// parseFeedFiles reads each file as parseFeedFile does, under the default
+// limits.
 func parseFeedFiles(ctx context.Context, paths []string) ([]exposure.FeedFile, error) {
+	return readFeedFiles(ctx, paths, bound.Default())
+}
+
+// readFeedFiles reads each file as parseFeedFile does, held to lim.
+func readFeedFiles(ctx context.Context, paths []string, lim bound.Limits) ([]exposure.FeedFile, error) {
 	files := make([]exposure.FeedFile, 0, len(paths))
 	for _, p := range paths {
-		ff, err := parseFeedFile(ctx, p)
+		ff, err := parseFeedFile(ctx, p, lim)
 		if err != nil {
 			return nil, err
 		}
@@ -111,14 +137,15 @@ func parseFeedFiles(ctx context.Context, paths []string) ([]exposure.FeedFile, e
 	return files, nil
 }
 
-// parseFeedFile reads one file as an SBOM when it looks like one, else as a feed.
-func parseFeedFile(ctx context.Context, path string) (exposure.FeedFile, error) {
+// parseFeedFile reads one file as an SBOM when it looks like one, else as
+// a feed, held to lim.
+func parseFeedFile(ctx context.Context, path string, lim bound.Limits) (exposure.FeedFile, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return exposure.FeedFile{}, vigil.Errorf(vigil.EINVALID, "cannot read %s: %v", path, pathErr(err))
 	}
 	defer f.Close()
-	ff, err := exposure.ReadFeedFile(ctx, path, f)
+	ff, err := exposure.ReadFeedFileLimits(ctx, path, f, lim)
 	ff.Name = filepath.Base(path)
 	return ff, err
 }

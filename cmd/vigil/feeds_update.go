@@ -13,6 +13,7 @@ import (
 	"time"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 )
 
 // feedsUpdate fetches the feeds that are single downloads or an
@@ -28,7 +29,11 @@ func feedsUpdate(ctx context.Context, m *Main, args []string) error {
 	nvdURL := fs.String("nvd-url", "https://services.nvd.nist.gov/rest/json/cves/2.0", "NVD CVE API 2.0 location")
 	since := fs.Duration("nvd-since", 7*24*time.Hour, "fetch NVD records modified in this window")
 	timeout := fs.Duration("timeout", 2*time.Minute, "per-request timeout")
+	limits := feedLimitFlags(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := checkLimits(limits); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
@@ -40,7 +45,7 @@ func feedsUpdate(ctx context.Context, m *Main, args []string) error {
 	var failed []string
 	fetch := func(name, u, file string) {
 		p := filepath.Join(*dir, stamp+"-"+file)
-		if err := download(ctx, client, u, p); err != nil {
+		if err := download(ctx, client, u, p, *limits); err != nil {
 			failed = append(failed, fmt.Sprintf("%s: %v", name, err))
 			return
 		}
@@ -54,14 +59,13 @@ func feedsUpdate(ctx context.Context, m *Main, args []string) error {
 		q := url.Values{"lastModStartDate": {start.Format("2006-01-02T15:04:05.000Z")}, "lastModEndDate": {end.Format("2006-01-02T15:04:05.000Z")},
 			"resultsPerPage": {"2000"}, "startIndex": {strconv.Itoa(idx)}}
 		p := filepath.Join(*dir, fmt.Sprintf("%s-nvd-%03d.json", stamp, page))
-		if err := download(ctx, client, *nvdURL+"?"+q.Encode(), p); err != nil {
+		if err := download(ctx, client, *nvdURL+"?"+q.Encode(), p, *limits); err != nil {
 			failed = append(failed, fmt.Sprintf("NVD page %d: %v", page, err))
 			break
 		}
 		paths = append(paths, p)
-		var env struct{ ResultsPerPage, StartIndex, TotalResults int }
-		b, _ := os.ReadFile(p)
-		if json.Unmarshal(b, &env) != nil || env.ResultsPerPage == 0 || env.StartIndex+env.ResultsPerPage >= env.TotalResults {
+		env, err := nvdPaging(p, *limits)
+		if err != nil || env.ResultsPerPage == 0 || env.StartIndex+env.ResultsPerPage >= env.TotalResults {
 			break
 		}
 		idx = env.StartIndex + env.ResultsPerPage
@@ -73,11 +77,57 @@ func feedsUpdate(ctx context.Context, m *Main, args []string) error {
 	if len(paths) == 0 {
 		return vigil.Errorf(vigil.EUNAVAILABLE, "no feed could be fetched (is this network offline? copy the files over and use 'vigil feeds import')")
 	}
-	return feedsImport(ctx, m, append([]string{"--db", *db}, paths...))
+	return importFeedFiles(ctx, m, *db, paths, *limits, "", "", "")
 }
 
-// download fetches u into path, failing on any status but 200.
-func download(ctx context.Context, c *http.Client, u, path string) error {
+// nvdPage is the paging an NVD CVE API 2.0 response starts with.
+type nvdPage struct{ ResultsPerPage, StartIndex, TotalResults int }
+
+// nvdPaging reads the paging of the NVD page at path: its members before
+// the "vulnerabilities" list, held to lim; the list is never read here.
+func nvdPaging(path string, lim bound.Limits) (nvdPage, error) {
+	var pg nvdPage
+	f, err := os.Open(path)
+	if err != nil {
+		return pg, err
+	}
+	defer f.Close()
+	dec := json.NewDecoder(bound.JSON(bound.File(f, path, lim), path, lim))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return pg, fmt.Errorf("%s: not a JSON object", path)
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return pg, err
+		}
+		var dst *int
+		switch t {
+		case "resultsPerPage":
+			dst = &pg.ResultsPerPage
+		case "startIndex":
+			dst = &pg.StartIndex
+		case "totalResults":
+			dst = &pg.TotalResults
+		case "vulnerabilities":
+			return pg, nil
+		}
+		if dst == nil {
+			var skip json.RawMessage
+			err = dec.Decode(&skip)
+		} else {
+			err = dec.Decode(dst)
+		}
+		if err != nil {
+			return pg, err
+		}
+	}
+	return pg, nil
+}
+
+// download fetches u into path, failing on any status but 200; what it
+// writes is held to lim.FileBytes, the most an import would read of it.
+func download(ctx context.Context, c *http.Client, u, path string, lim bound.Limits) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return err
@@ -95,7 +145,7 @@ func download(ctx context.Context, c *http.Client, u, path string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(f, io.LimitReader(resp.Body, 2<<30)); err != nil {
+	if _, err := io.Copy(f, bound.File(resp.Body, u, lim)); err != nil {
 		f.Close()
 		os.Remove(path)
 		return err

@@ -169,7 +169,11 @@ type listCap struct {
 	err      error
 }
 
-func newListCap(r io.Reader, name string, lim bound.Limits) *listCap {
+// LimitLists returns r, a JSON document read whole, held to lim.Rows list
+// elements in all as it is read (listCap); put it behind bound.JSON. The
+// SBOM reader holds its JSON documents to it too.
+func LimitLists(r io.Reader, name string, lim bound.Limits) io.Reader {
+	lim = lim.OrDefault()
 	return &listCap{r: r, name: name, max: lim.Rows, lists: make([]bool, 0, lim.Depth+1)}
 }
 

@@ -7,20 +7,23 @@ import (
 
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/bound"
+	"github.com/vigil-health/vigil/internal/feeds"
 )
 
 // An SBOM is read whole, then decoded by its format's library; it is held
 // to its bound.Limits as it is read, before the libraries see it: the file
-// to FileBytes, JSON (CycloneDX, SPDX 2 and 3) to Depth and FieldBytes
-// (bound.JSON), CycloneDX XML to Depth, FieldBytes for a text or an
-// attribute value and RecordBytes for any other markup (xmlGuard), SPDX
-// tag-value to RecordBytes a line (lineCap).
+// to FileBytes; JSON (CycloneDX, SPDX 2 and 3) to Depth and FieldBytes
+// (bound.JSON) and to Rows list elements in all (feeds.LimitLists), for
+// what a document decodes to grows with its lists; CycloneDX XML to Depth,
+// FieldBytes for a text or an attribute value, RecordBytes for any other
+// markup and Rows elements in all (xmlGuard); SPDX tag-value to
+// RecordBytes a line (lineCap).
 
 // readDoc reads the document of format f from r whole under lim.
 func readDoc(name string, f Format, r io.Reader, lim bound.Limits) ([]byte, error) {
 	switch f {
 	case FormatCycloneDXJSON, FormatSPDXJSON, FormatSPDX3JSON:
-		r = bound.JSON(r, name, lim)
+		r = feeds.LimitLists(bound.JSON(r, name, lim), name, lim)
 	case FormatCycloneDXXML:
 		r = newXMLGuard(r, name, lim)
 	case FormatSPDXTagValue:

@@ -16,7 +16,7 @@ import (
 // with one EINVALID error naming the file, where, and the flag.
 func TestLimits(t *testing.T) {
 	const cdx = `<bom xmlns="http://cyclonedx.org/schema/bom/1.4"><components>`
-	small := bound.Limits{FileBytes: 4096, FieldBytes: 64, RecordBytes: 1024, Depth: 8}
+	small := bound.Limits{FileBytes: 4096, Rows: 10, FieldBytes: 64, RecordBytes: 1024, Depth: 8}
 	for _, tt := range []struct {
 		name, data, want, where string
 	}{
@@ -27,6 +27,8 @@ func TestLimits(t *testing.T) {
 		{"deep-lines.xml", "<?xml version=\"1.0\"?>\n" + cdx + strings.Repeat("<a>\n", 10), "--max-depth", "line 8, byte 107"},
 		{"text.xml", cdx + `<component type="library"><name>` + strings.Repeat("a", 100) + "</name></component></components></bom>", "--max-field-bytes", "line 1, byte 93"},
 		{"attr.xml", cdx + `<component type="` + strings.Repeat("a", 100) + `"/></components></bom>`, "--max-field-bytes", "line 1, byte 61"},
+		{"lists.cdx.json", `{"bomFormat":"CycloneDX","specVersion":"1.6","components":[` + strings.Repeat(`{},`, 20) + `{}]}`, "--max-rows", "byte 88"},
+		{"elements.xml", cdx + strings.Repeat("<a/>", 20), "--max-rows", "line 1, byte 93"},
 		{"line.spdx", "SPDXVersion: SPDX-2.2\nDataLicense: CC0-1.0\nPackageName: " + strings.Repeat("a", 2000), "--max-record-bytes", "line 3"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -11,7 +11,9 @@ import (
 // library's decoder (encoding/xml, which bounds neither) holds it: elements
 // nested at most lim.Depth deep, a text, CDATA section or attribute value
 // at most lim.FieldBytes long, any other markup (a tag, a comment, a
-// processing instruction, a DOCTYPE) at most lim.RecordBytes. It follows
+// processing instruction, a DOCTYPE) at most lim.RecordBytes, and at most
+// lim.Rows elements in all (what the document decodes to grows with
+// them). It follows
 // markup only as far as these need and holds nothing but a few counters:
 // the decoder behind it finds whatever else is wrong.
 type xmlGuard struct {
@@ -25,6 +27,7 @@ type xmlGuard struct {
 
 	state     xmlState
 	depth     int
+	elements  int
 	n         int64  // bytes of the current text or markup
 	v         int64  // in a tag: bytes of the value being read
 	startOff  int64  // where the current token starts
@@ -102,6 +105,9 @@ func (g *xmlGuard) step(c byte) error {
 			g.state, g.bang = xmlBang, g.bang[:0]
 		default:
 			g.state, g.closing, g.slash, g.quote = xmlTag, false, false, 0
+			if g.elements++; g.elements > g.lim.Rows {
+				return bound.Over(g.name, g.where(), bound.LimitRows, int64(g.lim.Rows), "an XML document of more than %s elements")
+			}
 		}
 	case xmlTag:
 		return g.tag(c)

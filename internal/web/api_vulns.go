@@ -1,11 +1,10 @@
 package web
 
 import (
-	"bytes"
-	"io"
 	"net/http"
 
 	vigil "github.com/vigil-health/vigil"
+	"github.com/vigil-health/vigil/internal/bound"
 	"github.com/vigil-health/vigil/internal/exposure"
 )
 
@@ -98,17 +97,19 @@ func (s *Server) apiDeviceRisk(w http.ResponseWriter, r *http.Request) error {
 }
 
 // apiFeedUpload imports one feed or SBOM file sent as the request body:
-// POST /api/v1/feeds?filename=F.
+// POST /api/v1/feeds?filename=F. The body is parsed as it arrives, held to
+// the server's import limits (vigil serve --max-*): nothing past a limit
+// is read.
 func (s *Server) apiFeedUpload(w http.ResponseWriter, r *http.Request) error {
 	name := r.URL.Query().Get("filename")
 	if name == "" {
 		return vigil.Errorf(vigil.EINVALID, "filename is a required query parameter")
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<30))
-	if err != nil {
-		return vigil.Errorf(vigil.EINVALID, "the upload is too large or was cut off")
+	lim := s.cfg.ImportLimits.OrDefault()
+	if r.ContentLength > lim.FileBytes {
+		return bound.Over(name, "", bound.LimitFileBytes, lim.FileBytes, "a file of more than %s")
 	}
-	ff, err := exposure.ReadFeedFile(r.Context(), name, bytes.NewReader(body))
+	ff, err := exposure.ReadFeedFileLimits(r.Context(), name, r.Body, lim)
 	if err != nil {
 		return err
 	}
