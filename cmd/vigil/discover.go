@@ -42,7 +42,7 @@ func discoverCommand() *command {
 			"vigil discover --pcap span.pcapng --clinical-vlans 110,120 --format table",
 			"vigil discover --pcap day1.pcap.gz --pcap day2.pcap --import",
 			"sudo vigil discover --iface eth1 --duration 10m --import",
-			"vigil discover --pcap campus-day.pcap.gz --max-hosts 3000000 --max-inflated 8GiB --import",
+			"vigil discover --pcap campus-day.pcap.gz --max-hosts 1000000 --max-inflated 8GiB --format table",
 		},
 		run:     runDiscover,
 		creates: true,
