@@ -116,8 +116,9 @@ func (s *Server) wrap(rt route) http.Handler {
 		}
 		// The form is read and checked before the CSRF token is looked
 		// for in it: a malformed or dirty form is a 400, not a missing
-		// token.
-		if err := checkForm(r); err != nil {
+		// token. A signed-in user's upload is held to the server's limits
+		// (vigil serve --max-file-bytes); a public form to the defaults.
+		if err := checkFormLimits(r, s.cfg.ImportLimits); err != nil {
 			s.fail(sw, r, err)
 			return
 		}

@@ -225,17 +225,16 @@ func TestUploadLimits(t *testing.T) {
 		}
 		code, body, _ := small.upload(nil, "", tok, "/api/v1/evidence", fields, "big.csv", strings.Repeat("y", 5000))
 		refused("a file over the limit", code, body, "big.csv: a file of more than 4 KiB (the --max-file-bytes limit")
-		// The form around the file is held to the default limits (checkForm
-		// runs before the route is known): a body that says it is larger is
-		// refused before it is read.
-		req, _ := http.NewRequest("POST", ts.URL+"/api/v1/evidence", io.LimitReader(zeros{}, bound.MaxFileSize+2<<20))
-		req.ContentLength = bound.MaxFileSize + 2<<20
+		// The form around the file is held to the server's limits as well,
+		// and a body that says it is larger is refused before it is read.
+		req, _ := http.NewRequest("POST", ts.URL+"/api/v1/evidence", io.LimitReader(zeros{}, 2<<20))
+		req.ContentLength = 2 << 20
 		req.Header.Set("Content-Type", "multipart/form-data; boundary=b")
 		req.Header.Set("Authorization", "Bearer "+tok)
 		if resp, err := http.DefaultClient.Do(req); err == nil {
 			b, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			refused("a body over the limit", resp.StatusCode, string(b), "the upload: a form of more than 512 MiB and 1 MiB of fields (the --max-file-bytes limit")
+			refused("a body over the limit", resp.StatusCode, string(b), "the upload: a form of more than 4 KiB and 1 MiB of fields (the --max-file-bytes limit")
 		} else {
 			t.Errorf("a body over the limit: %v", err)
 		}
