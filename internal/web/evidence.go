@@ -250,10 +250,10 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 
 // storeUpload reads the metadata of form and the multipart file "file" and
 // stores them, as a new version of prev when it is not 0. The file is held
-// to the server's --max-file-bytes as it streams into the blob store (the
-// form around it was held to it as it was read: checkForm).
+// to the server's --max-file-bytes as it streams into the blob store (New
+// gives the evidence service the server's limits; the form around it was
+// held to them as it was read: checkFormLimits).
 func (s *Server) storeUpload(r *http.Request, ev *evidence.Service, prev int64, form evidenceForm) (*vigil.Evidence, error) {
-	ev = ev.WithLimits(s.cfg.ImportLimits)
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
 		return nil, vigil.Errorf(vigil.EINVALID, "choose a file to upload")

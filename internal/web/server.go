@@ -124,6 +124,11 @@ func New(db *store.DB, svc Services, log *slog.Logger, cfg Config) (*Server, err
 		devices: db, sites: db, audit: db, users: svc.Accounts, log: log, cfg: cfg, mux: http.NewServeMux(), tmpl: tmpl,
 		limiter: newLimiter(cfg.LoginRate, cfg.LoginBurst), registry: prometheus.NewRegistry(),
 		csrfGuard: http.NewCrossOriginProtection()}
+	if s.ev != nil {
+		// Evidence files uploaded here, and vendors' documents stored as
+		// evidence, are held to the server's --max-file-bytes.
+		s.ev = s.ev.WithLimits(cfg.ImportLimits)
+	}
 	s.metrics = newMetrics(s.registry, db)
 	s.registerRoutes()
 	return s, nil
