@@ -74,34 +74,42 @@ func Gunzip(r io.Reader, name string, l Limits) (io.Reader, bool, error) {
 // holds more than the read in hand. Errors name the byte offset.
 func JSON(r io.Reader, name string, l Limits) io.Reader {
 	l = l.OrDefault()
-	return &jsonGuard{r: r, name: name, lim: l, tokenStart: -1}
+	g := &jsonGuard{name: name, lim: l, tokenStart: -1}
+	return &stepReader{r: r, step: g.step}
+}
+
+// stepReader hands r on, giving each byte read and its offset to step
+// first; the first error step returns ends the reading, with the bytes
+// before it handed on.
+type stepReader struct {
+	r    io.Reader
+	step func(c byte, at int64) error
+	off  int64 // of the next byte read
+	err  error
+}
+
+func (s *stepReader) Read(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.r.Read(p)
+	for i := 0; i < n; i++ {
+		if e := s.step(p[i], s.off+int64(i)); e != nil {
+			s.err = e
+			return i, e
+		}
+	}
+	s.off += int64(n)
+	return n, err
 }
 
 type jsonGuard struct {
-	r          io.Reader
 	name       string
 	lim        Limits
-	off        int64 // of the next byte read
 	depth      int
 	inString   bool
 	escape     bool
 	tokenStart int64 // where the string or scalar being read starts, or -1
-	err        error
-}
-
-func (g *jsonGuard) Read(p []byte) (int, error) {
-	if g.err != nil {
-		return 0, g.err
-	}
-	n, err := g.r.Read(p)
-	for i := 0; i < n; i++ {
-		if e := g.step(p[i], g.off+int64(i)); e != nil {
-			g.err = e
-			return i, e
-		}
-	}
-	g.off += int64(n)
-	return n, err
 }
 
 // step takes one byte at offset at.

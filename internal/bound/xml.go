@@ -15,7 +15,8 @@ import (
 // else is wrong. Errors name the byte offset where the token starts.
 func XML(r io.Reader, name string, l Limits) io.Reader {
 	l = l.OrDefault()
-	return &xmlGuard{r: r, name: name, lim: l, text: -1}
+	g := &xmlGuard{name: name, lim: l, text: -1}
+	return &stepReader{r: r, step: g.step}
 }
 
 // The guard's states: what the byte in hand belongs to.
@@ -32,10 +33,8 @@ const (
 )
 
 type xmlGuard struct {
-	r      io.Reader
 	name   string
 	lim    Limits
-	off    int64 // of the next byte read
 	depth  int
 	state  int
 	text   int64 // where the text being read starts, or -1
@@ -48,22 +47,6 @@ type xmlGuard struct {
 	tail   [2]byte
 	bang   []byte // the bytes after "<!" while they are told apart
 	brack  int    // '[' open inside a DOCTYPE
-	err    error
-}
-
-func (g *xmlGuard) Read(p []byte) (int, error) {
-	if g.err != nil {
-		return 0, g.err
-	}
-	n, err := g.r.Read(p)
-	for i := 0; i < n; i++ {
-		if e := g.step(p[i], g.off+int64(i)); e != nil {
-			g.err = e
-			return i, e
-		}
-	}
-	g.off += int64(n)
-	return n, err
 }
 
 // step takes one byte at offset at.
