@@ -172,16 +172,23 @@ func FuzzJSON(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
-		got, err := io.ReadAll(JSON(bytes.NewReader(in), "fuzz.json", Limits{Depth: 4, FieldBytes: 16}))
-		if !bytes.HasPrefix(in, got) {
-			t.Fatalf("handed on %q, not a prefix of %q", got, in)
-		}
-		if err != nil {
-			if _, ok := AsLimitError(err); !ok {
-				t.Fatalf("error that is not a limit: %v", err)
-			}
-		} else if len(got) != len(in) {
-			t.Fatalf("handed on %d of %d bytes without an error", len(got), len(in))
-		}
+		checkGuarded(t, in, JSON(bytes.NewReader(in), "fuzz.json", Limits{Depth: 4, FieldBytes: 16}))
 	})
+}
+
+// checkGuarded holds what a guard read of in hands on: in itself, or a
+// prefix of it with a limit error.
+func checkGuarded(t *testing.T, in []byte, guarded io.Reader) {
+	t.Helper()
+	got, err := io.ReadAll(guarded)
+	if !bytes.HasPrefix(in, got) {
+		t.Fatalf("handed on %q, not a prefix of %q", got, in)
+	}
+	if err != nil {
+		if _, ok := AsLimitError(err); !ok {
+			t.Fatalf("error that is not a limit: %v", err)
+		}
+	} else if len(got) != len(in) {
+		t.Fatalf("handed on %d of %d bytes without an error", len(got), len(in))
+	}
 }
