@@ -27,7 +27,8 @@ func init() {
 			{name: "nvd-inflate.json.gz", want: "--max-inflated", args: feeds, upload: uploadFeed, write: writeNVDGzipBomb},
 
 			// JSON: CSAF and OSV nested a million deep, a 100 MB string in
-			// a CSAF document, a CSAF document of 1.1 million product
+			// a CSAF document, a CSAF document of 70 MB (read whole: an
+			// eighth of --max-file-bytes), one of 1.1 million product
 			// statuses, an NVD record of 20 MB of small values, a
 			// CycloneDX SBOM nested two million deep.
 			{name: "csaf-deep.json", want: "--max-depth", args: feeds, upload: uploadFeed, write: func(w *bufio.Writer) {
@@ -42,6 +43,11 @@ func init() {
 				w.WriteString(`{"document":{"csaf_version":"2.0","category":"csaf_vex","title":"`)
 				repeat(w, "x", 100<<20)
 				w.WriteString(`"}}`)
+			}},
+			{name: "csaf-whole.json", want: "--max-file-bytes", args: feeds, upload: uploadFeed, write: func(w *bufio.Writer) {
+				w.WriteString(`{"document":{"csaf_version":"2.0","category":"csaf_vex"`)
+				repeat(w, " ", 70<<20)
+				w.WriteString(`}}`)
 			}},
 			{name: "csaf-lists.json", want: "--max-rows", args: feeds, upload: uploadFeed, write: func(w *bufio.Writer) {
 				w.WriteString(`{"document":{"csaf_version":"2.0","category":"csaf_vex"},"vulnerabilities":[{"cve":"CVE-2024-0001","product_status":{"known_affected":["a"`)

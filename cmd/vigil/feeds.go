@@ -24,7 +24,7 @@ func feedsCommand() *command {
 					"--model and --firmware attach SBOMs to a model when they do not say which. " +
 					"Each file is held to the import limits as it is read, and refused whole with an " +
 					"error naming the flag that raises the limit it met: --max-file-bytes (512MiB; " +
-					"CSAF and SBOMs are read whole up to it), --max-inflated (gzip, 1GiB), --max-depth " +
+					"a CSAF document or an SBOM is read whole, up to an eighth of it), --max-inflated (gzip, 1GiB), --max-depth " +
 					"(JSON and XML nesting, 64), --max-field-bytes (a JSON string, CSV value or XML text, " +
 					"64KiB), --max-record-bytes (a feed record, a CSV record, a CVE 5 record, an SPDX " +
 					"line, 16MiB), --max-rows (records, CSV rows, a CSAF or SBOM's list elements, " +

@@ -157,7 +157,7 @@ func csafStatus(k string) vigil.ProductStatus {
 // vulnerabilities' "cve" fields: product names are never mined for them
 // (CISA's ICSMA-20-023-01 writes "CVE-2020- 6962" inside product names).
 func parseCSAF(name string, r io.Reader, lim bound.Limits, b *Batch) error {
-	dec := json.NewDecoder(LimitLists(bound.JSON(r, name, lim), name, lim))
+	dec := json.NewDecoder(LimitLists(bound.JSON(LimitWhole(r, name, lim, "a CSAF document"), name, lim), name, lim))
 	var d csafDoc
 	if err := dec.Decode(&d); err != nil {
 		return jsonErr(name, dec, "CSAF", err)

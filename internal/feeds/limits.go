@@ -16,8 +16,10 @@ import (
 // and numbers to FieldBytes (bound.JSON); each record of a streamed list
 // (an NVD, KEV or OSV entry) to RecordBytes and the list to Rows
 // (jsonInput); a CSV feed's records to RecordBytes and Columns as bytes
-// pass, its rows to Rows and its values to FieldBytes (csvGuard). A
-// document read whole (CSAF, CVE 5) is held to FileBytes.
+// pass, its rows to Rows and its values to FieldBytes (csvGuard). A CVE 5
+// record, read whole, is one record (RecordBytes); a CSAF document, read
+// whole, is held to a WholeShare of FileBytes (LimitWhole) and to Rows
+// list elements in all (LimitLists).
 
 // jsonInput is a JSON feed read under its limits: the decoder reads
 // through a record count that each element of a streamed list restarts.
@@ -226,4 +228,22 @@ func (c *listCap) Read(p []byte) (int, error) {
 	}
 	c.off += int64(n)
 	return n, err
+}
+
+// WholeShare is the part of --max-file-bytes a document read whole (a CSAF
+// document, an SBOM) may take. Decoded whole, with what it yields built
+// beside it, a document costs about fourteen times its size: a 64 MiB CSAF
+// VEX of 300,000 products imported at a peak of 920 MiB, a 66 MiB
+// CycloneDX SBOM of 300,000 components at 875 MiB. An eighth, 64 MiB by
+// default, keeps an import under 1 GiB and holds the largest real CSAF
+// VEX files (tens of MB).
+const WholeShare = 8
+
+// LimitWhole returns r, a document read whole, held to a WholeShare of
+// lim.FileBytes as it is read; what names the document ("a CSAF
+// document").
+func LimitWhole(r io.Reader, name string, lim bound.Limits, what string) io.Reader {
+	lim = lim.OrDefault()
+	return bound.Reader(r, name, bound.LimitFileBytes, max(lim.FileBytes/WholeShare, 1),
+		what+" of more than %s, read whole (an eighth of --max-file-bytes)")
 }

@@ -32,6 +32,7 @@ func TestLimits(t *testing.T) {
 		{"big.json", `{"resultsPerPage":1,"vulnerabilities":[` + strings.Repeat(" ", 5000) + "]}", "--max-file-bytes", ""},
 		{"inflate.json.gz", gz(`{"resultsPerPage":1,"vulnerabilities":[` + strings.Repeat(" ", 5000) + "]}"), "--max-inflated", ""},
 		{"deep.json", `{"document":{"csaf_version":"2.0","x":` + strings.Repeat(`{"a":`, 20), "--max-depth", "byte 68"},
+		{"whole.json", `{"document":{"csaf_version":"2.0"` + strings.Repeat(" ", 600) + "}}", "--max-file-bytes", "a CSAF document of more than 512 bytes, read whole"},
 		{"list.json", `{"document":{"csaf_version":"2.0","x":[[],[1],[1,2]]}}`, "--max-rows", "byte 45"},
 		{"string.json", `{"document":{"csaf_version":"2.0","title":"` + strings.Repeat("x", 100) + `"}}`, "--max-field-bytes", "byte 42"},
 		{"number.json", `{"schema_version":"1","id":"X","modified":"2020-01-01T00:00:00Z","n":` + strings.Repeat("1", 100) + `}`, "--max-field-bytes", "byte 69"},

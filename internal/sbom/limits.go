@@ -12,7 +12,8 @@ import (
 
 // An SBOM is read whole, then decoded by its format's library; it is held
 // to its bound.Limits as it is read, before the libraries see it: the file
-// to FileBytes; JSON (CycloneDX, SPDX 2 and 3) to Depth and FieldBytes
+// to a feeds.WholeShare of FileBytes (64 MiB by default: an SBOM decoded
+// whole costs about fourteen times its size); JSON (CycloneDX, SPDX 2 and 3) to Depth and FieldBytes
 // (bound.JSON) and to Rows list elements in all (feeds.LimitLists), for
 // what a document decodes to grows with its lists; CycloneDX XML to Depth,
 // FieldBytes for a text or an attribute value, RecordBytes for any other
@@ -21,6 +22,7 @@ import (
 
 // readDoc reads the document of format f from r whole under lim.
 func readDoc(name string, f Format, r io.Reader, lim bound.Limits) ([]byte, error) {
+	r = feeds.LimitWhole(r, name, lim, "an SBOM")
 	switch f {
 	case FormatCycloneDXJSON, FormatSPDXJSON, FormatSPDX3JSON:
 		r = feeds.LimitLists(bound.JSON(r, name, lim), name, lim)

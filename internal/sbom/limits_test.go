@@ -16,11 +16,11 @@ import (
 // with one EINVALID error naming the file, where, and the flag.
 func TestLimits(t *testing.T) {
 	const cdx = `<bom xmlns="http://cyclonedx.org/schema/bom/1.4"><components>`
-	small := bound.Limits{FileBytes: 4096, Rows: 10, FieldBytes: 64, RecordBytes: 1024, Depth: 8}
+	small := bound.Limits{FileBytes: 64 << 10, Rows: 10, FieldBytes: 64, RecordBytes: 1024, Depth: 8}
 	for _, tt := range []struct {
 		name, data, want, where string
 	}{
-		{"big.cdx.json", `{"bomFormat":"CycloneDX","specVersion":"1.6","components":[` + strings.Repeat(`{"type":"library","name":"a"},`, 200), "--max-file-bytes", ""},
+		{"big.cdx.json", `{"bomFormat":"CycloneDX","specVersion":"1.6","components":[` + strings.Repeat(" ", 9000), "--max-file-bytes", "an SBOM of more than 8 KiB, read whole"},
 		{"deep.cdx.json", `{"bomFormat":"CycloneDX","specVersion":"1.6","components":` + strings.Repeat("[", 10), "--max-depth", "byte 65"},
 		{"string.spdx.json", `{"spdxVersion":"SPDX-2.3","name":"` + strings.Repeat("x", 100) + `"}`, "--max-field-bytes", "byte 33"},
 		{"deep.xml", cdx + strings.Repeat("<a>", 10), "--max-depth", "line 1, byte 79"},

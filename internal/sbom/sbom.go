@@ -62,7 +62,8 @@ func Parse(ctx context.Context, name string, r io.Reader) (*vigil.SBOM, error) {
 }
 
 // ParseLimits reads one SBOM, detecting its format, held to lim as it is
-// read (see limits.go): an SBOM is read whole, up to lim.FileBytes. name is
+// read (see limits.go): an SBOM is read whole, up to an eighth of
+// lim.FileBytes (feeds.WholeShare). name is
 // used in errors only. A file that breaks its format's rules is refused
 // with an error naming the file and the offending element; no partial SBOM
 // is returned. A limit met is an EINVALID *vigil.Error naming the flag
