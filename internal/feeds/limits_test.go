@@ -90,3 +90,24 @@ func TestRealDataDefaultLimits(t *testing.T) {
 	}
 	t.Logf("%d real feed files read under the default limits", n)
 }
+
+// FuzzParseLimits runs the parsers under tiny limits, so that the guards
+// meet them everywhere: never a batch with an error, every error naming
+// the file and bounded.
+func FuzzParseLimits(f *testing.F) {
+	for _, s := range []string{osvRecord1, cve5Sample, dailyEPSS, `{"resultsPerPage":1,"vulnerabilities":[{"cve":{"id":"CVE-2020-0001"}}]}`,
+		`{"document":{"csaf_version":"2.0","tracking":{"id":"X"}},"vulnerabilities":[{"cve":"CVE-2020-0001","product_status":{"fixed":["a","b"]}}]}`,
+		"cveID,vendorProject,product\n\"a\nb\",c,d\n"} {
+		f.Add([]byte(s))
+	}
+	lim := bound.Limits{FileBytes: 2048, Rows: 4, Columns: 4, FieldBytes: 24, RecordBytes: 256, Depth: 4, Inflated: 2048}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b, err := ParseLimits(context.Background(), "CVE-2020-0001.fuzz", bytes.NewReader(data), lim)
+		if err != nil && b != nil {
+			t.Fatal("batch returned with an error")
+		}
+		if err != nil && (!strings.Contains(err.Error(), "CVE-2020-0001.fuzz") || len(vigil.ErrorMessage(err)) > bound.MaxMessage+3) {
+			t.Fatalf("error does not name the file or is too long: %v", err)
+		}
+	})
+}

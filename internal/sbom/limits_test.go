@@ -1,6 +1,7 @@
 package sbom
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"os"
@@ -102,4 +103,26 @@ func TestXMLGuardMarkup(t *testing.T) {
 	if msg := vigil.ErrorMessage(err); !strings.Contains(msg, "--max-depth") || !strings.Contains(msg, "byte 209") {
 		t.Errorf("depth 2: %v", err)
 	}
+}
+
+// FuzzParseLimits runs the SBOM reader under tiny limits, so that the
+// guards meet them everywhere.
+func FuzzParseLimits(f *testing.F) {
+	for _, s := range []string{
+		`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"library","name":"a","bom-ref":"a"}]}`,
+		`<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><bom xmlns="http://cyclonedx.org/schema/bom/1.4"><!-- c --><components><component type="library"><name><![CDATA[a]]></name></component></components></bom>`,
+		"SPDXVersion: SPDX-2.2\nDataLicense: CC0-1.0\nSPDXID: SPDXRef-DOCUMENT\nPackageName: a\n",
+	} {
+		f.Add([]byte(s))
+	}
+	lim := bound.Limits{FileBytes: 4096, Rows: 6, FieldBytes: 24, RecordBytes: 64, Depth: 4}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := ParseLimits(context.Background(), "fuzz", bytes.NewReader(data), lim)
+		if (err == nil) == (s == nil) {
+			t.Fatalf("sbom %v with err %v", s, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), "fuzz") {
+			t.Fatalf("error does not name the file: %v", err)
+		}
+	})
 }
