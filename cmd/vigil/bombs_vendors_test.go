@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -61,15 +62,23 @@ func init() {
 				repeat(w, "x", 20<<20)
 			}},
 
-			// Vendor lists: two million rows, refused at the millionth; a
-			// header of a hundred million columns.
+			// Vendor lists (a quarter of --max-rows and --max-file-bytes,
+			// vendors.ListShare): two million rows, refused at row 250,001;
+			// a header of fifty million columns (100 MB, under the list's
+			// 128 MiB: refused as it streams); ten thousand rows of a
+			// thousand one-byte cells, whose 16-byte cells would hold 170 MB.
 			{name: "vendors-row-bomb.xlsx", want: "--max-rows", args: []string{"vendors", "import"}, upload: uploadVendors, xlsx: &xlsxBomb{sheet: func(w *bufio.Writer) {
 				w.WriteString(`<row><c t="inlineStr"><is><t>Vendor</t></is></c></row>`)
 				repeat(w, `<row><c t="inlineStr"><is><t>Acme</t></is></c></row>`, 2_000_000)
 			}}},
 			{name: "vendors-column-bomb.csv", want: "--max-columns", args: []string{"vendors", "import"}, upload: uploadVendors, write: func(w *bufio.Writer) {
 				w.WriteString("Vendor")
-				repeat(w, ",a", 100_000_000)
+				repeat(w, ",a", 50_000_000)
+			}},
+			{name: "vendors-wide.csv", want: "--max-file-bytes", args: []string{"vendors", "import"}, upload: uploadVendors, write: func(w *bufio.Writer) {
+				w.WriteString("Vendor")
+				repeat(w, ",a", 999)
+				repeat(w, "\nAcme"+strings.Repeat(",a", 999), 10_000)
 			}},
 
 			// An end-of-life list's 100 MB line and a contract register's

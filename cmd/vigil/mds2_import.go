@@ -19,10 +19,7 @@ func mds2Import(ctx context.Context, m *Main, args []string) error {
 		fs.StringVar(&opt.Manufacturer, "manufacturer", "", "the manufacturer (default: the form's DOC-1)")
 		fs.StringVar(&opt.Model, "model", "", "the model (default: the form's DOC-3)")
 		lim = limitFlags(fs)
-		// An MDS2 form is a few hundred rows: it takes a sixteenth of two
-		// of the limits.
-		fs.Lookup("max-file-bytes").Usage = fmt.Sprintf("an MDS2 form may be 1/%d of this, and its rows hold as much (e.g. 512MiB: a form of 32 MiB)", mds2.Share)
-		fs.Lookup("max-rows").Usage = fmt.Sprintf("a sheet of an MDS2 form may have 1/%d of these rows", mds2.Share)
+		sharedLimitUsage(fs, mds2.Share, "an MDS2 form")
 	})
 	if err != nil {
 		return err

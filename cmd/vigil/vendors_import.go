@@ -50,7 +50,10 @@ func (c *listCmd) Close() {
 // applies (vendors.List). The caller closes it.
 func openList(ctx context.Context, m *Main, name string, args []string) (*listCmd, error) {
 	var lim *bound.Limits
-	c, pos, err := openInv(ctx, m, name, args, []string{"table", "json"}, func(fs *flag.FlagSet) { lim = limitFlags(fs) })
+	c, pos, err := openInv(ctx, m, name, args, []string{"table", "json"}, func(fs *flag.FlagSet) {
+		lim = limitFlags(fs)
+		sharedLimitUsage(fs, vendors.ListShare, "a list")
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -64,6 +67,13 @@ func openList(ctx context.Context, m *Main, name string, args []string) (*listCm
 		return nil, err
 	}
 	return &listCmd{invCmd: c, list: vendors.List{Name: pos[0], R: f, Size: size, Limits: *lim}, file: f}, nil
+}
+
+// sharedLimitUsage says in a command's help that its file takes 1/share
+// of --max-file-bytes and --max-rows; what names the file ("a list").
+func sharedLimitUsage(fs *flag.FlagSet, share int64, what string) {
+	fs.Lookup("max-file-bytes").Usage = fmt.Sprintf("%s may be 1/%d of this, and its rows hold as much (e.g. 512MiB: %s of %d MiB)", what, share, what, 512/share)
+	fs.Lookup("max-rows").Usage = fmt.Sprintf("%s may have 1/%d of these rows", what, share)
 }
 
 // openImportFile checks the limits and opens the file at path, read in

@@ -68,12 +68,14 @@ type table struct {
 	held  int64 // what the rows of the sheet being read hold
 }
 
-// part is how a message says the file's share of a limit: "" or "a
-// sixteenth of ".
+// part is how a message says the file's share of a limit: "", "a quarter
+// of ", "a sixteenth of ".
 func (t *table) part() string {
 	switch t.share {
 	case 1:
 		return ""
+	case 4:
+		return "a quarter of "
 	case 16:
 		return "a sixteenth of "
 	}

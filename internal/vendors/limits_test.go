@@ -19,9 +19,9 @@ func TestListLimits(t *testing.T) {
 	ctx := context.Background()
 	csv := "Vendor,Kind\nAcme,Manufacturer\nGlobex,Software\nInitech,Cloud\n"
 	list := vendors.ListBytes("vendors.csv", []byte(csv))
-	list.Limits = bound.Limits{Rows: 3}
+	list.Limits = bound.Limits{Rows: 3 * vendors.ListShare}
 	_, err := s.ImportList(ctx, actor, list)
-	if want := "vendors.csv: row 4: a vendor list of more than 3 rows (the --max-rows limit; raise it to import this file)"; vigil.ErrorMessage(err) != want || vigil.ErrorCode(err) != vigil.EINVALID {
+	if want := "vendors.csv: row 4: a vendor list of more than a quarter of 12 rows (the --max-rows limit; raise it to import this file)"; vigil.ErrorMessage(err) != want || vigil.ErrorCode(err) != vigil.EINVALID {
 		t.Fatalf("error %v, want %q", err, want)
 	}
 	if _, ok := bound.AsLimitError(err); !ok {
@@ -30,13 +30,20 @@ func TestListLimits(t *testing.T) {
 	if got, err := s.List(ctx); err != nil || len(got) != 0 {
 		t.Fatalf("stored %d vendors (%v)", len(got), err)
 	}
-	list.Limits.Rows = 4
+	list.Limits.Rows = 4 * vendors.ListShare
 	if res, err := s.ImportList(ctx, actor, list); err != nil || res.Added != 3 {
 		t.Fatalf("raised: %+v, %v", res, err)
 	}
 
 	register := vendors.ListBytes("eol.csv", []byte("Manufacturer,Model,End of support\nAcme,"+strings.Repeat("x", 200)+",2030-01-01\n"))
 	register.Limits = bound.Limits{FieldBytes: 100}
+
+	wide := vendors.ListBytes("wide.csv", []byte("Vendor"+strings.Repeat(",a", 999)+"\n"+strings.Repeat("Acme"+strings.Repeat(",a", 999)+"\n", 20)))
+	wide.Limits = bound.Limits{FileBytes: 4 * 200_000}
+	_, err = s.ImportList(ctx, actor, wide)
+	if want := "wide.csv: row 12: rows holding more than a quarter of 800000 bytes of text (the --max-file-bytes limit"; !strings.HasPrefix(vigil.ErrorMessage(err), want) {
+		t.Errorf("error %v, want %q", err, want)
+	}
 	_, err = s.ImportModelSupportList(ctx, actor, register)
 	if want := "eol.csv: row 2: column B: a value of more than 100 bytes (the --max-field-bytes limit"; !strings.HasPrefix(vigil.ErrorMessage(err), want) {
 		t.Errorf("error %v, want %q", err, want)
