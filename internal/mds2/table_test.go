@@ -47,7 +47,7 @@ func TestTableLimits(t *testing.T) {
 		{"quoted value", "a,\"" + strings.Repeat("x\n", 150) + "\"\n", 1, "t.csv: line 102: column B: a value of more than 100 bytes", func(l *bound.Limits) { l.FieldBytes = 300 }},
 		{"record", strings.Repeat(strings.Repeat("y", 90)+",", 30) + "\n", 1, "t.csv: line 1: a row of more than 1000 bytes (the --max-record-bytes limit", func(l *bound.Limits) { l.RecordBytes = 2800 }},
 		{"file", strings.Repeat("abc\n", 1<<18+1), 1, "t.csv: a table of more than 1 MiB (the --max-file-bytes limit", func(l *bound.Limits) { l.FileBytes = 64 << 20 }},
-		{"file of a form", strings.Repeat("abc\n", 1<<16+1), 4, "t.csv: a table of more than 1/4 of 1 MiB (the --max-file-bytes limit", func(l *bound.Limits) { l.FileBytes = 64 << 20 }},
+		{"file of a form", strings.Repeat("abc\n", 1<<16+1), 4, "t.csv: a table of more than a quarter of 1 MiB (the --max-file-bytes limit", func(l *bound.Limits) { l.FileBytes = 64 << 20 }},
 		{"held", strings.Repeat(strings.Repeat("x", 99)+",", 4) + "\n" + strings.Repeat("a,b,c,d\n", 9), 1000, "t.csv: row 7: rows holding more than 1/1000 of 1 MiB of text (the --max-file-bytes limit", func(l *bound.Limits) { l.FileBytes = 2 << 20 }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
