@@ -6,10 +6,8 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -142,38 +140,7 @@ func uploadForm(t *testing.T, url, token, path string) (*http.Response, error) {
 // --max-file-bytes and its allowance for fields, in a chunked body that
 // never says its length: the server must stop reading at the limit.
 func uploadEvidenceStream(t *testing.T, url, token, path string) (*http.Response, error) {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pr, pw := io.Pipe()
-	mw := multipart.NewWriter(pw)
-	go func() {
-		defer f.Close()
-		err := mw.WriteField("title", "Bomb")
-		if err == nil {
-			err = mw.WriteField("area", "training")
-		}
-		var part io.Writer
-		if err == nil {
-			part, err = mw.CreateFormFile("file", filepath.Base(path))
-		}
-		if err == nil {
-			_, err = io.Copy(part, f)
-		}
-		if err == nil {
-			_, err = io.Copy(part, io.LimitReader(zeroBytes{}, bound.MaxFileSize+8<<20))
-		}
-		if err == nil {
-			err = mw.Close()
-		}
-		pw.CloseWithError(err)
-	}()
-	req, _ := http.NewRequest("POST", url+"/api/v1/evidence", pr)
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return http.DefaultClient.Do(req)
+	return uploadMultipart(t, url+"/api/v1/evidence", token, path, bound.MaxFileSize+8<<20, "title", "Bomb", "area", "training")
 }
 
 // zeroBytes reads '0' for ever.

@@ -108,6 +108,13 @@ func uploadVendors(t *testing.T, url, token, path string) (*http.Response, error
 // uploadFile posts the file at path to url as the multipart field "file",
 // streamed.
 func uploadFile(t *testing.T, url, token, path string) (*http.Response, error) {
+	return uploadMultipart(t, url, token, path, 0)
+}
+
+// uploadMultipart posts to url a form of the fields given (name, value,
+// ...) and the file at path as the field "file", followed by pad bytes of
+// '0', in a chunked body that never says its length.
+func uploadMultipart(t *testing.T, url, token, path string, pad int64, fields ...string) (*http.Response, error) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -117,9 +124,19 @@ func uploadFile(t *testing.T, url, token, path string) (*http.Response, error) {
 	mw := multipart.NewWriter(pw)
 	go func() {
 		defer f.Close()
-		part, err := mw.CreateFormFile("file", filepath.Base(path))
+		var err error
+		for i := 0; err == nil && i+1 < len(fields); i += 2 {
+			err = mw.WriteField(fields[i], fields[i+1])
+		}
+		var part io.Writer
+		if err == nil {
+			part, err = mw.CreateFormFile("file", filepath.Base(path))
+		}
 		if err == nil {
 			_, err = io.Copy(part, f)
+		}
+		if err == nil && pad > 0 {
+			_, err = io.Copy(part, io.LimitReader(zeroBytes{}, pad))
 		}
 		if err == nil {
 			err = mw.Close()
