@@ -19,6 +19,16 @@ func XML(r io.Reader, name string, l Limits) io.Reader {
 	return &stepReader{r: r, step: g.step}
 }
 
+// XMLElements is XML that also counts the elements: at most l.Rows in
+// all. A document decoded whole (an SBOM) grows in memory with its
+// elements, however short each is; a streamed one (a GUDID release, whose
+// devices are counted one by one) does not need it.
+func XMLElements(r io.Reader, name string, l Limits) io.Reader {
+	l = l.OrDefault()
+	g := &xmlGuard{name: name, lim: l, text: -1, maxElements: int64(l.Rows)}
+	return &stepReader{r: r, step: g.step}
+}
+
 // The guard's states: what the byte in hand belongs to.
 const (
 	xText    = iota // character data between tags
@@ -47,6 +57,8 @@ type xmlGuard struct {
 	tail   [2]byte
 	bang   []byte // the bytes after "<!" while they are told apart
 	brack  int    // '[' open inside a DOCTYPE
+
+	elements, maxElements int64 // start tags read, and the most allowed (0: not counted)
 }
 
 // step takes one byte at offset at.
@@ -77,6 +89,9 @@ func (g *xmlGuard) step(c byte, at int64) error {
 			g.state, g.end = xTag, false
 			if g.depth++; g.depth > g.lim.Depth {
 				return Over(g.name, fmt.Sprintf("byte %d", g.tok), LimitDepth, int64(g.lim.Depth), "XML nested more than %s deep")
+			}
+			if g.elements++; g.maxElements > 0 && g.elements > g.maxElements {
+				return Over(g.name, fmt.Sprintf("byte %d", g.tok), LimitRows, g.maxElements, "more than %s XML elements")
 			}
 		}
 	case xTag:

@@ -107,6 +107,24 @@ func TestXMLPassesWhatFits(t *testing.T) {
 	}
 }
 
+// TestXMLMarkupIsNotElements: what only looks like elements (in comments,
+// CDATA, processing instructions, a DOCTYPE, attribute values) does not
+// count towards the depth; an empty element takes its level while it is
+// read (the first <c .../> is the third level).
+func TestXMLMarkupIsNotElements(t *testing.T) {
+	doc := `<?xml version="1.0"?><!DOCTYPE bom [<!ELEMENT a ANY><!-- ] > -->]><bom xmlns="http://cyclonedx.org/schema/bom/1.4">` +
+		`<!-- <a><a><a><a> --><?pi <a><a><a>?><components><![CDATA[<a><a><a><a>]]><c x='>>' y="/"/><c/><c></c><c>t</c></components></bom>`
+	lim := Limits{Depth: 3, FieldBytes: 64, RecordBytes: 128}.OrDefault()
+	if _, err := io.ReadAll(XMLElements(strings.NewReader(doc), "g.xml", lim)); err != nil {
+		t.Errorf("depth 3: %v", err)
+	}
+	lim.Depth = 2
+	_, err := io.ReadAll(XMLElements(strings.NewReader(doc), "g.xml", lim))
+	if msg := vigil.ErrorMessage(err); !strings.Contains(msg, "--max-depth") || !strings.Contains(msg, "byte 188") {
+		t.Errorf("depth 2: %v", err)
+	}
+}
+
 // FuzzXML: the guard never panics, and hands on the input, or a prefix of
 // it with a limit error.
 func FuzzXML(f *testing.F) {

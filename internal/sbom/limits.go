@@ -16,8 +16,8 @@ import (
 // whole costs about fourteen times its size); JSON (CycloneDX, SPDX 2 and 3) to Depth and FieldBytes
 // (bound.JSON) and to Rows list elements in all (feeds.LimitLists), for
 // what a document decodes to grows with its lists; CycloneDX XML to Depth,
-// FieldBytes for a text or an attribute value, RecordBytes for any other
-// markup and Rows elements in all (xmlGuard); SPDX tag-value to
+// FieldBytes for a text, an attribute value or any other markup and Rows
+// elements in all (bound.XMLElements); SPDX tag-value to
 // RecordBytes a line (lineCap).
 
 // readDoc reads the document of format f from r whole under lim.
@@ -27,7 +27,7 @@ func readDoc(name string, f Format, r io.Reader, lim bound.Limits) ([]byte, erro
 	case FormatCycloneDXJSON, FormatSPDXJSON, FormatSPDX3JSON:
 		r = feeds.LimitLists(bound.JSON(r, name, lim), name, lim)
 	case FormatCycloneDXXML:
-		r = newXMLGuard(r, name, lim)
+		r = bound.XMLElements(r, name, lim)
 	case FormatSPDXTagValue:
 		r = &lineCap{r: r, name: name, max: int64(lim.RecordBytes), line: 1}
 	}
