@@ -26,19 +26,19 @@ func someLimitFlags(fs *flag.FlagSet, names ...string) *bound.Limits {
 	for _, name := range names {
 		switch name {
 		case bound.LimitFileBytes:
-			fs.Var((*byteSize)(&l.FileBytes), "max-file-bytes", "largest file or upload imported, and the most text one import holds from a workbook (e.g. 512MiB)")
+			fs.Var((*byteSize)(&l.FileBytes), "max-file-bytes", "largest file or upload read (a file read whole takes a share of it, as the command's help says), and the most text one import holds from a workbook (e.g. 512MiB)")
 		case bound.LimitRows:
-			fs.IntVar(&l.Rows, "max-rows", l.Rows, "most rows (records, hosts) in one file")
+			fs.IntVar(&l.Rows, "max-rows", l.Rows, "most rows, records or entries in one file (CSV rows, sheet rows, JSON lines, list elements, nmap hosts, feed entries, devices)")
 		case bound.LimitColumns:
 			fs.IntVar(&l.Columns, "max-columns", l.Columns, "most columns in a row, or keys in a JSON Lines file")
 		case bound.LimitFieldBytes:
-			fs.Var(intSize{&l.FieldBytes}, "max-field-bytes", "longest value: a cell, a JSON string, an XML attribute (e.g. 64KiB)")
+			fs.Var(intSize{&l.FieldBytes}, "max-field-bytes", "longest value: a cell, a JSON string or number, an XML text or attribute, a value kept from a packet (e.g. 64KiB)")
 		case bound.LimitRecordBytes:
-			fs.Var(intSize{&l.RecordBytes}, "max-record-bytes", "longest record: a CSV or JSON line, a sheet row, an nmap <host> (e.g. 16MiB)")
+			fs.Var(intSize{&l.RecordBytes}, "max-record-bytes", "longest record: a CSV or JSON line, a sheet row, an nmap <host>, a feed entry, a capture record (e.g. 16MiB)")
 		case bound.LimitDepth:
 			fs.IntVar(&l.Depth, "max-depth", l.Depth, "deepest nesting of XML elements or JSON values")
 		case bound.LimitInflated:
-			fs.Var((*byteSize)(&l.Inflated), "max-inflated", "most a compressed file, or any part of an XLSX workbook, may unpack to (e.g. 1GiB)")
+			fs.Var((*byteSize)(&l.Inflated), "max-inflated", "most a gzip file, or any part of an XLSX workbook, may unpack to (e.g. 1GiB)")
 		default:
 			panic("someLimitFlags: no limit " + name)
 		}
