@@ -16,24 +16,27 @@ import (
 // ?limit= (default 100) and ?page=.
 func (s *Server) apiVendors(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	p, err := readRows[vendors.Summary](r, 100, nil)
+	p, err := readRows(r, 100, vendorColumns)
 	if err != nil {
 		return err
 	}
-	list, err := s.vend.List(r.Context())
+	rows, _, err := s.vendorRows(r, q.Get("kind"), q.Get("tier"))
 	if err != nil {
 		return err
 	}
-	kind, tier := q.Get("kind"), q.Get("tier")
-	out := []vendors.Summary{}
-	for _, v := range list {
-		if (kind == "" || string(v.Vendor.Kind) == kind) && (tier == "" || string(v.Risk.Tier) == tier) {
-			out = append(out, v)
-		}
+	sortRows(rows, p, vendorColumns)
+	if p.Format != "" {
+		return export(w, p.Format, "vendors", rows, vendorColumns)
+	}
+	page := pageRows(rows, p)
+	out := make([]vendors.Summary, len(page))
+	for i, row := range page {
+		out[i] = row.Summary
 	}
 	// The common list shape (list.go), the vendors under "vendors" and
-	// "offset" as before.
-	writeList(w, "vendors", pageRows(out, p), len(out), p, map[string]any{"offset": min(p.Offset(), len(out))})
+	// "offset" as before; sorted and exported by the register page's
+	// columns.
+	writeList(w, "vendors", out, len(rows), p, map[string]any{"offset": min(p.Offset(), len(rows))})
 	return nil
 }
 

@@ -261,7 +261,7 @@ func apiDocs() map[string]apiDoc {
 		"GET /api/v1/vendors": {Area: vnd, Summary: "The vendor register, highest tier first",
 			Params: []apiParam{q("kind", "Vendor kind.", ""), q("tier", "Risk tier.", "")},
 			Resp:   object{{"offset", 0, "the first item's index, as before the common shape"}},
-			List:   &apiList{Item: vendors.Summary{}, Old: "vendors", Limit: 100}},
+			List:   &apiList{Item: vendors.Summary{}, Old: "vendors", Limit: 100, Sort: sortKeys(vendorColumns), Export: true}},
 		"POST /api/v1/vendors": {Area: vnd, Summary: "Register a vendor", Status: 201, Body: jsonBody(vigil.Vendor{}), Resp: vigil.Vendor{}},
 		"GET /api/v1/vendors/expiring": {Area: vnd, Summary: "BAAs and certifications missing, expired or expiring for vendors touching ePHI",
 			Params: []apiParam{q("within", "A span: days (60d, the default), weeks (8w) or a duration (36h).", "")},

@@ -92,29 +92,40 @@ var vendorColumns = []column[vendorRow]{
 	{Key: "certifications", Title: "Certifications", Num: true, Text: func(v vendorRow) string { return strconv.Itoa(v.Certs) }, Cmp: byNum(func(v vendorRow) int { return v.Certs })},
 }
 
-func (s *Server) vendorsPage(w http.ResponseWriter, r *http.Request) error {
-	return s.renderVendors(w, r, http.StatusOK, &vendorsPage{})
-}
-
-func (s *Server) renderVendors(w http.ResponseWriter, r *http.Request, status int, p *vendorsPage) error {
+// vendorRows lists the register's vendors of kind and tier ("": any),
+// highest tier first, and how many the register holds in all.
+func (s *Server) vendorRows(r *http.Request, kind, tier string) ([]vendorRow, int, error) {
 	list, err := s.vend.List(r.Context())
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
-	q := r.URL.Query()
-	p.pageBase = pageBase{Title: "Vendors", Nav: "vendors"}
-	p.Kind, p.Tier, p.Total = q.Get("kind"), q.Get("tier"), len(list)
-	p.Kinds, p.Endpoints = vigil.VendorKinds, vigil.EndpointKinds
 	now := s.db.Now()
+	rows := []vendorRow{}
 	for _, v := range list {
-		if (p.Kind != "" && string(v.Vendor.Kind) != p.Kind) || (p.Tier != "" && string(v.Risk.Tier) != p.Tier) {
+		if (kind != "" && string(v.Vendor.Kind) != kind) || (tier != "" && string(v.Risk.Tier) != tier) {
 			continue
 		}
 		row := vendorRow{Summary: v, URL: vendorURL(v.Vendor.ID), BAAStatus: baaStatus(v.BAA, now)}
 		if v.BAA != nil {
 			row.BAADue = v.BAA.Due()
 		}
-		p.Rows = append(p.Rows, row)
+		rows = append(rows, row)
+	}
+	return rows, len(list), nil
+}
+
+func (s *Server) vendorsPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderVendors(w, r, http.StatusOK, &vendorsPage{})
+}
+
+func (s *Server) renderVendors(w http.ResponseWriter, r *http.Request, status int, p *vendorsPage) error {
+	q := r.URL.Query()
+	p.pageBase = pageBase{Title: "Vendors", Nav: "vendors"}
+	p.Kind, p.Tier = q.Get("kind"), q.Get("tier")
+	p.Kinds, p.Endpoints = vigil.VendorKinds, vigil.EndpointKinds
+	var err error
+	if p.Rows, p.Total, err = s.vendorRows(r, p.Kind, p.Tier); err != nil {
+		return err
 	}
 	lp, err := readList(q, 100, vendorColumns)
 	if err != nil {

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -256,6 +257,30 @@ func TestVendorAPI(t *testing.T) {
 		e.api(audTok, "GET", "/api/v1/vendors?kind=cloud&limit=1", "", 200, &list)
 		if len(list.Vendors) != 1 || list.Vendors[0].Vendor.Name != "Acme Cloud" || list.Total != 1 {
 			t.Errorf("GET /api/v1/vendors?kind=cloud: %+v", list)
+		}
+		// Sorted and exported by the register page's columns.
+		for order, want := range map[string][]string{"asc": {"Acme Cloud", "BD", "GE HealthCare"}, "desc": {"GE HealthCare", "BD", "Acme Cloud"}} {
+			e.api(audTok, "GET", "/api/v1/vendors?sort=name&order="+order, "", 200, &list)
+			var names []string
+			for _, v := range list.Vendors {
+				names = append(names, v.Vendor.Name)
+			}
+			if diff := cmp.Diff(want, names); diff != "" {
+				t.Errorf("GET /api/v1/vendors?sort=name&order=%s (-want +got):\n%s", order, diff)
+			}
+		}
+		e.api(audTok, "GET", "/api/v1/vendors?sort=color", "", 400, nil)
+		req, _ := http.NewRequest("GET", e.ts.URL+"/api/v1/vendors?format=csv&sort=name", nil)
+		req.Header.Set("Authorization", "Bearer "+audTok)
+		if resp, err := http.DefaultClient.Do(req); err != nil {
+			t.Error(err)
+		} else {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if lines := strings.Split(strings.TrimSpace(string(b)), "\n"); resp.StatusCode != 200 || len(lines) != 4 ||
+				!strings.HasPrefix(lines[0], "Vendor,Kind,Risk tier") || !strings.HasPrefix(lines[1], "Acme Cloud,cloud") {
+				t.Errorf("GET /api/v1/vendors?format=csv: %d\n%s", resp.StatusCode, b)
+			}
 		}
 		wantProfile, _ := svc.Show(ctx, "1")
 		var profile vendors.Profile
