@@ -11,6 +11,7 @@ import (
 
 	vigil "github.com/vigil-health/vigil"
 	"github.com/vigil-health/vigil/internal/bound"
+	shared "github.com/vigil-health/vigil/internal/realdata"
 )
 
 // TestLimits: each limit stops a feed that goes past it, as it streams,
@@ -68,26 +69,11 @@ func TestLimits(t *testing.T) {
 
 // limits.
 func TestRealDataDefaultLimits(t *testing.T) {
-	dir := realdata(t, "vuln")
-	n := 0
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json") && !strings.HasSuffix(p, ".csv") {
-			return err
-		}
-		f, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
+	n := shared.Files(t, realdata(t, "vuln"), []string{".json", ".csv"}, func(p string, f *os.File) {
 		if _, err := ParseLimits(context.Background(), filepath.Base(p), f, bound.Default()); err != nil {
 			t.Errorf("%s: %v", p, err)
 		}
-		n++
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	t.Logf("%d real feed files read under the default limits", n)
 }
 

@@ -7,6 +7,8 @@ package realdata
 import (
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -31,4 +33,29 @@ func Path(tb testing.TB, parts ...string) string {
 		}
 		dir = parent
 	}
+}
+
+// Files hands fn each regular file under dir whose name ends in one of
+// exts, opened, in lexical order, and returns how many it handed. A file
+// that cannot be opened fails the test.
+func Files(tb testing.TB, dir string, exts []string, fn func(path string, f *os.File)) int {
+	tb.Helper()
+	n := 0
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !slices.ContainsFunc(exts, func(e string) bool { return strings.HasSuffix(p, e) }) {
+			return err
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		fn(p, f)
+		n++
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return n
 }
